@@ -1,0 +1,280 @@
+//! The agent side: the HTTP API under `/v1/agent/...` and the frames of the agent's live
+//! connection (`/v1/agent/live`), used by the agent console.
+//!
+//! Agents sign in with email and password and get an HttpOnly session cookie; the live
+//! connection is authenticated by that cookie. One connection carries everything for the
+//! agent: the queues of their sites, offers, and the messages of every conversation they have.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::{
+    Problem,
+    conversation::{Author, ConversationState, HandoffReason, Identity, Message},
+};
+
+/// Whether an agent takes conversations now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    /// Takes offers, up to their capacity.
+    Available,
+    /// Signed in, keeps their conversations, gets no offers.
+    Away,
+    /// Takes nothing.
+    Offline,
+}
+
+impl AgentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentStatus::Available => "available",
+            AgentStatus::Away => "away",
+            AgentStatus::Offline => "offline",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AgentStatus> {
+        [
+            AgentStatus::Available,
+            AgentStatus::Away,
+            AgentStatus::Offline,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// `POST /v1/agent/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentProfile {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    /// The sites whose conversations this agent may see.
+    pub sites: Vec<String>,
+    pub status: AgentStatus,
+    /// How many conversations at once.
+    pub capacity: u32,
+}
+
+/// `PUT /v1/agent/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetStatus {
+    pub status: AgentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+}
+
+/// A conversation waiting in a queue, as agents see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub id: String,
+    pub site: String,
+    /// 1-based place in the site's queue.
+    pub position: u32,
+    pub reason: HandoffReason,
+    /// Higher goes first: 0 normal, 1 sensitive, 2 returned to the queue.
+    pub priority: i64,
+    /// When it joined the queue (Unix milliseconds).
+    pub queued_at: i64,
+    /// The shopper's last message, if any (card numbers masked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// An offer to take a conversation; it expires at `expires_at` (Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    pub conversation: QueueEntry,
+    pub expires_at: i64,
+}
+
+/// Everything about one conversation, for the agent who works it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub id: String,
+    pub site: String,
+    pub state: ConversationState,
+    pub reason: HandoffReason,
+    pub priority: i64,
+    /// The page and checkout context the merchant set.
+    pub context: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Whether the identity's signature matched the site's secret.
+    pub identity_verified: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The agent who has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// All messages: the assistant's part, the handoff marker, and the live conversation.
+    pub messages: Vec<Message>,
+    pub queued_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_comment: Option<String>,
+}
+
+/// How a conversation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    Solved,
+    NotSolved,
+    Spam,
+    Duplicate,
+    Other,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Solved => "solved",
+            Resolution::NotSolved => "not_solved",
+            Resolution::Spam => "spam",
+            Resolution::Duplicate => "duplicate",
+            Resolution::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Resolution> {
+        [
+            Resolution::Solved,
+            Resolution::NotSolved,
+            Resolution::Spam,
+            Resolution::Duplicate,
+            Resolution::Other,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
+    }
+}
+
+/// `POST /v1/agent/conversations/{id}/close`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseConversation {
+    pub resolution: Resolution,
+}
+
+/// `POST /v1/agent/conversations/{id}/transfer`: to another agent, or back to the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The agent to hand it to; none puts it back at the front of the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_agent: Option<String>,
+}
+
+/// A colleague, as a transfer target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: String,
+    pub name: String,
+    pub status: AgentStatus,
+    /// Whether they are connected now.
+    pub online: bool,
+}
+
+/// A message a shopper left while no one was available.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfflineMessage {
+    pub id: String,
+    pub site: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub message: String,
+    pub transcript: Vec<crate::conversation::TranscriptEntry>,
+    pub context: Map<String, Value>,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled_by: Option<String>,
+}
+
+/// Agent → server, on the live connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentFrame {
+    /// A message to the shopper of a conversation the agent has.
+    Send {
+        conversation: String,
+        client_id: String,
+        text: String,
+    },
+    /// The agent started or stopped typing in a conversation.
+    Typing { conversation: String, typing: bool },
+}
+
+/// Server → agent, on the live connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentServerFrame {
+    /// The connection is up: who the agent is, and the conversations they have.
+    Welcome {
+        profile: AgentProfile,
+        conversations: Vec<ConversationDetail>,
+    },
+    /// A site's queue as it is now (sent whenever it changes).
+    Queue {
+        site: String,
+        entries: Vec<QueueEntry>,
+    },
+    /// Take this conversation? Accept before `expires_at`.
+    Offer { offer: Offer },
+    /// The offer for this conversation is gone (expired, declined, or taken by someone else).
+    OfferWithdrawn { conversation: String },
+    /// The agent now has this conversation.
+    Assigned { conversation: ConversationDetail },
+    /// The agent no longer has this conversation (closed, transferred, returned, cancelled).
+    Released {
+        conversation: String,
+        state: ConversationState,
+    },
+    /// A stored message in one of the agent's conversations.
+    Message {
+        conversation: String,
+        message: Message,
+    },
+    /// The agent's message with this `client_id` is stored at `seq`.
+    Ack {
+        conversation: String,
+        client_id: String,
+        seq: u64,
+    },
+    /// The shopper started or stopped typing.
+    Typing {
+        conversation: String,
+        author: Author,
+        typing: bool,
+    },
+    /// The agent's own status changed (possibly from another tab).
+    Profile { profile: AgentProfile },
+    /// A frame could not be accepted; the connection stays open. `client_id` names the
+    /// message refused, when the frame was a `send`.
+    Error {
+        problem: Problem,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+    /// The server is restarting: reconnect after this many milliseconds.
+    Reconnect { after_ms: u64 },
+}
