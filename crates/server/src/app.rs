@@ -1,0 +1,179 @@
+//! The application: shared state and the router that maps every URL to its handler.
+//!
+//! `AppState` is built once at start ([`AppState::new`] connects and migrates the database,
+//! and sets up the hub and the event bus) and cloned into each request. [`router`] lists
+//! every route in one place, so this file is the map of the server's surface; the handlers
+//! themselves live in `http/`.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request},
+    http::{HeaderValue, header},
+    routing::{get, post, put},
+};
+use tokio_util::sync::CancellationToken;
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+
+use crate::{
+    config::Config,
+    error::AppError,
+    events::Bus,
+    http::{agent, conversations, demo, embed, events, health, live, offline, sites, widget},
+    hub::Hub,
+    ids,
+    knowledge::{self, KnowledgeError, Models},
+    limits::RateLimiter,
+    metrics::Metrics,
+    store::{Backend, Db, StoreError},
+};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Knowledge(#[from] KnowledgeError),
+}
+
+/// The largest request body: a full handoff transcript (200 messages of 4 KB) and context.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What every handler can reach; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The rate limiters, one per kind of request.
+pub struct Limits {
+    pub conversations: RateLimiter,
+    pub messages: RateLimiter,
+    pub offline: RateLimiter,
+    pub logins: RateLimiter,
+    pub events: RateLimiter,
+}
+
+pub struct Inner {
+    pub config: Config,
+    pub db: Db,
+    pub widget_dir: PathBuf,
+    /// This process's live connections.
+    pub hub: Arc<Hub>,
+    pub bus: Bus,
+    pub metrics: Metrics,
+    pub limits: Limits,
+    /// The sites' compiled knowledge bases, as they become available.
+    pub models: Arc<Models>,
+    /// Cancelled when the server starts shutting down.
+    pub shutdown: CancellationToken,
+    /// One dispatch round at a time in this process.
+    pub dispatch_lock: tokio::sync::Mutex<()>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Reads the sites' knowledge bases (compiling them in the background), connects to the
+    /// configured database (migrating it) and assembles the state.
+    pub async fn new(config: Config) -> Result<AppState, StartError> {
+        let knowledge_bases = knowledge::load(&config)?;
+        let models = Arc::new(Models::default());
+        tokio::spawn(knowledge::compile_all(models.clone(), knowledge_bases));
+        let db = Db::connect(&config.database_url).await?;
+        let hub = Arc::new(Hub::default());
+        let notify = (db.backend() == Backend::Postgres).then(|| db.pool().clone());
+        let bus = Bus::new(ids::random_id(), hub.clone(), notify);
+        let minute = Duration::from_secs(60);
+        let limits = Limits {
+            conversations: RateLimiter::new(config.limits.conversations_per_minute, minute),
+            messages: RateLimiter::new(config.limits.messages_per_minute, minute),
+            offline: RateLimiter::new(config.limits.offline_messages_per_hour, minute * 60),
+            logins: RateLimiter::new(config.limits.logins_per_minute, minute),
+            events: RateLimiter::new(config.limits.events_per_minute, minute),
+        };
+        let widget_dir = config.widget_dir.clone();
+        Ok(AppState(Arc::new(Inner {
+            config,
+            db,
+            widget_dir,
+            hub,
+            bus,
+            metrics: Metrics::default(),
+            limits,
+            models,
+            shutdown: CancellationToken::new(),
+            dispatch_lock: tokio::sync::Mutex::new(()),
+        })))
+    }
+}
+
+/// Every route of the server.
+pub fn router(state: AppState) -> Router {
+    let agent_api = Router::new()
+        .route("/login", post(agent::login))
+        .route("/logout", post(agent::logout))
+        .route("/me", get(agent::me))
+        .route("/status", put(agent::status))
+        .route("/queue", get(agent::queue))
+        .route("/conversations", get(agent::mine))
+        .route("/conversations/{id}", get(agent::conversation))
+        .route("/conversations/{id}/accept", post(agent::accept))
+        .route("/conversations/{id}/decline", post(agent::decline))
+        .route("/conversations/{id}/claim", post(agent::claim))
+        .route("/conversations/{id}/close", post(agent::close))
+        .route("/conversations/{id}/transfer", post(agent::transfer))
+        .route("/conversations/{id}/messages", post(agent::send))
+        .route("/colleagues", get(agent::colleagues))
+        .route("/offline-messages", get(agent::offline_messages))
+        .route(
+            "/offline-messages/{id}/handled",
+            post(agent::offline_message_handled),
+        )
+        .route("/live", get(live::agent));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/embed.js", get(embed::embed_js))
+        .route("/w/{site}", get(widget::page))
+        .nest_service("/widget/i18n", widget::language_files(&state.widget_dir))
+        .nest_service("/widget", widget::assets(&state.widget_dir))
+        .route("/demo", get(demo::page))
+        .route("/demo/shop.css", get(demo::stylesheet))
+        .route("/v1/sites/{site}", get(sites::info))
+        .route("/v1/sites/{site}/offline-messages", post(offline::leave))
+        .route("/v1/sites/{site}/model/{file}", get(sites::model))
+        .route("/v1/sites/{site}/events", post(events::record))
+        .route("/v1/conversations", post(conversations::create))
+        .route("/v1/conversations/{id}", get(conversations::status))
+        .route(
+            "/v1/conversations/{id}/messages",
+            post(conversations::send).get(conversations::since),
+        )
+        .route("/v1/conversations/{id}/typing", post(conversations::typing))
+        .route("/v1/conversations/{id}/cancel", post(conversations::cancel))
+        .route("/v1/conversations/{id}/rating", post(conversations::rate))
+        .route("/v1/conversations/{id}/live", get(live::shopper))
+        .nest("/v1/agent", agent_api)
+        .fallback(|| async { AppError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        // The path only: query strings may carry tokens, which never go to the logs.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = req.uri().path())
+        }))
+        .with_state(state)
+}

@@ -1,0 +1,316 @@
+//! The server's configuration: where to listen, which database, and the merchants' sites.
+//!
+//! Read from a TOML file (`tandem serve --config tandem.toml`), or the embedded default in
+//! `demo/tandem.toml` that runs the demo shop. Command-line flags override single fields.
+//! Everything is validated once, at start, so a typo stops the server with a precise message
+//! instead of surfacing as a confusing 403 in a shopper's browser later.
+
+use std::{collections::BTreeSet, net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+
+use tandem_protocol::Position;
+
+use crate::{hours::BusinessHours, origin::AllowedOrigin, theme::Color};
+
+/// The languages the widget has texts for.
+pub const UI_LANGUAGES: [&str; 6] = ["en", "de", "sv", "fr", "es", "ar"];
+
+/// The embedded default configuration (the demo shop).
+pub const DEFAULT_CONFIG: &str = include_str!("../demo/tandem.toml");
+
+/// A configuration that cannot be used, with the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Syntax(#[from] toml::de::Error),
+    #[error("site id {0:?} must be 1 to 64 characters of a-z, 0-9 and '-'")]
+    SiteId(String),
+    #[error("site {0:?} is configured twice")]
+    DuplicateSite(String),
+    #[error("site {site:?}: allowed origin {origin:?} is not \"self\" or scheme://host[:port]")]
+    Origin { site: String, origin: String },
+    #[error("no sites are configured: add at least one [[sites]] table")]
+    NoSites,
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
+    #[error("site {site:?}: brand_color {color:?} is not #rrggbb")]
+    BrandColor { site: String, color: String },
+    #[error("site {0:?}: languages must list at least one language")]
+    NoLanguages(String),
+    #[error("site {site:?}: language {language:?} is not one of {}", UI_LANGUAGES.join(", "))]
+    Language { site: String, language: String },
+}
+
+/// The whole server configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub widget_dir: PathBuf,
+    /// Seconds an agent has to accept an offer before it moves on.
+    #[serde(default = "default_offer_timeout")]
+    pub offer_timeout_secs: u64,
+    /// Seconds an agent may be disconnected before their conversations return to the queue
+    /// and they are marked offline.
+    #[serde(default = "default_agent_grace")]
+    pub agent_grace_secs: u64,
+    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+    #[serde(default)]
+    pub limits: Limits,
+    pub sites: Vec<SiteConfig>,
+}
+
+/// Rate limits, each a sustained rate with an equal burst.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// New conversations per minute from one client address.
+    pub conversations_per_minute: u32,
+    /// Messages per minute in one conversation, from either side.
+    pub messages_per_minute: u32,
+    /// Offline messages per hour from one client address.
+    pub offline_messages_per_hour: u32,
+    /// Sign-in attempts per minute from one client address.
+    pub logins_per_minute: u32,
+    /// Batches of assistant events per minute from one client address.
+    pub events_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            conversations_per_minute: 10,
+            messages_per_minute: 60,
+            offline_messages_per_hour: 10,
+            logins_per_minute: 10,
+            events_per_minute: 60,
+        }
+    }
+}
+
+fn default_offer_timeout() -> u64 {
+    30
+}
+
+fn default_agent_grace() -> u64 {
+    60
+}
+
+/// One merchant's site, as configured.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub allowed_origins: Vec<AllowedOrigin>,
+    /// The key the merchant signs shoppers' ids with (HMAC-SHA256), to prove who they are.
+    #[serde(default)]
+    pub identity_secret: Option<String>,
+    /// When people answer; without it, always.
+    #[serde(default)]
+    pub hours: Option<BusinessHours>,
+    /// The knowledge base the assistant answers from: a TOML file's path, or `"demo"` for the
+    /// built-in demo shop's. Without it, the widget has no assistant and offers people only.
+    #[serde(default)]
+    pub knowledge_base: Option<String>,
+    /// The brand colour (`#rrggbb`) of the launcher and the widget's header.
+    #[serde(default = "default_brand_color")]
+    pub brand_color: String,
+    /// The bottom corner the launcher sits in: "right" or "left".
+    #[serde(default)]
+    pub position: Position,
+    /// Languages the widget is offered in, the default first (en, de, sv, fr, es, ar).
+    #[serde(default = "default_languages")]
+    pub languages: Vec<String>,
+    /// What shoppers who leave a message are promised.
+    #[serde(default = "default_reply_promise")]
+    pub reply_promise: String,
+}
+
+fn default_brand_color() -> String {
+    "#1d4ed8".to_owned()
+}
+
+fn default_languages() -> Vec<String> {
+    vec!["en".to_owned()]
+}
+
+fn default_reply_promise() -> String {
+    "We reply by email within one working day.".to_owned()
+}
+
+impl Config {
+    /// Parses and validates a configuration file's text.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The embedded default configuration.
+    pub fn default_demo() -> Config {
+        Config::parse(DEFAULT_CONFIG).expect("the embedded default configuration is valid")
+    }
+
+    /// The site with this id, if configured.
+    pub fn site(&self, id: &str) -> Option<&SiteConfig> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.sites.is_empty() {
+            return Err(ConfigError::NoSites);
+        }
+        for (name, value) in [
+            ("offer_timeout_secs", self.offer_timeout_secs),
+            ("agent_grace_secs", self.agent_grace_secs),
+            (
+                "limits.conversations_per_minute",
+                self.limits.conversations_per_minute.into(),
+            ),
+            (
+                "limits.messages_per_minute",
+                self.limits.messages_per_minute.into(),
+            ),
+            (
+                "limits.offline_messages_per_hour",
+                self.limits.offline_messages_per_hour.into(),
+            ),
+            (
+                "limits.logins_per_minute",
+                self.limits.logins_per_minute.into(),
+            ),
+            (
+                "limits.events_per_minute",
+                self.limits.events_per_minute.into(),
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Zero(name));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for site in &self.sites {
+            if !is_valid_site_id(&site.id) {
+                return Err(ConfigError::SiteId(site.id.clone()));
+            }
+            if !seen.insert(site.id.as_str()) {
+                return Err(ConfigError::DuplicateSite(site.id.clone()));
+            }
+            if Color::parse(&site.brand_color).is_none() {
+                return Err(ConfigError::BrandColor {
+                    site: site.id.clone(),
+                    color: site.brand_color.clone(),
+                });
+            }
+            if site.languages.is_empty() {
+                return Err(ConfigError::NoLanguages(site.id.clone()));
+            }
+            if let Some(language) = site
+                .languages
+                .iter()
+                .find(|l| !UI_LANGUAGES.contains(&l.as_str()))
+            {
+                return Err(ConfigError::Language {
+                    site: site.id.clone(),
+                    language: language.clone(),
+                });
+            }
+            if let Some(AllowedOrigin::Invalid(origin)) = site
+                .allowed_origins
+                .iter()
+                .find(|o| matches!(o, AllowedOrigin::Invalid(_)))
+            {
+                return Err(ConfigError::Origin {
+                    site: site.id.clone(),
+                    origin: origin.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Site ids appear in URLs and script tags, so they are kept to a safe, readable alphabet.
+pub fn is_valid_site_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        listen = "127.0.0.1:0"
+        database_url = "sqlite::memory:"
+        widget_dir = "dist"
+        [[sites]]
+        id = "shop"
+        name = "Shop"
+        allowed_origins = ["https://shop.example"]
+    "#;
+
+    #[test]
+    fn the_embedded_default_runs_the_demo_shop() {
+        let config = Config::default_demo();
+        assert_eq!(config.listen.port(), 8080);
+        assert_eq!(config.site("acme").unwrap().name, "Acme Outfitters");
+    }
+
+    #[test]
+    fn a_minimal_file_parses() {
+        let config = Config::parse(MINIMAL).unwrap();
+        assert!(config.site("shop").is_some());
+        assert!(config.site("other").is_none());
+    }
+
+    #[test]
+    fn a_typo_in_a_field_name_is_reported_with_its_line() {
+        let text = MINIMAL.replace("allowed_origins", "allowed_origin");
+        let err = Config::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("allowed_origin"), "{err}");
+        assert!(err.contains("line 8"), "{err}");
+    }
+
+    #[test]
+    fn bad_site_ids_duplicates_and_origins_are_refused() {
+        let upper = MINIMAL.replace("\"shop\"", "\"Shop!\"");
+        assert!(matches!(Config::parse(&upper), Err(ConfigError::SiteId(_))));
+
+        let twice = format!("{MINIMAL}\n[[sites]]\nid = \"shop\"\nname = \"Again\"\n");
+        assert!(matches!(
+            Config::parse(&twice),
+            Err(ConfigError::DuplicateSite(_))
+        ));
+
+        let pink = MINIMAL.replace("name = \"Shop\"", "name = \"Shop\"\nbrand_color = \"pink\"");
+        assert!(
+            Config::parse(&pink)
+                .unwrap_err()
+                .to_string()
+                .contains("#rrggbb")
+        );
+        let klingon = MINIMAL.replace("name = \"Shop\"", "name = \"Shop\"\nlanguages = [\"tlh\"]");
+        assert!(
+            Config::parse(&klingon)
+                .unwrap_err()
+                .to_string()
+                .contains("tlh")
+        );
+
+        let path = MINIMAL.replace("https://shop.example", "https://shop.example/checkout");
+        let err = Config::parse(&path).unwrap_err().to_string();
+        assert!(err.contains("shop.example/checkout"), "{err}");
+
+        let none = MINIMAL.split("[[sites]]").next().unwrap().to_owned();
+        assert!(Config::parse(&none).is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! What happened, told to every server process: the event bus.
+//!
+//! Handlers change the database first, then publish an [`Event`] saying what changed. The
+//! bus hands it to this process's [`Hub`] at once and, on PostgreSQL, to every other
+//! `tandem serve` process through `NOTIFY` on the `tandem_events` channel; each process's
+//! listener hands what it hears to its own hub. Events carry ids and small payloads only:
+//! the database stays the source of truth, and a connection that sees a gap reads it back.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyPool, postgres::PgListener};
+use tandem_protocol::{Author, Message, agent::Offer};
+
+use crate::hub::Hub;
+
+/// The PostgreSQL channel events travel on.
+const CHANNEL: &str = "tandem_events";
+/// `NOTIFY` payloads must stay under 8000 bytes.
+const MAX_PAYLOAD: usize = 7900;
+
+/// Something that changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A message was stored. `message` is left out when too large to travel; receivers then
+    /// read it from the database.
+    Message {
+        conversation: String,
+        agent: Option<String>,
+        seq: u64,
+        message: Option<Message>,
+    },
+    /// Someone started or stopped typing.
+    Typing {
+        conversation: String,
+        agent: Option<String>,
+        author: Author,
+        typing: bool,
+    },
+    /// A conversation changed hands or state; `agents` are the agents it concerns (the one
+    /// who has it now, the one who had it).
+    Conversation {
+        conversation: String,
+        site: String,
+        agents: Vec<String>,
+    },
+    /// A site's queue changed: positions, estimates and agents' queue views are out of date.
+    Queue { site: String },
+    /// An agent was offered a conversation.
+    Offer { agent: String, offer: Offer },
+    /// An agent's offer is gone.
+    OfferWithdrawn { agent: String, conversation: String },
+    /// An agent's status or capacity changed.
+    Agent { agent: String },
+    /// Routing should look again now (someone joined the queue, an agent became free...).
+    Dispatch,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    node: String,
+    event: Event,
+}
+
+/// Publishes events to this process and, on PostgreSQL, to the others.
+#[derive(Clone)]
+pub struct Bus {
+    node: String,
+    hub: Arc<Hub>,
+    notify: Option<AnyPool>,
+}
+
+impl Bus {
+    /// A bus for one process (`node` is its random name). With `notify`, events also go out
+    /// through PostgreSQL.
+    pub fn new(node: String, hub: Arc<Hub>, notify: Option<AnyPool>) -> Bus {
+        Bus { node, hub, notify }
+    }
+
+    /// Tells everyone. Delivery to other processes is best effort: if `NOTIFY` fails, their
+    /// connections catch up from the database on their next event or reconnect.
+    pub async fn publish(&self, event: Event) {
+        self.hub.deliver(&event);
+        let Some(pool) = &self.notify else { return };
+        let mut envelope = Envelope {
+            node: self.node.clone(),
+            event,
+        };
+        let mut payload = serde_json::to_string(&envelope).expect("events serialise");
+        if payload.len() > MAX_PAYLOAD {
+            if let Event::Message { message, .. } = &mut envelope.event {
+                *message = None;
+            }
+            payload = serde_json::to_string(&envelope).expect("events serialise");
+        }
+        if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(&payload)
+            .execute(pool)
+            .await
+        {
+            tracing::warn!(%error, "could not notify other server processes");
+        }
+    }
+
+    /// Listens for other processes' events for as long as the process runs, handing each to
+    /// this process's hub, and reconnects after failures. Events missed while disconnected
+    /// are caught up by the connections themselves (sequence-number gaps, reconnects).
+    pub async fn listen(self, url: String) {
+        loop {
+            match PgListener::connect(&url).await {
+                Ok(mut listener) => {
+                    if let Err(error) = listener.listen(CHANNEL).await {
+                        tracing::warn!(%error, "LISTEN failed");
+                    } else {
+                        while let Ok(notification) = listener.recv().await {
+                            match serde_json::from_str::<Envelope>(notification.payload()) {
+                                Ok(envelope) if envelope.node != self.node => {
+                                    self.hub.deliver(&envelope.event);
+                                }
+                                Ok(_) => {}
+                                Err(error) => tracing::warn!(%error, "unreadable event"),
+                            }
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "cannot connect to listen for events"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The handoff: turning the widget's packet into a queued conversation an agent can pick up
+//! without asking the shopper to repeat anything.
+//!
+//! The packet is checked (transcript length, sizes, authors), card numbers are masked in
+//! every line, the merchant's identity signature is verified, and the transcript is stored
+//! with a marker line saying why the shopper was handed over. Sensitive topics go ahead of
+//! the rest of the queue.
+
+use tandem_protocol::{
+    Author, Availability, ConversationCreated, ConversationState, CreateConversation,
+    HandoffReason, MAX_TRANSCRIPT_MESSAGES,
+};
+
+use crate::{
+    app::AppState,
+    config::SiteConfig,
+    error::AppError,
+    events::Event,
+    identity, ids,
+    metrics::Metrics,
+    queue,
+    relay::check_text,
+    store::{NewConversation, NewMessage},
+};
+
+/// The most bytes of merchant context a handoff may carry (as JSON).
+pub const MAX_CONTEXT_BYTES: usize = 16 * 1024;
+
+/// Checks a handoff packet before anything is stored.
+pub fn check(packet: &CreateConversation) -> Result<(), AppError> {
+    if packet.transcript.len() > MAX_TRANSCRIPT_MESSAGES {
+        return Err(AppError::Invalid(format!(
+            "The transcript has {} messages; at most {MAX_TRANSCRIPT_MESSAGES} are accepted.",
+            packet.transcript.len()
+        )));
+    }
+    for (line, entry) in (1..).zip(&packet.transcript) {
+        if !matches!(entry.author, Author::Shopper | Author::Assistant) {
+            return Err(AppError::Invalid(format!(
+                "Transcript line {line}: only shopper and assistant lines come before a handoff."
+            )));
+        }
+        check_text(&entry.text).map_err(|e| match e {
+            AppError::TooLarge { limit, .. } => AppError::TooLarge {
+                what: "A transcript line",
+                limit,
+            },
+            AppError::Invalid(_) => AppError::Invalid(format!("Transcript line {line} is empty.")),
+            other => other,
+        })?;
+    }
+    let context = serde_json::to_string(&packet.context).expect("JSON values serialise");
+    if context.len() > MAX_CONTEXT_BYTES {
+        return Err(AppError::TooLarge {
+            what: "The context",
+            limit: format!("{MAX_CONTEXT_BYTES} bytes of JSON"),
+        });
+    }
+    Ok(())
+}
+
+/// The line stored at the moment of handoff, so the agent sees where the assistant stopped.
+fn marker(reason: HandoffReason) -> &'static str {
+    match reason {
+        HandoffReason::Asked => "Handed over to a person: the shopper asked for one.",
+        HandoffReason::LowConfidence => {
+            "Handed over to a person: the assistant was not sure twice in a row."
+        }
+        HandoffReason::Frustration => "Handed over to a person: the shopper seemed frustrated.",
+        HandoffReason::Sensitive => {
+            "Handed over to a person: a topic that always goes to a person."
+        }
+        HandoffReason::NegativeFeedback => "Handed over to a person: an answer did not help.",
+    }
+}
+
+/// Puts the shopper in the site's queue.
+pub async fn create(
+    state: &AppState,
+    site: &SiteConfig,
+    packet: CreateConversation,
+) -> Result<ConversationCreated, AppError> {
+    check(&packet)?;
+    let availability = queue::availability(state, site).await?;
+    if availability == Availability::AfterHours {
+        return Err(AppError::AfterHours);
+    }
+    let identity_verified = match (&packet.identity, &site.identity_secret) {
+        (Some(who), Some(secret)) => who
+            .signature
+            .as_deref()
+            .is_some_and(|signature| identity::verify(secret, &who.id, signature)),
+        _ => false,
+    };
+    let mut messages: Vec<NewMessage> = packet
+        .transcript
+        .iter()
+        .map(|entry| NewMessage {
+            author: if entry.author == Author::Assistant {
+                "assistant"
+            } else {
+                "shopper"
+            },
+            text: tandem_assistant::mask_card_numbers(&entry.text).into_owned(),
+            confidence: entry.confidence,
+            entry: entry.entry.clone(),
+        })
+        .collect();
+    messages.push(NewMessage {
+        author: "system",
+        text: marker(packet.reason).to_owned(),
+        confidence: None,
+        entry: None,
+    });
+    let transcript_seq = u64::try_from(messages.len()).expect("at most 201 messages");
+    let token = ids::random_token();
+    let new = NewConversation {
+        id: ids::random_id(),
+        site: site.id.clone(),
+        token_hash: ids::token_hash(&token),
+        reason: packet.reason,
+        priority: i64::from(packet.reason == HandoffReason::Sensitive),
+        context: serde_json::to_string(&packet.context).expect("JSON values serialise"),
+        identity: packet
+            .identity
+            .as_ref()
+            .map(|who| serde_json::to_string(who).expect("identities serialise")),
+        identity_verified,
+        language: packet.language.clone(),
+        messages,
+    };
+    state.db.create_conversation(&new).await?;
+    Metrics::add(&state.metrics.conversations_created);
+    tracing::info!(site = %site.id, conversation = %new.id, reason = new.reason.as_str(), "conversation queued");
+    state
+        .bus
+        .publish(Event::Queue {
+            site: site.id.clone(),
+        })
+        .await;
+    state.bus.publish(Event::Dispatch).await;
+    let place = queue::snapshot(state, &site.id).await?.place(&new.id);
+    Ok(ConversationCreated {
+        id: new.id,
+        token,
+        state: ConversationState::Queued,
+        position: place.map(|(position, _)| position),
+        estimated_wait_secs: place.and_then(|(_, estimate)| estimate),
+        availability,
+        transcript_seq,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tandem_protocol::TranscriptEntry;
+
+    fn line(author: Author, text: &str) -> TranscriptEntry {
+        TranscriptEntry {
+            author,
+            text: text.into(),
+            confidence: None,
+            entry: None,
+            at: None,
+        }
+    }
+
+    #[test]
+    fn a_transcript_of_200_lines_passes_and_201_does_not() {
+        let mut packet = CreateConversation::new("acme");
+        packet.transcript = vec![line(Author::Shopper, "hi"); MAX_TRANSCRIPT_MESSAGES];
+        assert!(check(&packet).is_ok());
+        packet.transcript.push(line(Author::Shopper, "one more"));
+        let err = check(&packet).unwrap_err();
+        assert!(matches!(err, AppError::Invalid(_)));
+        assert!(err.to_string().contains("201"), "{err}");
+    }
+
+    #[test]
+    fn agent_lines_empty_lines_and_huge_context_are_refused() {
+        let mut packet = CreateConversation::new("acme");
+        packet.transcript = vec![line(Author::Agent, "I am an agent")];
+        assert!(check(&packet).unwrap_err().to_string().contains("line 1"));
+        packet.transcript = vec![line(Author::Shopper, "ok"), line(Author::Assistant, " ")];
+        assert!(check(&packet).unwrap_err().to_string().contains("line 2"));
+        packet.transcript = vec![line(Author::Shopper, &"x".repeat(5000))];
+        assert!(matches!(check(&packet), Err(AppError::TooLarge { .. })));
+        packet.transcript.clear();
+        packet
+            .context
+            .insert("cart".into(), "x".repeat(MAX_CONTEXT_BYTES).into());
+        assert!(matches!(check(&packet), Err(AppError::TooLarge { .. })));
+    }
+}

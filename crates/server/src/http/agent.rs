@@ -1,0 +1,341 @@
+//! The agents' HTTP API under `/v1/agent/...`: signing in and out, availability, the queues,
+//! the conversations they may see, and everything they do with them. Every call but sign-in
+//! takes the session cookie ([`AgentSession`]); agents see only their own sites.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use serde::Deserialize;
+use tandem_protocol::{
+    agent::{
+        AgentProfile, CloseConversation, Colleague, ConversationDetail, Login, OfflineMessage,
+        QueueEntry, SetStatus, Transfer,
+    },
+    conversation::{SendMessage, Sent},
+};
+
+use crate::{
+    app::AppState,
+    assign,
+    auth::{self, AgentSession},
+    client::ClientAddress,
+    error::{AppError, AppJson},
+    events::Event,
+    ids,
+    origin::RequestOrigin,
+    presence, queue,
+    relay::{self, Writer},
+    store::now_ms,
+    views,
+};
+
+/// The most conversations an agent may take at once.
+const MAX_CAPACITY: u32 = 20;
+
+/// `POST /v1/agent/login`: sets the session cookie.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    from: RequestOrigin,
+    AppJson(login): AppJson<Login>,
+) -> Result<impl IntoResponse, AppError> {
+    state
+        .limits
+        .logins
+        .check(&address)
+        .map_err(AppError::RateLimited)?;
+    let email = login.email.trim().to_lowercase();
+    let account = state.db.credentials(&email).await?;
+    let hash = account.as_ref().map_or_else(
+        || auth::decoy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let password = login.password;
+    let valid = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some(account) = account.filter(|_| valid) else {
+        tracing::info!(%address, "failed sign-in");
+        return Err(AppError::WrongCredentials);
+    };
+    let token = ids::random_token();
+    let expires_at = now_ms() + auth::SESSION_SECS * 1000;
+    state
+        .db
+        .create_session(&ids::token_hash(&token), &account.id, expires_at)
+        .await?;
+    let profile = state
+        .db
+        .agent_profile(&account.id)
+        .await?
+        .ok_or(AppError::WrongCredentials)?;
+    let cookie = auth::session_cookie(&token, from.host.as_deref());
+    Ok(([(header::SET_COOKIE, cookie)], AppJson(profile)))
+}
+
+/// `POST /v1/agent/logout`: ends the session and takes the agent out of routing.
+pub async fn logout(
+    State(state): State<AppState>,
+    session: AgentSession,
+    from: RequestOrigin,
+) -> Result<impl IntoResponse, AppError> {
+    state.db.delete_session(&session.token_hash).await?;
+    set_status(
+        &state,
+        &session.agent,
+        SetStatus {
+            status: tandem_protocol::agent::AgentStatus::Offline,
+            capacity: None,
+        },
+    )
+    .await?;
+    Ok((
+        [(header::SET_COOKIE, auth::clear_cookie(from.host.as_deref()))],
+        StatusCode::NO_CONTENT,
+    ))
+}
+
+/// `GET /v1/agent/me`.
+pub async fn me(
+    State(state): State<AppState>,
+    session: AgentSession,
+) -> Result<AppJson<AgentProfile>, AppError> {
+    let profile = state
+        .db
+        .agent_profile(&session.agent)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    Ok(AppJson(profile))
+}
+
+async fn set_status(
+    state: &AppState,
+    agent: &str,
+    change: SetStatus,
+) -> Result<AgentProfile, AppError> {
+    if change
+        .capacity
+        .is_some_and(|c| !(1..=MAX_CAPACITY).contains(&c))
+    {
+        return Err(AppError::Invalid(format!(
+            "Capacity is 1 to {MAX_CAPACITY} conversations."
+        )));
+    }
+    state
+        .db
+        .set_agent_status(agent, change.status, change.capacity)
+        .await?;
+    state
+        .bus
+        .publish(Event::Agent {
+            agent: agent.to_owned(),
+        })
+        .await;
+    for site in state.db.agent_sites(agent).await? {
+        // Estimates depend on who is available.
+        state.bus.publish(Event::Queue { site }).await;
+    }
+    state.bus.publish(Event::Dispatch).await;
+    state
+        .db
+        .agent_profile(agent)
+        .await?
+        .ok_or(AppError::SignInRequired)
+}
+
+/// `PUT /v1/agent/status`: available, away or offline, and capacity.
+pub async fn status(
+    State(state): State<AppState>,
+    session: AgentSession,
+    AppJson(change): AppJson<SetStatus>,
+) -> Result<AppJson<AgentProfile>, AppError> {
+    Ok(AppJson(set_status(&state, &session.agent, change).await?))
+}
+
+/// `GET /v1/agent/queue`: the queues of the agent's sites, each in serving order.
+pub async fn queue(
+    State(state): State<AppState>,
+    session: AgentSession,
+) -> Result<AppJson<Vec<QueueEntry>>, AppError> {
+    let sites = state.db.agent_sites(&session.agent).await?;
+    let mut entries = Vec::new();
+    for site in sites {
+        entries.extend(queue::snapshot(&state, &site).await?.entries);
+    }
+    Ok(AppJson(entries))
+}
+
+/// `GET /v1/agent/conversations`: the conversations the agent has now.
+pub async fn mine(
+    State(state): State<AppState>,
+    session: AgentSession,
+) -> Result<AppJson<Vec<ConversationDetail>>, AppError> {
+    let mut details = Vec::new();
+    for conversation in state.db.conversations_of_agent(&session.agent).await? {
+        details.push(views::detail(&state, &conversation).await?);
+    }
+    Ok(AppJson(details))
+}
+
+/// `GET /v1/agent/conversations/{id}`.
+pub async fn conversation(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+) -> Result<AppJson<ConversationDetail>, AppError> {
+    let conversation = assign::visible_to(&state, &session.agent, &id).await?;
+    Ok(AppJson(views::detail(&state, &conversation).await?))
+}
+
+/// `POST /v1/agent/conversations/{id}/accept`: takes an offered conversation.
+pub async fn accept(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    assign::take(&state, &session.agent, &id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/agent/conversations/{id}/claim`: takes a conversation from the queue.
+pub async fn claim(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    assign::take(&state, &session.agent, &id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/agent/conversations/{id}/decline`.
+pub async fn decline(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    assign::decline(&state, &session.agent, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/agent/conversations/{id}/close`.
+pub async fn close(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<CloseConversation>,
+) -> Result<StatusCode, AppError> {
+    assign::close(&state, &session.agent, &id, body.resolution).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/agent/conversations/{id}/transfer`: to a colleague, or back to the queue.
+pub async fn transfer(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<Transfer>,
+) -> Result<StatusCode, AppError> {
+    assign::transfer(&state, &session.agent, &id, body.to_agent.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/agent/conversations/{id}/messages`: 201 when stored, 200 for a retry.
+pub async fn send(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+    AppJson(message): AppJson<SendMessage>,
+) -> Result<impl IntoResponse, AppError> {
+    let profile = state
+        .db
+        .agent_profile(&session.agent)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let appended = relay::send(
+        &state,
+        &id,
+        Writer::Agent {
+            id: &profile.id,
+            name: &profile.name,
+        },
+        &message.client_id,
+        &message.text,
+    )
+    .await?;
+    let status = if appended.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        AppJson(Sent {
+            seq: appended.message.seq,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SiteQuery {
+    site: String,
+}
+
+async fn require_site(state: &AppState, agent: &str, site: &str) -> Result<(), AppError> {
+    if state.db.agent_sites(agent).await?.iter().any(|s| s == site) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "You do not work for site {site:?}."
+        )))
+    }
+}
+
+/// `GET /v1/agent/colleagues?site=S`: who a conversation could be transferred to.
+pub async fn colleagues(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<Vec<Colleague>>, AppError> {
+    require_site(&state, &session.agent, &query.site).await?;
+    let colleagues = state
+        .db
+        .colleagues(&query.site, presence::present_since(&state.config))
+        .await?;
+    Ok(AppJson(
+        colleagues
+            .into_iter()
+            .filter(|c| c.id != session.agent)
+            .collect(),
+    ))
+}
+
+/// `GET /v1/agent/offline-messages?site=S`.
+pub async fn offline_messages(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<Vec<OfflineMessage>>, AppError> {
+    require_site(&state, &session.agent, &query.site).await?;
+    Ok(AppJson(state.db.offline_messages(&query.site).await?))
+}
+
+/// `POST /v1/agent/offline-messages/{id}/handled`.
+pub async fn offline_message_handled(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let site = state
+        .db
+        .offline_message_site(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require_site(&state, &session.agent, &site).await?;
+    state
+        .db
+        .mark_offline_message_handled(&id, &session.agent)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,241 @@
+//! The shopper's HTTP API for a conversation: hand over (`POST /v1/conversations`), then,
+//! with the conversation's token as a bearer token, read its status, send and fetch messages
+//! (the fallback for networks that block WebSockets; fetching can long-poll), say typing,
+//! cancel while waiting, and rate once closed.
+
+use std::time::Duration;
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::IntoResponse,
+};
+use serde::Deserialize;
+use tandem_protocol::{
+    Author, ConversationStatus, CreateConversation,
+    conversation::{MessagesSince, Rating, SendMessage, Sent},
+};
+
+use crate::{
+    app::AppState,
+    assign,
+    client::ClientAddress,
+    error::{AppError, AppJson},
+    handoff,
+    hub::Interest,
+    ids,
+    origin::{RequestOrigin, SiteOrigins},
+    queue,
+    relay::{self, Writer},
+    store::Conversation,
+};
+
+/// The longest a fetch may wait for new messages.
+const MAX_WAIT: Duration = Duration::from_secs(25);
+
+/// Refuses a browser page whose origin the site does not allow.
+pub fn check_origin(state: &AppState, site: &str, from: &RequestOrigin) -> Result<(), AppError> {
+    let Some(origin) = &from.origin else {
+        return Ok(());
+    };
+    let site = state
+        .config
+        .site(site)
+        .ok_or_else(|| AppError::UnknownSite(site.to_owned()))?;
+    let origins = SiteOrigins {
+        allowed: &site.allowed_origins,
+        host: from.host.as_deref(),
+    };
+    if origins.may_call(origin) {
+        Ok(())
+    } else {
+        Err(AppError::OriginNotAllowed {
+            origin: origin.clone(),
+            site: site.id.clone(),
+        })
+    }
+}
+
+/// `POST /v1/conversations`: puts the shopper in the site's queue.
+pub async fn create(
+    State(state): State<AppState>,
+    from: RequestOrigin,
+    ClientAddress(address): ClientAddress,
+    AppJson(packet): AppJson<CreateConversation>,
+) -> Result<impl IntoResponse, AppError> {
+    let site = state
+        .config
+        .site(&packet.site)
+        .ok_or_else(|| AppError::UnknownSite(packet.site.clone()))?
+        .clone();
+    check_origin(&state, &site.id, &from)?;
+    state
+        .limits
+        .conversations
+        .check(&address)
+        .map_err(AppError::RateLimited)?;
+    let created = handoff::create(&state, &site, packet).await?;
+    let location = format!("/v1/conversations/{}", created.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        AppJson(created),
+    ))
+}
+
+/// The conversation, if the request carries its token.
+pub async fn authorize(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    from: &RequestOrigin,
+) -> Result<Conversation, AppError> {
+    let conversation = state
+        .db
+        .conversation(id)
+        .await?
+        .ok_or_else(|| AppError::UnknownConversation(id.to_owned()))?;
+    check_origin(state, &conversation.site, from)?;
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(AppError::WrongToken)?;
+    if ids::token_hash(token.trim()) != conversation.token_hash {
+        return Err(AppError::WrongToken);
+    }
+    Ok(conversation)
+}
+
+/// `GET /v1/conversations/{id}`.
+pub async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    from: RequestOrigin,
+) -> Result<AppJson<ConversationStatus>, AppError> {
+    let conversation = authorize(&state, &id, &headers, &from).await?;
+    Ok(AppJson(queue::status(&state, &conversation).await?))
+}
+
+/// `POST /v1/conversations/{id}/messages`: 201 when stored, 200 when it was already stored.
+pub async fn send(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    from: RequestOrigin,
+    AppJson(message): AppJson<SendMessage>,
+) -> Result<impl IntoResponse, AppError> {
+    let conversation = authorize(&state, &id, &headers, &from).await?;
+    let appended = relay::send(
+        &state,
+        &conversation.id,
+        Writer::Shopper,
+        &message.client_id,
+        &message.text,
+    )
+    .await?;
+    let status = if appended.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        AppJson(Sent {
+            seq: appended.message.seq,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SinceQuery {
+    #[serde(default)]
+    after: u64,
+    /// Seconds to wait for a new message when there is none yet (long poll).
+    #[serde(default)]
+    wait: u64,
+}
+
+/// `GET /v1/conversations/{id}/messages?after=N&wait=S`.
+pub async fn since(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<SinceQuery>,
+    headers: HeaderMap,
+    from: RequestOrigin,
+) -> Result<AppJson<MessagesSince>, AppError> {
+    let conversation = authorize(&state, &id, &headers, &from).await?;
+    let mut messages = state.db.messages_since(&id, query.after).await?;
+    if messages.is_empty() && query.wait > 0 {
+        let mut subscription = state.hub.subscribe(Interest::Shopper {
+            conversation: id.clone(),
+            site: conversation.site.clone(),
+        });
+        // Read again now that nothing can slip between the read and the subscription.
+        messages = state.db.messages_since(&id, query.after).await?;
+        if messages.is_empty() {
+            let wait = Duration::from_secs(query.wait).min(MAX_WAIT);
+            tokio::select! {
+                _ = tokio::time::timeout(wait, subscription.receiver.recv()) => {}
+                () = state.shutdown.cancelled() => {}
+            }
+            messages = state.db.messages_since(&id, query.after).await?;
+        }
+    }
+    let conversation = state.db.conversation(&id).await?.unwrap_or(conversation);
+    Ok(AppJson(MessagesSince {
+        messages,
+        status: queue::status(&state, &conversation).await?,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct Typing {
+    typing: bool,
+}
+
+/// `POST /v1/conversations/{id}/typing`.
+pub async fn typing(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    from: RequestOrigin,
+    AppJson(body): AppJson<Typing>,
+) -> Result<StatusCode, AppError> {
+    let conversation = authorize(&state, &id, &headers, &from).await?;
+    relay::typing(&state, &conversation, Author::Shopper, body.typing).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/conversations/{id}/cancel`.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    from: RequestOrigin,
+) -> Result<AppJson<ConversationStatus>, AppError> {
+    let conversation = authorize(&state, &id, &headers, &from).await?;
+    assign::cancel(&state, &conversation).await?;
+    let conversation = state.db.conversation(&id).await?.unwrap_or(conversation);
+    Ok(AppJson(queue::status(&state, &conversation).await?))
+}
+
+/// `POST /v1/conversations/{id}/rating`.
+pub async fn rate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    from: RequestOrigin,
+    AppJson(rating): AppJson<Rating>,
+) -> Result<StatusCode, AppError> {
+    let conversation = authorize(&state, &id, &headers, &from).await?;
+    assign::rate(
+        &state,
+        &conversation,
+        rating.score,
+        rating.comment.as_deref(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,56 @@
+//! Operations: `/healthz` (the process answers), `/readyz` (it can serve: database reachable,
+//! not shutting down) and `/metrics` (Prometheus).
+
+use axum::{
+    extract::State,
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+
+use crate::{app::AppState, error::AppError, presence};
+
+/// Liveness: answers as long as the server runs.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers and the server is not shutting down.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.shutdown.is_cancelled() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
+    match sqlx::query("SELECT 1").execute(state.db.pool()).await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// The Prometheus exposition.
+pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+    let queued = state.db.queued(None).await?;
+    let agents = state
+        .db
+        .available_agents(presence::present_since(&state.config))
+        .await?;
+    let per_site = |count: &dyn Fn(&str) -> i64| -> Vec<(String, i64)> {
+        state
+            .config
+            .sites
+            .iter()
+            .map(|s| (s.id.clone(), count(&s.id)))
+            .collect()
+    };
+    let depth = per_site(&|site| queued.iter().filter(|q| q.site == site).count() as i64);
+    let available = per_site(&|site| agents.iter().filter(|a| a.site == site).count() as i64);
+    let open = state
+        .hub
+        .open_connections
+        .load(std::sync::atomic::Ordering::Relaxed);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(&depth, &available, open),
+    ))
+}

@@ -1,0 +1,23 @@
+//! HTTP handlers, one module per part of the server's surface (see `app::router` for the map).
+//!
+//! - `embed`: the script-tag loader, `embed.js`.
+//! - `widget`: the widget's page (`/w/{site}`) and its build's files (`/widget/...`).
+//! - `demo`: the demo merchant's checkout page.
+//! - `sites`: a site's public description and availability, and its compiled knowledge base.
+//! - `events`: the widget's counts of what the assistant did.
+//! - `conversations`: the shopper's side: handoff, messages, cancel, rating.
+//! - `offline`: leaving a message when no one can answer.
+//! - `agent`: the agents' API.
+//! - `live`: the WebSocket upgrades for shoppers and agents.
+//! - `health`: liveness, readiness and metrics.
+
+pub mod agent;
+pub mod conversations;
+pub mod demo;
+pub mod embed;
+pub mod events;
+pub mod health;
+pub mod live;
+pub mod offline;
+pub mod sites;
+pub mod widget;

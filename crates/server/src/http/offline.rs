@@ -1,0 +1,115 @@
+//! `POST /v1/sites/{site}/offline-messages`: when no one can answer live, the shopper leaves
+//! a message and an email address; agents find it in their inbox.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+};
+use tandem_protocol::conversation::{LeaveMessage, MessageLeft};
+
+use crate::{
+    app::AppState,
+    client::ClientAddress,
+    error::{AppError, AppJson},
+    handoff,
+    http::conversations::check_origin,
+    ids,
+    metrics::Metrics,
+    origin::RequestOrigin,
+    relay::check_text,
+    store::NewOfflineMessage,
+};
+
+/// A plausible email address: something@domain.tld, no spaces, not absurdly long.
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(char::is_whitespace)
+        && !domain.contains('@')
+}
+
+pub async fn leave(
+    State(state): State<AppState>,
+    Path(site): Path<String>,
+    from: RequestOrigin,
+    ClientAddress(address): ClientAddress,
+    AppJson(left): AppJson<LeaveMessage>,
+) -> Result<impl IntoResponse, AppError> {
+    let site = state
+        .config
+        .site(&site)
+        .ok_or(AppError::UnknownSite(site))?
+        .clone();
+    check_origin(&state, &site.id, &from)?;
+    let email = left.email.trim();
+    if !plausible_email(email) {
+        return Err(AppError::Invalid(format!(
+            "{email:?} does not look like an email address."
+        )));
+    }
+    check_text(&left.message)?;
+    let mut packet = tandem_protocol::CreateConversation::new(site.id.clone());
+    packet.transcript = left.transcript;
+    packet.context = left.context;
+    handoff::check(&packet)?;
+    state
+        .limits
+        .offline
+        .check(&address)
+        .map_err(AppError::RateLimited)?;
+    let mask = tandem_assistant::mask_card_numbers;
+    for line in &mut packet.transcript {
+        line.text = mask(&line.text).into_owned();
+    }
+    let id = ids::random_id();
+    state
+        .db
+        .leave_offline_message(NewOfflineMessage {
+            id: &id,
+            site: &site.id,
+            email,
+            name: left
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty()),
+            message: &mask(left.message.trim()),
+            transcript: &serde_json::to_string(&packet.transcript).expect("transcripts serialise"),
+            context: &serde_json::to_string(&packet.context).expect("JSON values serialise"),
+        })
+        .await?;
+    Metrics::add(&state.metrics.offline_messages);
+    tracing::info!(site = %site.id, message = %id, "offline message left");
+    Ok((StatusCode::CREATED, AppJson(MessageLeft { id })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_email;
+
+    #[test]
+    fn emails_are_checked_for_shape_only() {
+        for good in ["ana@example.com", "a.b+tag@shop.example.co.uk"] {
+            assert!(plausible_email(good), "{good}");
+        }
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "ana @example.com",
+            "a@b@c.com",
+            "ana@.com",
+        ] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The sites' knowledge bases: read and parsed when the server starts (a broken file stops it
+//! with every error's line and column), compiled into the assistant's model in the
+//! background (a large one takes a while; the widget offers people meanwhile), and served as
+//! a content-hashed file the browser caches for good.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+};
+
+use sha2::{Digest, Sha256};
+use tandem_assistant::KnowledgeBase;
+
+use crate::config::Config;
+
+/// The demo shop's knowledge base, used by sites configured with `knowledge_base = "demo"`.
+pub const DEMO_KB: &str = include_str!("../demo/kb.toml");
+
+/// Why the knowledge bases could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum KnowledgeError {
+    #[error("site {site:?}: cannot read {path}: {error}")]
+    Read {
+        site: String,
+        path: String,
+        error: std::io::Error,
+    },
+    #[error("site {site:?}: {path} has errors:\n{errors}")]
+    Invalid {
+        site: String,
+        path: String,
+        errors: tandem_assistant::KbErrors,
+    },
+}
+
+/// A compiled model, ready to serve.
+#[derive(Debug)]
+pub struct SiteModel {
+    /// Hex SHA-256 of the bytes (its first 16 characters name the file).
+    pub hash: String,
+    pub bytes: Vec<u8>,
+    /// The knowledge base's greeting and entry ids, for the site's description and for
+    /// validating the widget's reports.
+    pub greeting: String,
+    pub entries: Vec<String>,
+}
+
+impl SiteModel {
+    /// The file name the model is served under.
+    pub fn file_name(&self) -> String {
+        format!("{}.bin", &self.hash[..16])
+    }
+}
+
+/// Every site's model, as it becomes available.
+#[derive(Default)]
+pub struct Models {
+    by_site: RwLock<HashMap<String, Arc<SiteModel>>>,
+}
+
+impl Models {
+    /// The site's model, once compiled.
+    pub fn get(&self, site: &str) -> Option<Arc<SiteModel>> {
+        self.by_site.read().expect("models lock").get(site).cloned()
+    }
+
+    fn insert(&self, site: String, model: SiteModel) {
+        self.by_site
+            .write()
+            .expect("models lock")
+            .insert(site, Arc::new(model));
+    }
+}
+
+/// Reads and parses every site's knowledge base.
+pub fn load(config: &Config) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeError> {
+    let mut loaded = Vec::new();
+    for site in &config.sites {
+        let Some(path) = &site.knowledge_base else {
+            continue;
+        };
+        let text = if path == "demo" {
+            DEMO_KB.to_owned()
+        } else {
+            std::fs::read_to_string(path).map_err(|error| KnowledgeError::Read {
+                site: site.id.clone(),
+                path: path.clone(),
+                error,
+            })?
+        };
+        let kb = KnowledgeBase::parse(&text).map_err(|errors| KnowledgeError::Invalid {
+            site: site.id.clone(),
+            path: path.clone(),
+            errors,
+        })?;
+        loaded.push((site.id.clone(), kb));
+    }
+    Ok(loaded)
+}
+
+/// Compiles one knowledge base (CPU-bound: run it off the async threads).
+pub fn compile(kb: &KnowledgeBase) -> SiteModel {
+    let compiled = tandem_assistant::compile(kb);
+    let bytes = compiled.model.to_bytes();
+    let hash = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    SiteModel {
+        hash,
+        bytes,
+        greeting: compiled.model.site.greeting.clone(),
+        entries: compiled
+            .model
+            .entries
+            .iter()
+            .map(|e| e.id.clone())
+            .collect(),
+    }
+}
+
+/// Compiles the knowledge bases one after the other in the background, making each model
+/// available as soon as it is done.
+pub async fn compile_all(models: Arc<Models>, kbs: Vec<(String, KnowledgeBase)>) {
+    for (site, kb) in kbs {
+        let started = std::time::Instant::now();
+        match tokio::task::spawn_blocking(move || compile(&kb)).await {
+            Ok(model) => {
+                tracing::info!(%site, entries = model.entries.len(), bytes = model.bytes.len(),
+                    seconds = started.elapsed().as_secs_f32(), "knowledge base compiled");
+                models.insert(site, model);
+            }
+            Err(error) => tracing::error!(%site, %error, "compiling the knowledge base failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_knowledge_base_names_the_site_and_every_error() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("kb.toml");
+        std::fs::write(&path, "[site]\nname = 1\n").unwrap();
+        let mut config = Config::default_demo();
+        config.sites[0].knowledge_base = Some(path.display().to_string());
+        let error = load(&config).unwrap_err().to_string();
+        assert!(error.contains("\"acme\""), "{error}");
+        assert!(error.contains("line 2"), "{error}");
+        config.sites[0].knowledge_base = Some("/no/such/kb.toml".into());
+        assert!(
+            load(&config)
+                .unwrap_err()
+                .to_string()
+                .contains("/no/such/kb.toml")
+        );
+    }
+
+    #[test]
+    fn the_demo_knowledge_base_parses() {
+        let mut config = Config::default_demo();
+        config.sites[0].knowledge_base = Some("demo".into());
+        let loaded = load(&config).unwrap();
+        assert_eq!(loaded.len(), 1);
+        assert!(loaded[0].1.entries.len() >= 40);
+    }
+}

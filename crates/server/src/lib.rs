@@ -1,0 +1,87 @@
+//! The Tandem support server.
+//!
+//! It serves what a merchant's page loads (`embed.js`, the widget), takes handoffs from the
+//! widget into a durable queue, routes them to on-demand agents and relays the conversation
+//! live, losing nothing. How the parts fit:
+//!
+//! - [`config`], [`hours`], [`theme`]: the TOML configuration, validated at start.
+//! - [`knowledge`]: the sites' knowledge bases, compiled into the assistant's models.
+//! - [`app`]: the shared state and the router, the one map of every URL; handlers in [`http`].
+//! - [`store`]: the database (SQLite by default, PostgreSQL to scale out) and its queries.
+//! - [`handoff`]: a widget's packet becomes a queued conversation.
+//! - [`routing`]: the rules (queue order, who gets the next offer, estimated wait) as pure
+//!   functions; [`dispatch`] applies them to the database; [`queue`] shows the result.
+//! - [`assign`]: accept, decline, claim, close, transfer, cancel, rate.
+//! - [`relay`]: messages and typing between shopper and agent.
+//! - [`events`]: what changed, told to every process; [`hub`]: this process's connections
+//!   and which events each wants; [`live`]: the WebSocket sessions; [`presence`]: which
+//!   agents are really there.
+//! - [`auth`], [`identity`], [`origin`], [`limits`], [`client`]: who may do what, and how often.
+//! - [`error`]: `AppError`, the one conversion of failures into problem details.
+//! - [`metrics`], [`ids`], [`views`]: counters, identifiers, what agents see.
+//!
+//! The binary (`src/main.rs`, `tandem`) parses the command line and calls [`serve`].
+
+pub mod app;
+pub mod assign;
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod dispatch;
+pub mod error;
+pub mod events;
+pub mod handoff;
+pub mod hours;
+pub mod http;
+pub mod hub;
+pub mod identity;
+pub mod ids;
+pub mod knowledge;
+pub mod limits;
+pub mod live;
+pub mod metrics;
+pub mod origin;
+pub mod presence;
+pub mod queue;
+pub mod relay;
+pub mod routing;
+pub mod store;
+pub mod theme;
+pub mod views;
+
+use std::{future::Future, net::SocketAddr};
+
+use tokio::{net::TcpListener, sync::mpsc};
+
+pub use app::{AppState, StartError, router};
+pub use config::Config;
+
+/// Serves the application on `listener` until `shutdown` completes: then live connections are
+/// told to reconnect elsewhere, requests in flight finish, and background work stops.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (sites, changed) = mpsc::unbounded_channel();
+    state.hub.watch_queues(sites);
+    let mut background = tokio::task::JoinSet::new();
+    background.spawn(queue::watch(state.clone(), changed));
+    background.spawn(dispatch::run(state.clone()));
+    background.spawn(presence::run(state.clone()));
+    if state.db.backend() == store::Backend::Postgres {
+        let bus = state.bus.clone();
+        let url = state.config.database_url.clone();
+        background.spawn(async move { bus.listen(url).await });
+    }
+    let token = state.shutdown.clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            token.cancel();
+        })
+        .await;
+    background.abort_all();
+    served
+}

@@ -1,0 +1,248 @@
+//! `tandem`, the support server's command line: `tandem serve` runs the server,
+//! `tandem agent add` creates an agent account, `tandem kb check` reports on a knowledge base.
+//!
+//! This is the binary edge: errors are `anyhow` here and printed for a person; the library
+//! (`tandem_server`) keeps typed errors.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use tandem_server::{AppState, Config, store::Db};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Tandem: an assistant first, a human one click away"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the support server.
+    Serve(ServeArgs),
+    /// Manage agents.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Work with knowledge bases.
+    #[command(subcommand)]
+    Kb(KbCommand),
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Lint a knowledge base and report the assistant's cross-validated quality on it:
+    /// expected precision, share answered, and the entries most often confused. Exits 1 if
+    /// the file has errors; with --strict, also 2 when there are warnings or the precision
+    /// target is not met.
+    Check {
+        /// The knowledge base file (TOML).
+        file: PathBuf,
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Create an agent account. The password is read from --password-file, or else from the
+    /// first line of standard input.
+    Add(AgentAddArgs),
+}
+
+/// Where the configuration and the database are.
+#[derive(clap::Args)]
+struct Setup {
+    /// Configuration file (TOML); without it, the embedded demo configuration is used.
+    #[arg(long, short)]
+    config: Option<PathBuf>,
+    /// Database URL (sqlite://FILE or postgres://...), overriding the configuration.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+impl Setup {
+    fn load(&self) -> anyhow::Result<Config> {
+        let mut config = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                Config::parse(&text).with_context(|| format!("in {}", path.display()))?
+            }
+            None => Config::default_demo(),
+        };
+        if let Some(url) = &self.database_url {
+            config.database_url = url.clone();
+        }
+        Ok(config)
+    }
+}
+
+#[derive(clap::Args)]
+struct AgentAddArgs {
+    #[command(flatten)]
+    setup: Setup,
+    /// A site the agent works for (repeat for several).
+    #[arg(long = "site", required = true)]
+    sites: Vec<String>,
+    #[arg(long)]
+    email: String,
+    /// The name shoppers see.
+    #[arg(long)]
+    name: String,
+    /// A file whose first line is the password.
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    setup: Setup,
+    /// Address to listen on, overriding the configuration.
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Directory of the widget's release build, overriding the configuration.
+    #[arg(long)]
+    widget_dir: Option<PathBuf>,
+    /// Log line format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Agent(AgentCommand::Add(args)) => add_agent(args).await,
+        Command::Kb(KbCommand::Check { file, strict }) => check_kb(&file, strict),
+    }
+}
+
+fn check_kb(file: &std::path::Path, strict: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let kb = match tandem_assistant::KnowledgeBase::parse(&text) {
+        Ok(kb) => kb,
+        Err(errors) => {
+            eprintln!("{}: {} error(s)\n{errors}", file.display(), errors.0.len());
+            std::process::exit(1);
+        }
+    };
+    let report = tandem_assistant::check::report(&kb);
+    println!("{report}");
+    let warnings = !tandem_assistant::lint::lint(&kb).is_empty();
+    if strict && (warnings || !report.meets_target()) {
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
+    let config = args.setup.load()?;
+    for site in &args.sites {
+        anyhow::ensure!(
+            config.site(site).is_some(),
+            "no site {site:?} in the configuration"
+        );
+    }
+    let email = args.email.trim().to_lowercase();
+    anyhow::ensure!(email.contains('@'), "{email:?} is not an email address");
+    let name = args.name.trim();
+    anyhow::ensure!(!name.is_empty(), "the name is empty");
+    let text = match &args.password_file {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line
+        }
+    };
+    let password = text.lines().next().unwrap_or_default();
+    anyhow::ensure!(
+        password.chars().count() >= 10,
+        "the password must have at least 10 characters"
+    );
+    let db = Db::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    let hash = tandem_server::auth::hash_password(password);
+    let created = db
+        .create_agent(
+            &tandem_server::ids::random_id(),
+            &email,
+            name,
+            &hash,
+            &args.sites,
+        )
+        .await?;
+    anyhow::ensure!(created, "an agent with the email {email} already exists");
+    println!("Added agent {name} <{email}> for {}", args.sites.join(", "));
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_format);
+    let mut config = args.setup.load()?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(dir) = args.widget_dir {
+        config.widget_dir = dir;
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let state = AppState::new(config).await.context("starting the server")?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    tandem_server::serve(state, listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

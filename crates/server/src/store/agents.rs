@@ -1,0 +1,270 @@
+//! Agents in the database: accounts and their sites, sign-in sessions, availability, and the
+//! presence heartbeat that tells routing who is really there.
+
+use sqlx::Row;
+use tandem_protocol::agent::{AgentProfile, AgentStatus, Colleague};
+
+use super::{Db, StoreError, now_ms};
+
+/// An account as stored, for signing in.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub id: String,
+    pub password_hash: String,
+}
+
+/// What routing needs to know of an available agent.
+#[derive(Debug, Clone)]
+pub struct AgentLoad {
+    pub id: String,
+    pub site: String,
+    pub capacity: i64,
+    pub active: i64,
+    pub offers: i64,
+    pub idle_since: i64,
+}
+
+impl Db {
+    /// Creates an agent for these sites; `Ok(false)` if the email is taken.
+    pub async fn create_agent(
+        &self,
+        id: &str,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+        sites: &[String],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO agents (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(id)
+        .bind(email)
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        for site in sites {
+            sqlx::query("INSERT INTO agent_sites (agent_id, site) VALUES ($1, $2)")
+                .bind(id)
+                .bind(site)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The account with this email, for signing in.
+    pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query("SELECT id, password_hash FROM agents WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(Credentials {
+                id: r.try_get("id")?,
+                password_hash: r.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// An agent as they see themselves.
+    pub async fn agent_profile(&self, id: &str) -> Result<Option<AgentProfile>, StoreError> {
+        let Some(row) =
+            sqlx::query("SELECT id, name, email, status, capacity FROM agents WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let status: String = row.try_get("status")?;
+        Ok(Some(AgentProfile {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            sites: self.agent_sites(id).await?,
+            status: AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))?,
+            capacity: u32::try_from(row.try_get::<i64, _>("capacity")?).unwrap_or(0),
+        }))
+    }
+
+    /// The sites an agent works for.
+    pub async fn agent_sites(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT site FROM agent_sites WHERE agent_id = $1 ORDER BY site")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("site")?)).collect()
+    }
+
+    /// Sets availability and capacity. Becoming available starts the agent's wait for work.
+    pub async fn set_agent_status(
+        &self,
+        id: &str,
+        status: AgentStatus,
+        capacity: Option<u32>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE agents SET \
+             idle_since = CASE WHEN $2 = 'available' AND status <> 'available' THEN $4 ELSE idle_since END, \
+             status = $2, capacity = COALESCE($3, capacity) WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(capacity.map(i64::from))
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records that these agents have a live connection now.
+    pub async fn touch_agents(&self, ids: &[String]) -> Result<(), StoreError> {
+        let now = now_ms();
+        // A few statements for many agents, within both databases' parameter limits.
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "UPDATE agents SET last_seen_at = $1 WHERE id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(now);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            query.execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// Available agents seen since `seen_after`, one row per site they serve, with their load.
+    pub async fn available_agents(&self, seen_after: i64) -> Result<Vec<AgentLoad>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, s.site, a.capacity, a.idle_since, \
+             (SELECT COUNT(*) FROM conversations c WHERE c.agent_id = a.id AND c.state = 'with_agent') AS active, \
+             (SELECT COUNT(*) FROM conversations c WHERE c.offered_to = a.id AND c.state = 'queued') AS offers \
+             FROM agents a JOIN agent_sites s ON s.agent_id = a.id \
+             WHERE a.status = 'available' AND a.last_seen_at >= $1 ORDER BY a.id, s.site",
+        )
+        .bind(seen_after)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AgentLoad {
+                    id: r.try_get("id")?,
+                    site: r.try_get("site")?,
+                    capacity: r.try_get("capacity")?,
+                    active: r.try_get("active")?,
+                    offers: r.try_get("offers")?,
+                    idle_since: r.try_get("idle_since")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Agents not seen since `seen_before` who still count as present: signed-in status, or
+    /// conversations in hand.
+    pub async fn vanished_agents(&self, seen_before: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id FROM agents a WHERE a.last_seen_at < $1 AND (a.status <> 'offline' \
+             OR EXISTS (SELECT 1 FROM conversations c WHERE c.agent_id = a.id AND c.state = 'with_agent'))",
+        )
+        .bind(seen_before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    /// Marks an agent offline and puts their conversations back at the front of the queue;
+    /// returns `(conversation, site)` for each one returned.
+    pub async fn release_vanished_agent(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        self.set_agent_status(id, AgentStatus::Offline, None)
+            .await?;
+        let rows = sqlx::query(
+            "UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 2 \
+             WHERE agent_id = $1 AND state = 'with_agent' RETURNING id, site",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("site")?)))
+            .collect()
+    }
+
+    /// The other agents of a site, for transfers.
+    pub async fn colleagues(
+        &self,
+        site: &str,
+        seen_after: i64,
+    ) -> Result<Vec<Colleague>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.name, a.status, a.last_seen_at FROM agents a \
+             JOIN agent_sites s ON s.agent_id = a.id WHERE s.site = $1 ORDER BY a.name",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok(Colleague {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    status: AgentStatus::parse(&status)
+                        .ok_or(StoreError::Corrupt("agent status"))?,
+                    online: r.try_get::<i64, _>("last_seen_at")? >= seen_after,
+                })
+            })
+            .collect()
+    }
+
+    /// Starts a session; the token itself stays with the browser.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        agent: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(agent)
+            .bind(now_ms())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The agent of a live session.
+    pub async fn session_agent(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT agent_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash)
+                .bind(now_ms())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok(r.try_get("agent_id")?)).transpose()
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

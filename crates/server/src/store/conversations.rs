@@ -1,0 +1,453 @@
+//! Conversations in the database: the handoff, the queue, offers, and who has which one.
+//!
+//! Every change of hands is one conditional `UPDATE` whose `WHERE` states what must still be
+//! true (`state = 'queued'`, `offered_to = $agent`, ...): whichever of two racing requests
+//! commits second changes no row and learns it lost. That is how a conversation is assigned
+//! exactly once, across threads and across server processes.
+
+use sqlx::{Row, any::AnyRow};
+use tandem_protocol::{ConversationState, HandoffReason, agent::Resolution};
+
+use super::{Db, StoreError, now_ms};
+
+/// A conversation row.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub seq: i64,
+    pub id: String,
+    pub site: String,
+    pub state: ConversationState,
+    pub token_hash: String,
+    pub reason: HandoffReason,
+    pub priority: i64,
+    /// JSON object text.
+    pub context: String,
+    /// JSON object text.
+    pub identity: Option<String>,
+    pub identity_verified: bool,
+    pub language: Option<String>,
+    pub agent_id: Option<String>,
+    pub offered_to: Option<String>,
+    pub offer_expires_at: Option<i64>,
+    pub queued_at: i64,
+    pub assigned_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub last_seq: i64,
+    pub resolution: Option<Resolution>,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+}
+
+const COLUMNS: &str = "seq, id, site, state, token_hash, reason, priority, context, identity, \
+    identity_verified, language, agent_id, offered_to, offer_expires_at, queued_at, \
+    assigned_at, closed_at, last_seq, resolution, rating, rating_comment";
+
+fn conversation(row: &AnyRow) -> Result<Conversation, StoreError> {
+    let state: String = row.try_get("state")?;
+    let reason: String = row.try_get("reason")?;
+    let resolution: Option<String> = row.try_get("resolution")?;
+    Ok(Conversation {
+        seq: row.try_get("seq")?,
+        id: row.try_get("id")?,
+        site: row.try_get("site")?,
+        state: ConversationState::parse(&state).ok_or(StoreError::Corrupt("state"))?,
+        token_hash: row.try_get("token_hash")?,
+        reason: HandoffReason::parse(&reason).ok_or(StoreError::Corrupt("reason"))?,
+        priority: row.try_get("priority")?,
+        context: row.try_get("context")?,
+        identity: row.try_get("identity")?,
+        identity_verified: row.try_get::<i64, _>("identity_verified")? != 0,
+        language: row.try_get("language")?,
+        agent_id: row.try_get("agent_id")?,
+        offered_to: row.try_get("offered_to")?,
+        offer_expires_at: row.try_get("offer_expires_at")?,
+        queued_at: row.try_get("queued_at")?,
+        assigned_at: row.try_get("assigned_at")?,
+        closed_at: row.try_get("closed_at")?,
+        last_seq: row.try_get("last_seq")?,
+        resolution: resolution.as_deref().and_then(Resolution::parse),
+        rating: row.try_get("rating")?,
+        rating_comment: row.try_get("rating_comment")?,
+    })
+}
+
+/// A message to store with a new conversation.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub author: &'static str,
+    pub text: String,
+    /// The assistant's confidence, 0 to 1.
+    pub confidence: Option<f32>,
+    pub entry: Option<String>,
+}
+
+/// A conversation to put in a queue.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub id: String,
+    pub site: String,
+    pub token_hash: String,
+    pub reason: HandoffReason,
+    pub priority: i64,
+    pub context: String,
+    pub identity: Option<String>,
+    pub identity_verified: bool,
+    pub language: Option<String>,
+    /// The transcript so far, then the handoff marker.
+    pub messages: Vec<NewMessage>,
+}
+
+/// A waiting conversation with what agents see of it in the queue.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub id: String,
+    pub site: String,
+    pub seq: i64,
+    pub priority: i64,
+    pub reason: HandoffReason,
+    pub queued_at: i64,
+    pub language: Option<String>,
+    pub offered_to: Option<String>,
+    pub offer_expires_at: Option<i64>,
+    /// The shopper's last message.
+    pub preview: Option<String>,
+}
+
+impl Db {
+    /// Stores a new queued conversation with its transcript, atomically.
+    pub async fn create_conversation(&self, new: &NewConversation) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO conversations (id, site, state, created_at, token_hash, reason, priority, \
+             context, identity, identity_verified, language, queued_at, last_seq) \
+             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11)",
+        )
+        .bind(&new.id)
+        .bind(&new.site)
+        .bind(now)
+        .bind(&new.token_hash)
+        .bind(new.reason.as_str())
+        .bind(new.priority)
+        .bind(&new.context)
+        .bind(&new.identity)
+        .bind(i64::from(new.identity_verified))
+        .bind(&new.language)
+        .bind(i64::try_from(new.messages.len()).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        for (seq, message) in (1i64..).zip(&new.messages) {
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, seq, author, text, confidence_ppm, entry, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&new.id)
+            .bind(seq)
+            .bind(message.author)
+            .bind(&message.text)
+            .bind(message.confidence.map(super::messages::to_ppm))
+            .bind(&message.entry)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One conversation, if it exists.
+    pub async fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM conversations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(conversation).transpose()
+    }
+
+    /// The conversations an agent has now.
+    pub async fn conversations_of_agent(
+        &self,
+        agent: &str,
+    ) -> Result<Vec<Conversation>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM conversations WHERE agent_id = $1 AND state = 'with_agent' ORDER BY seq"
+        ))
+        .bind(agent)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(conversation).collect()
+    }
+
+    /// The waiting conversations of these sites (all sites when `None`), in arrival order.
+    pub async fn queued(&self, sites: Option<&[String]>) -> Result<Vec<Queued>, StoreError> {
+        let filter = sites.map_or_else(String::new, |sites| {
+            let placeholders: Vec<String> = (1..=sites.len()).map(|i| format!("${i}")).collect();
+            format!("AND c.site IN ({})", placeholders.join(", "))
+        });
+        if sites.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.id, c.site, c.seq, c.priority, c.reason, c.queued_at, c.language, \
+             c.offered_to, c.offer_expires_at, \
+             (SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.author = 'shopper' \
+              ORDER BY m.seq DESC LIMIT 1) AS preview \
+             FROM conversations c WHERE c.state = 'queued' {filter} ORDER BY c.seq"
+        );
+        let mut query = sqlx::query(&sql);
+        for site in sites.unwrap_or_default() {
+            query = query.bind(site);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut queued = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let reason: String = row.try_get("reason")?;
+            queued.push(Queued {
+                id: row.try_get("id")?,
+                site: row.try_get("site")?,
+                seq: row.try_get("seq")?,
+                priority: row.try_get("priority")?,
+                reason: HandoffReason::parse(&reason).ok_or(StoreError::Corrupt("reason"))?,
+                queued_at: row.try_get("queued_at")?,
+                language: row.try_get("language")?,
+                offered_to: row.try_get("offered_to")?,
+                offer_expires_at: row.try_get("offer_expires_at")?,
+                preview: row.try_get("preview")?,
+            });
+        }
+        Ok(queued)
+    }
+
+    /// Offers a waiting conversation to an agent, unless it is already under offer.
+    pub async fn offer(&self, id: &str, agent: &str, expires_at: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET offered_to = $2, offer_expires_at = $3 \
+             WHERE id = $1 AND state = 'queued' AND offered_to IS NULL",
+        )
+        .bind(id)
+        .bind(agent)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Withdraws every offer past its expiry; returns `(conversation, agent)` for each.
+    pub async fn expire_offers(&self, now: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, offered_to FROM conversations \
+             WHERE state = 'queued' AND offered_to IS NOT NULL AND offer_expires_at < $1",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut expired = Vec::new();
+        for row in &rows {
+            let (id, agent): (String, String) = (row.try_get("id")?, row.try_get("offered_to")?);
+            if self.withdraw_offer(&id, &agent, Some(now)).await? {
+                self.record_pass(&id, &agent, false).await?;
+                expired.push((id, agent));
+            }
+        }
+        Ok(expired)
+    }
+
+    /// Clears the agent's offer on a conversation (only if expired, when `expired_by` is set).
+    pub async fn withdraw_offer(
+        &self,
+        id: &str,
+        agent: &str,
+        expired_by: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET offered_to = NULL, offer_expires_at = NULL \
+             WHERE id = $1 AND offered_to = $2 AND ($3 IS NULL OR offer_expires_at < $3)",
+        )
+        .bind(id)
+        .bind(agent)
+        .bind(expired_by)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Remembers that an agent passed on a conversation.
+    pub async fn record_pass(
+        &self,
+        id: &str,
+        agent: &str,
+        declined: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO passes (conversation_id, agent_id, declined, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (conversation_id, agent_id) DO UPDATE SET declined = excluded.declined",
+        )
+        .bind(id)
+        .bind(agent)
+        .bind(i64::from(declined))
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every pass on conversations still waiting: `(conversation, agent, declined)`.
+    pub async fn passes(&self) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.conversation_id, p.agent_id, p.declined FROM passes p \
+             JOIN conversations c ON c.id = p.conversation_id WHERE c.state = 'queued'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("conversation_id")?,
+                    r.try_get("agent_id")?,
+                    r.try_get::<i64, _>("declined")? != 0,
+                ))
+            })
+            .collect()
+    }
+
+    /// Gives a waiting conversation to an agent: with `offer_only`, only if it is under a live
+    /// offer to them; otherwise (a claim) whatever offer it is under. Returns the agent whose
+    /// offer was overridden, if a claim took it from someone else's offer, inside `Ok(Some)`;
+    /// `Ok(None)` when someone else got there first.
+    pub async fn assign(
+        &self,
+        id: &str,
+        agent: &str,
+        offer_only: bool,
+    ) -> Result<Option<Option<String>>, StoreError> {
+        let now = now_ms();
+        let before = self.conversation(id).await?;
+        let done = sqlx::query(
+            "UPDATE conversations SET state = 'with_agent', agent_id = $2, assigned_at = $3, \
+             offered_to = NULL, offer_expires_at = NULL \
+             WHERE id = $1 AND state = 'queued' \
+             AND ($4 = 0 OR (offered_to = $2 AND offer_expires_at >= $3))",
+        )
+        .bind(id)
+        .bind(agent)
+        .bind(now)
+        .bind(i64::from(offer_only))
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(None);
+        }
+        sqlx::query("UPDATE agents SET idle_since = $2 WHERE id = $1")
+            .bind(agent)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        let overridden = before
+            .and_then(|c| c.offered_to)
+            .filter(|offered| offered != agent);
+        Ok(Some(overridden))
+    }
+
+    /// Takes a waiting conversation out of the queue at the shopper's request.
+    pub async fn cancel(&self, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET state = 'cancelled', closed_at = $2, offered_to = NULL, \
+             offer_expires_at = NULL WHERE id = $1 AND state = 'queued'",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes a conversation the agent has.
+    pub async fn close(
+        &self,
+        id: &str,
+        agent: &str,
+        resolution: Resolution,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET state = 'closed', closed_at = $3, resolution = $4 \
+             WHERE id = $1 AND agent_id = $2 AND state = 'with_agent'",
+        )
+        .bind(id)
+        .bind(agent)
+        .bind(now_ms())
+        .bind(resolution.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Hands a conversation from one agent to another.
+    pub async fn transfer(&self, id: &str, from: &str, to: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET agent_id = $3, assigned_at = $4 \
+             WHERE id = $1 AND agent_id = $2 AND state = 'with_agent'",
+        )
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Puts an agent's conversation back at the front of its queue.
+    pub async fn return_to_queue(&self, id: &str, from: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 2 \
+             WHERE id = $1 AND agent_id = $2 AND state = 'with_agent'",
+        )
+        .bind(id)
+        .bind(from)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the shopper's rating of a closed conversation, once.
+    pub async fn rate(
+        &self,
+        id: &str,
+        score: u8,
+        comment: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET rating = $2, rating_comment = $3 \
+             WHERE id = $1 AND state = 'closed' AND rating IS NULL",
+        )
+        .bind(id)
+        .bind(i64::from(score))
+        .bind(comment)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Average seconds from an agent joining to closing, over a site's last 50 closed
+    /// conversations; `None` without history.
+    pub async fn recent_handle_secs(&self, site: &str) -> Result<Option<u32>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT closed_at - assigned_at AS took FROM conversations \
+             WHERE site = $1 AND state = 'closed' AND assigned_at IS NOT NULL \
+             ORDER BY closed_at DESC LIMIT 50",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        let took: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("took"))
+            .collect::<Result<_, _>>()?;
+        Ok((!took.is_empty()).then(|| {
+            let mean_ms = took.iter().sum::<i64>() / took.len() as i64;
+            u32::try_from(mean_ms / 1000).unwrap_or(u32::MAX).max(1)
+        }))
+    }
+}

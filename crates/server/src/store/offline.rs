@@ -1,0 +1,97 @@
+//! Messages shoppers leave when no one can answer live, and agents' inbox of them.
+
+use sqlx::{Row, any::AnyRow};
+use tandem_protocol::agent::OfflineMessage;
+
+use super::{Db, StoreError, now_ms};
+
+/// A message to store; transcript and context are JSON text.
+#[derive(Debug, Clone)]
+pub struct NewOfflineMessage<'a> {
+    pub id: &'a str,
+    pub site: &'a str,
+    pub email: &'a str,
+    pub name: Option<&'a str>,
+    pub message: &'a str,
+    pub transcript: &'a str,
+    pub context: &'a str,
+}
+
+fn offline_message(row: &AnyRow) -> Result<OfflineMessage, StoreError> {
+    let transcript: String = row.try_get("transcript")?;
+    let context: String = row.try_get("context")?;
+    Ok(OfflineMessage {
+        id: row.try_get("id")?,
+        site: row.try_get("site")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        message: row.try_get("message")?,
+        transcript: serde_json::from_str(&transcript)
+            .map_err(|_| StoreError::Corrupt("transcript"))?,
+        context: serde_json::from_str(&context).map_err(|_| StoreError::Corrupt("context"))?,
+        created_at: row.try_get("created_at")?,
+        handled_at: row.try_get("handled_at")?,
+        handled_by: row.try_get("handled_by")?,
+    })
+}
+
+impl Db {
+    pub async fn leave_offline_message(
+        &self,
+        new: NewOfflineMessage<'_>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO offline_messages (id, site, email, name, message, transcript, context, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new.id)
+        .bind(new.site)
+        .bind(new.email)
+        .bind(new.name)
+        .bind(new.message)
+        .bind(new.transcript)
+        .bind(new.context)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A site's offline messages, newest first.
+    pub async fn offline_messages(&self, site: &str) -> Result<Vec<OfflineMessage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, site, email, name, message, transcript, context, created_at, handled_at, \
+             handled_by FROM offline_messages WHERE site = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(offline_message).collect()
+    }
+
+    /// The site of an offline message, if it exists.
+    pub async fn offline_message_site(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT site FROM offline_messages WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("site")?)).transpose()
+    }
+
+    /// Marks an offline message handled by an agent.
+    pub async fn mark_offline_message_handled(
+        &self,
+        id: &str,
+        agent: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE offline_messages SET handled_at = $2, handled_by = $3 WHERE id = $1 AND handled_at IS NULL",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .bind(agent)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

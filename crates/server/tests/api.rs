@@ -1,0 +1,316 @@
+//! The HTTP API over a real socket: what the widget and merchants' pages rely on.
+
+mod common;
+
+use common::TestServer;
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::Row;
+use tandem_protocol::{ConversationCreated, ConversationState, Problem, SiteInfo};
+
+async fn problem(response: reqwest::Response) -> Problem {
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/problem+json",
+        "errors are problem details"
+    );
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn handing_over_queues_conversations_in_order() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for expected in 1..=3 {
+        let response = client
+            .post(server.url("/v1/conversations"))
+            .header(header::ORIGIN, &server.base)
+            .json(&json!({ "site": "acme" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let location = response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let created: ConversationCreated = response.json().await.unwrap();
+        assert_eq!(created.state, ConversationState::Queued);
+        assert_eq!(
+            created.position,
+            Some(expected),
+            "the {expected}th shopper's place"
+        );
+        assert_eq!(location, format!("/v1/conversations/{}", created.id));
+        ids.push(created.id);
+    }
+    // Another site's queue is its own.
+    let other = client
+        .post(server.url("/v1/conversations"))
+        .header(header::ORIGIN, "https://other.example")
+        .json(&json!({ "site": "other" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        other.json::<ConversationCreated>().await.unwrap().position,
+        Some(1)
+    );
+
+    let rows =
+        sqlx::query("SELECT id, site, state FROM conversations WHERE site = 'acme' ORDER BY seq")
+            .fetch_all(server.state.db.pool())
+            .await
+            .unwrap();
+    let stored: Vec<String> = rows.iter().map(|r| r.get::<String, _>("id")).collect();
+    assert_eq!(stored, ids);
+    assert!(rows.iter().all(|r| r.get::<String, _>("state") == "queued"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_site_or_a_foreign_origin_is_refused_clearly() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+
+    let unknown = client
+        .post(server.url("/v1/conversations"))
+        .json(&json!({ "site": "nope" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(problem(unknown).await.message().contains("\"nope\""));
+
+    let foreign = client
+        .post(server.url("/v1/conversations"))
+        .header(header::ORIGIN, "https://evil.example")
+        .json(&json!({ "site": "acme" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    let p = problem(foreign).await;
+    assert_eq!(p.status, 403);
+    assert!(
+        p.message().contains("https://evil.example"),
+        "{}",
+        p.message()
+    );
+
+    // A merchant's own origin may call the API for its site, not for another site.
+    let merchant = |site: &'static str| {
+        client
+            .post(server.url("/v1/conversations"))
+            .header(header::ORIGIN, "https://acme.example")
+            .json(&json!({ "site": site }))
+            .send()
+    };
+    assert_eq!(
+        merchant("acme").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        merchant("other").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(count, 1, "refused requests store nothing");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_problem_details_and_the_server_goes_on() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let cases = [
+        ("{\"site\":", "application/json", StatusCode::BAD_REQUEST),
+        (
+            "{\"shop\":\"acme\"}",
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "site=acme",
+            "application/x-www-form-urlencoded",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+    ];
+    for (body, content_type, status) in cases {
+        let response = client
+            .post(server.url("/v1/conversations"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "for {body}");
+        let p = problem(response).await;
+        assert_eq!(p.title, "Invalid request body");
+        assert!(!p.message().is_empty());
+    }
+    let missing_field = client
+        .post(server.url("/v1/conversations"))
+        .json(&json!({ "shop": "acme" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        problem(missing_field)
+            .await
+            .message()
+            .contains("missing field `site`")
+    );
+
+    let fine = client
+        .post(server.url("/v1/conversations"))
+        .json(&json!({ "site": "acme" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fine.status(), StatusCode::CREATED);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sites_health_and_unknown_paths() {
+    let server = TestServer::start().await;
+    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info.name, "Acme Outfitters");
+
+    let missing = reqwest::get(server.url("/v1/sites/nope")).await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(problem(missing).await.title, "Unknown site");
+
+    let health = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+
+    let nowhere = reqwest::get(server.url("/no/such/page")).await.unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    assert_eq!(problem(nowhere).await.status, 404);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn embed_js_is_byte_stable_cacheable_and_readable_cross_origin() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let source = include_str!("../../../embed/embed.js");
+    let first = client
+        .get(server.url("/embed.js"))
+        .header(header::ORIGIN, "https://acme.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert!(
+        first.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let etag = first.headers()[header::ETAG].clone();
+    assert_eq!(first.text().await.unwrap(), source);
+
+    let again = client
+        .get(server.url("/embed.js"))
+        .header(header::IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    // The demo page pins exactly these bytes with Subresource Integrity, under a strict CSP.
+    let demo = reqwest::get(server.url("/demo")).await.unwrap();
+    let csp = demo.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self';") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let html = demo.text().await.unwrap();
+    assert!(html.contains(&format!(
+        "integrity=\"{}\"",
+        tandem_server::http::embed::integrity()
+    )));
+    assert!(html.contains("data-site=\"acme\""));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_widget_page_is_framed_only_by_allowed_origins() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let build = dir.path().join("dist");
+    std::fs::create_dir(&build).unwrap();
+    std::fs::write(
+        build.join("index.html"),
+        "<html><script type=\"module\">boot()</script><body></body></html>",
+    )
+    .unwrap();
+    std::fs::write(build.join("app.js"), "export {}").unwrap();
+    let server = TestServer::start_with(dir, &build).await;
+
+    let page = reqwest::get(server.url("/w/acme?origin=https%3A%2F%2Facme.example"))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("frame-ancestors 'self' https://acme.example"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("'sha256-"),
+        "{csp}"
+    );
+    assert!(page.text().await.unwrap().contains("boot()"));
+
+    let foreign = reqwest::get(server.url("/w/acme?origin=https%3A%2F%2Fevil.example"))
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    let unknown = reqwest::get(server.url("/w/nope")).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let asset = reqwest::get(server.url("/widget/app.js")).await.unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert!(
+        asset.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn without_a_widget_build_the_page_says_how_to_build_it() {
+    let server = TestServer::start().await;
+    let response = reqwest::get(server.url("/w/acme")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cargo xtask demo")
+    );
+    server.stop().await;
+}

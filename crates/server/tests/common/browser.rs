@@ -1,0 +1,128 @@
+//! A real headless Chromium, driven through ChromeDriver (WebDriver), for end-to-end tests.
+//!
+//! Each [`Browser`] owns its own ChromeDriver process on a free port and a fresh profile
+//! directory; both go away when it is dropped.
+
+use std::{
+    future::Future,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Map, Value, json};
+use tempfile::TempDir;
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+/// What the browser window looks like.
+pub enum Screen {
+    Desktop,
+    /// A phone's viewport of this width and height in CSS pixels.
+    Phone(u32, u32),
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    pub async fn start(screen: Screen) -> Browser {
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("starting {chromedriver}: {e} (cargo xtask test installs it)")
+            });
+        let profile = TempDir::new().unwrap();
+        let mut options = Map::new();
+        options.insert("binary".into(), json!(chromium));
+        options.insert(
+            "args".into(),
+            json!([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]),
+        );
+        if let Screen::Phone(width, height) = screen {
+            options.insert(
+                "mobileEmulation".into(),
+                json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2.0 } }),
+            );
+        }
+        let mut capabilities = Map::new();
+        capabilities.insert("goog:chromeOptions".into(), Value::Object(options));
+        let url = format!("http://127.0.0.1:{port}");
+        let client = eventually(
+            Duration::from_secs(20),
+            "ChromeDriver to accept a session",
+            || {
+                let capabilities = capabilities.clone();
+                let url = url.clone();
+                async move {
+                    ClientBuilder::rustls()
+                        .ok()?
+                        .capabilities(capabilities)
+                        .connect(&url)
+                        .await
+                        .ok()
+                }
+            },
+        )
+        .await;
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Polls `check` until it yields a value, failing the test with `what` after `limit`.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

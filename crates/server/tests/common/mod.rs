@@ -1,0 +1,387 @@
+//! A real server for integration tests: bound to 127.0.0.1:0, on a fresh database, with
+//! helpers to act as shoppers and agents over real HTTP and WebSocket connections.
+//!
+//! The database is a new SQLite file, or, when `TANDEM_TEST_DATABASE_URL` names a PostgreSQL
+//! server, a new database created on it for this test alone, so the same tests cover both.
+#![allow(dead_code)] // Each test file uses its own part of this harness.
+
+pub mod browser;
+pub mod live;
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use reqwest::{RequestBuilder, StatusCode, header};
+use serde_json::json;
+use sqlx::{AnyPool, Executor};
+use tandem_protocol::{
+    ConversationCreated, CreateConversation, agent::AgentProfile, live::ShopperFrame,
+};
+use tandem_server::{AppState, Config};
+use tempfile::TempDir;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+pub use live::Ws;
+
+/// Knobs a test may turn; the defaults keep rate limits out of the way.
+#[derive(Clone)]
+pub struct Settings {
+    pub offer_timeout_secs: u64,
+    pub agent_grace_secs: u64,
+    pub conversations_per_minute: u32,
+    pub messages_per_minute: u32,
+    /// Extra TOML for the "acme" site (e.g. `identity_secret = "..."`).
+    pub acme_extra: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            offer_timeout_secs: 30,
+            agent_grace_secs: 60,
+            conversations_per_minute: 10_000,
+            messages_per_minute: 10_000,
+            acme_extra: String::new(),
+        }
+    }
+}
+
+/// The test configuration: the demo site "acme" (this server and https://acme.example) and a
+/// second site that only https://other.example may use.
+pub fn config_text(database_url: &str, widget_dir: &Path, settings: &Settings) -> String {
+    format!(
+        r#"
+        listen = "127.0.0.1:0"
+        database_url = "{database_url}"
+        widget_dir = "{}"
+        offer_timeout_secs = {}
+        agent_grace_secs = {}
+        [limits]
+        conversations_per_minute = {}
+        messages_per_minute = {}
+        logins_per_minute = 10000
+        [[sites]]
+        id = "acme"
+        name = "Acme Outfitters"
+        allowed_origins = ["self", "https://acme.example"]
+        {}
+        [[sites]]
+        id = "other"
+        name = "Other Shop"
+        allowed_origins = ["https://other.example"]
+        "#,
+        widget_dir.display(),
+        settings.offer_timeout_secs,
+        settings.agent_grace_secs,
+        settings.conversations_per_minute,
+        settings.messages_per_minute,
+        settings.acme_extra,
+    )
+}
+
+/// A PostgreSQL database created for one test on the server `TANDEM_TEST_DATABASE_URL` names.
+pub struct TestDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// A new, empty database, if the tests are to run against PostgreSQL.
+    pub async fn create() -> Option<TestDatabase> {
+        let admin_url = std::env::var("TANDEM_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let name = format!(
+            "tandem_test_{}",
+            tandem_server::ids::random_id().to_lowercase()
+        )
+        .replace('-', "_");
+        sqlx::any::install_default_drivers();
+        let admin = AnyPool::connect(&admin_url)
+            .await
+            .expect("the test PostgreSQL server");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("creating a test database");
+        admin.close().await;
+        let (server, _) = admin_url
+            .rsplit_once('/')
+            .expect("a URL ending in /database");
+        let url = format!("{server}/{name}");
+        Some(TestDatabase {
+            admin_url,
+            name,
+            url,
+        })
+    }
+
+    pub async fn drop(self) {
+        let admin = AnyPool::connect(&self.admin_url)
+            .await
+            .expect("the test PostgreSQL server");
+        admin
+            .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
+            .await
+            .expect("dropping a test database");
+        admin.close().await;
+    }
+}
+
+/// A database for one test: a SQLite file in `dir`, or a fresh PostgreSQL database.
+pub async fn test_database(dir: &Path) -> (String, Option<TestDatabase>) {
+    let postgres = TestDatabase::create().await;
+    let url = postgres.as_ref().map_or_else(
+        || format!("sqlite://{}", dir.join("tandem.db").display()),
+        |db| db.url.clone(),
+    );
+    (url, postgres)
+}
+
+/// Whether these tests run against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TANDEM_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+/// The widget's release build: `TANDEM_WIDGET_DIST`, or the workspace's `dist/`.
+pub fn widget_dist() -> PathBuf {
+    let dist = std::env::var_os("TANDEM_WIDGET_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no widget build at {}: run `cargo xtask test`, or `trunk build --release`",
+        dist.display()
+    );
+    dist
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub dir: TempDir,
+    /// The PostgreSQL database made for this test, dropped by [`TestServer::stop`].
+    postgres: Option<TestDatabase>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A server with no widget build and default settings.
+    pub async fn start() -> TestServer {
+        TestServer::with(Settings::default()).await
+    }
+
+    /// A server with no widget build.
+    pub async fn with(settings: Settings) -> TestServer {
+        let dir = TempDir::new().unwrap();
+        let widget_dir = dir.path().join("no-widget-build");
+        TestServer::launch(dir, &widget_dir, settings).await
+    }
+
+    /// A server serving the widget build in `widget_dir`.
+    pub async fn start_with(dir: TempDir, widget_dir: &Path) -> TestServer {
+        TestServer::launch(dir, widget_dir, Settings::default()).await
+    }
+
+    async fn launch(dir: TempDir, widget_dir: &Path, settings: Settings) -> TestServer {
+        // Server logs appear with a failing test's output (RUST_LOG=debug for more).
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn,tandem_server=info".into()),
+            )
+            .try_init();
+        let (url, postgres) = test_database(dir.path()).await;
+        let config = Config::parse(&config_text(&url, widget_dir, &settings))
+            .expect("a valid test configuration");
+        let state = AppState::new(config).await.expect("server state");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn({
+            let state = state.clone();
+            async move {
+                tandem_server::serve(state, listener, async {
+                    stopped.await.ok();
+                })
+                .await
+                .unwrap();
+            }
+        });
+        TestServer {
+            base: format!("http://{addr}"),
+            addr,
+            state,
+            dir,
+            postgres,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A request from the widget, i.e. from this server's own origin.
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .header(header::ORIGIN, &self.base)
+    }
+
+    /// Hands a shopper over with a small transcript; panics unless it is queued.
+    pub async fn handoff(&self) -> ConversationCreated {
+        let mut packet = CreateConversation::new("acme");
+        packet.transcript = serde_json::from_value(json!([
+            { "author": "shopper", "text": "Where is my parcel?" },
+            { "author": "assistant", "text": "Parcels arrive in 3-5 working days.", "confidence": 0.62, "entry": "shipping-times" }
+        ]))
+        .unwrap();
+        packet.context =
+            serde_json::from_value(json!({ "cart_value": 224.5, "currency": "EUR" })).unwrap();
+        let response = self
+            .post("/v1/conversations")
+            .json(&packet)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// The shopper's live connection, after `hello` with the last sequence number they have.
+    pub async fn shopper(&self, created: &ConversationCreated, last_seq: u64) -> Ws {
+        let url = format!("ws://{}/v1/conversations/{}/live", self.addr, created.id);
+        let mut ws = Ws::connect(&url, &[("origin", &self.base)]).await;
+        ws.send(&ShopperFrame::Hello {
+            token: created.token.clone(),
+            last_seq,
+        })
+        .await;
+        ws
+    }
+
+    /// An agent account for these sites, signed in.
+    pub async fn agent(&self, name: &str, sites: &[&str]) -> TestAgent {
+        let email = format!("{}@agents.example", name.to_lowercase().replace(' ', "."));
+        let password = "correct horse battery staple";
+        let sites: Vec<String> = sites.iter().map(|s| s.to_string()).collect();
+        let id = tandem_server::ids::random_id();
+        let hash = tandem_server::auth::hash_password(password);
+        assert!(
+            self.state
+                .db
+                .create_agent(&id, &email, name, &hash, &sites)
+                .await
+                .unwrap()
+        );
+        let response = self
+            .post("/v1/agent/login")
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let profile: AgentProfile = response.json().await.unwrap();
+        assert_eq!(profile.id, id);
+        TestAgent {
+            id,
+            name: name.to_owned(),
+            cookie,
+            base: self.base.clone(),
+        }
+    }
+
+    /// Stops the server, waits for it to finish, and drops a PostgreSQL test database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+        self.state.db.pool().close().await;
+        if let Some(db) = self.postgres.take() {
+            db.drop().await;
+        }
+    }
+}
+
+/// A signed-in agent.
+#[derive(Clone)]
+pub struct TestAgent {
+    pub id: String,
+    pub name: String,
+    pub cookie: String,
+    base: String,
+}
+
+impl TestAgent {
+    /// A request with the agent's cookie, from the console's origin.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .header(header::ORIGIN, &self.base)
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.request(reqwest::Method::POST, path)
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.request(reqwest::Method::GET, path)
+    }
+
+    /// Sets availability and capacity.
+    pub async fn set_status(&self, status: &str, capacity: u32) {
+        let response = self
+            .request(reqwest::Method::PUT, "/v1/agent/status")
+            .json(&json!({ "status": status, "capacity": capacity }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    /// Opens the agent's live connection.
+    pub async fn live(&self) -> Ws {
+        let url = format!("{}/v1/agent/live", self.base.replace("http://", "ws://"));
+        Ws::connect(&url, &[("cookie", &self.cookie), ("origin", &self.base)]).await
+    }
+
+    /// `POST /v1/agent/conversations/{id}/{action}`, returning the status.
+    pub async fn act(&self, id: &str, action: &str, body: serde_json::Value) -> StatusCode {
+        let response = self
+            .post(&format!("/v1/agent/conversations/{id}/{action}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        if !status.is_success() {
+            let problem = response.text().await.unwrap_or_default();
+            eprintln!("{} {action} {id}: {status} {problem}", self.name);
+        }
+        status
+    }
+}

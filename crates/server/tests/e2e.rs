@@ -1,0 +1,239 @@
+//! End to end: a real headless Chromium on the demo checkout page of a real server.
+//!
+//! These need the widget's release build and Chromium with ChromeDriver, so they are ignored
+//! by a plain `cargo test`; `cargo xtask test` installs both, builds the widget and runs them.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    TestServer,
+    browser::{Browser, Screen, eventually},
+    widget_dist,
+};
+use fantoccini::{Client, Locator, elements::Element, key::Key};
+use sqlx::Row;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The launcher's shadow root on the merchant's page, once `embed.js` has drawn it.
+async fn launcher_root(client: &Client) -> fantoccini::elements::ShadowRoot {
+    eventually(WAIT, "the launcher to be drawn", || async {
+        let host = client.find(Locator::Css("[data-tandem]")).await.ok()?;
+        host.shadow_root().await.ok()
+    })
+    .await
+}
+
+async fn find_in(root: &fantoccini::elements::ShadowRoot, css: &'static str) -> Element {
+    eventually(WAIT, css, || async {
+        root.find(Locator::Css(css)).await.ok()
+    })
+    .await
+}
+
+/// Waits until the element's text is `expected`.
+async fn text_becomes(client: &Client, css: &'static str, expected: &str) {
+    eventually(WAIT, &format!("{css} to read {expected:?}"), || async {
+        let text = client
+            .find(Locator::Css(css))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        (text == expected).then_some(())
+    })
+    .await
+}
+
+/// Opens the demo page, clicks the launcher and switches into the widget's frame.
+async fn open_widget(client: &Client, server: &TestServer) -> fantoccini::elements::ShadowRoot {
+    client.goto(&server.url("/demo")).await.unwrap();
+    let root = launcher_root(client).await;
+    let launcher = find_in(&root, "button").await;
+    assert_eq!(
+        launcher.attr("aria-label").await.unwrap().as_deref(),
+        Some("Open chat")
+    );
+    launcher.click().await.unwrap();
+    find_in(&root, "iframe").await.enter_frame().await.unwrap();
+    root
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
+    let server = TestServer::start_with(tempfile::TempDir::new().unwrap(), &widget_dist()).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    let root = open_widget(client, &server).await;
+
+    text_becomes(client, "h1", "Acme Outfitters").await;
+    let human = client
+        .wait()
+        .for_element(Locator::Css("button.human"))
+        .await
+        .unwrap();
+    assert!(human.is_displayed().await.unwrap());
+    assert_eq!(human.text().await.unwrap(), "Talk to a human");
+
+    // The panel puts the cursor in the composer; typing and Enter sends.
+    let active = eventually(WAIT, "the composer to have focus", || async {
+        let id = client
+            .active_element()
+            .await
+            .ok()?
+            .attr("id")
+            .await
+            .ok()??;
+        (id == "tandem-message").then_some(())
+    });
+    active.await;
+    client
+        .find(Locator::Css("textarea"))
+        .await
+        .unwrap()
+        .send_keys(&format!("Where is my parcel?{}", Key::Enter))
+        .await
+        .unwrap();
+    text_becomes(client, "li.shopper .text", "Where is my parcel?").await;
+
+    human.click().await.unwrap();
+    text_becomes(client, "[role=status]", "You are next in line").await;
+
+    let rows = sqlx::query("SELECT site, state FROM conversations")
+        .fetch_all(server.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "one conversation in the database");
+    assert_eq!(rows[0].get::<String, _>("site"), "acme");
+    assert_eq!(rows[0].get::<String, _>("state"), "queued");
+
+    // Esc in the widget closes the panel and gives focus back to the launcher.
+    client
+        .find(Locator::Css("textarea"))
+        .await
+        .unwrap()
+        .send_keys(&Key::Escape.to_string())
+        .await
+        .unwrap();
+    client.enter_parent_frame().await.unwrap();
+    let panel = find_in(&root, ".p").await;
+    eventually(WAIT, "the panel to close", || async {
+        panel.attr("hidden").await.ok()?.map(|_| ())
+    })
+    .await;
+    let launcher = find_in(&root, "button").await;
+    assert_eq!(
+        launcher.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("false")
+    );
+
+    // A second click opens the same conversation again; a click on the launcher closes it.
+    launcher.click().await.unwrap();
+    assert!(panel.attr("hidden").await.unwrap().is_none());
+    find_in(&root, "iframe").await.enter_frame().await.unwrap();
+    text_becomes(client, "[role=status]", "You are next in line").await;
+    client.enter_parent_frame().await.unwrap();
+    launcher.click().await.unwrap();
+    assert!(panel.attr("hidden").await.unwrap().is_some());
+
+    // The merchant's page is left as it was: no cookies, nothing stored.
+    let traces = client
+        .execute(
+            "return [document.cookie, localStorage.length, sessionStorage.length]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(traces, serde_json::json!(["", 0, 0]));
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_view() {
+    let server = TestServer::start_with(tempfile::TempDir::new().unwrap(), &widget_dist()).await;
+    let browser = Browser::start(Screen::Phone(320, 640)).await;
+    let client = &browser.client;
+    open_widget(client, &server).await;
+    client.enter_parent_frame().await.unwrap();
+    let size = client
+        .execute(
+            "const r = document.querySelector('[data-tandem]').shadowRoot \
+             .querySelector('iframe').getBoundingClientRect(); \
+             return [r.left, r.top, r.width, r.height, innerWidth, innerHeight];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        size,
+        serde_json::json!([0, 0, 320, 640, 320, 640]),
+        "the iframe covers the screen"
+    );
+    // Nothing of the loader's lies on top of the widget, not even the launcher, whose centre
+    // would be at (272, 592).
+    let on_top = client
+        .execute(
+            "const root = document.querySelector('[data-tandem]').shadowRoot; \
+             return [[160, 320], [272, 592], [20, 620]] \
+               .map(([x, y]) => root.elementFromPoint(x, y).tagName);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(on_top, serde_json::json!(["IFRAME", "IFRAME", "IFRAME"]));
+
+    let root = launcher_root(client).await;
+    find_in(&root, "iframe").await.enter_frame().await.unwrap();
+    let human = client
+        .wait()
+        .for_element(Locator::Css("button.human"))
+        .await
+        .unwrap();
+    assert!(human.is_displayed().await.unwrap());
+    let (x, _, width, _) = human.rectangle().await.unwrap();
+    assert!(
+        x >= 0.0 && x + width <= 320.0,
+        "the button is within the screen: {x} + {width}"
+    );
+    human.click().await.unwrap();
+    text_becomes(client, "[role=status]", "You are next in line").await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium: run by `cargo xtask test`"]
+async fn a_widget_that_never_gets_ready_is_removed_from_the_page() {
+    // No widget build: /w/acme answers 503, so the widget never reports ready.
+    let server = TestServer::start().await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    client.goto(&server.url("/demo")).await.unwrap();
+    let root = launcher_root(client).await;
+    find_in(&root, "button").await.click().await.unwrap();
+    find_in(&root, "iframe").await;
+    eventually(
+        Duration::from_secs(20),
+        "the broken widget to be removed",
+        || async {
+            root.find(Locator::Css("iframe"))
+                .await
+                .is_err()
+                .then_some(())
+        },
+    )
+    .await;
+    let panel = find_in(&root, ".p").await;
+    assert!(
+        panel.attr("hidden").await.unwrap().is_some(),
+        "nothing covers the page"
+    );
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}

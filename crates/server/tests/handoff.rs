@@ -1,0 +1,491 @@
+//! Handing over and routing, over real sockets: a handoff reaches an available agent with its
+//! whole context, offers move on, a conversation is assigned exactly once, and agents close,
+//! transfer and return conversations.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Settings, TestServer, Ws};
+use reqwest::StatusCode;
+use serde_json::json;
+use sqlx::Row;
+use tandem_protocol::{
+    Author, ConversationState, HandoffReason,
+    agent::{AgentServerFrame, ConversationDetail, Offer},
+    live::{ServerFrame, ShopperFrame},
+};
+
+async fn offer(console: &mut Ws) -> Offer {
+    console
+        .until(|frame| match frame {
+            AgentServerFrame::Offer { offer } => Some(offer),
+            _ => None,
+        })
+        .await
+}
+
+async fn assigned(console: &mut Ws) -> ConversationDetail {
+    console
+        .until(|frame| match frame {
+            AgentServerFrame::Assigned { conversation } => Some(conversation),
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_handoff_reaches_an_available_agent_with_its_whole_context() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let mut console = anna.live().await;
+    let welcome: AgentServerFrame = console.next().await;
+    assert!(
+        matches!(welcome, AgentServerFrame::Welcome { ref conversations, .. } if conversations.is_empty())
+    );
+    anna.set_status("available", 2).await;
+
+    let created = server.handoff().await;
+    assert_eq!(created.position, Some(1));
+    assert!(
+        created.estimated_wait_secs.is_some(),
+        "an agent is available, so there is an estimate"
+    );
+    let mut shopper = server.shopper(&created, 0).await;
+    let ServerFrame::Welcome { status } = shopper.next().await else {
+        panic!("welcome first")
+    };
+    assert_eq!(status.state, ConversationState::Queued);
+
+    let offer = offer(&mut console).await;
+    assert_eq!(offer.conversation.id, created.id);
+    assert_eq!(offer.conversation.reason, HandoffReason::Asked);
+    assert_eq!(
+        offer.conversation.preview.as_deref(),
+        Some("Where is my parcel?")
+    );
+    assert!(
+        offer.expires_at > tandem_server::store::now_ms() + 20_000,
+        "30 s to accept"
+    );
+
+    assert_eq!(
+        anna.act(&created.id, "accept", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    let detail = assigned(&mut console).await;
+    assert_eq!(detail.id, created.id);
+    assert_eq!(detail.context["cart_value"], json!(224.5));
+    let texts: Vec<(Author, &str)> = detail
+        .messages
+        .iter()
+        .map(|m| (m.author, m.text.as_str()))
+        .collect();
+    assert_eq!(texts[0], (Author::Shopper, "Where is my parcel?"));
+    assert_eq!(
+        texts[1],
+        (Author::Assistant, "Parcels arrive in 3-5 working days.")
+    );
+    assert!((detail.messages[1].confidence.unwrap() - 0.62).abs() < 1e-6);
+    assert_eq!(detail.messages[1].entry.as_deref(), Some("shipping-times"));
+    assert_eq!(
+        texts[2].0,
+        Author::System,
+        "the moment of handoff is marked"
+    );
+    assert!(texts[2].1.contains("asked"), "{}", texts[2].1);
+    assert!(texts[3].1.contains("Anna joined"), "{}", texts[3].1);
+
+    let joined = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::WithAgent => {
+                Some(status)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(joined.agent_name.as_deref(), Some("Anna"));
+    assert_eq!(joined.position, None);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_offer_not_accepted_in_time_moves_on_to_the_next_agent() {
+    let server = TestServer::with(Settings {
+        offer_timeout_secs: 1,
+        ..Settings::default()
+    })
+    .await;
+    let first = server.agent("First", &["acme"]).await;
+    let second = server.agent("Second", &["acme"]).await;
+    let mut first_console = first.live().await;
+    first.set_status("available", 1).await;
+    // The second agent becomes available later, so the first has waited longest.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut second_console = second.live().await;
+    second.set_status("available", 1).await;
+
+    let created = server.handoff().await;
+    assert_eq!(offer(&mut first_console).await.conversation.id, created.id);
+    let withdrawn = first_console
+        .until(|frame| match frame {
+            AgentServerFrame::OfferWithdrawn { conversation } => Some(conversation),
+            _ => None,
+        })
+        .await;
+    assert_eq!(withdrawn, created.id);
+    assert_eq!(offer(&mut second_console).await.conversation.id, created.id);
+    // The first agent's offer is gone for good.
+    assert_eq!(
+        first.act(&created.id, "accept", json!({})).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        second.act(&created.id, "accept", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    let metrics = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("tandem_offers_expired_total 1"),
+        "{metrics}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_declined_offer_goes_to_someone_else() {
+    let server = TestServer::start().await;
+    let first = server.agent("First", &["acme"]).await;
+    let second = server.agent("Second", &["acme"]).await;
+    let mut first_console = first.live().await;
+    first.set_status("available", 1).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut second_console = second.live().await;
+    second.set_status("available", 1).await;
+    let created = server.handoff().await;
+    assert_eq!(offer(&mut first_console).await.conversation.id, created.id);
+    assert_eq!(
+        first.act(&created.id, "decline", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(offer(&mut second_console).await.conversation.id, created.id);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn fifty_concurrent_claims_assign_the_conversation_once() {
+    let server = TestServer::start().await;
+    let mut agents = Vec::new();
+    for i in 0..50 {
+        agents.push(server.agent(&format!("Agent {i}"), &["acme"]).await);
+    }
+    let created = server.handoff().await;
+    let claims = agents.iter().map(|agent| {
+        let agent = agent.clone();
+        let id = created.id.clone();
+        tokio::spawn(async move { (agent.id.clone(), agent.act(&id, "claim", json!({})).await) })
+    });
+    let results = futures_util::future::join_all(claims).await;
+    let winners: Vec<String> = results
+        .into_iter()
+        .map(Result::unwrap)
+        .filter_map(|(id, status)| {
+            assert!(
+                matches!(status, StatusCode::NO_CONTENT | StatusCode::CONFLICT),
+                "{status}"
+            );
+            (status == StatusCode::NO_CONTENT).then_some(id)
+        })
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one agent got it");
+    let row = sqlx::query("SELECT agent_id, state FROM conversations WHERE id = $1")
+        .bind(&created.id)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("agent_id"), winners[0]);
+    assert_eq!(row.get::<String, _>("state"), "with_agent");
+    let joined: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM messages WHERE conversation_id = $1 AND text LIKE '%joined%'",
+    )
+    .bind(&created.id)
+    .fetch_one(server.state.db.pool())
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(joined, 1, "one agent joined, once");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn agents_close_transfer_and_return_conversations() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let bo = server.agent("Bo", &["acme"]).await;
+    let mut bo_console = bo.live().await;
+    bo.set_status("away", 2).await;
+    let created = server.handoff().await;
+    let mut shopper = server.shopper(&created, 0).await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+
+    // Transfer to Bo: he gets it with the whole transcript, the shopper sees his name.
+    let transfer = json!({ "to_agent": bo.id });
+    assert_eq!(
+        anna.act(&created.id, "transfer", transfer).await,
+        StatusCode::NO_CONTENT
+    );
+    let detail = assigned(&mut bo_console).await;
+    assert!(
+        detail
+            .messages
+            .iter()
+            .any(|m| m.text.contains("Bo took over"))
+    );
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.agent_name.as_deref() == Some("Bo") => {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+    // Anna no longer has it.
+    assert_eq!(
+        anna.act(&created.id, "close", json!({ "resolution": "solved" }))
+            .await,
+        StatusCode::CONFLICT
+    );
+
+    // Back to the queue: at the front, ahead of a newer conversation.
+    let later = server.handoff().await;
+    assert_eq!(
+        bo.act(&created.id, "transfer", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    let released = bo_console
+        .until(|frame| match frame {
+            AgentServerFrame::Released {
+                conversation,
+                state,
+            } => Some((conversation, state)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(released, (created.id.clone(), ConversationState::Queued));
+    let status = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::Queued => {
+                Some(status)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(status.position, Some(1), "returned conversations go first");
+    let queue: serde_json::Value = anna
+        .get("/v1/agent/queue")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue[0]["id"], json!(created.id));
+    assert_eq!(queue[1]["id"], json!(later.id));
+
+    // Claimed again and closed: the shopper sees it closed and may rate it once.
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        anna.act(&created.id, "close", json!({ "resolution": "solved" }))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::Closed => Some(()),
+            _ => None,
+        })
+        .await;
+    let rate = |score: u8| {
+        server
+            .post(&format!("/v1/conversations/{}/rating", created.id))
+            .bearer_auth(&created.token)
+            .json(&json!({ "score": score, "comment": "Quick and kind" }))
+            .send()
+    };
+    assert_eq!(
+        rate(9).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(rate(5).await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        rate(4).await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "once"
+    );
+    let detail: ConversationDetail = anna
+        .get(&format!("/v1/agent/conversations/{}", created.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (detail.rating, detail.rating_comment.as_deref()),
+        (Some(5), Some("Quick and kind"))
+    );
+    assert_eq!(
+        detail.resolution,
+        Some(tandem_protocol::agent::Resolution::Solved)
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
+    let server = TestServer::start().await;
+    let first = server.handoff().await;
+    let second = server.handoff().await;
+    assert_eq!(second.position, Some(2));
+    assert_eq!(
+        second.estimated_wait_secs, None,
+        "no agent is available: no estimate"
+    );
+    assert_eq!(second.availability, tandem_protocol::Availability::NoAgents);
+    let mut shopper = server.shopper(&second, 0).await;
+    let ServerFrame::Welcome { status } = shopper.next().await else {
+        panic!("welcome first")
+    };
+    assert_eq!(status.position, Some(2));
+
+    let mut leaving = server.shopper(&first, 0).await;
+    leaving.send(&ShopperFrame::Cancel).await;
+    let moved = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } => Some(status),
+            _ => None,
+        })
+        .await;
+    assert_eq!(moved.position, Some(1));
+
+    // An agent coming online gives the waiting shopper an estimate.
+    let anna = server.agent("Anna", &["acme"]).await;
+    let _console = anna.live().await;
+    anna.set_status("away", 2).await;
+    anna.set_status("available", 2).await;
+    let estimate = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.estimated_wait_secs.is_some() => Some(status),
+            ServerFrame::Status { status } if status.state == ConversationState::WithAgent => None,
+            _ => None,
+        })
+        .await;
+    assert!(estimate.estimated_wait_secs.unwrap() > 0);
+    let cancelled: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM conversations WHERE state = 'cancelled'")
+            .fetch_one(server.state.db.pool())
+            .await
+            .unwrap()
+            .get("n");
+    assert_eq!(cancelled, 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_disconnected_agents_conversations_return_to_the_front_of_the_queue() {
+    let server = TestServer::with(Settings {
+        agent_grace_secs: 1,
+        ..Settings::default()
+    })
+    .await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let console = anna.live().await;
+    anna.set_status("available", 2).await;
+    let created = server.handoff().await;
+    let mut shopper = server.shopper(&created, 0).await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::WithAgent => {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+    drop(console);
+    let back = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::Queued => {
+                Some(status)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(back.position, Some(1));
+    let row = sqlx::query("SELECT priority FROM conversations WHERE id = $1")
+        .bind(&created.id)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        row.get::<i64, _>("priority"),
+        2,
+        "ahead of everyone who has not been served"
+    );
+    let me: serde_json::Value = anna
+        .get("/v1/agent/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["status"], json!("offline"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn agents_see_and_take_only_their_own_sites() {
+    let server = TestServer::start().await;
+    let outsider = server.agent("Outsider", &["other"]).await;
+    let created = server.handoff().await;
+    let path = format!("/v1/agent/conversations/{}", created.id);
+    assert_eq!(
+        outsider.get(&path).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        outsider.act(&created.id, "claim", json!({})).await,
+        StatusCode::NOT_FOUND
+    );
+    let queue: Vec<serde_json::Value> = outsider
+        .get("/v1/agent/queue")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(queue.is_empty());
+    let offline = outsider
+        .get("/v1/agent/offline-messages?site=acme")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(offline.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}

@@ -1,0 +1,378 @@
+//! Everything around the conversation: agents signing in, leaving a message when no one is
+//! there, business hours, verified identity, limits, metrics, readiness and shutdown.
+
+mod common;
+
+use common::{Settings, TestServer, Ws};
+use reqwest::{StatusCode, header};
+use serde_json::json;
+use tandem_protocol::{
+    Availability, CreateConversation, SiteInfo,
+    agent::{AgentServerFrame, ConversationDetail, OfflineMessage},
+    live::ServerFrame,
+};
+
+#[tokio::test]
+async fn agents_sign_in_with_a_strict_http_only_cookie_and_nothing_else_gets_in() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let wrong = server
+        .post("/v1/agent/login")
+        .json(&json!({ "email": "anna@agents.example", "password": "not the password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let nobody = server
+        .post("/v1/agent/login")
+        .json(&json!({ "email": "nobody@agents.example", "password": "whatever" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        nobody.status(),
+        StatusCode::UNAUTHORIZED,
+        "the same answer for unknown emails"
+    );
+
+    let login = server
+        .post("/v1/agent/login")
+        .json(
+            &json!({ "email": "ANNA@agents.example", "password": "correct horse battery staple" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+
+    let anonymous = reqwest::get(server.url("/v1/agent/me")).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    // A page elsewhere cannot act with the agent's cookie.
+    let forged = reqwest::Client::new()
+        .put(server.url("/v1/agent/status"))
+        .header(header::COOKIE, &anna.cookie)
+        .header(header::ORIGIN, "https://evil.example")
+        .json(&json!({ "status": "available" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let live_url = format!("ws://{}/v1/agent/live", server.addr);
+    let foreign = Ws::try_connect(
+        &live_url,
+        &[("cookie", &anna.cookie), ("origin", "https://evil.example")],
+    )
+    .await;
+    assert_eq!(foreign.err(), Some(403));
+    let cookieless = Ws::try_connect(&live_url, &[("origin", &server.base)]).await;
+    assert_eq!(cookieless.err(), Some(401));
+
+    anna.set_status("available", 4).await;
+    let me: serde_json::Value = anna
+        .get("/v1/agent/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["status"].clone(), me["capacity"].clone()),
+        (json!("available"), json!(4))
+    );
+    let too_many = anna
+        .request(reqwest::Method::PUT, "/v1/agent/status")
+        .json(&json!({ "status": "available", "capacity": 500 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_many.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let logout = anna.post("/v1/agent/logout").send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert!(
+        logout.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        anna.get("/v1/agent/me").send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
+    let server = TestServer::start().await;
+    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info.availability, Availability::NoAgents);
+
+    let path = "/v1/sites/acme/offline-messages";
+    let bad_email = server
+        .post(path)
+        .json(&json!({ "email": "not an email", "message": "Hello" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_email.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let left = server
+        .post(path)
+        .json(&json!({
+            "email": "shopper@example.com",
+            "name": "Sam",
+            "message": "Please refund card 4111 1111 1111 1111 for order 100023456",
+            "transcript": [{ "author": "shopper", "text": "refund?" }],
+            "context": { "order_id": "100023456" }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), StatusCode::CREATED);
+
+    let anna = server.agent("Anna", &["acme"]).await;
+    let inbox: Vec<OfflineMessage> = anna
+        .get("/v1/agent/offline-messages?site=acme")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].email, "shopper@example.com");
+    assert_eq!(
+        inbox[0].message,
+        "Please refund card •••• 1111 for order 100023456"
+    );
+    assert_eq!(inbox[0].context["order_id"], json!("100023456"));
+    assert_eq!(inbox[0].transcript[0].text, "refund?");
+    assert!(inbox[0].handled_at.is_none());
+    let handled = anna
+        .post(&format!(
+            "/v1/agent/offline-messages/{}/handled",
+            inbox[0].id
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(handled.status(), StatusCode::NO_CONTENT);
+    let inbox: Vec<OfflineMessage> = anna
+        .get("/v1/agent/offline-messages?site=acme")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].handled_by.as_deref(), Some(anna.id.as_str()));
+
+    // Once an agent is there, the API says so.
+    let _console = anna.live().await;
+    anna.set_status("available", 2).await;
+    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info.availability, Availability::Online);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn outside_business_hours_no_one_is_queued() {
+    let closed = "hours = { timezone = \"UTC\" }".to_owned();
+    let server = TestServer::with(Settings {
+        acme_extra: closed,
+        ..Settings::default()
+    })
+    .await;
+    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info.availability, Availability::AfterHours);
+    let response = server
+        .post("/v1/conversations")
+        .json(&CreateConversation::new("acme"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let problem: tandem_protocol::Problem = response.json().await.unwrap();
+    assert!(
+        problem.message().contains("Leave a message"),
+        "{}",
+        problem.message()
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
+    let secret = "identity_secret = \"merchant-secret\"".to_owned();
+    let server = TestServer::with(Settings {
+        acme_extra: secret,
+        ..Settings::default()
+    })
+    .await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    // HMAC-SHA256("merchant-secret", "user-42"), as the merchant's server computes it.
+    let good = "5ab1b6b9fb10ce0fe7e7a6a0e1e04d7a53a6b7b6a1f2d0e5e9b4a1d3c2f1e0a9";
+    let signature = {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"merchant-secret").unwrap();
+        mac.update(b"user-42");
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_ne!(signature, good, "computed, not copied");
+    for (sig, verified) in [(signature.as_str(), true), (good, false)] {
+        let mut packet = CreateConversation::new("acme");
+        packet.identity = Some(
+            serde_json::from_value(json!({ "id": "user-42", "name": "Sam", "signature": sig }))
+                .unwrap(),
+        );
+        let created: tandem_protocol::ConversationCreated = server
+            .post("/v1/conversations")
+            .json(&packet)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let detail: ConversationDetail = anna
+            .get(&format!("/v1/agent/conversations/{}", created.id))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(detail.identity_verified, verified);
+        assert_eq!(detail.identity.unwrap().name.as_deref(), Some("Sam"));
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn handoffs_are_limited_per_address_and_checked_for_size() {
+    // Refused requests count too: a flood of bad ones is still a flood.
+    let server = TestServer::with(Settings {
+        conversations_per_minute: 4,
+        ..Settings::default()
+    })
+    .await;
+    let mut packet = CreateConversation::new("acme");
+    packet.transcript = (0..201)
+        .map(|_| serde_json::from_value(json!({ "author": "shopper", "text": "hi" })).unwrap())
+        .collect();
+    let too_long = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    packet.transcript = vec![
+        serde_json::from_value(json!({ "author": "shopper", "text": "x".repeat(5000) })).unwrap(),
+    ];
+    let too_big = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    for _ in 0..2 {
+        server.handoff().await;
+    }
+    let limited = server
+        .post("/v1/conversations")
+        .json(&CreateConversation::new("acme"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key(header::RETRY_AFTER));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_and_readiness() {
+    let server = TestServer::start().await;
+    server.handoff().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let _console = anna.live().await;
+    anna.set_status("available", 1).await;
+    let metrics = reqwest::get(server.url("/metrics")).await.unwrap();
+    assert!(
+        metrics.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = metrics.text().await.unwrap();
+    for line in [
+        "tandem_conversations_created_total 1",
+        "tandem_agents_available{site=\"acme\"} 1",
+        "tandem_open_connections 1",
+        "# TYPE tandem_wait_seconds histogram",
+        "tandem_offers_expired_total 0",
+    ] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+    assert!(text.contains("tandem_queue_depth{site=\"acme\"} "));
+    assert_eq!(
+        reqwest::get(server.url("/readyz")).await.unwrap().status(),
+        StatusCode::OK
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn shutting_down_tells_live_clients_when_to_reconnect() {
+    let server = TestServer::start().await;
+    let created = server.handoff().await;
+    let mut shopper = server.shopper(&created, 0).await;
+    assert!(matches!(shopper.next().await, ServerFrame::Welcome { .. }));
+    let anna = server.agent("Anna", &["acme"]).await;
+    let mut console = anna.live().await;
+    assert!(matches!(
+        console.next().await,
+        AgentServerFrame::Welcome { .. }
+    ));
+    let stopping = tokio::spawn(server.stop());
+    let after = shopper
+        .until(|frame| match frame {
+            ServerFrame::Reconnect { after_ms } => Some(after_ms),
+            _ => None,
+        })
+        .await;
+    assert!((1000..3000).contains(&after), "{after}");
+    assert_eq!(shopper.closed_with().await, Some(1012));
+    console
+        .until(|frame| matches!(frame, AgentServerFrame::Reconnect { .. }).then_some(()))
+        .await;
+    stopping.await.unwrap();
+}

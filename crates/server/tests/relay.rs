@@ -1,0 +1,482 @@
+//! The live relay: messages flow both ways in order, a retried send is stored once, a
+//! reconnect gets exactly what it missed, and bad input gets a clear error while the
+//! conversation goes on. Over real WebSockets, and over the HTTP fallback.
+
+mod common;
+
+use common::{Settings, TestAgent, TestServer, Ws};
+use reqwest::StatusCode;
+use serde_json::json;
+use sqlx::Row;
+use tandem_protocol::{
+    Author, ConversationCreated, ConversationState, Message,
+    agent::{AgentFrame, AgentServerFrame},
+    conversation::{MessagesSince, Sent},
+    live::{ServerFrame, ShopperFrame},
+};
+
+/// A conversation an agent has taken, with both live connections open and the history read.
+async fn live_pair(server: &TestServer) -> (ConversationCreated, TestAgent, Ws, Ws) {
+    let anna = server.agent("Anna", &["acme"]).await;
+    let mut console = anna.live().await;
+    let created = server.handoff().await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    console
+        .until(|frame| matches!(frame, AgentServerFrame::Assigned { .. }).then_some(()))
+        .await;
+    let mut shopper = server.shopper(&created, 0).await;
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Message { message } if message.text.contains("joined") => Some(()),
+            _ => None,
+        })
+        .await;
+    (created, anna, shopper, console)
+}
+
+fn send(client_id: &str, text: &str) -> ShopperFrame {
+    ShopperFrame::Send {
+        client_id: client_id.into(),
+        text: text.into(),
+    }
+}
+
+async fn next_message(ws: &mut Ws) -> Message {
+    ws.until(|frame| match frame {
+        ServerFrame::Message { message } => Some(message),
+        _ => None,
+    })
+    .await
+}
+
+async fn next_ack(ws: &mut Ws) -> (String, u64) {
+    ws.until(|frame| match frame {
+        ServerFrame::Ack { client_id, seq } => Some((client_id, seq)),
+        _ => None,
+    })
+    .await
+}
+
+async fn next_error(ws: &mut Ws) -> tandem_protocol::Problem {
+    ws.until(|frame| match frame {
+        ServerFrame::Error { problem, .. } => Some(problem),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn messages_flow_both_ways_in_order() {
+    let server = TestServer::start().await;
+    let (created, _anna, mut shopper, mut console) = live_pair(&server).await;
+    for i in 0..20 {
+        shopper
+            .send(&send(&format!("s{i}"), &format!("message {i}")))
+            .await;
+    }
+    let mut received = Vec::new();
+    while received.len() < 20 {
+        if let AgentServerFrame::Message {
+            conversation,
+            message,
+        } = console.next().await
+        {
+            assert_eq!(conversation, created.id);
+            received.push(message);
+        }
+    }
+    let texts: Vec<String> = received.iter().map(|m| m.text.clone()).collect();
+    let expected: Vec<String> = (0..20).map(|i| format!("message {i}")).collect();
+    assert_eq!(texts, expected, "in the order sent");
+    assert!(
+        received.windows(2).all(|w| w[1].seq == w[0].seq + 1),
+        "consecutive sequence numbers"
+    );
+    assert!(received.iter().all(|m| m.author == Author::Shopper));
+
+    console
+        .send(&AgentFrame::Typing {
+            conversation: created.id.clone(),
+            typing: true,
+        })
+        .await;
+    let typing = shopper
+        .until(|frame| match frame {
+            ServerFrame::Typing { author, typing } => Some((author, typing)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(typing, (Author::Agent, true));
+    console
+        .send(&AgentFrame::Send {
+            conversation: created.id.clone(),
+            client_id: "a1".into(),
+            text: "Hi, Anna here. Let me look that up.".into(),
+        })
+        .await;
+    let reply = shopper
+        .until(|frame| match frame {
+            ServerFrame::Message { message } if message.author == Author::Agent => Some(message),
+            _ => None,
+        })
+        .await;
+    assert_eq!(reply.text, "Hi, Anna here. Let me look that up.");
+    assert_eq!(reply.agent_name.as_deref(), Some("Anna"));
+    assert_eq!(reply.seq, received.last().unwrap().seq + 1);
+    shopper.send(&ShopperFrame::Typing { typing: true }).await;
+    let seen = console
+        .until(|frame| match frame {
+            AgentServerFrame::Typing { author, typing, .. } => Some((author, typing)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(seen, (Author::Shopper, true));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_retried_send_is_stored_once_and_answered_with_the_same_number() {
+    let server = TestServer::start().await;
+    let (created, _anna, mut shopper, _console) = live_pair(&server).await;
+    shopper
+        .send(&send("retry-1", "Is my order 1234 on its way?"))
+        .await;
+    let (_, first) = next_ack(&mut shopper).await;
+    shopper
+        .send(&send("retry-1", "Is my order 1234 on its way?"))
+        .await;
+    let (client_id, again) = next_ack(&mut shopper).await;
+    assert_eq!((client_id.as_str(), again), ("retry-1", first));
+    // The same message retried over the HTTP fallback.
+    let response = server
+        .post(&format!("/v1/conversations/{}/messages", created.id))
+        .bearer_auth(&created.token)
+        .json(&json!({ "client_id": "retry-1", "text": "Is my order 1234 on its way?" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "a retry, not a new message"
+    );
+    assert_eq!(response.json::<Sent>().await.unwrap().seq, first);
+    let stored: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM messages WHERE conversation_id = $1 AND client_id = 'retry-1'",
+    )
+    .bind(&created.id)
+    .fetch_one(server.state.db.pool())
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(stored, 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reconnect_gets_exactly_the_missed_messages() {
+    let server = TestServer::start().await;
+    let (created, anna, mut shopper, _console) = live_pair(&server).await;
+    shopper.send(&send("s1", "Hello?")).await;
+    let mine = shopper
+        .until(|frame| match frame {
+            ServerFrame::Message { message } if message.client_id.as_deref() == Some("s1") => {
+                Some(message)
+            }
+            _ => None,
+        })
+        .await;
+    drop(shopper);
+    for i in 1..=3 {
+        let response = anna
+            .post(&format!("/v1/agent/conversations/{}/messages", created.id))
+            .json(&json!({ "client_id": format!("a{i}"), "text": format!("Answer {i}") }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let mut back = server.shopper(&created, mine.seq).await;
+    let ServerFrame::Welcome { status } = back.next().await else {
+        panic!("welcome first")
+    };
+    assert_eq!(status.state, ConversationState::WithAgent);
+    let mut missed = Vec::new();
+    for _ in 0..3 {
+        missed.push(next_message(&mut back).await);
+    }
+    let texts: Vec<&str> = missed.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["Answer 1", "Answer 2", "Answer 3"]);
+    assert_eq!(missed[0].seq, mine.seq + 1);
+    // Nothing else was pending: the next frame is the next new message.
+    back.send(&send("s2", "Thanks")).await;
+    let next = next_message(&mut back).await;
+    assert_eq!((next.text.as_str(), next.seq), ("Thanks", mine.seq + 4));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_frames_get_clear_errors_and_the_conversation_goes_on() {
+    let server = TestServer::start().await;
+    let (created, _anna, mut shopper, mut console) = live_pair(&server).await;
+
+    shopper.send_text("{\"send\":{\"client_id\":").await;
+    let malformed = next_error(&mut shopper).await;
+    assert_eq!(malformed.status, 422);
+    assert!(
+        malformed.message().contains("Unreadable frame"),
+        "{}",
+        malformed.message()
+    );
+
+    shopper.send(&send("big", &"x".repeat(4097))).await;
+    let refused = shopper
+        .until(|frame| match frame {
+            ServerFrame::Error { problem, client_id } => Some((problem, client_id)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        refused.1.as_deref(),
+        Some("big"),
+        "the refusal names the message"
+    );
+    let oversized = refused.0;
+    assert_eq!(oversized.status, 413);
+    assert!(
+        oversized.message().contains("4096"),
+        "{}",
+        oversized.message()
+    );
+
+    shopper.send(&send("empty", "   ")).await;
+    assert_eq!(next_error(&mut shopper).await.status, 422);
+
+    shopper.send(&send("ok", "Still there?")).await;
+    assert_eq!(next_ack(&mut shopper).await.0, "ok");
+    let relayed = console
+        .until(|frame| match frame {
+            AgentServerFrame::Message { message, .. } if message.author == Author::Shopper => {
+                Some(message)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        relayed.text, "Still there?",
+        "only the valid message reached the agent"
+    );
+
+    // Writing in a conversation one does not have is refused, clearly.
+    let bo = server.agent("Bo", &["acme"]).await;
+    let mut bo_console = bo.live().await;
+    bo_console
+        .send(&AgentFrame::Send {
+            conversation: created.id.clone(),
+            client_id: "b1".into(),
+            text: "Hi".into(),
+        })
+        .await;
+    let refused = bo_console
+        .until(|frame| match frame {
+            AgentServerFrame::Error { problem, .. } => Some(problem),
+            _ => None,
+        })
+        .await;
+    assert_eq!(refused.status, 403);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_token_or_a_foreign_origin_cannot_join_a_conversation() {
+    let server = TestServer::start().await;
+    let created = server.handoff().await;
+    let url = format!("ws://{}/v1/conversations/{}/live", server.addr, created.id);
+
+    let mut wrong = Ws::connect(&url, &[("origin", &server.base)]).await;
+    wrong
+        .send(&ShopperFrame::Hello {
+            token: "guess".into(),
+            last_seq: 0,
+        })
+        .await;
+    let ServerFrame::Error { problem, .. } = wrong.next().await else {
+        panic!("an error frame")
+    };
+    assert_eq!(
+        (problem.status, problem.title.as_str()),
+        (401, "Wrong token")
+    );
+    assert_eq!(wrong.closed_with().await, Some(1008));
+
+    let mut silent = Ws::connect(&url, &[("origin", &server.base)]).await;
+    silent.send(&send("x", "no hello first")).await;
+    let ServerFrame::Error { problem, .. } = silent.next().await else {
+        panic!("an error frame")
+    };
+    assert!(problem.message().contains("hello"));
+
+    let foreign = Ws::try_connect(&url, &[("origin", "https://evil.example")]).await;
+    assert_eq!(foreign.err(), Some(403));
+    let unknown = Ws::try_connect(
+        &url.replace(&created.id, "nope"),
+        &[("origin", &server.base)],
+    )
+    .await;
+    assert_eq!(unknown.err(), Some(404));
+
+    let http = server
+        .post(&format!("/v1/conversations/{}/messages", created.id))
+        .bearer_auth("guess")
+        .json(&json!({ "client_id": "c", "text": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(http.status(), StatusCode::UNAUTHORIZED);
+
+    // The rightful shopper is unaffected.
+    let mut shopper = server.shopper(&created, 0).await;
+    assert!(matches!(shopper.next().await, ServerFrame::Welcome { .. }));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_http_fallback_sends_and_long_polls() {
+    let server = TestServer::start().await;
+    let (created, anna, shopper, _console) = live_pair(&server).await;
+    drop(shopper);
+    let path = format!("/v1/conversations/{}/messages", created.id);
+    let sent: Sent = server
+        .post(&path)
+        .bearer_auth(&created.token)
+        .json(&json!({ "client_id": "h1", "text": "Sent without a WebSocket" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let poll = {
+        let url = server.url(&format!("{path}?after={}&wait=10", sent.seq));
+        let token = created.token.clone();
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<MessagesSince>()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let answer = anna
+        .post(&format!("/v1/agent/conversations/{}/messages", created.id))
+        .json(&json!({ "client_id": "a1", "text": "Got it" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let since = poll.await.unwrap();
+    assert_eq!(since.messages.len(), 1);
+    assert_eq!(since.messages[0].text, "Got it");
+    assert_eq!(since.status.agent_name.as_deref(), Some("Anna"));
+
+    let all: MessagesSince = reqwest::Client::new()
+        .get(server.url(&format!("{path}?after=0")))
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(all.messages.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+    assert_eq!(all.messages.last().unwrap().text, "Got it");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn card_numbers_are_masked_before_they_are_stored() {
+    let server = TestServer::start().await;
+    let mut packet = tandem_protocol::CreateConversation::new("acme");
+    packet.transcript = serde_json::from_value(json!([
+        { "author": "shopper", "text": "My card 4242 4242 4242 4242 was charged twice" }
+    ]))
+    .unwrap();
+    let created: ConversationCreated = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut shopper = server.shopper(&created, 0).await;
+    shopper
+        .send(&send(
+            "c1",
+            "The other one is 5555-5555-5555-4444, order 100023456",
+        ))
+        .await;
+    next_ack(&mut shopper).await;
+    let texts: Vec<String> =
+        sqlx::query("SELECT text FROM messages WHERE conversation_id = $1 ORDER BY seq")
+            .bind(&created.id)
+            .fetch_all(server.state.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get("text"))
+            .collect();
+    assert_eq!(texts[0], "My card •••• 4242 was charged twice");
+    assert!(
+        texts.contains(&"The other one is •••• 4444, order 100023456".to_owned()),
+        "{texts:?}"
+    );
+    assert!(texts.iter().all(|t| !t.contains("4242 4242")));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
+    let server = TestServer::with(Settings {
+        messages_per_minute: 3,
+        ..Settings::default()
+    })
+    .await;
+    let created = server.handoff().await;
+    let path = format!("/v1/conversations/{}/messages", created.id);
+    for i in 0..3 {
+        let ok = server
+            .post(&path)
+            .bearer_auth(&created.token)
+            .json(&json!({ "client_id": format!("m{i}"), "text": "hi" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), StatusCode::CREATED);
+    }
+    let limited = server
+        .post(&path)
+        .bearer_auth(&created.token)
+        .json(&json!({ "client_id": "m3", "text": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&retry_after), "{retry_after}");
+    server.stop().await;
+}
