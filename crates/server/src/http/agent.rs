@@ -13,7 +13,7 @@ use tandem_protocol::{
         AgentProfile, CloseConversation, Colleague, ConversationDetail, Login, OfflineMessage,
         QueueEntry, SetStatus, Transfer,
     },
-    conversation::{SendMessage, Sent},
+    conversation::SendMessage,
 };
 
 use crate::{
@@ -264,17 +264,7 @@ pub async fn send(
         &message.text,
     )
     .await?;
-    let status = if appended.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((
-        status,
-        AppJson(Sent {
-            seq: appended.message.seq,
-        }),
-    ))
+    Ok(super::sent(&appended))
 }
 
 #[derive(Deserialize)]

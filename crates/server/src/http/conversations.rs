@@ -13,7 +13,7 @@ use axum::{
 use serde::Deserialize;
 use tandem_protocol::{
     Author, ConversationStatus, CreateConversation,
-    conversation::{MessagesSince, Rating, SendMessage, Sent},
+    conversation::{MessagesSince, Rating, SendMessage},
 };
 
 use crate::{
@@ -135,17 +135,7 @@ pub async fn send(
         &message.text,
     )
     .await?;
-    let status = if appended.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((
-        status,
-        AppJson(Sent {
-            seq: appended.message.seq,
-        }),
-    ))
+    Ok(super::sent(&appended))
 }
 
 #[derive(Deserialize)]

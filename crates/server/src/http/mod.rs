@@ -21,3 +21,24 @@ pub mod live;
 pub mod offline;
 pub mod sites;
 pub mod widget;
+
+use axum::http::StatusCode;
+use tandem_protocol::conversation::Sent;
+
+use crate::{error::AppJson, store::Appended};
+
+/// The answer to a sent message, from a shopper or an agent: `201 Created` when it was stored
+/// now, `200 OK` when a retry with the same client id found it stored; the same `seq` either way.
+fn sent(appended: &Appended) -> (StatusCode, AppJson<Sent>) {
+    let status = if appended.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    (
+        status,
+        AppJson(Sent {
+            seq: appended.message.seq,
+        }),
+    )
+}
