@@ -1,0 +1,155 @@
+//! Calls to the server's agent API (`/v1/agent/...`), authenticated by the session cookie the
+//! sign-in sets. A failure becomes a sentence the agent can read: the server's problem
+//! detail when it sent one.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::{Serialize, de::DeserializeOwned};
+use tandem_protocol::{
+    Problem, SiteInfo,
+    agent::{AgentProfile, CloseConversation, Login, Resolution, SetStatus, Transfer},
+    conversation::SendMessage,
+};
+
+const OFFLINE: &str = "The server cannot be reached. Check your connection and try again.";
+
+/// Why a call failed: the HTTP status (none when the server was not reached) and a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+impl Failure {
+    fn offline() -> Failure {
+        Failure {
+            status: None,
+            message: OFFLINE.to_owned(),
+        }
+    }
+
+    /// The session is gone (signed out elsewhere, or expired): sign in again.
+    pub fn signed_out(&self) -> bool {
+        self.status == Some(401)
+    }
+}
+
+async fn failure(response: Response) -> Failure {
+    let status = response.status();
+    let message = match response.json::<Problem>().await {
+        Ok(problem) => problem.detail.unwrap_or(problem.title),
+        Err(_) => format!("The server answered {status}."),
+    };
+    Failure {
+        status: Some(status),
+        message,
+    }
+}
+
+async fn call(request: Result<Request, gloo_net::Error>) -> Result<Response, Failure> {
+    let response = request
+        .map_err(|_| Failure::offline())?
+        .send()
+        .await
+        .map_err(|_| Failure::offline())?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
+    builder.json(body)
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
+    response.json().await.map_err(|_| Failure::offline())
+}
+
+pub async fn login(email: &str, password: &str) -> Result<AgentProfile, Failure> {
+    let login = Login {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    read(call(with_body(Request::post("/v1/agent/login"), &login)).await?).await
+}
+
+/// The signed-in agent, if the session cookie is still good.
+pub async fn me() -> Result<AgentProfile, Failure> {
+    read(call(Request::get("/v1/agent/me").build()).await?).await
+}
+
+pub async fn logout() -> Result<(), Failure> {
+    call(Request::post("/v1/agent/logout").build())
+        .await
+        .map(drop)
+}
+
+pub async fn set_status(status: &SetStatus) -> Result<AgentProfile, Failure> {
+    read(call(with_body(Request::put("/v1/agent/status"), status)).await?).await
+}
+
+/// Accept an offer, decline it, or claim a conversation from the queue.
+pub async fn take(conversation: &str, how: Take) -> Result<(), Failure> {
+    let path = format!("/v1/agent/conversations/{conversation}/{}", how.path());
+    call(Request::post(&path).build()).await.map(drop)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    Accept,
+    Decline,
+    Claim,
+}
+
+impl Take {
+    fn path(self) -> &'static str {
+        match self {
+            Take::Accept => "accept",
+            Take::Decline => "decline",
+            Take::Claim => "claim",
+        }
+    }
+}
+
+pub async fn send(conversation: &str, message: &SendMessage) -> Result<(), Failure> {
+    let path = format!("/v1/agent/conversations/{conversation}/messages");
+    call(with_body(Request::post(&path), message))
+        .await
+        .map(drop)
+}
+
+pub async fn close(conversation: &str, resolution: Resolution) -> Result<(), Failure> {
+    let path = format!("/v1/agent/conversations/{conversation}/close");
+    call(with_body(
+        Request::post(&path),
+        &CloseConversation { resolution },
+    ))
+    .await
+    .map(drop)
+}
+
+/// Back to the front of the queue, for a colleague to take.
+pub async fn return_to_queue(conversation: &str) -> Result<(), Failure> {
+    let path = format!("/v1/agent/conversations/{conversation}/transfer");
+    call(with_body(
+        Request::post(&path),
+        &Transfer { to_agent: None },
+    ))
+    .await
+    .map(drop)
+}
+
+/// The site's public description, for its knowledge-base model's address.
+pub async fn site(site: &str) -> Result<SiteInfo, Failure> {
+    read(call(Request::get(&format!("/v1/sites/{site}")).build()).await?).await
+}
+
+/// The compiled knowledge base at `url` (content-addressed, cached by the browser).
+pub async fn model(url: &str) -> Result<Vec<u8>, Failure> {
+    call(Request::get(url).build())
+        .await?
+        .binary()
+        .await
+        .map_err(|_| Failure::offline())
+}

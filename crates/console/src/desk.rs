@@ -1,0 +1,305 @@
+//! The agent's desk as a plain value: who they are, the queues of their sites, the offers
+//! waiting for an answer and the conversations they have open. Every frame of the live
+//! connection goes through [`Desk::apply`]; the components only draw a `Desk` and call its
+//! methods, so native tests cover these rules.
+
+use std::collections::BTreeMap;
+
+use tandem_protocol::{
+    agent::{AgentProfile, AgentServerFrame, ConversationDetail, Offer, QueueEntry},
+    conversation::{Author, Message},
+};
+
+/// A message the agent sent that the server has not stored yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub client_id: String,
+    pub text: String,
+    pub failed: bool,
+}
+
+/// One conversation the agent has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chat {
+    pub detail: ConversationDetail,
+    /// Shopper messages that arrived while another conversation was shown.
+    pub unread: u32,
+    pub shopper_typing: bool,
+    pub pending: Vec<Pending>,
+}
+
+impl Chat {
+    fn new(detail: ConversationDetail) -> Chat {
+        Chat {
+            detail,
+            unread: 0,
+            shopper_typing: false,
+            pending: Vec::new(),
+        }
+    }
+
+    /// The shopper's latest message, which the assistant's suggestions answer.
+    pub fn last_shopper_text(&self) -> Option<&str> {
+        self.detail
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.author == Author::Shopper)
+            .map(|m| m.text.as_str())
+    }
+
+    fn add(&mut self, message: Message) {
+        if self.detail.messages.iter().any(|m| m.seq == message.seq) {
+            return;
+        }
+        if let Some(id) = &message.client_id {
+            self.pending.retain(|p| &p.client_id != id);
+        }
+        let at = self
+            .detail
+            .messages
+            .iter()
+            .position(|m| m.seq > message.seq)
+            .unwrap_or(self.detail.messages.len());
+        self.detail.messages.insert(at, message);
+    }
+}
+
+/// Something the agent should notice even when looking elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Alert {
+    /// A new offer: a sound and a browser notification, if the agent turned them on.
+    Offer(Offer),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Desk {
+    pub profile: Option<AgentProfile>,
+    queues: BTreeMap<String, Vec<QueueEntry>>,
+    offers: Vec<Offer>,
+    chats: Vec<Chat>,
+    open: Option<String>,
+    /// The last problem the server reported, for the status line.
+    pub problem: Option<String>,
+}
+
+impl Desk {
+    /// Takes in one frame from the server.
+    pub fn apply(&mut self, frame: AgentServerFrame) -> Option<Alert> {
+        match frame {
+            AgentServerFrame::Welcome {
+                profile,
+                conversations,
+            } => {
+                self.profile = Some(profile);
+                // A reconnect: keep what the agent was reading and typing.
+                let unread: BTreeMap<String, u32> = self
+                    .chats
+                    .iter()
+                    .map(|c| (c.detail.id.clone(), c.unread))
+                    .collect();
+                let pending: BTreeMap<String, Vec<Pending>> = self
+                    .chats
+                    .drain(..)
+                    .map(|c| (c.detail.id, c.pending))
+                    .collect();
+                self.chats = conversations
+                    .into_iter()
+                    .map(|detail| {
+                        let mut chat = Chat::new(detail);
+                        chat.unread = unread.get(&chat.detail.id).copied().unwrap_or(0);
+                        chat.pending = pending.get(&chat.detail.id).cloned().unwrap_or_default();
+                        chat
+                    })
+                    .collect();
+                self.keep_open_valid();
+            }
+            AgentServerFrame::Queue { site, entries } => {
+                self.queues.insert(site, entries);
+            }
+            AgentServerFrame::Offer { offer } => {
+                self.offers
+                    .retain(|o| o.conversation.id != offer.conversation.id);
+                self.offers.push(offer.clone());
+                return Some(Alert::Offer(offer));
+            }
+            AgentServerFrame::OfferWithdrawn { conversation } => {
+                self.offers.retain(|o| o.conversation.id != conversation);
+            }
+            AgentServerFrame::Assigned { conversation } => {
+                self.offers.retain(|o| o.conversation.id != conversation.id);
+                let id = conversation.id.clone();
+                match self.chat_mut(&id) {
+                    Some(chat) => chat.detail = conversation,
+                    None => self.chats.push(Chat::new(conversation)),
+                }
+                if self.open.is_none() {
+                    self.open = Some(id);
+                }
+            }
+            AgentServerFrame::Released { conversation, .. } => {
+                self.chats.retain(|c| c.detail.id != conversation);
+                self.keep_open_valid();
+            }
+            AgentServerFrame::Message {
+                conversation,
+                message,
+            } => {
+                let shown = self.open.as_deref() == Some(conversation.as_str());
+                if let Some(chat) = self.chat_mut(&conversation) {
+                    let from_shopper = message.author == Author::Shopper;
+                    if from_shopper {
+                        chat.shopper_typing = false;
+                        if !shown {
+                            chat.unread += 1;
+                        }
+                    }
+                    chat.add(message);
+                }
+            }
+            AgentServerFrame::Ack { .. } => {}
+            AgentServerFrame::Typing {
+                conversation,
+                author,
+                typing,
+            } => {
+                if let Some(chat) = self.chat_mut(&conversation)
+                    && author == Author::Shopper
+                {
+                    chat.shopper_typing = typing;
+                }
+            }
+            AgentServerFrame::Profile { profile } => self.profile = Some(profile),
+            AgentServerFrame::Error { problem, client_id } => {
+                if let Some(id) = client_id {
+                    self.failed(&id);
+                }
+                self.problem = Some(problem.detail.unwrap_or(problem.title));
+            }
+            AgentServerFrame::Reconnect { .. } => {}
+        }
+        None
+    }
+
+    fn chat_mut(&mut self, id: &str) -> Option<&mut Chat> {
+        self.chats.iter_mut().find(|c| c.detail.id == id)
+    }
+
+    fn keep_open_valid(&mut self) {
+        let valid = |id: &String| self.chats.iter().any(|c| &c.detail.id == id);
+        if !self.open.as_ref().is_some_and(valid) {
+            self.open = self.chats.first().map(|c| c.detail.id.clone());
+        }
+    }
+
+    /// Every waiting conversation of every site, the site's first in line first.
+    pub fn queue(&self) -> Vec<QueueEntry> {
+        self.queues.values().flatten().cloned().collect()
+    }
+
+    fn queue_has(&self, id: &str) -> bool {
+        self.queues.values().flatten().any(|e| e.id == id)
+    }
+
+    pub fn waiting(&self) -> usize {
+        self.queues.values().map(Vec::len).sum()
+    }
+
+    pub fn offers(&self) -> &[Offer] {
+        &self.offers
+    }
+
+    pub fn chats(&self) -> &[Chat] {
+        &self.chats
+    }
+
+    pub fn open_chat(&self) -> Option<&Chat> {
+        let id = self.open.as_deref()?;
+        self.chats.iter().find(|c| c.detail.id == id)
+    }
+
+    pub fn open_id(&self) -> Option<&str> {
+        self.open.as_deref()
+    }
+
+    /// Shows a conversation: its messages count as read.
+    pub fn select(&mut self, id: &str) {
+        if let Some(chat) = self.chat_mut(id) {
+            chat.unread = 0;
+            self.open = Some(id.to_owned());
+        }
+    }
+
+    pub fn unread(&self) -> u32 {
+        self.chats.iter().map(|c| c.unread).sum()
+    }
+
+    /// The browser tab's title: what is waiting for the agent, so it shows in any tab.
+    pub fn title(&self) -> String {
+        // An offered conversation is usually still in its queue: count it once.
+        let offered_elsewhere = self
+            .offers
+            .iter()
+            .filter(|o| !self.queue_has(&o.conversation.id))
+            .count();
+        let (waiting, unread) = (self.waiting() + offered_elsewhere, self.unread());
+        match (waiting, unread) {
+            (0, 0) => "Tandem console".to_owned(),
+            (w, 0) => format!("({w} waiting) Tandem console"),
+            (0, u) => format!("({u} unread) Tandem console"),
+            (w, u) => format!("({w} waiting, {u} unread) Tandem console"),
+        }
+    }
+
+    /// The agent sent a message; it shows as "sending" until the server stores it.
+    pub fn sending(&mut self, conversation: &str, client_id: String, text: String) {
+        if let Some(chat) = self.chat_mut(conversation) {
+            chat.pending.push(Pending {
+                client_id,
+                text,
+                failed: false,
+            });
+        }
+    }
+
+    /// A message could not be sent; it shows with a retry button.
+    pub fn failed(&mut self, client_id: &str) {
+        for chat in &mut self.chats {
+            for pending in &mut chat.pending {
+                if pending.client_id == client_id {
+                    pending.failed = true;
+                }
+            }
+        }
+    }
+
+    /// The agent retries a failed message: the same client id, so it is stored once.
+    pub fn retry(&mut self, client_id: &str) -> Option<(String, Pending)> {
+        self.chats.iter_mut().find_map(|chat| {
+            let pending = chat
+                .pending
+                .iter_mut()
+                .find(|p| p.client_id == client_id && p.failed)?;
+            pending.failed = false;
+            Some((chat.detail.id.clone(), pending.clone()))
+        })
+    }
+}
+
+/// Whole seconds left before `expires_at` (Unix milliseconds), for an offer's countdown.
+pub fn seconds_left(expires_at: i64, now_ms: i64) -> u64 {
+    u64::try_from((expires_at - now_ms + 999) / 1000).unwrap_or(0)
+}
+
+/// "3 min" or "45 s": how long a shopper has been waiting.
+pub fn waited(since_ms: i64, now_ms: i64) -> String {
+    let secs = ((now_ms - since_ms) / 1000).max(0);
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        format!("{} min", secs / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,275 @@
+use serde_json::Map;
+use tandem_protocol::{
+    Problem,
+    agent::{AgentProfile, AgentServerFrame, AgentStatus, ConversationDetail, Offer, QueueEntry},
+    conversation::{Author, ConversationState, HandoffReason, Message},
+};
+
+use super::*;
+
+fn profile() -> AgentProfile {
+    AgentProfile {
+        id: "a1".into(),
+        name: "Ada".into(),
+        email: "ada@acme.example".into(),
+        sites: vec!["acme".into()],
+        status: AgentStatus::Available,
+        capacity: 2,
+    }
+}
+
+fn entry(id: &str, position: u32) -> QueueEntry {
+    QueueEntry {
+        id: id.into(),
+        site: "acme".into(),
+        position,
+        reason: HandoffReason::Asked,
+        priority: 0,
+        queued_at: 1_000,
+        preview: Some("Where is my parcel?".into()),
+        language: None,
+    }
+}
+
+fn detail(id: &str) -> ConversationDetail {
+    ConversationDetail {
+        id: id.into(),
+        site: "acme".into(),
+        state: ConversationState::WithAgent,
+        reason: HandoffReason::LowConfidence,
+        priority: 0,
+        context: Map::new(),
+        identity: None,
+        identity_verified: false,
+        language: None,
+        agent_id: Some("a1".into()),
+        messages: vec![message(1, Author::Shopper, "Hello")],
+        queued_at: 1_000,
+        assigned_at: Some(2_000),
+        closed_at: None,
+        resolution: None,
+        rating: None,
+        rating_comment: None,
+    }
+}
+
+fn message(seq: u64, author: Author, text: &str) -> Message {
+    Message {
+        seq,
+        author,
+        text: text.into(),
+        client_id: None,
+        agent_name: None,
+        confidence: None,
+        entry: None,
+        at: 3_000,
+    }
+}
+
+fn welcomed(conversations: Vec<ConversationDetail>) -> Desk {
+    let mut desk = Desk::default();
+    desk.apply(AgentServerFrame::Welcome {
+        profile: profile(),
+        conversations,
+    });
+    desk
+}
+
+#[test]
+fn welcome_opens_the_first_conversation() {
+    let desk = welcomed(vec![detail("c1"), detail("c2")]);
+    assert_eq!(desk.profile.as_ref().unwrap().name, "Ada");
+    assert_eq!(desk.open_id(), Some("c1"));
+    assert_eq!(desk.chats().len(), 2);
+}
+
+#[test]
+fn an_offer_alerts_and_goes_when_withdrawn_or_accepted() {
+    let mut desk = welcomed(vec![]);
+    let offer = Offer {
+        conversation: entry("c9", 1),
+        expires_at: 60_000,
+    };
+    let alert = desk.apply(AgentServerFrame::Offer {
+        offer: offer.clone(),
+    });
+    assert_eq!(alert, Some(Alert::Offer(offer.clone())));
+    assert_eq!(desk.offers().len(), 1);
+    assert_eq!(desk.title(), "(1 waiting) Tandem console");
+
+    desk.apply(AgentServerFrame::Queue {
+        site: "acme".into(),
+        entries: vec![entry("c9", 1)],
+    });
+    assert_eq!(
+        desk.title(),
+        "(1 waiting) Tandem console",
+        "offered and queued: one shopper"
+    );
+    desk.apply(AgentServerFrame::OfferWithdrawn {
+        conversation: "c9".into(),
+    });
+    assert!(desk.offers().is_empty());
+
+    desk.apply(AgentServerFrame::Offer { offer });
+    desk.apply(AgentServerFrame::Assigned {
+        conversation: detail("c9"),
+    });
+    assert!(desk.offers().is_empty(), "accepted: no longer an offer");
+    assert_eq!(desk.open_id(), Some("c9"));
+}
+
+#[test]
+fn queues_of_each_site_are_kept_and_counted() {
+    let mut desk = welcomed(vec![]);
+    desk.apply(AgentServerFrame::Queue {
+        site: "acme".into(),
+        entries: vec![entry("c1", 1), entry("c2", 2)],
+    });
+    assert_eq!(desk.waiting(), 2);
+    assert_eq!(desk.queue()[1].id, "c2");
+    desk.apply(AgentServerFrame::Queue {
+        site: "acme".into(),
+        entries: vec![entry("c2", 1)],
+    });
+    assert_eq!(desk.waiting(), 1);
+}
+
+#[test]
+fn shopper_messages_in_another_tab_count_as_unread_until_shown() {
+    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    desk.apply(AgentServerFrame::Message {
+        conversation: "c2".into(),
+        message: message(2, Author::Shopper, "Are you there?"),
+    });
+    desk.apply(AgentServerFrame::Message {
+        conversation: "c1".into(),
+        message: message(2, Author::Shopper, "Thanks"),
+    });
+    assert_eq!(desk.unread(), 1, "only the conversation not shown");
+    assert_eq!(desk.title(), "(1 unread) Tandem console");
+    desk.select("c2");
+    assert_eq!(desk.unread(), 0);
+    assert_eq!(
+        desk.open_chat().unwrap().last_shopper_text(),
+        Some("Are you there?")
+    );
+}
+
+#[test]
+fn a_message_is_stored_once_and_in_order() {
+    let mut desk = welcomed(vec![detail("c1")]);
+    for seq in [3, 2, 3] {
+        desk.apply(AgentServerFrame::Message {
+            conversation: "c1".into(),
+            message: message(seq, Author::Shopper, &format!("m{seq}")),
+        });
+    }
+    let seqs: Vec<u64> = desk.chats()[0]
+        .detail
+        .messages
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(seqs, [1, 2, 3]);
+}
+
+#[test]
+fn a_sent_message_is_pending_until_stored_and_retried_after_failing() {
+    let mut desk = welcomed(vec![detail("c1")]);
+    desk.sending("c1", "k1".into(), "On its way".into());
+    assert_eq!(desk.chats()[0].pending.len(), 1);
+    desk.failed("k1");
+    assert!(desk.chats()[0].pending[0].failed);
+    let (conversation, pending) = desk.retry("k1").unwrap();
+    assert_eq!(
+        (conversation.as_str(), pending.text.as_str()),
+        ("c1", "On its way")
+    );
+    assert!(
+        desk.retry("k1").is_none(),
+        "only failed messages are retried"
+    );
+    let mut stored = message(2, Author::Agent, "On its way");
+    stored.client_id = Some("k1".into());
+    desk.apply(AgentServerFrame::Message {
+        conversation: "c1".into(),
+        message: stored,
+    });
+    assert!(desk.chats()[0].pending.is_empty());
+    assert_eq!(desk.chats()[0].detail.messages.len(), 2);
+}
+
+#[test]
+fn a_refused_send_marks_that_message_failed_and_says_why() {
+    let mut desk = welcomed(vec![detail("c1")]);
+    desk.sending("c1", "k1".into(), "x".into());
+    desk.apply(AgentServerFrame::Error {
+        problem: Problem {
+            kind: "about:blank".into(),
+            title: "Too long".into(),
+            status: 413,
+            detail: Some("The message is too long.".into()),
+        },
+        client_id: Some("k1".into()),
+    });
+    assert!(desk.chats()[0].pending[0].failed);
+    assert_eq!(desk.problem.as_deref(), Some("The message is too long."));
+}
+
+#[test]
+fn released_conversations_leave_and_the_next_one_opens() {
+    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    desk.apply(AgentServerFrame::Released {
+        conversation: "c1".into(),
+        state: ConversationState::Closed,
+    });
+    assert_eq!(desk.open_id(), Some("c2"));
+    desk.apply(AgentServerFrame::Released {
+        conversation: "c2".into(),
+        state: ConversationState::Closed,
+    });
+    assert_eq!(desk.open_id(), None);
+}
+
+#[test]
+fn a_reconnect_keeps_unread_counts_and_unsent_messages() {
+    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    desk.apply(AgentServerFrame::Message {
+        conversation: "c2".into(),
+        message: message(2, Author::Shopper, "Hi?"),
+    });
+    desk.sending("c1", "k1".into(), "typed before the cut".into());
+    desk.apply(AgentServerFrame::Welcome {
+        profile: profile(),
+        conversations: vec![detail("c1"), detail("c2")],
+    });
+    assert_eq!(desk.unread(), 1);
+    assert_eq!(desk.chats()[0].pending.len(), 1);
+    assert_eq!(desk.open_id(), Some("c1"));
+}
+
+#[test]
+fn typing_shows_for_the_shopper_only_and_stops_with_their_message() {
+    let mut desk = welcomed(vec![detail("c1")]);
+    desk.apply(AgentServerFrame::Typing {
+        conversation: "c1".into(),
+        author: Author::Shopper,
+        typing: true,
+    });
+    assert!(desk.chats()[0].shopper_typing);
+    desk.apply(AgentServerFrame::Message {
+        conversation: "c1".into(),
+        message: message(2, Author::Shopper, "Done"),
+    });
+    assert!(!desk.chats()[0].shopper_typing);
+}
+
+#[test]
+fn countdowns_and_waits_read_naturally() {
+    assert_eq!(seconds_left(30_000, 0), 30);
+    assert_eq!(seconds_left(30_000, 29_500), 1);
+    assert_eq!(seconds_left(30_000, 31_000), 0);
+    assert_eq!(waited(0, 45_000), "45 s");
+    assert_eq!(waited(0, 190_000), "3 min");
+}

@@ -1,0 +1,27 @@
+//! The agent console: a Leptos (client-side rendered) app the server serves at `/console`,
+//! where on-demand agents sign in, take waiting shoppers and answer them with the whole
+//! context of what the shopper already told the assistant.
+//!
+//! - [`desk`]: the agent's desk as a plain value (queues, offers, conversations), changed by
+//!   the live connection's frames; native tests cover its rules.
+//! - [`live`]: the WebSocket to the server, reconnecting by itself.
+//! - [`api`]: the agent HTTP API (sign-in, status, accept, send, close, transfer).
+//! - [`suggest`]: the knowledge base's best answers to the shopper's last message, found by
+//!   `tandem-assistant` in the console itself.
+//! - [`i18n`]: every text the console shows, from `i18n/en.json`.
+//! - [`ui`]: the components, kept thin.
+//!
+//! [`start`] is the entry point `src/main.rs` calls in the browser.
+
+pub mod api;
+pub mod desk;
+pub mod i18n;
+pub mod live;
+pub mod suggest;
+pub mod ui;
+
+/// Mounts the console on the page's body.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(ui::App);
+}

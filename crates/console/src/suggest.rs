@@ -1,0 +1,144 @@
+//! The assistant helping the agent: for the shopper's latest message, the best answers of the
+//! site's knowledge base, found by `tandem-assistant` here in the console. The agent picks
+//! one to put in the composer, edits it and sends it; nothing goes to the shopper unseen.
+
+use std::collections::HashMap;
+
+use tandem_assistant::{Model, suggest};
+
+/// How many answers to offer.
+const SHOWN: usize = 3;
+/// Below this probability an entry is noise, not a suggestion.
+const FLOOR: f32 = 0.05;
+
+/// One knowledge-base answer offered to the agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub title: String,
+    pub answer: String,
+    pub confidence: f32,
+}
+
+/// The best answers for `text`; topics only a person may handle are left out, since their
+/// "answer" is a note for the shopper, not a reply.
+pub fn suggestions(model: &Model, text: &str) -> Vec<Suggestion> {
+    suggest(model, text, SHOWN + 2)
+        .into_iter()
+        .filter(|c| c.confidence >= FLOOR)
+        .map(|c| (model.entry(c.entry), c.confidence))
+        .filter(|(entry, _)| !entry.always_human)
+        .take(SHOWN)
+        .map(|(entry, confidence)| Suggestion {
+            title: entry.title.clone(),
+            answer: entry.answer.clone(),
+            confidence,
+        })
+        .collect()
+}
+
+/// A site without a model yet (the server compiles knowledge bases after it starts, and a
+/// merchant may add one later) is asked again after this long.
+const RETRY_MS: i64 = 10_000;
+
+enum Slot {
+    Loading,
+    Ready(Box<Model>),
+    Missing { since_ms: i64 },
+}
+
+/// The sites' compiled knowledge bases, loaded once each when a conversation of the site is
+/// shown.
+#[derive(Default)]
+pub struct Models(HashMap<String, Slot>);
+
+impl Models {
+    /// Whether to fetch the site's model now; if so, it counts as loading from here on.
+    pub fn should_load(&mut self, site: &str, now_ms: i64) -> bool {
+        let due = match self.0.get(site) {
+            None => true,
+            Some(Slot::Missing { since_ms }) => now_ms - since_ms >= RETRY_MS,
+            Some(Slot::Loading | Slot::Ready(_)) => false,
+        };
+        if due {
+            self.0.insert(site.to_owned(), Slot::Loading);
+        }
+        due
+    }
+
+    pub fn loaded(&mut self, site: String, model: Option<Model>, now_ms: i64) {
+        let slot = match model {
+            Some(model) => Slot::Ready(Box::new(model)),
+            None => Slot::Missing { since_ms: now_ms },
+        };
+        self.0.insert(site, slot);
+    }
+
+    pub fn get(&self, site: &str) -> Option<&Model> {
+        match self.0.get(site)? {
+            Slot::Ready(model) => Some(model),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_assistant::{KnowledgeBase, compile};
+
+    use super::{Models, suggestions};
+
+    const KB: &str = r#"
+[site]
+name = "Shop"
+greeting = "Hi"
+
+[[entry]]
+id = "delivery"
+title = "Delivery times"
+phrasings = ["how long does delivery take", "when will my order arrive", "delivery time",
+  "how many days is shipping", "when does my parcel come", "how fast do you ship"]
+answer = "Two to four working days."
+
+[[entry]]
+id = "returns"
+title = "Returns"
+phrasings = ["how do I return an item", "can I send it back", "return policy",
+  "I want to return my shoes", "how many days to return", "refund for a return"]
+answer = "Within 30 days, free of charge."
+
+[[entry]]
+id = "dispute"
+title = "Payment disputes"
+phrasings = ["I want to dispute a charge", "chargeback", "charged twice for my order",
+  "contest a payment", "reverse the charge", "I did not authorise this payment"]
+answer = "A colleague takes disputes personally."
+handoff = "always"
+"#;
+
+    #[test]
+    fn the_best_answer_comes_first_and_person_only_topics_are_left_out() {
+        let model = compile(&KnowledgeBase::parse(KB).unwrap()).model;
+        let found = suggestions(&model, "when will my parcel arrive?");
+        assert_eq!(found[0].title, "Delivery times");
+        assert_eq!(found[0].answer, "Two to four working days.");
+        assert!(found.len() <= 3);
+        assert!(found.windows(2).all(|w| w[0].confidence >= w[1].confidence));
+        let disputed = suggestions(&model, "I want to dispute a charge");
+        assert!(disputed.iter().all(|s| s.title != "Payment disputes"));
+    }
+
+    #[test]
+    fn a_model_loads_once_and_a_missing_one_is_asked_for_again_later() {
+        let mut models = Models::default();
+        assert!(models.should_load("acme", 0));
+        assert!(!models.should_load("acme", 1), "already loading");
+        models.loaded("acme".into(), None, 1_000);
+        assert!(models.get("acme").is_none());
+        assert!(!models.should_load("acme", 5_000));
+        assert!(models.should_load("acme", 11_000));
+        let model = compile(&KnowledgeBase::parse(KB).unwrap()).model;
+        models.loaded("acme".into(), Some(model), 12_000);
+        assert!(models.get("acme").is_some());
+        assert!(!models.should_load("acme", 99_000));
+    }
+}

@@ -1,0 +1,21 @@
+//! What the components can ask for; the root ([`super::App`]) carries it out against the
+//! server, and tests record it.
+
+use leptos::prelude::*;
+use tandem_protocol::agent::{Resolution, SetStatus};
+
+use crate::api::Take;
+
+#[derive(Clone, Copy)]
+pub struct Actions {
+    /// Accept or decline an offer, or take a conversation from the queue.
+    pub take: Callback<(String, Take)>,
+    /// Send `(conversation, text)` to the shopper.
+    pub send: Callback<(String, String)>,
+    /// Send again the failed message with this client id.
+    pub retry: Callback<String>,
+    pub close: Callback<(String, Resolution)>,
+    pub return_to_queue: Callback<String>,
+    pub set_status: Callback<SetStatus>,
+    pub sign_out: Callback<()>,
+}

@@ -1,0 +1,244 @@
+//! The root: checks the session, shows the sign-in form or the desk, keeps the live
+//! connection and carries out every [`Actions`] against the server. Also the tab title (what
+//! is waiting, for an agent working in another tab) and the site models the suggestions use.
+
+use std::time::Duration;
+
+use leptos::{prelude::*, task::spawn_local};
+use tandem_assistant::Model;
+use tandem_protocol::conversation::SendMessage;
+
+use super::{Actions, Bar, Conversations, Login, Queue};
+use crate::{
+    api::{self, Failure},
+    desk::Desk,
+    i18n::t,
+    live::{Link, Live},
+    suggest::{Models, suggestions},
+};
+
+/// A fresh client id for a message: 96 random bits.
+fn client_id() -> String {
+    let mut bytes = [0u8; 12];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The site's compiled knowledge base, if it has one and it loads.
+async fn load_model(site: &str) -> Option<Model> {
+    let url = api::site(site).await.ok()?.model_url?;
+    Model::from_bytes(&api::model(&url).await.ok()?).ok()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let desk = RwSignal::new(Desk::default());
+    // None while the session is checked.
+    let signed_in = RwSignal::new(None::<bool>);
+    let link = RwSignal::new(Link::Connecting);
+    let now = RwSignal::new(js_sys::Date::now() as i64);
+    let login_problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let live = StoredValue::new_local(None::<Live>);
+    let models = StoredValue::new_local(Models::default());
+    let models_loaded = RwSignal::new(0u32);
+
+    if let Ok(tick) = set_interval_with_handle(
+        move || now.set(js_sys::Date::now() as i64),
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
+    Effect::new(move |_| document().set_title(&desk.with(Desk::title)));
+
+    let signed_out = move |why: Option<String>| {
+        if let Some(l) = live.try_update_value(Option::take).flatten() {
+            l.stop();
+        }
+        desk.set(Desk::default());
+        login_problem.set(why);
+        signed_in.set(Some(false));
+    };
+    // A failed call: a lost session sends the agent back to sign-in, the rest is shown.
+    let report = move |failure: Failure| {
+        if failure.signed_out() {
+            signed_out(Some(failure.message));
+        } else {
+            desk.update(|d| d.problem = Some(failure.message));
+        }
+    };
+    let connect = move || {
+        let on_frame = move |frame| {
+            desk.update(|d| {
+                d.apply(frame);
+            })
+        };
+        let on_link = move |state| {
+            link.set(state);
+            if state == Link::Retrying {
+                // Dropped because the session ended? Then reconnecting cannot help.
+                spawn_local(async move {
+                    if let Err(failure) = api::me().await
+                        && failure.signed_out()
+                    {
+                        signed_out(Some(failure.message));
+                    }
+                });
+            }
+        };
+        live.set_value(Some(Live::connect(on_frame, on_link)));
+    };
+    let enter = move |profile| {
+        desk.update(|d| d.profile = Some(profile));
+        login_problem.set(None);
+        signed_in.set(Some(true));
+        connect();
+    };
+    spawn_local(async move {
+        match api::me().await {
+            Ok(profile) => enter(profile),
+            Err(_) => signed_in.set(Some(false)),
+        }
+    });
+    on_cleanup(move || {
+        if let Some(l) = live.try_update_value(Option::take).flatten() {
+            l.stop();
+        }
+    });
+
+    let sign_in = Callback::new(move |(email, password): (String, String)| {
+        busy.set(true);
+        spawn_local(async move {
+            match api::login(&email, &password).await {
+                Ok(profile) => enter(profile),
+                Err(failure) => login_problem.set(Some(failure.message)),
+            }
+            busy.set(false);
+        });
+    });
+
+    let deliver = move |conversation: String, message: SendMessage| {
+        spawn_local(async move {
+            if let Err(failure) = api::send(&conversation, &message).await {
+                desk.update(|d| d.failed(&message.client_id));
+                report(failure);
+            }
+        });
+    };
+    let actions = Actions {
+        take: Callback::new(move |(id, how): (String, api::Take)| {
+            spawn_local(async move {
+                if let Err(failure) = api::take(&id, how).await {
+                    report(failure);
+                }
+            });
+        }),
+        send: Callback::new(move |(conversation, text): (String, String)| {
+            let id = client_id();
+            desk.update(|d| d.sending(&conversation, id.clone(), text.clone()));
+            deliver(
+                conversation,
+                SendMessage {
+                    client_id: id,
+                    text,
+                },
+            );
+        }),
+        retry: Callback::new(move |client_id: String| {
+            if let Some((conversation, pending)) =
+                desk.try_update(|d| d.retry(&client_id)).flatten()
+            {
+                deliver(
+                    conversation,
+                    SendMessage {
+                        client_id: pending.client_id,
+                        text: pending.text,
+                    },
+                );
+            }
+        }),
+        close: Callback::new(
+            move |(id, resolution): (String, tandem_protocol::agent::Resolution)| {
+                spawn_local(async move {
+                    if let Err(failure) = api::close(&id, resolution).await {
+                        report(failure);
+                    }
+                });
+            },
+        ),
+        return_to_queue: Callback::new(move |id: String| {
+            spawn_local(async move {
+                if let Err(failure) = api::return_to_queue(&id).await {
+                    report(failure);
+                }
+            });
+        }),
+        set_status: Callback::new(move |change| {
+            spawn_local(async move {
+                match api::set_status(&change).await {
+                    Ok(profile) => desk.update(|d| d.profile = Some(profile)),
+                    Err(failure) => report(failure),
+                }
+            });
+        }),
+        sign_out: Callback::new(move |()| {
+            spawn_local(async move {
+                let _ = api::logout().await;
+                signed_out(None);
+            });
+        }),
+    };
+
+    // The open conversation's site model, loaded once per site.
+    Effect::new(move |_| {
+        let Some(site) = desk.with(|d| d.open_chat().map(|c| c.detail.site.clone())) else {
+            return;
+        };
+        let now = now.get();
+        if !models
+            .try_update_value(|m| m.should_load(&site, now))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        spawn_local(async move {
+            let model = load_model(&site).await;
+            let now = js_sys::Date::now() as i64;
+            models.update_value(|m| m.loaded(site, model, now));
+            models_loaded.update(|n| *n += 1);
+        });
+    });
+    let suggested = Signal::derive(move || {
+        models_loaded.track();
+        let Some((site, text)) = desk.with(|d| {
+            let chat = d.open_chat()?;
+            Some((
+                chat.detail.site.clone(),
+                chat.last_shopper_text()?.to_owned(),
+            ))
+        }) else {
+            return Vec::new();
+        };
+        models
+            .with_value(|m| m.get(&site).map(|model| suggestions(model, &text)))
+            .unwrap_or_default()
+    });
+
+    move || match signed_in.get() {
+        None => ().into_any(),
+        Some(false) => view! { <Login on_submit=sign_in problem=login_problem busy /> }.into_any(),
+        Some(true) => view! {
+            <Bar desk link actions />
+            <p class="problem" role="alert">{move || desk.with(|d| d.problem.clone())}</p>
+            <main class="desk">
+                <aside class="side" aria-label=t("queue")>
+                    <Queue desk now actions />
+                </aside>
+                <Conversations desk suggestions=suggested actions />
+            </main>
+        }
+        .into_any(),
+    }
+}

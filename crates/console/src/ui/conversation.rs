@@ -1,0 +1,304 @@
+//! The agent's conversations: one tab each, with its unread count, and the one shown. It
+//! shows why the shopper was handed over, who they are (and whether the shop vouched for
+//! it), the context the shop set (cart, order, page), the whole transcript with the
+//! assistant's answers marked and how sure it was, the knowledge base's best answers to the
+//! shopper's last message, and the composer. Message text is always text, never HTML.
+
+use leptos::{ev, prelude::*};
+use serde_json::Value;
+use tandem_protocol::{
+    agent::Resolution,
+    conversation::{Author, HandoffReason, Message},
+};
+
+use super::Actions;
+use crate::{
+    desk::{Chat, Desk},
+    i18n::{t, t_with},
+    suggest::Suggestion,
+};
+
+pub fn reason_text(reason: HandoffReason) -> String {
+    t(match reason {
+        HandoffReason::Asked => "reason_asked",
+        HandoffReason::LowConfidence => "reason_low_confidence",
+        HandoffReason::Frustration => "reason_frustration",
+        HandoffReason::Sensitive => "reason_sensitive",
+        HandoffReason::NegativeFeedback => "reason_negative_feedback",
+    })
+}
+
+fn author_text(message: &Message) -> String {
+    match message.author {
+        Author::Shopper => t("author_shopper"),
+        Author::Assistant => t("author_assistant"),
+        Author::Agent => message
+            .agent_name
+            .clone()
+            .unwrap_or_else(|| t("author_agent")),
+        Author::System => t("author_system"),
+    }
+}
+
+fn author_class(author: Author) -> &'static str {
+    match author {
+        Author::Shopper => "message shopper",
+        Author::Assistant => "message assistant",
+        Author::Agent => "message agent",
+        Author::System => "message system",
+    }
+}
+
+/// A context value as the agent reads it: strings without quotes, the rest as JSON.
+fn context_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+const RESOLUTIONS: [(Resolution, &str); 5] = [
+    (Resolution::Solved, "solved"),
+    (Resolution::NotSolved, "not_solved"),
+    (Resolution::Spam, "spam"),
+    (Resolution::Duplicate, "duplicate"),
+    (Resolution::Other, "other"),
+];
+
+#[component]
+pub fn Conversations(
+    desk: RwSignal<Desk>,
+    /// The knowledge base's best answers to the shown conversation's last shopper message.
+    #[prop(into)]
+    suggestions: Signal<Vec<Suggestion>>,
+    actions: Actions,
+) -> impl IntoView {
+    let tabs = move || {
+        desk.with(|d| {
+            d.chats()
+                .iter()
+                .map(|c| {
+                    (
+                        c.detail.id.clone(),
+                        c.unread,
+                        d.open_id() == Some(&c.detail.id),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let open_id = Memo::new(move |_| desk.with(|d| d.open_id().map(str::to_owned)));
+    let shown =
+        move |f: &dyn Fn(&Chat) -> String| desk.with(|d| d.open_chat().map(f)).unwrap_or_default();
+
+    // The composer keeps its text until sent; switching conversations starts afresh.
+    let draft = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        open_id.track();
+        draft.set(String::new());
+        problem.set(None);
+    });
+    let send = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(id) = open_id.get_untracked() else {
+            return;
+        };
+        let text = draft.get_untracked();
+        if text.trim().is_empty() {
+            return problem.set(Some(t("empty_message")));
+        }
+        actions.send.run((id, text.trim().to_owned()));
+        draft.set(String::new());
+        problem.set(None);
+    };
+    let on_key = move |event: ev::KeyboardEvent| {
+        // Enter sends, Shift+Enter starts a new line.
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            if let Some(form) = event
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+                .and_then(|e| e.closest("form").ok().flatten())
+            {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlFormElement>(form)
+                    .request_submit();
+            }
+        }
+    };
+    let resolution = RwSignal::new(Resolution::Solved);
+
+    let messages = move || {
+        desk.with(|d| {
+            d.open_chat()
+                .map(|c| c.detail.messages.clone())
+                .unwrap_or_default()
+        })
+    };
+    let pending =
+        move || desk.with(|d| d.open_chat().map(|c| c.pending.clone()).unwrap_or_default());
+    let context = move || {
+        desk.with(|d| {
+            d.open_chat()
+                .map(|c| {
+                    c.detail
+                        .context
+                        .iter()
+                        .map(|(k, v)| (k.clone(), context_text(v)))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let identity = move || {
+        desk.with(|d| {
+            d.open_chat().map(|c| {
+                let who = c.detail.identity.as_ref().map_or_else(
+                    || t("anonymous"),
+                    |i| {
+                        let name = i.name.clone().unwrap_or_else(|| i.id.clone());
+                        match &i.email {
+                            Some(email) => format!("{name} <{email}>"),
+                            None => name,
+                        }
+                    },
+                );
+                let vouched = if c.detail.identity.is_none() {
+                    String::new()
+                } else if c.detail.identity_verified {
+                    format!(" ({})", t("verified"))
+                } else {
+                    format!(" ({})", t("not_verified"))
+                };
+                format!("{who}{vouched}")
+            })
+        })
+    };
+
+    view! {
+        <section class="conversations" aria-labelledby="conversations-title">
+            <h2 id="conversations-title">{t("conversations")}</h2>
+            <p hidden=move || !tabs().is_empty()>{t("no_conversations")}</p>
+            <div role="tablist" class="tabs">
+                <For each=tabs key=|tab| tab.clone() let:tab>
+                    {
+                        let (id, unread, selected) = tab;
+                        let select = id.clone();
+                        view! {
+                            <button type="button" role="tab" aria-selected=selected.to_string()
+                                aria-controls="conversation" on:click=move |_| desk.update(|d| d.select(&select))>
+                                {id.clone()}
+                                <span class="unread" hidden=unread == 0>
+                                    {t_with("unread", "n", &unread.to_string())}
+                                </span>
+                            </button>
+                        }
+                    }
+                </For>
+            </div>
+            <article id="conversation" role="tabpanel" hidden=move || open_id.get().is_none()>
+                <header>
+                    <p class="reason">
+                        {t("handoff_reason")}": "
+                        <strong>{move || shown(&|c| reason_text(c.detail.reason))}</strong>
+                    </p>
+                    <p class="identity">{t("identity")}": "{identity}</p>
+                </header>
+                <section class="context" aria-label=t("context")>
+                    <h3>{t("context")}</h3>
+                    <p hidden=move || !context().is_empty()>{t("no_context")}</p>
+                    <dl>
+                        <For each=context key=|kv| kv.clone() let:kv>
+                            <dt>{kv.0}</dt>
+                            <dd dir="auto">{kv.1}</dd>
+                        </For>
+                    </dl>
+                </section>
+                <h3>{t("transcript")}</h3>
+                <ol class="transcript" role="log" aria-live="polite">
+                    <For each=messages key=|m| m.seq let:message>
+                        <li class=author_class(message.author)>
+                            <span class="author">{author_text(&message)}</span>
+                            {message.confidence.map(|c| view! {
+                                <span class="confidence">
+                                    {t_with("confidence", "n", &format!("{:.0}", c * 100.0))}
+                                </span>
+                            })}
+                            <p class="text" dir="auto">{message.text.clone()}</p>
+                        </li>
+                    </For>
+                    <For each=pending key=|p| (p.client_id.clone(), p.failed) let:p>
+                        {
+                            let retry = p.client_id.clone();
+                            view! {
+                                <li class="message agent pending">
+                                    <span class="author">{t("author_agent")}</span>
+                                    <p class="text" dir="auto">{p.text.clone()}</p>
+                                    <span class="state">{if p.failed { t("not_sent") } else { t("sending") }}</span>
+                                    <button type="button" hidden=!p.failed
+                                        on:click=move |_| actions.retry.run(retry.clone())>{t("retry")}</button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ol>
+                <p class="typing" role="status">
+                    {move || desk.with(|d| d.open_chat().is_some_and(|c| c.shopper_typing)).then(|| t("shopper_typing"))}
+                </p>
+                <section class="suggestions" aria-labelledby="suggestions-title">
+                    <h3 id="suggestions-title">{t("suggestions")}</h3>
+                    <p hidden=move || !suggestions.with(Vec::is_empty)>{t("no_suggestions")}</p>
+                    <ul>
+                        <For each=move || suggestions.get() key=|s| s.title.clone() let:s>
+                            {
+                                let answer = s.answer.clone();
+                                view! {
+                                    <li class="suggestion">
+                                        <strong>{s.title.clone()}</strong>
+                                        <span class="confidence">
+                                            {t_with("confidence", "n", &format!("{:.0}", s.confidence * 100.0))}
+                                        </span>
+                                        <p>{s.answer.clone()}</p>
+                                        <button type="button" on:click=move |_| draft.set(answer.clone())>
+                                            {t("use_answer")}
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </section>
+                <form class="composer" on:submit=send>
+                    <label for="reply">{t("message")}</label>
+                    <textarea id="reply" rows="3" prop:value=draft on:keydown=on_key
+                        on:input=move |e| draft.set(event_target_value(&e))></textarea>
+                    <p class="problem" role="alert">{move || problem.get()}</p>
+                    <button type="submit" class="primary">{t("send")}</button>
+                </form>
+                <footer class="finish">
+                    <label for="resolution">{t("resolution")}</label>
+                    <select id="resolution" on:change=move |e| {
+                        if let Some(r) = Resolution::parse(&event_target_value(&e)) {
+                            resolution.set(r);
+                        }
+                    }>
+                        {RESOLUTIONS
+                            .into_iter()
+                            .map(|(value, key)| view! { <option value=value.as_str()>{t(key)}</option> })
+                            .collect_view()}
+                    </select>
+                    <button type="button" class="close" on:click=move |_| {
+                        if let Some(id) = open_id.get_untracked() {
+                            actions.close.run((id, resolution.get_untracked()));
+                        }
+                    }>{t("close_conversation")}</button>
+                    <button type="button" class="requeue" on:click=move |_| {
+                        if let Some(id) = open_id.get_untracked() {
+                            actions.return_to_queue.run(id);
+                        }
+                    }>{t("return_to_queue")}</button>
+                </footer>
+            </article>
+        </section>
+    }
+}

@@ -1,0 +1,23 @@
+//! The console's components. They stay thin: the rules live in [`crate::desk`]; these draw a
+//! [`Desk`](crate::desk::Desk) and forward the agent's actions ([`Actions`]).
+//!
+//! - `app`: the root; signs in, keeps the live connection, carries out the [`Actions`].
+//! - `login`: the sign-in form.
+//! - `bar`: who is signed in, availability and capacity, the connection, sign-out.
+//! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
+//! - `conversation`: the tabs of the agent's conversations and the one shown: context,
+//!   transcript, the assistant's suggestions, the composer, close and return to queue.
+
+mod actions;
+mod app;
+mod bar;
+mod conversation;
+mod login;
+mod queue;
+
+pub use actions::Actions;
+pub use app::App;
+pub use bar::Bar;
+pub use conversation::Conversations;
+pub use login::Login;
+pub use queue::Queue;

@@ -1,0 +1,408 @@
+//! Browser tests of the console's components, in headless Chromium (`cargo xtask test` runs
+//! them). They mount the real components on a desk fed with the server's frames and check
+//! what an agent sees and what their clicks and keys ask the server for.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::{Arc, Mutex};
+
+use leptos::{mount::mount_to, prelude::*, task::tick};
+use serde_json::{Map, json};
+use tandem_console::{
+    desk::Desk,
+    suggest::Suggestion,
+    ui::{Actions, Conversations, Queue},
+};
+use tandem_protocol::{
+    agent::{AgentProfile, AgentServerFrame, AgentStatus, ConversationDetail, Offer, QueueEntry},
+    conversation::{Author, ConversationState, HandoffReason, Identity, Message},
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Event, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Every action the components asked for, as text.
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn recorder() -> (Actions, Log) {
+    let log: Log = Arc::default();
+    let note = |log: &Log| {
+        let log = log.clone();
+        move |what: String| log.lock().unwrap().push(what)
+    };
+    let (a, b, c, d, e, f, g) = (
+        note(&log),
+        note(&log),
+        note(&log),
+        note(&log),
+        note(&log),
+        note(&log),
+        note(&log),
+    );
+    let actions = Actions {
+        take: Callback::new(move |(id, how)| a(format!("take {id} {how:?}"))),
+        send: Callback::new(move |(id, text)| b(format!("send {id} {text}"))),
+        retry: Callback::new(move |id| c(format!("retry {id}"))),
+        close: Callback::new(
+            move |(id, r): (String, tandem_protocol::agent::Resolution)| {
+                d(format!("close {id} {}", r.as_str()))
+            },
+        ),
+        return_to_queue: Callback::new(move |id| e(format!("requeue {id}"))),
+        set_status: Callback::new(move |s: tandem_protocol::agent::SetStatus| {
+            f(format!("status {}", s.status.as_str()))
+        }),
+        sign_out: Callback::new(move |()| g("sign out".to_owned())),
+    };
+    (actions, log)
+}
+
+fn frame() -> HtmlElement {
+    let frame: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&frame).unwrap();
+    frame
+}
+
+fn find(root: &HtmlElement, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} in the console"))
+        .unchecked_into()
+}
+
+fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
+}
+
+fn profile() -> AgentProfile {
+    AgentProfile {
+        id: "a1".into(),
+        name: "Ada".into(),
+        email: "ada@acme.example".into(),
+        sites: vec!["acme".into()],
+        status: AgentStatus::Available,
+        capacity: 2,
+    }
+}
+
+fn waiting(id: &str, position: u32, reason: HandoffReason) -> QueueEntry {
+    QueueEntry {
+        id: id.into(),
+        site: "acme".into(),
+        position,
+        reason,
+        priority: 0,
+        queued_at: 0,
+        preview: Some(format!("question of {id}")),
+        language: None,
+    }
+}
+
+fn message(seq: u64, author: Author, text: &str, confidence: Option<f32>) -> Message {
+    Message {
+        seq,
+        author,
+        text: text.into(),
+        client_id: None,
+        agent_name: None,
+        confidence,
+        entry: None,
+        at: 0,
+    }
+}
+
+fn conversation(id: &str) -> ConversationDetail {
+    let Ok(serde_json::Value::Object(context)) = serde_json::to_value(json!({
+        "cart_value": 129.9, "currency": "EUR", "order_id": "A-1001"
+    })) else {
+        unreachable!()
+    };
+    ConversationDetail {
+        id: id.into(),
+        site: "acme".into(),
+        state: ConversationState::WithAgent,
+        reason: HandoffReason::NegativeFeedback,
+        priority: 0,
+        context,
+        identity: Some(Identity {
+            id: "u-7".into(),
+            name: Some("Maja".into()),
+            email: Some("maja@example.com".into()),
+            signature: None,
+        }),
+        identity_verified: true,
+        language: None,
+        agent_id: Some("a1".into()),
+        messages: vec![
+            message(1, Author::Shopper, "Where is my parcel?", None),
+            message(
+                2,
+                Author::Assistant,
+                "Standard delivery takes 2-4 working days.",
+                Some(0.87),
+            ),
+            message(3, Author::Shopper, "<b>That did not help</b>", None),
+            message(4, Author::System, "Handed over to a person", None),
+        ],
+        queued_at: 0,
+        assigned_at: Some(1),
+        closed_at: None,
+        resolution: None,
+        rating: None,
+        rating_comment: None,
+    }
+}
+
+fn desk_with(frames: Vec<AgentServerFrame>) -> RwSignal<Desk> {
+    let mut desk = Desk::default();
+    for frame in frames {
+        desk.apply(frame);
+    }
+    RwSignal::new(desk)
+}
+
+#[wasm_bindgen_test]
+async fn the_queue_lists_waiting_shoppers_and_take_claims_one() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Queue {
+        site: "acme".into(),
+        entries: vec![
+            waiting("c1", 1, HandoffReason::Sensitive),
+            waiting("c2", 2, HandoffReason::Asked),
+        ],
+    }]);
+    let (actions, log) = recorder();
+    let now = RwSignal::new(125_000_i64);
+    let _mounted = mount_to(root.clone(), move || view! { <Queue desk now actions /> });
+    tick().await;
+    let rows = texts(&root, "li.waiting");
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows[0].contains("#1") && rows[0].contains("Sensitive topic"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[0].contains("waiting 2 min") && rows[0].contains("question of c1"),
+        "{rows:?}"
+    );
+    assert!(rows[1].contains("Asked for a person"), "{rows:?}");
+    find(&root, "li.waiting:nth-child(2) button").click();
+    assert_eq!(*log.lock().unwrap(), ["take c2 Claim"]);
+
+    // The queue changes as the server says.
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Queue {
+            site: "acme".into(),
+            entries: vec![],
+        });
+    });
+    tick().await;
+    assert!(texts(&root, "li.waiting").is_empty());
+    assert!(
+        texts(&root, ".queue p")
+            .iter()
+            .any(|t| t == "No one is waiting.")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_offer_counts_down_and_is_answered_by_button_or_key() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Offer {
+        offer: Offer {
+            conversation: waiting("c7", 1, HandoffReason::LowConfidence),
+            expires_at: 30_000,
+        },
+    }]);
+    let (actions, log) = recorder();
+    let now = RwSignal::new(0_i64);
+    let _mounted = mount_to(root.clone(), move || view! { <Queue desk now actions /> });
+    tick().await;
+    assert!(!find(&root, "section.offers").hidden(), "offers are shown");
+    assert_eq!(
+        find(&root, ".countdown").text_content().unwrap(),
+        "30 s left"
+    );
+    now.set(12_000);
+    tick().await;
+    assert_eq!(
+        find(&root, ".countdown").text_content().unwrap(),
+        "18 s left"
+    );
+    assert!(
+        find(&root, ".offer")
+            .text_content()
+            .unwrap()
+            .contains("Assistant was unsure")
+    );
+
+    find(&root, ".offer .accept").click();
+    let init = KeyboardEventInit::new();
+    init.set_key("d");
+    init.set_bubbles(true);
+    let key = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    window().dispatch_event(&key).unwrap();
+    assert_eq!(*log.lock().unwrap(), ["take c7 Accept", "take c7 Decline"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: profile(),
+        conversations: vec![conversation("c1")],
+    }]);
+    let (actions, _log) = recorder();
+    let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <Conversations desk suggestions actions /> },
+    );
+    tick().await;
+    assert!(
+        find(&root, ".reason")
+            .text_content()
+            .unwrap()
+            .contains("Answer did not help")
+    );
+    assert_eq!(
+        find(&root, ".identity").text_content().unwrap(),
+        "Shopper: Maja <maja@example.com> (verified)"
+    );
+    assert_eq!(
+        texts(&root, ".context dt"),
+        ["cart_value", "currency", "order_id"]
+    );
+    assert_eq!(texts(&root, ".context dd"), ["129.9", "EUR", "A-1001"]);
+
+    let lines = texts(&root, ".transcript li");
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("Shopper") && lines[0].contains("Where is my parcel?"));
+    let answer = find(&root, ".transcript li.assistant");
+    assert!(
+        answer.text_content().unwrap().contains("87 % sure"),
+        "the assistant's confidence"
+    );
+    assert!(
+        lines[3].contains("Handed over to a person"),
+        "the moment of handoff"
+    );
+    // The shopper's words are text, never markup.
+    assert!(lines[2].contains("<b>That did not help</b>"));
+    assert!(root.query_selector(".transcript b").unwrap().is_none());
+
+    // A new shopper message in another conversation counts on its tab.
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Assigned {
+            conversation: conversation("c2"),
+        });
+        d.apply(AgentServerFrame::Message {
+            conversation: "c2".into(),
+            message: message(5, Author::Shopper, "Hello?", None),
+        });
+    });
+    tick().await;
+    assert_eq!(texts(&root, "[role=tab] .unread"), ["0 unread", "1 unread"]);
+    assert!(find(&root, "[role=tab]:nth-child(1) .unread").hidden());
+    find(&root, "[role=tab]:nth-child(2)").click();
+    tick().await;
+    assert_eq!(
+        find(&root, "[role=tab][aria-selected=true]")
+            .text_content()
+            .unwrap(),
+        "c20 unread"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: profile(),
+        conversations: vec![conversation("c1")],
+    }]);
+    let (actions, log) = recorder();
+    let suggestions = Signal::stored(vec![Suggestion {
+        title: "Delivery times".into(),
+        answer: "Standard delivery takes 2-4 working days.".into(),
+        confidence: 0.91,
+    }]);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <Conversations desk suggestions actions /> },
+    );
+    tick().await;
+    let suggestion = find(&root, ".suggestion");
+    assert!(
+        suggestion
+            .text_content()
+            .unwrap()
+            .contains("Delivery times")
+    );
+    assert!(suggestion.text_content().unwrap().contains("91 % sure"));
+    find(&root, ".suggestion button").click();
+    tick().await;
+    let composer: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
+    assert_eq!(
+        composer.value(),
+        "Standard delivery takes 2-4 working days."
+    );
+    find(&root, ".composer button[type=submit]").click();
+    tick().await;
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["send c1 Standard delivery takes 2-4 working days."]
+    );
+    assert_eq!(composer.value(), "", "the composer empties once sent");
+
+    // An empty reply is not sent, and says why.
+    find(&root, ".composer button[type=submit]").click();
+    tick().await;
+    assert_eq!(log.lock().unwrap().len(), 1);
+    assert_eq!(
+        find(&root, ".composer .problem").text_content().unwrap(),
+        "Type a reply first."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_agent_closes_with_a_resolution_or_returns_the_shopper_to_the_queue() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: profile(),
+        conversations: vec![conversation("c1")],
+    }]);
+    let (actions, log) = recorder();
+    let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <Conversations desk suggestions actions /> },
+    );
+    tick().await;
+    let select: HtmlSelectElement = find(&root, "#resolution").unchecked_into();
+    select.set_value("spam");
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+    find(&root, ".finish .close").click();
+    find(&root, ".finish .requeue").click();
+    assert_eq!(*log.lock().unwrap(), ["close c1 spam", "requeue c1"]);
+
+    // Once the server releases it, it leaves the desk.
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Released {
+            conversation: "c1".into(),
+            state: ConversationState::Closed,
+        });
+    });
+    tick().await;
+    assert!(find(&root, "#conversation").hidden());
+    assert!(texts(&root, "[role=tab]").is_empty());
+    let _ = Map::<String, serde_json::Value>::new();
+}
