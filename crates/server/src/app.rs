@@ -20,7 +20,9 @@ use crate::{
     config::Config,
     error::AppError,
     events::Bus,
-    http::{agent, conversations, demo, embed, events, health, live, offline, sites, widget},
+    http::{
+        agent, console, conversations, demo, embed, events, health, live, offline, sites, widget,
+    },
     hub::Hub,
     ids,
     knowledge::{self, KnowledgeError, Models},
@@ -144,6 +146,8 @@ pub fn router(state: AppState) -> Router {
         .route("/w/{site}", get(widget::page))
         .nest_service("/widget/i18n", widget::language_files(&state.widget_dir))
         .nest_service("/widget", widget::assets(&state.widget_dir))
+        .route("/console", get(console::page))
+        .nest_service("/console/assets", console::assets(&state.config.console_dir))
         .route("/demo", get(demo::page))
         .route("/demo/shop.css", get(demo::stylesheet))
         .route("/v1/sites/{site}", get(sites::info))

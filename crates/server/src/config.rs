@@ -49,6 +49,9 @@ pub struct Config {
     pub listen: SocketAddr,
     pub database_url: String,
     pub widget_dir: PathBuf,
+    /// The agent console's release build (`trunk build --release` in `crates/console`).
+    #[serde(default = "default_console_dir")]
+    pub console_dir: PathBuf,
     /// Seconds an agent has to accept an offer before it moves on.
     #[serde(default = "default_offer_timeout")]
     pub offer_timeout_secs: u64,
@@ -90,6 +93,10 @@ impl Default for Limits {
             events_per_minute: 60,
         }
     }
+}
+
+fn default_console_dir() -> PathBuf {
+    PathBuf::from("crates/console/dist")
 }
 
 fn default_offer_timeout() -> u64 {

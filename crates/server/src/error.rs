@@ -36,6 +36,10 @@ pub enum AppError {
         "The widget has not been built yet: run `cargo xtask demo`, or `trunk build --release`."
     )]
     WidgetNotBuilt,
+    #[error(
+        "The agent console has not been built yet: run `cargo xtask demo`, or `trunk build --release` in crates/console."
+    )]
+    ConsoleNotBuilt,
     #[error("There is nothing at this address.")]
     NotFound,
     #[error("No conversation {0:?} exists.")]
@@ -75,7 +79,9 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::WidgetNotBuilt | AppError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::WidgetNotBuilt | AppError::ConsoleNotBuilt | AppError::ShuttingDown => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::WrongToken | AppError::SignInRequired | AppError::WrongCredentials => {
                 StatusCode::UNAUTHORIZED
             }
@@ -95,6 +101,7 @@ impl AppError {
             AppError::TooLarge { .. } => "Too large",
             AppError::RateLimited(_) => "Too many requests",
             AppError::WidgetNotBuilt => "Widget not built",
+            AppError::ConsoleNotBuilt => "Console not built",
             AppError::NotFound => "Not found",
             AppError::UnknownConversation(_) => "Unknown conversation",
             AppError::WrongToken => "Wrong token",

@@ -9,13 +9,11 @@ use std::time::Duration;
 
 use common::{
     TestServer,
-    browser::{Browser, Screen, eventually},
+    browser::{Browser, Screen, WAIT, eventually, text_becomes},
     widget_dist,
 };
 use fantoccini::{Client, Locator, elements::Element, key::Key};
 use sqlx::Row;
-
-const WAIT: Duration = Duration::from_secs(20);
 
 /// The launcher's shadow root on the merchant's page, once `embed.js` has drawn it.
 async fn launcher_root(client: &Client) -> fantoccini::elements::ShadowRoot {
@@ -29,21 +27,6 @@ async fn launcher_root(client: &Client) -> fantoccini::elements::ShadowRoot {
 async fn find_in(root: &fantoccini::elements::ShadowRoot, css: &'static str) -> Element {
     eventually(WAIT, css, || async {
         root.find(Locator::Css(css)).await.ok()
-    })
-    .await
-}
-
-/// Waits until the element's text is `expected`.
-async fn text_becomes(client: &Client, css: &'static str, expected: &str) {
-    eventually(WAIT, &format!("{css} to read {expected:?}"), || async {
-        let text = client
-            .find(Locator::Css(css))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        (text == expected).then_some(())
     })
     .await
 }

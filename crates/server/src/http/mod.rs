@@ -2,6 +2,7 @@
 //!
 //! - `embed`: the script-tag loader, `embed.js`.
 //! - `widget`: the widget's page (`/w/{site}`) and its build's files (`/widget/...`).
+//! - `console`: the agent console's page (`/console`) and its build's files.
 //! - `demo`: the demo merchant's checkout page.
 //! - `sites`: a site's public description and availability, and its compiled knowledge base.
 //! - `events`: the widget's counts of what the assistant did.
@@ -12,6 +13,7 @@
 //! - `health`: liveness, readiness and metrics.
 
 pub mod agent;
+pub mod console;
 pub mod conversations;
 pub mod demo;
 pub mod embed;

@@ -92,7 +92,7 @@ pub fn language_files(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
 /// The widget page's policy: scripts only from this server, plus the page's own inline
 /// scripts (Trunk's bootstrap) allowed by their SHA-256; WebAssembly compilation allowed
 /// (`'wasm-unsafe-eval'`, not `'unsafe-eval'`); framing only by the site's allowed origins.
-fn content_security_policy(html: &str, frame_ancestors: &str) -> String {
+pub(crate) fn content_security_policy(html: &str, frame_ancestors: &str) -> String {
     let hashes: String = inline_scripts(html)
         .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script))))
         .collect();

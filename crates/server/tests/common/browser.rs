@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Map, Value, json};
 use tempfile::TempDir;
 
@@ -106,6 +106,52 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// How long a page may take to show what a test waits for.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The text of the first element matching `css`, once `accept` takes it.
+async fn text_where(
+    client: &Client,
+    css: &str,
+    what: &str,
+    accept: impl Fn(&str) -> bool,
+) -> String {
+    eventually(WAIT, what, || async {
+        let text = client
+            .find(Locator::Css(css))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        accept(&text).then_some(text)
+    })
+    .await
+}
+
+/// The text of the first element matching `css`, once it contains `expected`.
+pub async fn text_containing(client: &Client, css: &str, expected: &str) -> String {
+    let what = format!("{css} to show {expected:?}");
+    text_where(client, css, &what, |text| text.contains(expected)).await
+}
+
+/// Waits until the first element matching `css` reads exactly `expected`.
+pub async fn text_becomes(client: &Client, css: &str, expected: &str) {
+    let what = format!("{css} to read {expected:?}");
+    text_where(client, css, &what, |text| text == expected).await;
+}
+
+/// Clicks the first element matching `css`.
+pub async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css} on the page"))
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Polls `check` until it yields a value, failing the test with `what` after `limit`.

@@ -17,7 +17,9 @@ use reqwest::{RequestBuilder, StatusCode, header};
 use serde_json::json;
 use sqlx::{AnyPool, Executor};
 use tandem_protocol::{
-    ConversationCreated, CreateConversation, agent::AgentProfile, live::ShopperFrame,
+    ConversationCreated, CreateConversation,
+    agent::{AgentProfile, ConversationDetail},
+    live::ShopperFrame,
 };
 use tandem_server::{AppState, Config};
 use tempfile::TempDir;
@@ -56,6 +58,7 @@ pub fn config_text(database_url: &str, widget_dir: &Path, settings: &Settings) -
         listen = "127.0.0.1:0"
         database_url = "{database_url}"
         widget_dir = "{}"
+        console_dir = "{}"
         offer_timeout_secs = {}
         agent_grace_secs = {}
         [limits]
@@ -73,6 +76,7 @@ pub fn config_text(database_url: &str, widget_dir: &Path, settings: &Settings) -
         allowed_origins = ["https://other.example"]
         "#,
         widget_dir.display(),
+        console_dist().display(),
         settings.offer_timeout_secs,
         settings.agent_grace_secs,
         settings.conversations_per_minute,
@@ -147,6 +151,12 @@ pub fn on_postgres() -> bool {
 }
 
 /// The widget's release build: `TANDEM_WIDGET_DIST`, or the workspace's `dist/`.
+/// Where the agent console's release build is (it need not exist for tests that do not use
+/// it: the server answers `/console` with 503 then).
+pub fn console_dist() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../console/dist")
+}
+
 pub fn widget_dist() -> PathBuf {
     let dist = std::env::var_os("TANDEM_WIDGET_DIST")
         .map(PathBuf::from)
@@ -188,7 +198,8 @@ impl TestServer {
         TestServer::launch(dir, widget_dir, Settings::default()).await
     }
 
-    async fn launch(dir: TempDir, widget_dir: &Path, settings: Settings) -> TestServer {
+    /// A server serving the widget build in `widget_dir`, with these settings.
+    pub async fn launch(dir: TempDir, widget_dir: &Path, settings: Settings) -> TestServer {
         // Server logs appear with a failing test's output (RUST_LOG=debug for more).
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -367,6 +378,17 @@ impl TestAgent {
     pub async fn live(&self) -> Ws {
         let url = format!("{}/v1/agent/live", self.base.replace("http://", "ws://"));
         Ws::connect(&url, &[("cookie", &self.cookie), ("origin", &self.base)]).await
+    }
+
+    /// The conversation as the agent API shows it.
+    pub async fn conversation(&self, id: &str) -> ConversationDetail {
+        self.get(&format!("/v1/agent/conversations/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     /// `POST /v1/agent/conversations/{id}/{action}`, returning the status.
