@@ -11,7 +11,7 @@ use std::{io::Write, path::Path, process::Command};
 use anyhow::bail;
 use flate2::{Compression, write::GzEncoder};
 
-use crate::{run, tools, widget};
+use crate::{apps, run, tools};
 
 const USAGE: &str =
     "usage: cargo xtask bench <size | handoff | relay> [flags for the load benchmark]";
@@ -71,7 +71,7 @@ fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
 
 fn size() -> anyhow::Result<()> {
     let tools = tools::for_build()?;
-    widget::build(&tools)?;
+    apps::build(&tools)?;
     let root = crate::workspace_root();
     let report = |name: &str, path: &Path| -> anyhow::Result<usize> {
         let bytes = std::fs::read(path)?;

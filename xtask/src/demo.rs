@@ -1,15 +1,19 @@
 //! `cargo xtask demo [-- SERVE-FLAGS]`: the product on its embedded defaults (SQLite, the demo
-//! shop), at http://127.0.0.1:8080/demo. Flags after `--` go to `tandem serve`.
+//! shop), at http://127.0.0.1:8080/demo, and the agent console at /console with a demo agent
+//! whose password is made up on first run and kept in `.tandem/demo-agent-password`. Flags
+//! after `--` go to `tandem serve`.
 
 use std::{
+    io::Read,
     net::{SocketAddr, TcpStream},
+    path::Path,
     process::Command,
     time::{Duration, Instant},
 };
 
 use anyhow::{Context, bail};
 
-use crate::{run, tools, widget};
+use crate::{apps, run, tools};
 
 pub fn run() -> anyhow::Result<()> {
     let serve_flags: Vec<String> = std::env::args().skip(2).skip_while(|a| a == "--").collect();
@@ -22,13 +26,15 @@ pub fn run() -> anyhow::Result<()> {
         .context("--listen takes an address such as 127.0.0.1:8080")?;
 
     let tools = tools::for_build()?;
-    widget::build(&tools)?;
+    apps::build(&tools)?;
     let root = crate::workspace_root();
     run::status(
         Command::new("cargo")
             .args(["build", "-p", "tandem-server"])
             .current_dir(&root),
     )?;
+
+    let password = demo_agent(&root, &serve_flags)?;
 
     let mut command = Command::new(root.join("target/debug/tandem"));
     command.arg("serve").args(&serve_flags).current_dir(&root);
@@ -48,6 +54,8 @@ pub fn run() -> anyhow::Result<()> {
     println!();
     println!("  Tandem demo is running.");
     println!("  Shop checkout page:  http://{address}/demo");
+    println!("  Agent console:       http://{address}/console");
+    println!("    sign in as {DEMO_AGENT} with the password {password}");
     println!("  Stop it with Ctrl-C.");
     println!();
     let status = server.wait()?;
@@ -55,4 +63,52 @@ pub fn run() -> anyhow::Result<()> {
         bail!("the server exited with {status}");
     }
     Ok(())
+}
+
+const DEMO_AGENT: &str = "agent@acme.example";
+
+/// Adds the demo agent (once per database) and returns their password: random on first
+/// run, then kept beside the demo database so the same sign-in keeps working.
+fn demo_agent(root: &Path, serve_flags: &[String]) -> anyhow::Result<String> {
+    let file = root.join(".tandem/demo-agent-password");
+    let password = match std::fs::read_to_string(&file) {
+        Ok(text) => text.trim().to_owned(),
+        Err(_) => {
+            let mut bytes = [0u8; 9];
+            std::fs::File::open("/dev/urandom")
+                .and_then(|mut random| random.read_exact(&mut bytes))
+                .context("reading /dev/urandom")?;
+            let password: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::create_dir_all(file.parent().expect("a directory"))?;
+            std::fs::write(&file, &password)?;
+            password
+        }
+    };
+    // The same database as the server: its --config and --database-url, if given.
+    let setup = serve_flags
+        .windows(2)
+        .filter(|pair| pair[0] == "--config" || pair[0] == "--database-url")
+        .flatten();
+    let output = Command::new(root.join("target/debug/tandem"))
+        .args([
+            "agent",
+            "add",
+            "--site",
+            "acme",
+            "--name",
+            "Demo Agent",
+            "--email",
+            DEMO_AGENT,
+        ])
+        .arg("--password-file")
+        .arg(&file)
+        .args(setup)
+        .current_dir(root)
+        .output()
+        .context("adding the demo agent")?;
+    let said = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() && !said.contains("already exists") {
+        bail!("adding the demo agent failed: {said}");
+    }
+    Ok(password)
 }

@@ -1,21 +1,22 @@
 //! `cargo xtask`: the two commands a new machine needs, and the benchmarks.
 //!
-//! - `cargo xtask demo`: installs what is missing, builds the widget, runs the server on its
-//!   embedded defaults and prints the demo page's address.
+//! - `cargo xtask demo`: installs what is missing, builds the widget and the agent console,
+//!   runs the server on its embedded defaults and prints the demo page's address and a demo
+//!   agent's sign-in.
 //! - `cargo xtask test`: installs what is missing and runs every test: native, WebAssembly in
 //!   headless Chromium, size budgets and end to end.
 //!
 //! - `cargo xtask bench <what>`: measurements that print figures for `BENCHMARKS.md`.
 //!
-//! `tools` knows how to find or install each tool, `run` runs commands, `widget` builds the
-//! widget, and `demo`, `test` and `bench` are the procedures.
+//! `tools` knows how to find or install each tool, `run` runs commands, `apps` builds the
+//! widget and the console, and `demo`, `test` and `bench` are the procedures.
 
+mod apps;
 mod bench;
 mod demo;
 mod run;
 mod test;
 mod tools;
-mod widget;
 
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 //! 1. native: `cargo test --workspace` (against PostgreSQL too when `TANDEM_TEST_DATABASE_URL`
 //!    is set, as `.ci/run` does);
 //! 2. browser: the `wasm-bindgen-test` suites in headless Chromium;
-//! 3. the widget's release build;
+//! 3. the release builds of the widget and the agent console;
 //! 4. size budgets on that build, and the end-to-end tests driving Chromium against a real
 //!    server.
 //!
@@ -17,10 +17,10 @@ use std::{
 
 use anyhow::bail;
 
-use crate::{run, tools, widget};
+use crate::{apps, run, tools};
 
 /// Packages with `wasm-bindgen-test` suites.
-const BROWSER_SUITES: &[&str] = &["tandem-widget", "tandem-assistant"];
+const BROWSER_SUITES: &[&str] = &["tandem-widget", "tandem-console", "tandem-assistant"];
 
 struct Step {
     name: &'static str,
@@ -109,9 +109,10 @@ pub fn run() -> anyhow::Result<()> {
             run::status(&mut command)
         },
     );
-    let built = report.step("widget release build: trunk build --release", || {
-        widget::build(&tools)
-    });
+    let built = report.step(
+        "release builds of the widget and the console: trunk build --release",
+        || apps::build(&tools),
+    );
     let last = "size budgets and end-to-end tests in headless Chromium";
     if built {
         report.step(last, || {
@@ -123,13 +124,15 @@ pub fn run() -> anyhow::Result<()> {
                 "size",
                 "--test",
                 "e2e",
+                "--test",
+                "e2e_console",
                 "--",
                 "--ignored",
                 "--test-threads=1",
             ]))
         });
     } else {
-        report.skip(last, "the widget did not build");
+        report.skip(last, "the widget or the console did not build");
     }
 
     report.print();
