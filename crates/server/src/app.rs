@@ -132,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/transfer", post(agent::transfer))
         .route("/conversations/{id}/messages", post(agent::send))
         .route("/colleagues", get(agent::colleagues))
+        .route("/canned-replies", get(agent::canned_replies))
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

@@ -137,6 +137,9 @@ pub struct SiteConfig {
     /// What shoppers who leave a message are promised.
     #[serde(default = "default_reply_promise")]
     pub reply_promise: String,
+    /// Replies agents insert with one click and edit before sending.
+    #[serde(default)]
+    pub canned_replies: Vec<String>,
 }
 
 fn default_brand_color() -> String {
@@ -270,6 +273,7 @@ mod tests {
         let config = Config::default_demo();
         assert_eq!(config.listen.port(), 8080);
         assert_eq!(config.site("acme").unwrap().name, "Acme Outfitters");
+        assert_eq!(config.site("acme").unwrap().canned_replies.len(), 3);
     }
 
     #[test]

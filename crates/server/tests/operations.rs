@@ -1,5 +1,6 @@
 //! Everything around the conversation: agents signing in, leaving a message when no one is
-//! there, business hours, verified identity, limits, metrics, readiness and shutdown.
+//! there, business hours, verified identity, canned replies, limits, metrics, readiness and
+//! shutdown.
 
 mod common;
 
@@ -189,6 +190,33 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
         .await
         .unwrap();
     assert_eq!(info.availability, Availability::Online);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn agents_get_the_canned_replies_of_their_own_sites_only() {
+    let server = TestServer::with(Settings {
+        acme_extra: r#"canned_replies = ["One moment, please.", "Anything else?"]"#.to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let replies = |site: &'static str| {
+        anna.get(&format!("/v1/agent/canned-replies?site={site}"))
+            .send()
+    };
+    let acme = replies("acme").await.unwrap();
+    assert_eq!(acme.status(), StatusCode::OK);
+    let texts: Vec<String> = acme.json().await.unwrap();
+    assert_eq!(texts, ["One moment, please.", "Anything else?"]);
+    assert_eq!(
+        replies("other").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = reqwest::get(server.url("/v1/agent/canned-replies?site=acme"))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     server.stop().await;
 }
 

@@ -301,6 +301,20 @@ pub async fn colleagues(
     ))
 }
 
+/// `GET /v1/agent/canned-replies?site=S`: the site's ready-made replies, from its configuration.
+pub async fn canned_replies(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<Vec<String>>, AppError> {
+    require_site(&state, &session.agent, &query.site).await?;
+    let site = state
+        .config
+        .site(&query.site)
+        .ok_or_else(|| AppError::UnknownSite(query.site.clone()))?;
+    Ok(AppJson(site.canned_replies.clone()))
+}
+
 /// `GET /v1/agent/offline-messages?site=S`.
 pub async fn offline_messages(
     State(state): State<AppState>,
