@@ -6,7 +6,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 use tandem_protocol::{
     Problem, SiteInfo,
-    agent::{AgentProfile, CloseConversation, Login, Resolution, SetStatus, Transfer},
+    agent::{
+        AgentProfile, CloseConversation, Colleague, Login, OfflineMessage, Resolution, SetStatus,
+        Transfer,
+    },
     conversation::SendMessage,
 };
 
@@ -129,15 +132,35 @@ pub async fn close(conversation: &str, resolution: Resolution) -> Result<(), Fai
     .map(drop)
 }
 
-/// Back to the front of the queue, for a colleague to take.
-pub async fn return_to_queue(conversation: &str) -> Result<(), Failure> {
+/// To a colleague, or (`None`) back to the front of the queue.
+pub async fn transfer(conversation: &str, to_agent: Option<String>) -> Result<(), Failure> {
     let path = format!("/v1/agent/conversations/{conversation}/transfer");
-    call(with_body(
-        Request::post(&path),
-        &Transfer { to_agent: None },
-    ))
-    .await
-    .map(drop)
+    call(with_body(Request::post(&path), &Transfer { to_agent }))
+        .await
+        .map(drop)
+}
+
+/// The other agents of a site, as transfer targets.
+pub async fn colleagues(site: &str) -> Result<Vec<Colleague>, Failure> {
+    let request = Request::get("/v1/agent/colleagues").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// The site's ready-made replies.
+pub async fn canned_replies(site: &str) -> Result<Vec<String>, Failure> {
+    let request = Request::get("/v1/agent/canned-replies").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// The messages shoppers left on a site while no one was available.
+pub async fn offline_messages(site: &str) -> Result<Vec<OfflineMessage>, Failure> {
+    let request = Request::get("/v1/agent/offline-messages").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+pub async fn offline_message_handled(id: &str) -> Result<(), Failure> {
+    let path = format!("/v1/agent/offline-messages/{id}/handled");
+    call(Request::post(&path).build()).await.map(drop)
 }
 
 /// The site's public description, for its knowledge-base model's address.

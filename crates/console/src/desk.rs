@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use tandem_protocol::{
-    agent::{AgentProfile, AgentServerFrame, ConversationDetail, Offer, QueueEntry},
+    agent::{
+        AgentProfile, AgentServerFrame, ConversationDetail, Offer, OfflineMessage, QueueEntry,
+    },
     conversation::{Author, Message},
 };
 
@@ -79,6 +81,8 @@ pub struct Desk {
     offers: Vec<Offer>,
     chats: Vec<Chat>,
     open: Option<String>,
+    /// Messages shoppers left while no one was available, not handled yet, per site.
+    inbox: BTreeMap<String, Vec<OfflineMessage>>,
     /// The last problem the server reported, for the status line.
     pub problem: Option<String>,
 }
@@ -270,6 +274,25 @@ impl Desk {
                     pending.failed = true;
                 }
             }
+        }
+    }
+
+    /// A site's offline messages as the server has them now; handled ones are left out.
+    pub fn set_inbox(&mut self, site: String, mut messages: Vec<OfflineMessage>) {
+        messages.retain(|m| m.handled_at.is_none());
+        messages.sort_by_key(|m| m.created_at);
+        self.inbox.insert(site, messages);
+    }
+
+    /// Every site's unhandled offline messages, oldest first within a site.
+    pub fn inbox(&self) -> Vec<OfflineMessage> {
+        self.inbox.values().flatten().cloned().collect()
+    }
+
+    /// An offline message was answered by email and marked handled.
+    pub fn handled(&mut self, id: &str) {
+        for messages in self.inbox.values_mut() {
+            messages.retain(|m| m.id != id);
         }
     }
 

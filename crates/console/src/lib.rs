@@ -8,11 +8,13 @@
 //! - [`api`]: the agent HTTP API (sign-in, status, accept, send, close, transfer).
 //! - [`suggest`]: the knowledge base's best answers to the shopper's last message, found by
 //!   `tandem-assistant` in the console itself.
+//! - [`alerts`]: a tone and a browser notification for a new offer, if the agent wants them.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
 //! - [`ui`]: the components, kept thin.
 //!
 //! [`start`] is the entry point `src/main.rs` calls in the browser.
 
+pub mod alerts;
 pub mod api;
 pub mod desk;
 pub mod i18n;

@@ -9,17 +9,22 @@ use leptos::{mount::mount_to, prelude::*, task::tick};
 use serde_json::{Map, json};
 use tandem_console::{
     desk::Desk,
+    live::Link,
     suggest::Suggestion,
-    ui::{Actions, Conversations, Queue},
+    ui::{Actions, Bar, Conversations, Inbox, Queue},
 };
 use tandem_protocol::{
-    agent::{AgentProfile, AgentServerFrame, AgentStatus, ConversationDetail, Offer, QueueEntry},
+    agent::{
+        AgentProfile, AgentServerFrame, AgentStatus, Colleague, ConversationDetail, Offer,
+        OfflineMessage, QueueEntry,
+    },
     conversation::{Author, ConversationState, HandoffReason, Identity, Message},
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Event, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+    Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -33,15 +38,7 @@ fn recorder() -> (Actions, Log) {
         let log = log.clone();
         move |what: String| log.lock().unwrap().push(what)
     };
-    let (a, b, c, d, e, f, g) = (
-        note(&log),
-        note(&log),
-        note(&log),
-        note(&log),
-        note(&log),
-        note(&log),
-        note(&log),
-    );
+    let [a, b, c, d, e, f, g, h, i] = std::array::from_fn(|_| note(&log));
     let actions = Actions {
         take: Callback::new(move |(id, how)| a(format!("take {id} {how:?}"))),
         send: Callback::new(move |(id, text)| b(format!("send {id} {text}"))),
@@ -51,11 +48,18 @@ fn recorder() -> (Actions, Log) {
                 d(format!("close {id} {}", r.as_str()))
             },
         ),
-        return_to_queue: Callback::new(move |id| e(format!("requeue {id}"))),
+        transfer: Callback::new(move |(id, to): (String, Option<String>)| {
+            e(format!(
+                "transfer {id} {}",
+                to.as_deref().unwrap_or("queue")
+            ))
+        }),
         set_status: Callback::new(move |s: tandem_protocol::agent::SetStatus| {
             f(format!("status {}", s.status.as_str()))
         }),
         sign_out: Callback::new(move |()| g("sign out".to_owned())),
+        typing: Callback::new(move |id| h(format!("typing {id}"))),
+        handled: Callback::new(move |id| i(format!("handled {id}"))),
     };
     (actions, log)
 }
@@ -88,6 +92,15 @@ fn profile() -> AgentProfile {
         sites: vec!["acme".into()],
         status: AgentStatus::Available,
         capacity: 2,
+    }
+}
+
+fn colleague(id: &str, name: &str, status: AgentStatus, online: bool) -> Colleague {
+    Colleague {
+        id: id.into(),
+        name: name.into(),
+        status,
+        online,
     }
 }
 
@@ -260,9 +273,11 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
     }]);
     let (actions, _log) = recorder();
     let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let colleagues = Signal::stored(Vec::<Colleague>::new());
+    let canned = Signal::stored(Vec::<String>::new());
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <Conversations desk suggestions actions /> },
+        move || view! { <Conversations desk suggestions colleagues canned actions /> },
     );
     tick().await;
     assert!(
@@ -333,9 +348,11 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
         answer: "Standard delivery takes 2-4 working days.".into(),
         confidence: 0.91,
     }]);
+    let colleagues = Signal::stored(Vec::<Colleague>::new());
+    let canned = Signal::stored(vec!["One moment, please.".to_owned()]);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <Conversations desk suggestions actions /> },
+        move || view! { <Conversations desk suggestions colleagues canned actions /> },
     );
     tick().await;
     let suggestion = find(&root, ".suggestion");
@@ -346,8 +363,17 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
             .contains("Delivery times")
     );
     assert!(suggestion.text_content().unwrap().contains("91 % sure"));
+    // A ready-made reply fills the composer the same way.
+    find(&root, ".canned button").click();
+    tick().await;
+    let composer: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
+    assert_eq!(composer.value(), "One moment, please.");
     find(&root, ".suggestion button").click();
     tick().await;
+    // Editing it tells the shopper someone is typing.
+    find(&root, "#reply")
+        .dispatch_event(&Event::new("input").unwrap())
+        .unwrap();
     let composer: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
     assert_eq!(
         composer.value(),
@@ -357,14 +383,17 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
     tick().await;
     assert_eq!(
         *log.lock().unwrap(),
-        ["send c1 Standard delivery takes 2-4 working days."]
+        [
+            "typing c1",
+            "send c1 Standard delivery takes 2-4 working days."
+        ]
     );
     assert_eq!(composer.value(), "", "the composer empties once sent");
 
     // An empty reply is not sent, and says why.
     find(&root, ".composer button[type=submit]").click();
     tick().await;
-    assert_eq!(log.lock().unwrap().len(), 1);
+    assert_eq!(log.lock().unwrap().len(), 2);
     assert_eq!(
         find(&root, ".composer .problem").text_content().unwrap(),
         "Type a reply first."
@@ -372,7 +401,7 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
 }
 
 #[wasm_bindgen_test]
-async fn the_agent_closes_with_a_resolution_or_returns_the_shopper_to_the_queue() {
+async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the_queue() {
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {
         profile: profile(),
@@ -380,11 +409,40 @@ async fn the_agent_closes_with_a_resolution_or_returns_the_shopper_to_the_queue(
     }]);
     let (actions, log) = recorder();
     let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let canned = Signal::stored(Vec::<String>::new());
+    let colleagues = Signal::stored(vec![
+        colleague("b1", "Ben", AgentStatus::Available, true),
+        colleague("c1", "Cleo", AgentStatus::Away, true),
+        colleague("d1", "Dan", AgentStatus::Available, false),
+    ]);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <Conversations desk suggestions actions /> },
+        move || view! { <Conversations desk suggestions colleagues canned actions /> },
     );
     tick().await;
+    assert_eq!(
+        texts(&root, "#colleague option"),
+        [
+            "Choose a colleague",
+            "Ben (Available)",
+            "Cleo (Away)",
+            "Dan (Offline)"
+        ]
+    );
+    let disabled: Vec<bool> = (2..=4)
+        .map(|n| {
+            find(&root, &format!("#colleague option:nth-child({n})")).has_attribute("disabled")
+        })
+        .collect();
+    assert_eq!(
+        disabled,
+        [false, true, true],
+        "only available, connected colleagues can take it"
+    );
+    let to: HtmlSelectElement = find(&root, "#colleague").unchecked_into();
+    to.set_value("b1");
+    to.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    find(&root, ".finish .transfer").click();
     let select: HtmlSelectElement = find(&root, "#resolution").unchecked_into();
     select.set_value("spam");
     select
@@ -392,7 +450,10 @@ async fn the_agent_closes_with_a_resolution_or_returns_the_shopper_to_the_queue(
         .unwrap();
     find(&root, ".finish .close").click();
     find(&root, ".finish .requeue").click();
-    assert_eq!(*log.lock().unwrap(), ["close c1 spam", "requeue c1"]);
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["transfer c1 b1", "close c1 spam", "transfer c1 queue"]
+    );
 
     // Once the server releases it, it leaves the desk.
     desk.update(|d| {
@@ -404,5 +465,90 @@ async fn the_agent_closes_with_a_resolution_or_returns_the_shopper_to_the_queue(
     tick().await;
     assert!(find(&root, "#conversation").hidden());
     assert!(texts(&root, "[role=tab]").is_empty());
-    let _ = Map::<String, serde_json::Value>::new();
+}
+
+#[wasm_bindgen_test]
+async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
+    let root = frame();
+    let mut desk = Desk::default();
+    desk.set_inbox(
+        "acme".into(),
+        vec![OfflineMessage {
+            id: "m1".into(),
+            site: "acme".into(),
+            email: "maja@example.com".into(),
+            name: Some("Maja".into()),
+            message: "Please call me about my return".into(),
+            transcript: serde_json::from_value(json!([
+                { "author": "shopper", "text": "Can I return worn shoes?" }
+            ]))
+            .unwrap(),
+            context: Map::new(),
+            created_at: 0,
+            handled_at: None,
+            handled_by: None,
+        }],
+    );
+    let desk = RwSignal::new(desk);
+    let (actions, log) = recorder();
+    let _mounted = mount_to(root.clone(), move || view! { <Inbox desk actions /> });
+    tick().await;
+    let text = find(&root, "li.left").text_content().unwrap();
+    assert!(text.contains("Maja <maja@example.com>"), "{text}");
+    assert!(text.contains("Please call me about my return"), "{text}");
+    assert!(text.contains("Shopper: Can I return worn shoes?"), "{text}");
+    assert_eq!(
+        find(&root, "li.left a").get_attribute("href").as_deref(),
+        Some("mailto:maja@example.com")
+    );
+    find(&root, "li.left > button").click();
+    assert_eq!(*log.lock().unwrap(), ["handled m1"]);
+    desk.update(|d| d.handled("m1"));
+    tick().await;
+    assert!(root.query_selector("li.left").unwrap().is_none());
+    assert!(
+        texts(&root, ".inbox p")
+            .iter()
+            .any(|t| t == "No messages waiting for an answer.")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_bar_sets_availability_and_keeps_the_alert_choice_in_this_browser() {
+    window().local_storage().unwrap().unwrap().clear().unwrap();
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: profile(),
+        conversations: vec![],
+    }]);
+    let link = RwSignal::new(Link::Up);
+    let (actions, log) = recorder();
+    let mounted = mount_to(root.clone(), move || view! { <Bar desk link actions /> });
+    tick().await;
+    assert_eq!(find(&root, ".agent").text_content().unwrap(), "Ada");
+    let status: HtmlSelectElement = find(&root, "#status").unchecked_into();
+    assert_eq!(status.value(), "available");
+    status.set_value("away");
+    status
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+    assert_eq!(*log.lock().unwrap(), ["status away"]);
+    assert_eq!(find(&root, ".link").text_content().unwrap(), "Live");
+    link.set(Link::Retrying);
+    tick().await;
+    assert_eq!(
+        find(&root, ".link").text_content().unwrap(),
+        "Connection lost. Reconnecting..."
+    );
+
+    let alerts: HtmlInputElement = find(&root, ".alerts input").unchecked_into();
+    assert!(!alerts.checked());
+    alerts.click();
+    assert!(tandem_console::alerts::enabled(), "kept in this browser");
+    drop(mounted);
+    let again = frame();
+    let _mounted = mount_to(again.clone(), move || view! { <Bar desk link actions /> });
+    tick().await;
+    let alerts: HtmlInputElement = find(&again, ".alerts input").unchecked_into();
+    assert!(alerts.checked(), "still on after a reload");
 }

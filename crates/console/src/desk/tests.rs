@@ -273,3 +273,36 @@ fn countdowns_and_waits_read_naturally() {
     assert_eq!(waited(0, 45_000), "45 s");
     assert_eq!(waited(0, 190_000), "3 min");
 }
+
+fn left(id: &str, created_at: i64, handled: bool) -> tandem_protocol::agent::OfflineMessage {
+    tandem_protocol::agent::OfflineMessage {
+        id: id.into(),
+        site: "acme".into(),
+        email: "maja@example.com".into(),
+        name: None,
+        message: "Please call me back".into(),
+        transcript: vec![],
+        context: Map::new(),
+        created_at,
+        handled_at: handled.then_some(created_at + 1),
+        handled_by: None,
+    }
+}
+
+#[test]
+fn the_inbox_holds_unhandled_messages_oldest_first_until_marked_handled() {
+    let mut desk = welcomed(vec![]);
+    desk.set_inbox(
+        "acme".into(),
+        vec![
+            left("m2", 20, false),
+            left("m1", 10, false),
+            left("m0", 5, true),
+        ],
+    );
+    let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["m1", "m2"]);
+    desk.handled("m1");
+    let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["m2"]);
+}

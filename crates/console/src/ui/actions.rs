@@ -15,7 +15,12 @@ pub struct Actions {
     /// Send again the failed message with this client id.
     pub retry: Callback<String>,
     pub close: Callback<(String, Resolution)>,
-    pub return_to_queue: Callback<String>,
+    /// Hand `(conversation, to)` to a colleague, or with `None` back to the front of the queue.
+    pub transfer: Callback<(String, Option<String>)>,
+    /// The agent is typing in this conversation.
+    pub typing: Callback<String>,
+    /// The offline message with this id was answered.
+    pub handled: Callback<String>,
     pub set_status: Callback<SetStatus>,
     pub sign_out: Callback<()>,
 }

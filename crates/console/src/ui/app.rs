@@ -6,16 +6,21 @@ use std::time::Duration;
 
 use leptos::{prelude::*, task::spawn_local};
 use tandem_assistant::Model;
-use tandem_protocol::conversation::SendMessage;
+use tandem_protocol::{agent::AgentFrame, conversation::SendMessage};
 
-use super::{Actions, Bar, Conversations, Login, Queue};
+use super::{Actions, Bar, Conversations, Inbox, Login, Queue};
 use crate::{
+    alerts,
     api::{self, Failure},
-    desk::Desk,
+    desk::{Alert, Desk},
     i18n::t,
     live::{Link, Live},
     suggest::{Models, suggestions},
 };
+
+const TYPING_EVERY_MS: f64 = 3000.0;
+/// How often the offline inbox is fetched again (other agents handle messages too).
+const INBOX_EVERY_MS: i64 = 60_000;
 
 /// A fresh client id for a message: 96 random bits.
 fn client_id() -> String {
@@ -71,9 +76,9 @@ pub fn App() -> impl IntoView {
     };
     let connect = move || {
         let on_frame = move |frame| {
-            desk.update(|d| {
-                d.apply(frame);
-            })
+            if let Some(Alert::Offer(offer)) = desk.try_update(|d| d.apply(frame)).flatten() {
+                alerts::offer(&offer.conversation.preview.unwrap_or_default());
+            }
         };
         let on_link = move |state| {
             link.set(state);
@@ -119,6 +124,7 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    let typing_sent = StoredValue::new(0.0_f64);
     let deliver = move |conversation: String, message: SendMessage| {
         spawn_local(async move {
             if let Err(failure) = api::send(&conversation, &message).await {
@@ -137,6 +143,8 @@ pub fn App() -> impl IntoView {
         }),
         send: Callback::new(move |(conversation, text): (String, String)| {
             let id = client_id();
+            // A sent message ends typing on the shopper's side.
+            typing_sent.set_value(0.0);
             desk.update(|d| d.sending(&conversation, id.clone(), text.clone()));
             deliver(
                 conversation,
@@ -168,10 +176,34 @@ pub fn App() -> impl IntoView {
                 });
             },
         ),
-        return_to_queue: Callback::new(move |id: String| {
+        transfer: Callback::new(move |(id, to): (String, Option<String>)| {
             spawn_local(async move {
-                if let Err(failure) = api::return_to_queue(&id).await {
+                if let Err(failure) = api::transfer(&id, to).await {
                     report(failure);
+                }
+            });
+        }),
+        typing: Callback::new(move |conversation: String| {
+            // At most one signal every three seconds; the shopper's side lets it lapse.
+            let now = js_sys::Date::now();
+            if now - typing_sent.get_value() < TYPING_EVERY_MS {
+                return;
+            }
+            typing_sent.set_value(now);
+            live.with_value(|l| {
+                if let Some(l) = l {
+                    l.send(&AgentFrame::Typing {
+                        conversation,
+                        typing: true,
+                    });
+                }
+            });
+        }),
+        handled: Callback::new(move |id: String| {
+            spawn_local(async move {
+                match api::offline_message_handled(&id).await {
+                    Ok(()) => desk.update(|d| d.handled(&id)),
+                    Err(failure) => report(failure),
                 }
             });
         }),
@@ -210,6 +242,44 @@ pub fn App() -> impl IntoView {
             models_loaded.update(|n| *n += 1);
         });
     });
+    // The offline inbox of every site of the agent, now and then again every minute.
+    let inbox_fetched = StoredValue::new(i64::MIN);
+    Effect::new(move |_| {
+        let now = now.get();
+        let Some(sites) = desk.with(|d| d.profile.as_ref().map(|p| p.sites.clone())) else {
+            return;
+        };
+        if now.saturating_sub(inbox_fetched.get_value()) < INBOX_EVERY_MS {
+            return;
+        }
+        inbox_fetched.set_value(now);
+        for site in sites {
+            spawn_local(async move {
+                if let Ok(messages) = api::offline_messages(&site).await {
+                    desk.update(|d| d.set_inbox(site, messages));
+                }
+            });
+        }
+    });
+    // Transfer targets and ready-made replies: the shown conversation's site's.
+    let colleagues = RwSignal::new(Vec::new());
+    let canned = RwSignal::new(Vec::new());
+    let colleagues_site =
+        Memo::new(move |_| desk.with(|d| d.open_chat().map(|c| c.detail.site.clone())));
+    Effect::new(move |_| {
+        let Some(site) = colleagues_site.get() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(found) = api::colleagues(&site).await {
+                colleagues.set(found);
+            }
+            if let Ok(found) = api::canned_replies(&site).await {
+                canned.set(found);
+            }
+        });
+    });
+
     let suggested = Signal::derive(move || {
         models_loaded.track();
         let Some((site, text)) = desk.with(|d| {
@@ -235,8 +305,9 @@ pub fn App() -> impl IntoView {
             <main class="desk">
                 <aside class="side" aria-label=t("queue")>
                     <Queue desk now actions />
+                    <Inbox desk actions />
                 </aside>
-                <Conversations desk suggestions=suggested actions />
+                <Conversations desk suggestions=suggested colleagues canned actions />
             </main>
         }
         .into_any(),

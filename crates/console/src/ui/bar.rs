@@ -1,11 +1,11 @@
 //! The top bar: the agent, their availability and capacity (kept by the server, so a reload
-//! shows the same), the live connection, and sign-out.
+//! shows the same), the live connection, alerts for new offers, and sign-out.
 
 use leptos::prelude::*;
 use tandem_protocol::agent::{AgentStatus, SetStatus};
 
 use super::Actions;
-use crate::{desk::Desk, i18n::t, live::Link};
+use crate::{alerts, desk::Desk, i18n::t, live::Link};
 
 const STATUSES: [(AgentStatus, &str); 3] = [
     (AgentStatus::Available, "available"),
@@ -19,6 +19,7 @@ pub fn Bar(
     #[prop(into)] link: Signal<Link>,
     actions: Actions,
 ) -> impl IntoView {
+    let alerts_on = RwSignal::new(alerts::enabled());
     let profile = move || desk.with(|d| d.profile.clone());
     let status = move || profile().map_or(AgentStatus::Offline, |p| p.status);
     let capacity = move || profile().map_or(1, |p| p.capacity);
@@ -64,6 +65,15 @@ pub fn Bar(
             <input id="capacity" type="number" min="1" max="20" prop:value=move || capacity().to_string()
                 on:change=change_capacity />
             <p class="link" role="status" class:down=move || link.get() == Link::Retrying>{link_text}</p>
+            <label class="alerts">
+                <input type="checkbox" prop:checked=alerts_on
+                    on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        alerts::set_enabled(on);
+                        alerts_on.set(on);
+                    } />
+                {t("alerts")}
+            </label>
             <button type="button" on:click=move |_| actions.sign_out.run(())>{t("sign_out")}</button>
         </header>
     }

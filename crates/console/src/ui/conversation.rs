@@ -7,7 +7,7 @@
 use leptos::{ev, prelude::*};
 use serde_json::Value;
 use tandem_protocol::{
-    agent::Resolution,
+    agent::{AgentStatus, Colleague, Resolution},
     conversation::{Author, HandoffReason, Message},
 };
 
@@ -57,6 +57,20 @@ fn context_text(value: &Value) -> String {
     }
 }
 
+/// "Ben (available)": only colleagues who are online and available can take it.
+fn colleague_text(colleague: &Colleague) -> String {
+    let state = if !colleague.online {
+        t("offline")
+    } else {
+        match colleague.status {
+            AgentStatus::Available => t("available"),
+            AgentStatus::Away => t("away"),
+            AgentStatus::Offline => t("offline"),
+        }
+    };
+    format!("{} ({state})", colleague.name)
+}
+
 const RESOLUTIONS: [(Resolution, &str); 5] = [
     (Resolution::Solved, "solved"),
     (Resolution::NotSolved, "not_solved"),
@@ -71,8 +85,15 @@ pub fn Conversations(
     /// The knowledge base's best answers to the shown conversation's last shopper message.
     #[prop(into)]
     suggestions: Signal<Vec<Suggestion>>,
+    /// The other agents of the shown conversation's site, as transfer targets.
+    #[prop(into)]
+    colleagues: Signal<Vec<Colleague>>,
+    /// The site's ready-made replies.
+    #[prop(into)]
+    canned: Signal<Vec<String>>,
     actions: Actions,
 ) -> impl IntoView {
+    let colleague = RwSignal::new(String::new());
     let tabs = move || {
         desk.with(|d| {
             d.chats()
@@ -268,10 +289,30 @@ pub fn Conversations(
                         </For>
                     </ul>
                 </section>
+                <section class="canned" aria-labelledby="canned-title" hidden=move || canned.with(Vec::is_empty)>
+                    <h3 id="canned-title">{t("canned_replies")}</h3>
+                    <ul>
+                        <For each=move || canned.get() key=|text| text.clone() let:text>
+                            {
+                                let fill = text.clone();
+                                view! {
+                                    <li>
+                                        <button type="button" on:click=move |_| draft.set(fill.clone())>{text}</button>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </section>
                 <form class="composer" on:submit=send>
                     <label for="reply">{t("message")}</label>
                     <textarea id="reply" rows="3" prop:value=draft on:keydown=on_key
-                        on:input=move |e| draft.set(event_target_value(&e))></textarea>
+                        on:input=move |e| {
+                            draft.set(event_target_value(&e));
+                            if let Some(id) = open_id.get_untracked() {
+                                actions.typing.run(id);
+                            }
+                        }></textarea>
                     <p class="problem" role="alert">{move || problem.get()}</p>
                     <button type="submit" class="primary">{t("send")}</button>
                 </form>
@@ -294,9 +335,25 @@ pub fn Conversations(
                     }>{t("close_conversation")}</button>
                     <button type="button" class="requeue" on:click=move |_| {
                         if let Some(id) = open_id.get_untracked() {
-                            actions.return_to_queue.run(id);
+                            actions.transfer.run((id, None));
                         }
                     }>{t("return_to_queue")}</button>
+                    <label for="colleague">{t("transfer_to")}</label>
+                    <select id="colleague" on:change=move |e| colleague.set(event_target_value(&e))>
+                        <option value="" selected=move || colleague.with(String::is_empty)>{t("choose_colleague")}</option>
+                        <For each=move || colleagues.get() key=|c| (c.id.clone(), c.status.as_str(), c.online) let:c>
+                            <option value=c.id.clone() disabled=!(c.online && c.status == AgentStatus::Available)>
+                                {colleague_text(&c)}
+                            </option>
+                        </For>
+                    </select>
+                    <button type="button" class="transfer" on:click=move |_| {
+                        let to = colleague.get_untracked();
+                        if let (Some(id), false) = (open_id.get_untracked(), to.is_empty()) {
+                            actions.transfer.run((id, Some(to)));
+                            colleague.set(String::new());
+                        }
+                    }>{t("transfer")}</button>
                 </footer>
             </article>
         </section>

@@ -5,13 +5,15 @@
 //! - `login`: the sign-in form.
 //! - `bar`: who is signed in, availability and capacity, the connection, sign-out.
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
+//! - `inbox`: the messages shoppers left while no one was available.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
-//!   transcript, the assistant's suggestions, the composer, close and return to queue.
+//!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
 
 mod actions;
 mod app;
 mod bar;
 mod conversation;
+mod inbox;
 mod login;
 mod queue;
 
@@ -19,5 +21,6 @@ pub use actions::Actions;
 pub use app::App;
 pub use bar::Bar;
 pub use conversation::Conversations;
+pub use inbox::Inbox;
 pub use login::Login;
 pub use queue::Queue;
