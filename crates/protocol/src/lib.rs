@@ -10,10 +10,12 @@
 //! - [`live`]: the shopper's WebSocket frames.
 //! - [`events`]: what the widget reports about the assistant (counts, no text).
 //! - [`agent`]: the agents' HTTP API and WebSocket frames.
+//! - [`dashboard`]: the quality dashboard's figures per site and day.
 //! - [`problem`]: the error body of every failed call (RFC 9457 problem details).
 
 pub mod agent;
 pub mod conversation;
+pub mod dashboard;
 pub mod events;
 pub mod live;
 pub mod problem;

@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/messages", post(agent::send))
         .route("/colleagues", get(agent::colleagues))
         .route("/canned-replies", get(agent::canned_replies))
+        .route("/dashboard", get(agent::dashboard))
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

@@ -18,6 +18,8 @@
 //!   agents are really there.
 //! - [`auth`], [`identity`], [`origin`], [`limits`], [`client`]: who may do what, and how often.
 //! - [`error`]: `AppError`, the one conversion of failures into problem details.
+//! - [`dashboard`]: the quality dashboard's figures, from the widget's counts and the
+//!   conversations people handled.
 //! - [`metrics`], [`ids`], [`views`]: counters, identifiers, what agents see.
 //!
 //! The binary (`src/main.rs`, `tandem`) parses the command line and calls [`serve`].
@@ -27,6 +29,7 @@ pub mod assign;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod dashboard;
 pub mod dispatch;
 pub mod error;
 pub mod events;

@@ -14,6 +14,7 @@ use tandem_protocol::{
         QueueEntry, SetStatus, Transfer,
     },
     conversation::SendMessage,
+    dashboard::Dashboard,
 };
 
 use crate::{
@@ -21,6 +22,7 @@ use crate::{
     assign,
     auth::{self, AgentSession},
     client::ClientAddress,
+    dashboard::{self, DayRange},
     error::{AppError, AppJson},
     events::Event,
     ids,
@@ -313,6 +315,36 @@ pub async fn canned_replies(
         .site(&query.site)
         .ok_or_else(|| AppError::UnknownSite(query.site.clone()))?;
     Ok(AppJson(site.canned_replies.clone()))
+}
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    site: String,
+    from: String,
+    to: String,
+}
+
+/// `GET /v1/agent/dashboard?site=S&from=YYYY-MM-DD&to=YYYY-MM-DD`: the site's quality
+/// figures over those days (UTC).
+pub async fn dashboard(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<DashboardQuery>,
+) -> Result<AppJson<Dashboard>, AppError> {
+    require_site(&state, &session.agent, &query.site).await?;
+    let range = DayRange::parse(&query.from, &query.to).map_err(AppError::Invalid)?;
+    let counts = state.db.counts(&query.site, &query.from, &query.to).await?;
+    let (from_ms, to_ms) = range.millis();
+    let handled = state
+        .db
+        .handled_between(&query.site, from_ms, to_ms)
+        .await?;
+    Ok(AppJson(dashboard::build(
+        &query.site,
+        range,
+        &counts,
+        &handled,
+    )))
 }
 
 /// `GET /v1/agent/offline-messages?site=S`.

@@ -9,6 +9,7 @@ use sqlx::{Row, any::AnyRow};
 use tandem_protocol::{ConversationState, HandoffReason, agent::Resolution};
 
 use super::{Db, StoreError, now_ms};
+use crate::dashboard::Handled;
 
 /// A conversation row.
 #[derive(Debug, Clone)]
@@ -178,6 +179,35 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(conversation).collect()
+    }
+
+    /// The site's conversations that joined the queue in `[from_ms, to_ms)`, for the
+    /// dashboard: when they were queued and taken, and their rating.
+    pub async fn handled_between(
+        &self,
+        site: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Handled>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT queued_at, assigned_at, rating FROM conversations \
+             WHERE site = $1 AND queued_at >= $2 AND queued_at < $3",
+        )
+        .bind(site)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let rating: Option<i64> = r.try_get("rating")?;
+                Ok(Handled {
+                    queued_at: r.try_get("queued_at")?,
+                    assigned_at: r.try_get("assigned_at")?,
+                    rating: rating.and_then(|n| u8::try_from(n).ok()),
+                })
+            })
+            .collect()
     }
 
     /// The waiting conversations of these sites (all sites when `None`), in arrival order.

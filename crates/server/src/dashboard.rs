@@ -1,0 +1,237 @@
+//! The quality dashboard's figures: the widget's daily counts of what the assistant did
+//! (`store::counts`) and the conversations people handled, gathered for a site and a range
+//! of days. [`DayRange`] checks the range asked for; [`build`] is pure, so unit tests cover
+//! the arithmetic (zero-filled days, reasons, percentiles of waiting).
+
+use chrono::{Days, NaiveDate};
+use tandem_protocol::{
+    HandoffReason,
+    dashboard::{Dashboard, DayFigures, ReasonCount},
+};
+
+/// The longest range one request may ask for.
+pub const MAX_DAYS: u64 = 366;
+
+/// A range of whole days, UTC, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl DayRange {
+    /// From `YYYY-MM-DD` texts; the message says what is wrong with them.
+    pub fn parse(from: &str, to: &str) -> Result<DayRange, String> {
+        let day = |text: &str, name: &str| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| format!("{name} must be a date as YYYY-MM-DD, not {text:?}."))
+        };
+        let range = DayRange {
+            from: day(from, "from")?,
+            to: day(to, "to")?,
+        };
+        if range.to < range.from {
+            return Err("The range ends before it starts.".to_owned());
+        }
+        if range.len() > MAX_DAYS {
+            return Err(format!("At most {MAX_DAYS} days at once."));
+        }
+        Ok(range)
+    }
+
+    fn len(self) -> u64 {
+        u64::try_from((self.to - self.from).num_days()).unwrap_or(0) + 1
+    }
+
+    fn days(self) -> impl Iterator<Item = NaiveDate> {
+        (0..self.len()).filter_map(move |i| self.from.checked_add_days(Days::new(i)))
+    }
+
+    /// The first millisecond of the range and the first after it (Unix time).
+    pub fn millis(self) -> (i64, i64) {
+        let start = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .map_or(0, |t| t.and_utc().timestamp_millis())
+        };
+        let after = self.to.checked_add_days(Days::new(1)).unwrap_or(self.to);
+        (start(self.from), start(after))
+    }
+}
+
+/// A conversation handed to people in the range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handled {
+    pub queued_at: i64,
+    pub assigned_at: Option<i64>,
+    pub rating: Option<u8>,
+}
+
+/// One row of the widget's counts: `(day, kind, entry, detail, count)`.
+pub type CountRow = (String, String, String, String, i64);
+
+/// Nearest-rank percentile of sorted values.
+fn percentile(sorted: &[u64], q: f64) -> Option<u64> {
+    let rank = (sorted.len() as f64 * q).ceil() as usize;
+    sorted.get(rank.clamp(1, sorted.len().max(1)) - 1).copied()
+}
+
+pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handled]) -> Dashboard {
+    let mut days: Vec<DayFigures> = range
+        .days()
+        .map(|d| DayFigures {
+            day: d.format("%Y-%m-%d").to_string(),
+            ..DayFigures::default()
+        })
+        .collect();
+    let mut reasons: Vec<ReasonCount> = Vec::new();
+    let (mut helpful, mut not_helpful) = (0, 0);
+    for (day, kind, _entry, detail, count) in counts {
+        let count = u64::try_from(*count).unwrap_or(0);
+        let Some(figures) = days.iter_mut().find(|d| &d.day == day) else {
+            continue;
+        };
+        match kind.as_str() {
+            "answered" => figures.answered += count,
+            "clarified" => figures.clarified += count,
+            "handed_over" => {
+                figures.handed_over += count;
+                if let Some(reason) = HandoffReason::parse(detail) {
+                    match reasons.iter_mut().find(|r| r.reason == reason) {
+                        Some(r) => r.count += count,
+                        None => reasons.push(ReasonCount { reason, count }),
+                    }
+                }
+            }
+            "feedback" if detail == "yes" => helpful += count,
+            "feedback" => not_helpful += count,
+            _ => {}
+        }
+    }
+    reasons.sort_by(|a, b| b.count.cmp(&a.count));
+
+    let mut ratings = [0; 5];
+    let mut waits = Vec::new();
+    for h in handled {
+        let day = chrono::DateTime::from_timestamp_millis(h.queued_at)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        if let Some(figures) = days.iter_mut().find(|d| d.day == day) {
+            figures.conversations += 1;
+        }
+        if let Some(score @ 1..=5) = h.rating {
+            ratings[usize::from(score) - 1] += 1;
+        }
+        if let Some(assigned) = h.assigned_at {
+            waits.push(u64::try_from((assigned - h.queued_at) / 1000).unwrap_or(0));
+        }
+    }
+    waits.sort_unstable();
+    Dashboard {
+        site: site.to_owned(),
+        days,
+        reasons,
+        helpful,
+        not_helpful,
+        ratings,
+        wait_p50_secs: percentile(&waits, 0.5),
+        wait_p90_secs: percentile(&waits, 0.9),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(day: &str, kind: &str, detail: &str, count: i64) -> CountRow {
+        (day.into(), kind.into(), String::new(), detail.into(), count)
+    }
+
+    #[test]
+    fn a_range_must_be_dates_in_order_and_not_too_long() {
+        assert!(DayRange::parse("2026-11-01", "2026-11-14").is_ok());
+        assert!(
+            DayRange::parse("2026-11-14", "2026-11-01")
+                .unwrap_err()
+                .contains("before")
+        );
+        assert!(
+            DayRange::parse("yesterday", "2026-11-01")
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
+        assert!(
+            DayRange::parse("2024-01-01", "2026-01-01")
+                .unwrap_err()
+                .contains("366")
+        );
+        let range = DayRange::parse("2026-11-01", "2026-11-02").unwrap();
+        assert_eq!(range.millis(), (1_793_491_200_000, 1_793_664_000_000));
+    }
+
+    #[test]
+    fn every_day_is_there_and_counts_land_on_their_day() {
+        let range = DayRange::parse("2026-11-01", "2026-11-03").unwrap();
+        let counts = [
+            row("2026-11-01", "answered", "", 7),
+            row("2026-11-03", "answered", "", 2),
+            row("2026-11-03", "clarified", "", 1),
+            row("2026-11-03", "handed_over", "asked", 3),
+            row("2026-11-03", "handed_over", "frustration", 1),
+            row("2026-11-02", "handed_over", "frustration", 4),
+            row("2026-11-02", "feedback", "yes", 5),
+            row("2026-11-02", "feedback", "no", 2),
+        ];
+        let d = build("acme", range, &counts, &[]);
+        let days: Vec<(&str, u64, u64)> = d
+            .days
+            .iter()
+            .map(|f| (f.day.as_str(), f.answered, f.handed_over))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                ("2026-11-01", 7, 0),
+                ("2026-11-02", 0, 4),
+                ("2026-11-03", 2, 4)
+            ]
+        );
+        assert_eq!(
+            d.reasons,
+            [
+                ReasonCount {
+                    reason: HandoffReason::Frustration,
+                    count: 5
+                },
+                ReasonCount {
+                    reason: HandoffReason::Asked,
+                    count: 3
+                },
+            ]
+        );
+        assert_eq!((d.helpful, d.not_helpful), (5, 2));
+        assert_eq!(d.wait_p50_secs, None);
+    }
+
+    #[test]
+    fn waits_and_ratings_come_from_the_conversations_people_handled() {
+        let range = DayRange::parse("2026-11-01", "2026-11-01").unwrap();
+        let (start, _) = range.millis();
+        let handled: Vec<Handled> = (1..=10)
+            .map(|i| Handled {
+                queued_at: start + i * 60_000,
+                assigned_at: Some(start + i * 60_000 + i * 10_000),
+                rating: (i % 2 == 0).then_some(5),
+            })
+            .chain([Handled {
+                queued_at: start,
+                assigned_at: None,
+                rating: Some(2),
+            }])
+            .collect();
+        let d = build("acme", range, &[], &handled);
+        assert_eq!(d.days[0].conversations, 11);
+        assert_eq!(d.wait_p50_secs, Some(50));
+        assert_eq!(d.wait_p90_secs, Some(90));
+        assert_eq!(d.ratings, [0, 1, 0, 0, 5]);
+    }
+}

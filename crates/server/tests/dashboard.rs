@@ -1,0 +1,121 @@
+//! The quality dashboard over real sockets: the widget's counts and a conversation a person
+//! handled come back as the day's figures, and bad ranges and foreign sites are refused.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Settings, TestServer, browser::eventually};
+use reqwest::StatusCode;
+use serde_json::json;
+use tandem_protocol::{
+    HandoffReason,
+    dashboard::{Dashboard, ReasonCount},
+};
+
+#[tokio::test]
+async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
+    let server = TestServer::with(Settings {
+        acme_extra: r#"knowledge_base = "demo""#.to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    eventually(Duration::from_secs(120), "the knowledge base", || async {
+        server.state.models.get("acme").map(drop)
+    })
+    .await;
+    let events = json!({ "events": [
+        { "kind": "answered", "entry": "delivery-times" },
+        { "kind": "answered", "entry": "delivery-times" },
+        { "kind": "answered", "entry": "returns-policy" },
+        { "kind": "feedback", "entry": "delivery-times", "helpful": true },
+        { "kind": "feedback", "entry": "returns-policy", "helpful": false },
+        { "kind": "handed_over", "reason": "negative_feedback" }
+    ]});
+    let posted = server
+        .post("/v1/sites/acme/events")
+        .json(&events)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::NO_CONTENT);
+
+    // A person takes a handed-over shopper, closes, and the shopper rates 4.
+    let anna = server.agent("Anna", &["acme"]).await;
+    let _console = anna.live().await;
+    anna.set_status("available", 1).await;
+    let created = server.handoff().await;
+    eventually(Duration::from_secs(20), "Anna to take it", || async {
+        let taken = anna.act(&created.id, "claim", json!({})).await.is_success()
+            || anna
+                .act(&created.id, "accept", json!({}))
+                .await
+                .is_success();
+        taken.then_some(())
+    })
+    .await;
+    assert!(
+        anna.act(&created.id, "close", json!({ "resolution": "solved" }))
+            .await
+            .is_success()
+    );
+    let rated = server
+        .post(&format!("/v1/conversations/{}/rating", created.id))
+        .bearer_auth(&created.token)
+        .json(&json!({ "score": 4 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), StatusCode::NO_CONTENT);
+
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let response = anna
+        .get(&format!(
+            "/v1/agent/dashboard?site=acme&from={today}&to={today}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let dashboard: Dashboard = response.json().await.unwrap();
+    assert_eq!(dashboard.days.len(), 1);
+    let day = &dashboard.days[0];
+    assert_eq!(
+        (day.answered, day.handed_over, day.conversations),
+        (3, 1, 1)
+    );
+    assert_eq!(
+        dashboard.reasons,
+        [ReasonCount {
+            reason: HandoffReason::NegativeFeedback,
+            count: 1
+        }]
+    );
+    assert_eq!((dashboard.helpful, dashboard.not_helpful), (1, 1));
+    assert_eq!(dashboard.ratings, [0, 0, 0, 1, 0]);
+    assert!(dashboard.wait_p50_secs.is_some() && dashboard.wait_p90_secs.is_some());
+    assert_eq!(dashboard.answered_alone(), Some(0.75));
+
+    // A bad range says what is wrong; another site's figures are not Anna's to see.
+    let backwards = anna
+        .get("/v1/agent/dashboard?site=acme&from=2026-11-14&to=2026-11-01")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backwards.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: tandem_protocol::Problem = backwards.json().await.unwrap();
+    assert!(
+        problem.message().contains("ends before it starts"),
+        "{}",
+        problem.message()
+    );
+    let foreign = anna
+        .get(&format!(
+            "/v1/agent/dashboard?site=other&from={today}&to={today}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}
