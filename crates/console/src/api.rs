@@ -11,6 +11,7 @@ use tandem_protocol::{
         Transfer,
     },
     conversation::SendMessage,
+    dashboard::Dashboard,
 };
 
 const OFFLINE: &str = "The server cannot be reached. Check your connection and try again.";
@@ -143,6 +144,13 @@ pub async fn transfer(conversation: &str, to_agent: Option<String>) -> Result<()
 /// The other agents of a site, as transfer targets.
 pub async fn colleagues(site: &str) -> Result<Vec<Colleague>, Failure> {
     let request = Request::get("/v1/agent/colleagues").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// The site's quality figures between two days (`YYYY-MM-DD`, UTC, both included).
+pub async fn dashboard(site: &str, from: &str, to: &str) -> Result<Dashboard, Failure> {
+    let request =
+        Request::get("/v1/agent/dashboard").query([("site", site), ("from", from), ("to", to)]);
     read(call(request.build()).await?).await
 }
 

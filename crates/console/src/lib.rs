@@ -9,6 +9,7 @@
 //! - [`suggest`]: the knowledge base's best answers to the shopper's last message, found by
 //!   `tandem-assistant` in the console itself.
 //! - [`alerts`]: a tone and a browser notification for a new offer, if the agent wants them.
+//! - [`charts`]: the dashboard's bars as plain geometry.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
 //! - [`ui`]: the components, kept thin.
 //!
@@ -16,6 +17,7 @@
 
 pub mod alerts;
 pub mod api;
+pub mod charts;
 pub mod desk;
 pub mod i18n;
 pub mod live;

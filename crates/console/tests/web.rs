@@ -11,7 +11,7 @@ use tandem_console::{
     desk::Desk,
     live::Link,
     suggest::Suggestion,
-    ui::{Actions, Bar, Conversations, Inbox, Queue},
+    ui::{Actions, Bar, Conversations, DashboardView, Inbox, Queue},
 };
 use tandem_protocol::{
     agent::{
@@ -19,6 +19,7 @@ use tandem_protocol::{
         OfflineMessage, QueueEntry,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity, Message},
+    dashboard::{Dashboard, DayFigures, ReasonCount},
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -551,4 +552,82 @@ async fn the_bar_sets_availability_and_keeps_the_alert_choice_in_this_browser() 
     tick().await;
     let alerts: HtmlInputElement = find(&again, ".alerts input").unchecked_into();
     assert!(alerts.checked(), "still on after a reload");
+}
+
+#[wasm_bindgen_test]
+async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
+    let root = frame();
+    let asked: Log = Arc::default();
+    let noted = asked.clone();
+    let on_load = Callback::new(move |(site, from, to): (String, String, String)| {
+        noted.lock().unwrap().push(format!("{site} {from} {to}"))
+    });
+    let data = RwSignal::new(None::<Dashboard>);
+    let problem = RwSignal::new(None::<String>);
+    let sites = Signal::stored(vec!["acme".to_owned(), "other".to_owned()]);
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <DashboardView sites from="2026-11-09".to_owned() to="2026-11-22".to_owned()
+                data problem on_load />
+        }
+    });
+    tick().await;
+    assert_eq!(
+        *asked.lock().unwrap(),
+        ["acme 2026-11-09 2026-11-22"],
+        "the first site's last two weeks, at once"
+    );
+    let day = |day: &str, answered, handed_over, conversations| DayFigures {
+        day: day.into(),
+        answered,
+        clarified: 0,
+        handed_over,
+        conversations,
+    };
+    data.set(Some(Dashboard {
+        site: "acme".into(),
+        days: vec![day("2026-11-21", 30, 10, 9), day("2026-11-22", 6, 2, 2)],
+        reasons: vec![ReasonCount {
+            reason: HandoffReason::Asked,
+            count: 12,
+        }],
+        helpful: 9,
+        not_helpful: 1,
+        ratings: [0, 0, 0, 1, 2],
+        wait_p50_secs: Some(40),
+        wait_p90_secs: Some(95),
+    }));
+    tick().await;
+    assert_eq!(
+        find(&root, ".answered-alone").text_content().unwrap(),
+        "75 %"
+    );
+    assert_eq!(find(&root, ".helpful").text_content().unwrap(), "90 %");
+    assert_eq!(find(&root, ".rating").text_content().unwrap(), "4.7 / 5");
+    assert_eq!(find(&root, ".with-people").text_content().unwrap(), "11");
+    assert_eq!(find(&root, ".wait-p50").text_content().unwrap(), "40 s");
+    assert_eq!(find(&root, ".wait-p90").text_content().unwrap(), "95 s");
+    let bars = root.query_selector_all("svg.days rect").unwrap();
+    assert_eq!(bars.length(), 4, "two stacked bars");
+    assert_eq!(
+        texts(&root, ".days-table tbody tr"),
+        ["2026-11-2130109", "2026-11-22622"]
+    );
+    assert!(texts(&root, ".reasons li")[0].contains("Asked for a person"));
+
+    // Another site and range, on request.
+    let site: HtmlSelectElement = find(&root, "#dashboard-site").unchecked_into();
+    site.set_value("other");
+    site.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    let from: HtmlInputElement = find(&root, "#dashboard-from").unchecked_into();
+    from.set_value("2026-11-01");
+    from.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    find(&root, ".range button[type=submit]").click();
+    assert_eq!(asked.lock().unwrap()[1], "other 2026-11-01 2026-11-22");
+    problem.set(Some("The range ends before it starts.".into()));
+    tick().await;
+    assert_eq!(
+        find(&root, ".dashboard .problem").text_content().unwrap(),
+        "The range ends before it starts."
+    );
 }

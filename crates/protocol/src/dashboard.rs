@@ -8,7 +8,7 @@ use crate::conversation::HandoffReason;
 
 /// The figures of one day. `answered`, `clarified` and `handed_over` are the widget's counts
 /// of what the assistant did; `conversations` are the conversations handed to people.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DayFigures {
     /// `YYYY-MM-DD`.
     pub day: String,

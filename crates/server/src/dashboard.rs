@@ -107,7 +107,7 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
             _ => {}
         }
     }
-    reasons.sort_by(|a, b| b.count.cmp(&a.count));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
 
     let mut ratings = [0; 5];
     let mut waits = Vec::new();

@@ -1,6 +1,6 @@
 //! End to end, the agent's side: a real headless Chromium on the agent console of a real
 //! server, with a shopper handed over through the widget's HTTP API and WebSocket (the
-//! shopper's browser side is covered by `e2e.rs`).
+//! shopper's browser side is covered by `e2e.rs`), through to the quality dashboard.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
@@ -197,6 +197,11 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
         hidden.map(|_| ())
     })
     .await;
+
+    // The quality dashboard counts today's conversation with a person and its rating.
+    click(client, "nav.views button:nth-child(2)").await;
+    shows(client, ".dashboard .with-people", "1").await;
+    shows(client, ".dashboard .rating", "5.0 / 5").await;
 
     browser.client.clone().close().await.unwrap();
     server.stop().await;

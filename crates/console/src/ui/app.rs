@@ -8,7 +8,7 @@ use leptos::{prelude::*, task::spawn_local};
 use tandem_assistant::Model;
 use tandem_protocol::{agent::AgentFrame, conversation::SendMessage};
 
-use super::{Actions, Bar, Conversations, Inbox, Login, Queue};
+use super::{Actions, Bar, Conversations, DashboardView, Inbox, Login, Queue};
 use crate::{
     alerts,
     api::{self, Failure},
@@ -21,6 +21,13 @@ use crate::{
 const TYPING_EVERY_MS: f64 = 3000.0;
 /// How often the offline inbox is fetched again (other agents handle messages too).
 const INBOX_EVERY_MS: i64 = 60_000;
+
+/// The UTC day `days_ago` days before now, as `YYYY-MM-DD`.
+fn utc_day(days_ago: u32) -> String {
+    let ms = js_sys::Date::now() - f64::from(days_ago) * 86_400_000.0;
+    let iso: String = js_sys::Date::new(&ms.into()).to_iso_string().into();
+    iso.chars().take(10).collect()
+}
 
 /// A fresh client id for a message: 96 random bits.
 fn client_id() -> String {
@@ -296,13 +303,49 @@ pub fn App() -> impl IntoView {
             .unwrap_or_default()
     });
 
+    // The dashboard, fetched when the agent asks for a site and range.
+    let dashboard_shown = RwSignal::new(false);
+    let dashboard = RwSignal::new(None);
+    let dashboard_problem = RwSignal::new(None::<String>);
+    let load_dashboard = Callback::new(move |(site, from, to): (String, String, String)| {
+        spawn_local(async move {
+            match api::dashboard(&site, &from, &to).await {
+                Ok(figures) => {
+                    dashboard.set(Some(figures));
+                    dashboard_problem.set(None);
+                }
+                Err(failure) => dashboard_problem.set(Some(failure.message)),
+            }
+        });
+    });
+    let sites = Signal::derive(move || {
+        desk.with(|d| {
+            d.profile
+                .as_ref()
+                .map(|p| p.sites.clone())
+                .unwrap_or_default()
+        })
+    });
+
     move || match signed_in.get() {
         None => ().into_any(),
         Some(false) => view! { <Login on_submit=sign_in problem=login_problem busy /> }.into_any(),
         Some(true) => view! {
             <Bar desk link actions />
             <p class="problem" role="alert">{move || desk.with(|d| d.problem.clone())}</p>
-            <main class="desk">
+            <nav class="views" aria-label=t("views")>
+                <button type="button" aria-pressed=move || (!dashboard_shown.get()).to_string()
+                    on:click=move |_| dashboard_shown.set(false)>{t("desk")}</button>
+                <button type="button" aria-pressed=move || dashboard_shown.get().to_string()
+                    on:click=move |_| dashboard_shown.set(true)>{t("dashboard")}</button>
+            </nav>
+            <Show when=move || dashboard_shown.get()>
+                <main class="dashboard-page">
+                    <DashboardView sites from=utc_day(13) to=utc_day(0) data=dashboard
+                        problem=dashboard_problem on_load=load_dashboard />
+                </main>
+            </Show>
+            <main class="desk" hidden=move || dashboard_shown.get()>
                 <aside class="side" aria-label=t("queue")>
                     <Queue desk now actions />
                     <Inbox desk actions />

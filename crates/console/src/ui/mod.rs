@@ -5,6 +5,7 @@
 //! - `login`: the sign-in form.
 //! - `bar`: who is signed in, availability and capacity, the connection, sign-out.
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
+//! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
 //!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
@@ -13,6 +14,7 @@ mod actions;
 mod app;
 mod bar;
 mod conversation;
+mod dashboard;
 mod inbox;
 mod login;
 mod queue;
@@ -21,6 +23,7 @@ pub use actions::Actions;
 pub use app::App;
 pub use bar::Bar;
 pub use conversation::Conversations;
+pub use dashboard::DashboardView;
 pub use inbox::Inbox;
 pub use login::Login;
 pub use queue::Queue;
