@@ -1,6 +1,6 @@
 //! `cargo xtask demo [-- SERVE-FLAGS]`: the product on its embedded defaults (SQLite, the demo
 //! shop), at http://127.0.0.1:8080/demo, and the agent console at /console with a demo agent
-//! whose password is made up on first run and kept in `.tandem/demo-agent-password`. Flags
+//! (an admin of the demo site) whose password is made up on first run and kept in `.tandem/demo-agent-password`. Flags
 //! after `--` go to `tandem serve`.
 
 use std::{
@@ -93,6 +93,7 @@ fn demo_agent(root: &Path, serve_flags: &[String]) -> anyhow::Result<String> {
         .args([
             "agent",
             "add",
+            "--admin",
             "--site",
             "acme",
             "--name",

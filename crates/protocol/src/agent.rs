@@ -63,6 +63,37 @@ pub struct AgentProfile {
     pub status: AgentStatus,
     /// How many conversations at once.
     pub capacity: u32,
+    /// The sites this agent administers: adds and removes their agents, reads the check
+    /// report of their knowledge base.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admin_of: Vec<String>,
+}
+
+/// An agent of a site, as its admins see them (`GET /v1/agent/admin/agents?site=S`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteAgent {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub admin: bool,
+    pub status: AgentStatus,
+}
+
+/// `POST /v1/agent/admin/agents`: adds an agent to a site, creating the account if the email
+/// is new (then the password, at least 10 characters, is required).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgent {
+    pub site: String,
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// `GET /v1/agent/admin/kb-report?site=S`: the `kb check` report of the site's knowledge
+/// base, as the command prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbReport {
+    pub report: String,
 }
 
 /// `PUT /v1/agent/status`.

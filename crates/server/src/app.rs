@@ -11,7 +11,7 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, header},
-    routing::{get, post, put},
+    routing::{delete, get, post, put},
 };
 use tokio_util::sync::CancellationToken;
 use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
@@ -21,7 +21,8 @@ use crate::{
     error::AppError,
     events::Bus,
     http::{
-        agent, console, conversations, demo, embed, events, health, live, offline, sites, widget,
+        admin, agent, console, conversations, demo, embed, events, health, live, offline, sites,
+        widget,
     },
     hub::Hub,
     ids,
@@ -134,6 +135,9 @@ pub fn router(state: AppState) -> Router {
         .route("/colleagues", get(agent::colleagues))
         .route("/canned-replies", get(agent::canned_replies))
         .route("/dashboard", get(agent::dashboard))
+        .route("/admin/agents", get(admin::agents).post(admin::add))
+        .route("/admin/agents/{id}", delete(admin::remove))
+        .route("/admin/kb-report", get(admin::kb_report))
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

@@ -43,6 +43,8 @@ pub struct SiteModel {
     /// validating the widget's reports.
     pub greeting: String,
     pub entries: Vec<String>,
+    /// The `kb check` report (lint and cross-validated quality), for the site's admins.
+    pub check_report: String,
 }
 
 impl SiteModel {
@@ -101,6 +103,13 @@ pub fn load(config: &Config) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeEr
 /// Compiles one knowledge base (CPU-bound: run it off the async threads).
 pub fn compile(kb: &KnowledgeBase) -> SiteModel {
     let compiled = tandem_assistant::compile(kb);
+    let check_report = tandem_assistant::check::CheckReport {
+        site: kb.site.name.clone(),
+        language: kb.site.language.clone(),
+        lints: tandem_assistant::lint::lint(kb),
+        quality: compiled.report.clone(),
+    }
+    .to_string();
     let bytes = compiled.model.to_bytes();
     let hash = Sha256::digest(&bytes)
         .iter()
@@ -116,6 +125,7 @@ pub fn compile(kb: &KnowledgeBase) -> SiteModel {
             .iter()
             .map(|e| e.id.clone())
             .collect(),
+        check_report,
     }
 }
 

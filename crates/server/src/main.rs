@@ -99,6 +99,9 @@ struct AgentAddArgs {
     /// A file whose first line is the password.
     #[arg(long)]
     password_file: Option<PathBuf>,
+    /// Also make the agent an admin of these sites (adds and removes their agents).
+    #[arg(long)]
+    admin: bool,
 }
 
 #[derive(clap::Args)]
@@ -193,7 +196,25 @@ async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
         )
         .await?;
     anyhow::ensure!(created, "an agent with the email {email} already exists");
-    println!("Added agent {name} <{email}> for {}", args.sites.join(", "));
+    if args.admin {
+        let id = db
+            .credentials(&email)
+            .await?
+            .context("the agent just added")?
+            .id;
+        for site in &args.sites {
+            db.set_site_admin(&id, site, true).await?;
+        }
+    }
+    let role = if args.admin {
+        "agent and admin"
+    } else {
+        "agent"
+    };
+    println!(
+        "Added {role} {name} <{email}> for {}",
+        args.sites.join(", ")
+    );
     Ok(())
 }
 

@@ -8,10 +8,11 @@
 //! - `events`: the widget's counts of what the assistant did.
 //! - `conversations`: the shopper's side: handoff, messages, cancel, rating.
 //! - `offline`: leaving a message when no one can answer.
-//! - `agent`: the agents' API.
+//! - `agent`: the agents' API; `admin`: the site admins' part of it.
 //! - `live`: the WebSocket upgrades for shoppers and agents.
 //! - `health`: liveness, readiness and metrics.
 
+pub mod admin;
 pub mod agent;
 pub mod console;
 pub mod conversations;

@@ -2,7 +2,7 @@
 //! presence heartbeat that tells routing who is really there.
 
 use sqlx::Row;
-use tandem_protocol::agent::{AgentProfile, AgentStatus, Colleague};
+use tandem_protocol::agent::{AgentProfile, AgentStatus, Colleague, SiteAgent};
 
 use super::{Db, StoreError, now_ms};
 
@@ -93,7 +93,85 @@ impl Db {
             sites: self.agent_sites(id).await?,
             status: AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))?,
             capacity: u32::try_from(row.try_get::<i64, _>("capacity")?).unwrap_or(0),
+            admin_of: self.admin_sites(id).await?,
         }))
+    }
+
+    /// The sites an agent administers.
+    pub async fn admin_sites(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT site FROM agent_sites WHERE agent_id = $1 AND admin = 1 ORDER BY site",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("site")?)).collect()
+    }
+
+    /// Makes an agent of the site its admin, or not.
+    pub async fn set_site_admin(
+        &self,
+        agent: &str,
+        site: &str,
+        admin: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE agent_sites SET admin = $1 WHERE agent_id = $2 AND site = $3")
+            .bind(i64::from(admin))
+            .bind(agent)
+            .bind(site)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The site's agents, by name.
+    pub async fn site_agents(&self, site: &str) -> Result<Vec<SiteAgent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.name, a.email, a.status, s.admin FROM agents a \
+             JOIN agent_sites s ON s.agent_id = a.id WHERE s.site = $1 ORDER BY a.name, a.id",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok(SiteAgent {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    email: r.try_get("email")?,
+                    admin: r.try_get::<i64, _>("admin")? != 0,
+                    status: AgentStatus::parse(&status)
+                        .ok_or(StoreError::Corrupt("agent status"))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds an existing agent to a site; false if they already work for it.
+    pub async fn add_agent_to_site(&self, agent: &str, site: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO agent_sites (agent_id, site) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(agent)
+        .bind(site)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes an agent off a site: no more offers from it, no access to it.
+    pub async fn remove_agent_from_site(
+        &self,
+        agent: &str,
+        site: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM agent_sites WHERE agent_id = $1 AND site = $2")
+            .bind(agent)
+            .bind(site)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// The sites an agent works for.

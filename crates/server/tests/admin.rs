@@ -1,0 +1,119 @@
+//! Site admins over real sockets: they list, add and remove the site's agents and read the
+//! knowledge base's check report; other agents cannot.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Settings, TestServer, browser::eventually};
+use reqwest::StatusCode;
+use serde_json::json;
+use tandem_protocol::agent::{AgentProfile, KbReport, SiteAgent};
+
+#[tokio::test]
+async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
+    let server = TestServer::with(Settings {
+        acme_extra: r#"knowledge_base = "demo""#.to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let ben = server.agent("Ben", &["acme"]).await;
+    server
+        .state
+        .db
+        .set_site_admin(&anna.id, "acme", true)
+        .await
+        .unwrap();
+    let me: AgentProfile = anna
+        .get("/v1/agent/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.admin_of, ["acme"]);
+
+    let list = |who: &common::TestAgent| who.get("/v1/agent/admin/agents?site=acme").send();
+    assert_eq!(list(&ben).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let agents: Vec<SiteAgent> = list(&anna).await.unwrap().json().await.unwrap();
+    let names: Vec<(&str, bool)> = agents.iter().map(|a| (a.name.as_str(), a.admin)).collect();
+    assert_eq!(names, [("Anna", true), ("Ben", false)]);
+
+    // A new agent: the password must be long enough; then they can sign in.
+    let add = |email: &str, password: &str| {
+        anna.post("/v1/agent/admin/agents")
+            .json(&json!({ "site": "acme", "email": email, "name": "Cleo", "password": password }))
+            .send()
+    };
+    let short = add("cleo@agents.example", "short").await.unwrap();
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let added = add("Cleo@Agents.example", "a long enough password")
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let agents: Vec<SiteAgent> = added.json().await.unwrap();
+    assert!(agents.iter().any(|a| a.email == "cleo@agents.example"));
+    let login = server
+        .post("/v1/agent/login")
+        .json(&json!({ "email": "cleo@agents.example", "password": "a long enough password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(
+        add("ben@agents.example", "").await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "already on the site"
+    );
+
+    // Removing Ben takes the site away from him; no one removes themselves.
+    let remove = |id: &str| {
+        anna.request(
+            reqwest::Method::DELETE,
+            &format!("/v1/agent/admin/agents/{id}?site=acme"),
+        )
+        .send()
+    };
+    assert_eq!(
+        remove(&ben.id).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let colleagues = ben
+        .get("/v1/agent/colleagues?site=acme")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(colleagues.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        remove(&anna.id).await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        remove(&ben.id).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The knowledge base's check report, once it is compiled.
+    let report: KbReport = eventually(Duration::from_secs(120), "the kb report", || async {
+        let response = anna
+            .get("/v1/agent/admin/kb-report?site=acme")
+            .send()
+            .await
+            .ok()?;
+        if response.status() != StatusCode::OK {
+            return None;
+        }
+        response.json().await.ok()
+    })
+    .await;
+    assert!(
+        report
+            .report
+            .starts_with("Knowledge base \"Acme Outfitters\": 47 entries"),
+        "{}",
+        report.report
+    );
+    server.stop().await;
+}
