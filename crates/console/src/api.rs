@@ -7,8 +7,8 @@ use serde::{Serialize, de::DeserializeOwned};
 use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
-        AgentProfile, CloseConversation, Colleague, Login, OfflineMessage, Resolution, SetStatus,
-        Transfer,
+        AgentProfile, CloseConversation, Colleague, KbReport, Login, NewAgent, OfflineMessage,
+        Resolution, SetStatus, SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -151,6 +151,30 @@ pub async fn colleagues(site: &str) -> Result<Vec<Colleague>, Failure> {
 pub async fn dashboard(site: &str, from: &str, to: &str) -> Result<Dashboard, Failure> {
     let request =
         Request::get("/v1/agent/dashboard").query([("site", site), ("from", from), ("to", to)]);
+    read(call(request.build()).await?).await
+}
+
+/// The site's agents, for its admins.
+pub async fn site_agents(site: &str) -> Result<Vec<SiteAgent>, Failure> {
+    let request = Request::get("/v1/agent/admin/agents").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// Adds an agent to a site; the site's agents afterwards.
+pub async fn add_agent(new: &NewAgent) -> Result<Vec<SiteAgent>, Failure> {
+    read(call(with_body(Request::post("/v1/agent/admin/agents"), new)).await?).await
+}
+
+pub async fn remove_agent(site: &str, agent: &str) -> Result<(), Failure> {
+    let path = format!("/v1/agent/admin/agents/{agent}");
+    call(Request::delete(&path).query([("site", site)]).build())
+        .await
+        .map(drop)
+}
+
+/// The site's knowledge base check report.
+pub async fn kb_report(site: &str) -> Result<KbReport, Failure> {
+    let request = Request::get("/v1/agent/admin/kb-report").query([("site", site)]);
     read(call(request.build()).await?).await
 }
 

@@ -11,12 +11,12 @@ use tandem_console::{
     desk::Desk,
     live::Link,
     suggest::Suggestion,
-    ui::{Actions, Bar, Conversations, DashboardView, Inbox, Queue},
+    ui::{Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Queue},
 };
 use tandem_protocol::{
     agent::{
-        AgentProfile, AgentServerFrame, AgentStatus, Colleague, ConversationDetail, Offer,
-        OfflineMessage, QueueEntry,
+        AgentProfile, AgentServerFrame, AgentStatus, Colleague, ConversationDetail, NewAgent,
+        Offer, OfflineMessage, QueueEntry, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity, Message},
     dashboard::{Dashboard, DayFigures, ReasonCount},
@@ -93,6 +93,7 @@ fn profile() -> AgentProfile {
         sites: vec!["acme".into()],
         status: AgentStatus::Available,
         capacity: 2,
+        admin_of: vec![],
     }
 }
 
@@ -629,5 +630,88 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
     assert_eq!(
         find(&root, ".dashboard .problem").text_content().unwrap(),
         "The range ends before it starts."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
+    let root = frame();
+    let log: Log = Arc::default();
+    let (a, b, c) = (log.clone(), log.clone(), log.clone());
+    let on_site = Callback::new(move |site: String| a.lock().unwrap().push(format!("show {site}")));
+    let on_add = Callback::new(move |new: NewAgent| {
+        b.lock().unwrap().push(format!(
+            "add {} {} {} {}",
+            new.site, new.email, new.name, new.password
+        ))
+    });
+    let on_remove = Callback::new(move |(site, id): (String, String)| {
+        c.lock().unwrap().push(format!("remove {site} {id}"))
+    });
+    let member = |id: &str, name: &str, admin: bool| SiteAgent {
+        id: id.into(),
+        name: name.into(),
+        email: format!("{}@acme.example", name.to_lowercase()),
+        admin,
+        status: AgentStatus::Away,
+    };
+    let agents = RwSignal::new(vec![member("a1", "Ada", true), member("b1", "Ben", false)]);
+    let report = RwSignal::new(Some("Knowledge base \"Acme\": 47 entries".to_owned()));
+    let problem = RwSignal::new(None::<String>);
+    let sites = Signal::stored(vec!["acme".to_owned()]);
+    let me = Signal::stored("a1".to_owned());
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <AdminView sites me agents report problem on_site on_add on_remove />
+        }
+    });
+    tick().await;
+    assert_eq!(
+        log.lock().unwrap()[0],
+        "show acme",
+        "the first site at once"
+    );
+    let rows = texts(&root, ".agents tbody tr");
+    assert!(
+        rows[0].contains("Ada") && rows[0].contains("admin") && rows[0].contains("Away"),
+        "{rows:?}"
+    );
+    assert!(
+        find(&root, ".agents tbody tr:nth-child(1) .remove").hidden(),
+        "no one removes themselves"
+    );
+    find(&root, ".agents tbody tr:nth-child(2) .remove").click();
+
+    for (id, value) in [
+        ("#new-email", "cleo@acme.example"),
+        ("#new-name", "Cleo"),
+        ("#new-password", "a long password"),
+    ] {
+        let input: HtmlInputElement = find(&root, id).unchecked_into();
+        input.set_value(value);
+        input.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    }
+    find(&root, ".add-agent button[type=submit]").click();
+    tick().await;
+    assert_eq!(
+        log.lock().unwrap()[1..],
+        [
+            "remove acme b1",
+            "add acme cleo@acme.example Cleo a long password"
+        ]
+    );
+    let password: HtmlInputElement = find(&root, "#new-password").unchecked_into();
+    assert_eq!(password.value(), "", "the password is not kept in the form");
+    assert_eq!(
+        find(&root, ".kb-report").text_content().unwrap(),
+        "Knowledge base \"Acme\": 47 entries"
+    );
+    problem.set(Some("Only the admins of site \"acme\" may do this.".into()));
+    tick().await;
+    assert!(
+        find(&root, ".admin .problem")
+            .text_content()
+            .unwrap()
+            .starts_with("Only the admins")
     );
 }

@@ -15,6 +15,7 @@ fn profile() -> AgentProfile {
         sites: vec!["acme".into()],
         status: AgentStatus::Available,
         capacity: 2,
+        admin_of: vec![],
     }
 }
 

@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use leptos::{prelude::*, task::spawn_local};
 use tandem_assistant::Model;
-use tandem_protocol::{agent::AgentFrame, conversation::SendMessage};
+use tandem_protocol::{
+    agent::{AgentFrame, AgentProfile},
+    conversation::SendMessage,
+};
 
-use super::{Actions, Bar, Conversations, DashboardView, Inbox, Login, Queue};
+use super::{Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Login, Queue};
 use crate::{
     alerts,
     api::{self, Failure},
@@ -19,6 +22,14 @@ use crate::{
 };
 
 const TYPING_EVERY_MS: f64 = 3000.0;
+
+/// The console's pages; the desk stays mounted behind the others, so nothing is lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Desk,
+    Dashboard,
+    Admin,
+}
 /// How often the offline inbox is fetched again (other agents handle messages too).
 const INBOX_EVERY_MS: i64 = 60_000;
 
@@ -27,6 +38,14 @@ fn utc_day(days_ago: u32) -> String {
     let ms = js_sys::Date::now() - f64::from(days_ago) * 86_400_000.0;
     let iso: String = js_sys::Date::new(&ms.into()).to_iso_string().into();
     iso.chars().take(10).collect()
+}
+
+/// One thing about the signed-in agent, as a signal (its default while signed out).
+fn of_profile<T>(desk: RwSignal<Desk>, pick: fn(&AgentProfile) -> T) -> Signal<T>
+where
+    T: Default + Send + Sync + 'static,
+{
+    Signal::derive(move || desk.with(|d| d.profile.as_ref().map(pick).unwrap_or_default()))
 }
 
 /// A fresh client id for a message: 96 random bits.
@@ -303,8 +322,9 @@ pub fn App() -> impl IntoView {
             .unwrap_or_default()
     });
 
+    // Which page: the desk, the dashboard, or (for site admins) the admin page.
+    let page = RwSignal::new(Page::Desk);
     // The dashboard, fetched when the agent asks for a site and range.
-    let dashboard_shown = RwSignal::new(false);
     let dashboard = RwSignal::new(None);
     let dashboard_problem = RwSignal::new(None::<String>);
     let load_dashboard = Callback::new(move |(site, from, to): (String, String, String)| {
@@ -318,34 +338,76 @@ pub fn App() -> impl IntoView {
             }
         });
     });
-    let sites = Signal::derive(move || {
-        desk.with(|d| {
-            d.profile
-                .as_ref()
-                .map(|p| p.sites.clone())
-                .unwrap_or_default()
-        })
+    let sites = of_profile(desk, |p| p.sites.clone());
+
+    // The admin page's site: its agents and its knowledge base's report.
+    let admin_of = of_profile(desk, |p| p.admin_of.clone());
+    let me = of_profile(desk, |p| p.id.clone());
+    let site_agents = RwSignal::new(Vec::new());
+    let kb_report = RwSignal::new(None::<String>);
+    let admin_problem = RwSignal::new(None::<String>);
+    let admin_failed = move |failure: Failure| admin_problem.set(Some(failure.message));
+    let show_site = Callback::new(move |site: String| {
+        spawn_local(async move {
+            match api::site_agents(&site).await {
+                Ok(agents) => {
+                    site_agents.set(agents);
+                    admin_problem.set(None);
+                }
+                Err(failure) => admin_failed(failure),
+            }
+            kb_report.set(api::kb_report(&site).await.ok().map(|r| r.report));
+        });
+    });
+    let add_agent = Callback::new(move |new: tandem_protocol::agent::NewAgent| {
+        spawn_local(async move {
+            match api::add_agent(&new).await {
+                Ok(agents) => {
+                    site_agents.set(agents);
+                    admin_problem.set(None);
+                }
+                Err(failure) => admin_failed(failure),
+            }
+        });
+    });
+    let remove_agent = Callback::new(move |(site, agent): (String, String)| {
+        spawn_local(async move {
+            match api::remove_agent(&site, &agent).await {
+                Ok(()) => site_agents.update(|all| all.retain(|a| a.id != agent)),
+                Err(failure) => admin_failed(failure),
+            }
+        });
     });
 
-    move || match signed_in.get() {
+    move || {
+        match signed_in.get() {
         None => ().into_any(),
         Some(false) => view! { <Login on_submit=sign_in problem=login_problem busy /> }.into_any(),
         Some(true) => view! {
             <Bar desk link actions />
             <p class="problem" role="alert">{move || desk.with(|d| d.problem.clone())}</p>
             <nav class="views" aria-label=t("views")>
-                <button type="button" aria-pressed=move || (!dashboard_shown.get()).to_string()
-                    on:click=move |_| dashboard_shown.set(false)>{t("desk")}</button>
-                <button type="button" aria-pressed=move || dashboard_shown.get().to_string()
-                    on:click=move |_| dashboard_shown.set(true)>{t("dashboard")}</button>
+                <button type="button" aria-pressed=move || (page.get() == Page::Desk).to_string()
+                    on:click=move |_| page.set(Page::Desk)>{t("desk")}</button>
+                <button type="button" aria-pressed=move || (page.get() == Page::Dashboard).to_string()
+                    on:click=move |_| page.set(Page::Dashboard)>{t("dashboard")}</button>
+                <button type="button" aria-pressed=move || (page.get() == Page::Admin).to_string()
+                    hidden=move || admin_of.with(Vec::is_empty)
+                    on:click=move |_| page.set(Page::Admin)>{t("admin")}</button>
             </nav>
-            <Show when=move || dashboard_shown.get()>
+            <Show when=move || page.get() == Page::Dashboard>
                 <main class="dashboard-page">
                     <DashboardView sites from=utc_day(13) to=utc_day(0) data=dashboard
                         problem=dashboard_problem on_load=load_dashboard />
                 </main>
             </Show>
-            <main class="desk" hidden=move || dashboard_shown.get()>
+            <Show when=move || page.get() == Page::Admin>
+                <main class="admin-page">
+                    <AdminView sites=admin_of me agents=site_agents report=kb_report problem=admin_problem
+                        on_site=show_site on_add=add_agent on_remove=remove_agent />
+                </main>
+            </Show>
+            <main class="desk" hidden=move || page.get() != Page::Desk>
                 <aside class="side" aria-label=t("queue")>
                     <Queue desk now actions />
                     <Inbox desk actions />
@@ -354,5 +416,6 @@ pub fn App() -> impl IntoView {
             </main>
         }
         .into_any(),
+    }
     }
 }

@@ -5,12 +5,14 @@
 //! - `login`: the sign-in form.
 //! - `bar`: who is signed in, availability and capacity, the connection, sign-out.
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
+//! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
 //!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
 
 mod actions;
+mod admin;
 mod app;
 mod bar;
 mod conversation;
@@ -20,6 +22,7 @@ mod login;
 mod queue;
 
 pub use actions::Actions;
+pub use admin::AdminView;
 pub use app::App;
 pub use bar::Bar;
 pub use conversation::Conversations;
