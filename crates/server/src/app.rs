@@ -153,7 +153,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/widget/i18n", widget::language_files(&state.widget_dir))
         .nest_service("/widget", widget::assets(&state.widget_dir))
         .route("/console", get(console::page))
-        .nest_service("/console/assets", console::assets(&state.config.console_dir))
+        .nest_service("/console/assets", widget::assets(&state.config.console_dir))
         .route("/demo", get(demo::page))
         .route("/demo/shop.css", get(demo::stylesheet))
         .route("/v1/sites/{site}", get(sites::info))

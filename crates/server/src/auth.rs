@@ -21,6 +21,34 @@ pub const SESSION_COOKIE: &str = "tandem_agent";
 /// How long a session lasts: a week of shifts without signing in again.
 pub const SESSION_SECS: i64 = 7 * 24 * 3600;
 
+/// The shortest password a new agent account may have.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// An account's email as it is stored and looked up at sign-in (trimmed, lowercase); the
+/// error says why it is not one.
+pub fn account_email(text: &str) -> Result<String, String> {
+    let email = text.trim().to_lowercase();
+    if email.contains('@') && !email.contains(char::is_whitespace) {
+        Ok(email)
+    } else {
+        Err(format!("{email:?} is not an email address."))
+    }
+}
+
+/// Checks a new account's name (returned trimmed) and password, for the CLI and the admin API.
+pub fn check_new_account<'a>(name: &'a str, password: &str) -> Result<&'a str, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("The name is empty.".to_owned());
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "The password must have at least {MIN_PASSWORD_CHARS} characters."
+        ));
+    }
+    Ok(name)
+}
+
 /// Hashes a password for storage (Argon2id, random salt, PHC string).
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -126,6 +154,30 @@ impl FromRequestParts<AppState> for AgentSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_accounts_need_an_email_a_name_and_a_long_enough_password() {
+        assert_eq!(
+            account_email(" Ada@Acme.Example "),
+            Ok("ada@acme.example".to_owned())
+        );
+        assert!(
+            account_email("ada")
+                .unwrap_err()
+                .contains("not an email address")
+        );
+        assert!(account_email("ada @acme.example").is_err());
+        assert_eq!(check_new_account(" Ada ", "0123456789"), Ok("Ada"));
+        assert_eq!(
+            check_new_account("  ", "0123456789"),
+            Err("The name is empty.".to_owned())
+        );
+        assert!(
+            check_new_account("Ada", "012345678")
+                .unwrap_err()
+                .contains("10 characters")
+        );
+    }
 
     #[test]
     fn passwords_verify_only_against_their_own_hash() {

@@ -43,6 +43,12 @@ impl DayRange {
         u64::try_from((self.to - self.from).num_days()).unwrap_or(0) + 1
     }
 
+    /// The place of `day` in the range, if it is in it.
+    fn index(self, day: NaiveDate) -> Option<usize> {
+        let offset = usize::try_from((day - self.from).num_days()).ok()?;
+        (day <= self.to).then_some(offset)
+    }
+
     fn days(self) -> impl Iterator<Item = NaiveDate> {
         (0..self.len()).filter_map(move |i| self.from.checked_add_days(Days::new(i)))
     }
@@ -87,7 +93,10 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
     let (mut helpful, mut not_helpful) = (0, 0);
     for (day, kind, _entry, detail, count) in counts {
         let count = u64::try_from(*count).unwrap_or(0);
-        let Some(figures) = days.iter_mut().find(|d| &d.day == day) else {
+        let slot = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| range.index(d));
+        let Some(figures) = slot.and_then(|i| days.get_mut(i)) else {
             continue;
         };
         match kind.as_str() {
@@ -112,10 +121,9 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
     let mut ratings = [0; 5];
     let mut waits = Vec::new();
     for h in handled {
-        let day = chrono::DateTime::from_timestamp_millis(h.queued_at)
-            .map(|t| t.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
-        if let Some(figures) = days.iter_mut().find(|d| d.day == day) {
+        let slot = chrono::DateTime::from_timestamp_millis(h.queued_at)
+            .and_then(|t| range.index(t.date_naive()));
+        if let Some(figures) = slot.and_then(|i| days.get_mut(i)) {
             figures.conversations += 1;
         }
         if let Some(score @ 1..=5) = h.rating {
@@ -180,6 +188,9 @@ mod tests {
             row("2026-11-02", "handed_over", "frustration", 4),
             row("2026-11-02", "feedback", "yes", 5),
             row("2026-11-02", "feedback", "no", 2),
+            // Outside the range: left out.
+            row("2026-10-31", "answered", "", 99),
+            row("2026-11-04", "answered", "", 99),
         ];
         let d = build("acme", range, &counts, &[]);
         let days: Vec<(&str, u64, u64)> = d

@@ -161,10 +161,7 @@ async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
             "no site {site:?} in the configuration"
         );
     }
-    let email = args.email.trim().to_lowercase();
-    anyhow::ensure!(email.contains('@'), "{email:?} is not an email address");
-    let name = args.name.trim();
-    anyhow::ensure!(!name.is_empty(), "the name is empty");
+    let email = tandem_server::auth::account_email(&args.email).map_err(anyhow::Error::msg)?;
     let text = match &args.password_file {
         Some(path) => {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
@@ -178,10 +175,8 @@ async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
         }
     };
     let password = text.lines().next().unwrap_or_default();
-    anyhow::ensure!(
-        password.chars().count() >= 10,
-        "the password must have at least 10 characters"
-    );
+    let name =
+        tandem_server::auth::check_new_account(&args.name, password).map_err(anyhow::Error::msg)?;
     let db = Db::connect(&config.database_url)
         .await
         .context("opening the database")?;

@@ -6,32 +6,15 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
 };
-use serde::Deserialize;
 use tandem_protocol::agent::{KbReport, NewAgent, SiteAgent};
 
+use super::agent::{SiteQuery, require_admin};
 use crate::{
     app::AppState,
     auth::{self, AgentSession},
     error::{AppError, AppJson},
     ids,
 };
-
-#[derive(Deserialize)]
-pub struct SiteQuery {
-    site: String,
-}
-
-const MIN_PASSWORD_CHARS: usize = 10;
-
-async fn require_admin(state: &AppState, agent: &str, site: &str) -> Result<(), AppError> {
-    if state.db.admin_sites(agent).await?.iter().any(|s| s == site) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
-            "Only the admins of site {site:?} may do this."
-        )))
-    }
-}
 
 /// `GET /v1/agent/admin/agents?site=S`.
 pub async fn agents(
@@ -50,13 +33,7 @@ pub async fn add(
     AppJson(new): AppJson<NewAgent>,
 ) -> Result<(StatusCode, AppJson<Vec<SiteAgent>>), AppError> {
     require_admin(&state, &session.agent, &new.site).await?;
-    let email = new.email.trim().to_lowercase();
-    let name = new.name.trim();
-    if !email.contains('@') || email.contains(char::is_whitespace) {
-        return Err(AppError::Invalid(format!(
-            "{email:?} is not an email address."
-        )));
-    }
+    let email = auth::account_email(&new.email).map_err(AppError::Invalid)?;
     match state.db.credentials(&email).await? {
         Some(existing) => {
             if !state.db.add_agent_to_site(&existing.id, &new.site).await? {
@@ -66,15 +43,9 @@ pub async fn add(
             }
         }
         None => {
-            if name.is_empty() {
-                return Err(AppError::Invalid("The name is empty.".to_owned()));
-            }
-            if new.password.chars().count() < MIN_PASSWORD_CHARS {
-                return Err(AppError::Invalid(format!(
-                    "The password must have at least {MIN_PASSWORD_CHARS} characters."
-                )));
-            }
-            let password = new.password;
+            let name =
+                auth::check_new_account(&new.name, &new.password).map_err(AppError::Invalid)?;
+            let password = new.password.clone();
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
                 .await
                 .map_err(|_| AppError::ShuttingDown)?;

@@ -269,17 +269,36 @@ pub async fn send(
     Ok(super::sent(&appended))
 }
 
+/// `?site=S`, on the calls about one of the agent's sites.
 #[derive(Deserialize)]
 pub struct SiteQuery {
-    site: String,
+    pub(super) site: String,
+}
+
+/// Whether the agent works for the site (`Ok(false)`) or administers it (`Ok(true)`).
+async fn site_role(state: &AppState, agent: &str, site: &str) -> Result<bool, AppError> {
+    state
+        .db
+        .site_role(agent, site)
+        .await?
+        .ok_or_else(|| AppError::Forbidden(format!("You do not work for site {site:?}.")))
 }
 
 async fn require_site(state: &AppState, agent: &str, site: &str) -> Result<(), AppError> {
-    if state.db.agent_sites(agent).await?.iter().any(|s| s == site) {
+    site_role(state, agent, site).await.map(drop)
+}
+
+/// Only the site's admins pass.
+pub(super) async fn require_admin(
+    state: &AppState,
+    agent: &str,
+    site: &str,
+) -> Result<(), AppError> {
+    if site_role(state, agent, site).await? {
         Ok(())
     } else {
         Err(AppError::Forbidden(format!(
-            "You do not work for site {site:?}."
+            "Only the admins of site {site:?} may do this."
         )))
     }
 }

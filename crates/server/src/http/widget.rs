@@ -53,10 +53,25 @@ pub async fn page(
             site: site.id.clone(),
         });
     }
-    let html = tokio::fs::read_to_string(state.widget_dir.join("index.html"))
+    trunk_page(
+        &state.widget_dir,
+        &origins.frame_ancestors(),
+        AppError::WidgetNotBuilt,
+    )
+    .await
+}
+
+/// A Trunk build's `index.html`, read on each request (a new build needs no restart), with
+/// the script policy below; `missing` when there is no build.
+pub async fn trunk_page(
+    dir: &Path,
+    frame_ancestors: &str,
+    missing: AppError,
+) -> Result<impl IntoResponse + use<>, AppError> {
+    let html = tokio::fs::read_to_string(dir.join("index.html"))
         .await
-        .map_err(|_| AppError::WidgetNotBuilt)?;
-    let csp = content_security_policy(&html, &origins.frame_ancestors());
+        .map_err(|_| missing)?;
+    let csp = content_security_policy(&html, frame_ancestors);
     Ok((
         [
             (
@@ -69,8 +84,8 @@ pub async fn page(
     ))
 }
 
-/// The files of the widget's build. Their names carry a content hash, so they are cached
-/// for good.
+/// The files of a Trunk build (the widget's, the console's). Their names carry a content
+/// hash, so they are cached for good.
 pub fn assets(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
     SetResponseHeader::overriding(
         ServeDir::new(dir),
@@ -92,7 +107,7 @@ pub fn language_files(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
 /// The widget page's policy: scripts only from this server, plus the page's own inline
 /// scripts (Trunk's bootstrap) allowed by their SHA-256; WebAssembly compilation allowed
 /// (`'wasm-unsafe-eval'`, not `'unsafe-eval'`); framing only by the site's allowed origins.
-pub(crate) fn content_security_policy(html: &str, frame_ancestors: &str) -> String {
+fn content_security_policy(html: &str, frame_ancestors: &str) -> String {
     let hashes: String = inline_scripts(html)
         .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script))))
         .collect();

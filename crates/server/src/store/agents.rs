@@ -86,26 +86,40 @@ impl Db {
             return Ok(None);
         };
         let status: String = row.try_get("status")?;
+        let memberships =
+            sqlx::query("SELECT site, admin FROM agent_sites WHERE agent_id = $1 ORDER BY site")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let (mut sites, mut admin_of) = (Vec::new(), Vec::new());
+        for m in &memberships {
+            let site: String = m.try_get("site")?;
+            if m.try_get::<i64, _>("admin")? != 0 {
+                admin_of.push(site.clone());
+            }
+            sites.push(site);
+        }
         Ok(Some(AgentProfile {
             id: row.try_get("id")?,
             name: row.try_get("name")?,
             email: row.try_get("email")?,
-            sites: self.agent_sites(id).await?,
+            sites,
             status: AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))?,
             capacity: u32::try_from(row.try_get::<i64, _>("capacity")?).unwrap_or(0),
-            admin_of: self.admin_sites(id).await?,
+            admin_of,
         }))
     }
 
-    /// The sites an agent administers.
-    pub async fn admin_sites(&self, id: &str) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT site FROM agent_sites WHERE agent_id = $1 AND admin = 1 ORDER BY site",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("site")?)).collect()
+    /// The agent's place on a site: `None` if they do not work for it, else whether they are
+    /// its admin.
+    pub async fn site_role(&self, agent: &str, site: &str) -> Result<Option<bool>, StoreError> {
+        let row = sqlx::query("SELECT admin FROM agent_sites WHERE agent_id = $1 AND site = $2")
+            .bind(agent)
+            .bind(site)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get::<i64, _>("admin")? != 0))
+            .transpose()
     }
 
     /// Makes an agent of the site its admin, or not.
