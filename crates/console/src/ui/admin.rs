@@ -3,17 +3,13 @@
 //! the merchant sees its expected quality and the entries most often confused.
 
 use leptos::{ev, prelude::*};
-use tandem_protocol::agent::{AgentStatus, NewAgent, SiteAgent};
+use tandem_protocol::agent::{NewAgent, SiteAgent};
 
+use super::{
+    bar::status_text,
+    site::{SiteChoice, SitePicker},
+};
 use crate::i18n::t;
-
-fn status_text(status: AgentStatus) -> String {
-    t(match status {
-        AgentStatus::Available => "available",
-        AgentStatus::Away => "away",
-        AgentStatus::Offline => "offline",
-    })
-}
 
 #[component]
 pub fn AdminView(
@@ -32,15 +28,8 @@ pub fn AdminView(
     /// Called with `(site, agent id)`.
     on_remove: Callback<(String, String)>,
 ) -> impl IntoView {
-    let site = RwSignal::new(String::new());
-    let current = move || {
-        let s = site.get();
-        if s.is_empty() {
-            sites.with(|all| all.first().cloned().unwrap_or_default())
-        } else {
-            s
-        }
-    };
+    let choice = SiteChoice::new(sites);
+    let current = move || choice.get();
     Effect::new(move |_| {
         let s = current();
         if !s.is_empty() {
@@ -65,12 +54,7 @@ pub fn AdminView(
     view! {
         <section class="admin" aria-labelledby="admin-title">
             <h2 id="admin-title">{t("admin")}</h2>
-            <label for="admin-site">{t("site")}</label>
-            <select id="admin-site" on:change=move |e| site.set(event_target_value(&e))>
-                <For each=move || sites.get() key=|s| s.clone() let:s>
-                    <option value=s.clone()>{s.clone()}</option>
-                </For>
-            </select>
+            <SitePicker id="admin-site" choice />
             <p class="problem" role="alert">{move || problem.get()}</p>
             <h3>{t("agents")}</h3>
             <table class="agents">

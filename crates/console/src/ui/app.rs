@@ -306,15 +306,20 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    let suggested = Signal::derive(move || {
-        models_loaded.track();
-        let Some((site, text)) = desk.with(|d| {
+    // The shown conversation's site and last shopper message: a memo, so the classifier runs
+    // when they change, not on every frame of the live connection.
+    let asked = Memo::new(move |_| {
+        desk.with(|d| {
             let chat = d.open_chat()?;
             Some((
                 chat.detail.site.clone(),
                 chat.last_shopper_text()?.to_owned(),
             ))
-        }) else {
+        })
+    });
+    let suggested = Memo::new(move |_| {
+        models_loaded.track();
+        let Some((site, text)) = asked.get() else {
             return Vec::new();
         };
         models

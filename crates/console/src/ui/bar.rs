@@ -7,11 +7,20 @@ use tandem_protocol::agent::{AgentStatus, SetStatus};
 use super::Actions;
 use crate::{alerts, desk::Desk, i18n::t, live::Link};
 
-const STATUSES: [(AgentStatus, &str); 3] = [
-    (AgentStatus::Available, "available"),
-    (AgentStatus::Away, "away"),
-    (AgentStatus::Offline, "offline"),
+const STATUSES: [AgentStatus; 3] = [
+    AgentStatus::Available,
+    AgentStatus::Away,
+    AgentStatus::Offline,
 ];
+
+/// An availability in words, wherever the console shows one.
+pub(super) fn status_text(status: AgentStatus) -> String {
+    t(match status {
+        AgentStatus::Available => "available",
+        AgentStatus::Away => "away",
+        AgentStatus::Offline => "offline",
+    })
+}
 
 #[component]
 pub fn Bar(
@@ -52,10 +61,10 @@ pub fn Bar(
             <select id="status" on:change=change_status class=move || status().as_str()>
                 {STATUSES
                     .into_iter()
-                    .map(|(value, key)| {
+                    .map(|value| {
                         view! {
                             <option value=value.as_str() selected=move || status() == value>
-                                {t(key)}
+                                {status_text(value)}
                             </option>
                         }
                     })

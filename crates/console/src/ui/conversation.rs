@@ -11,7 +11,7 @@ use tandem_protocol::{
     conversation::{Author, HandoffReason, Message},
 };
 
-use super::Actions;
+use super::{Actions, bar::status_text};
 use crate::{
     desk::{Chat, Desk},
     i18n::{t, t_with},
@@ -59,14 +59,10 @@ fn context_text(value: &Value) -> String {
 
 /// "Ben (available)": only colleagues who are online and available can take it.
 fn colleague_text(colleague: &Colleague) -> String {
-    let state = if !colleague.online {
-        t("offline")
+    let state = if colleague.online {
+        status_text(colleague.status)
     } else {
-        match colleague.status {
-            AgentStatus::Available => t("available"),
-            AgentStatus::Away => t("away"),
-            AgentStatus::Offline => t("offline"),
-        }
+        status_text(AgentStatus::Offline)
     };
     format!("{} ({state})", colleague.name)
 }

@@ -6,7 +6,10 @@
 use leptos::{ev, prelude::*};
 use tandem_protocol::dashboard::Dashboard;
 
-use super::conversation::reason_text;
+use super::{
+    conversation::reason_text,
+    site::{SiteChoice, SitePicker},
+};
 use crate::{
     charts::{HEIGHT, WIDTH, day_bars, percent},
     i18n::{t, t_with},
@@ -32,18 +35,10 @@ pub fn DashboardView(
     /// Called with `(site, from, to)`.
     on_load: Callback<(String, String, String)>,
 ) -> impl IntoView {
-    let site = RwSignal::new(String::new());
+    let choice = SiteChoice::new(sites);
     let from = RwSignal::new(from);
     let to = RwSignal::new(to);
-    let chosen_site = move || {
-        let s = site.get();
-        if s.is_empty() {
-            sites.with(|all| all.first().cloned().unwrap_or_default())
-        } else {
-            s
-        }
-    };
-    let load = move || on_load.run((chosen_site(), from.get_untracked(), to.get_untracked()));
+    let load = move || on_load.run((choice.get(), from.get_untracked(), to.get_untracked()));
     let submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
         load();
@@ -68,12 +63,7 @@ pub fn DashboardView(
         <section class="dashboard" aria-labelledby="dashboard-title">
             <h2 id="dashboard-title">{t("dashboard")}</h2>
             <form class="range" on:submit=submit>
-                <label for="dashboard-site">{t("site")}</label>
-                <select id="dashboard-site" on:change=move |e| site.set(event_target_value(&e))>
-                    <For each=move || sites.get() key=|s| s.clone() let:s>
-                        <option value=s.clone()>{s.clone()}</option>
-                    </For>
-                </select>
+                <SitePicker id="dashboard-site" choice />
                 <label for="dashboard-from">{t("from")}</label>
                 <input id="dashboard-from" type="date" prop:value=from on:change=move |e| from.set(event_target_value(&e)) />
                 <label for="dashboard-to">{t("to")}</label>

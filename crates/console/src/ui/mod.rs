@@ -6,6 +6,7 @@
 //! - `bar`: who is signed in, availability and capacity, the connection, sign-out.
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
 //! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
+//! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
@@ -20,6 +21,7 @@ mod dashboard;
 mod inbox;
 mod login;
 mod queue;
+mod site;
 
 pub use actions::Actions;
 pub use admin::AdminView;
