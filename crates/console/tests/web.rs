@@ -403,7 +403,8 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
 }
 
 #[wasm_bindgen_test]
-async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the_queue() {
+async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the_queue_or_the_assistant()
+ {
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {
         profile: profile(),
@@ -452,9 +453,17 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
         .unwrap();
     find(&root, ".finish .close").click();
     find(&root, ".finish .requeue").click();
+    let back = find(&root, ".finish .to-assistant");
+    assert_eq!(back.text_content().unwrap(), "Hand back to the assistant");
+    back.click();
     assert_eq!(
         *log.lock().unwrap(),
-        ["transfer c1 b1", "close c1 spam", "transfer c1 queue"]
+        [
+            "transfer c1 b1",
+            "close c1 spam",
+            "transfer c1 queue",
+            "close c1 returned_to_assistant"
+        ]
     );
 
     // Once the server releases it, it leaves the desk.

@@ -173,6 +173,8 @@ pub enum Resolution {
     Spam,
     Duplicate,
     Other,
+    /// The agent handed the shopper back to the assistant: nothing was left for a person.
+    ReturnedToAssistant,
 }
 
 impl Resolution {
@@ -183,6 +185,7 @@ impl Resolution {
             Resolution::Spam => "spam",
             Resolution::Duplicate => "duplicate",
             Resolution::Other => "other",
+            Resolution::ReturnedToAssistant => "returned_to_assistant",
         }
     }
 
@@ -193,6 +196,7 @@ impl Resolution {
             Resolution::Spam,
             Resolution::Duplicate,
             Resolution::Other,
+            Resolution::ReturnedToAssistant,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)

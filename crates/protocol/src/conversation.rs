@@ -200,6 +200,10 @@ pub struct ConversationStatus {
     /// The shopper's rating, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<u8>,
+    /// Closed by an agent who handed the shopper back to the assistant: the widget goes on
+    /// with the assistant instead of asking for a rating.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub returned_to_assistant: bool,
 }
 
 /// A stored message. `seq` counts from 1 within the conversation, without gaps.

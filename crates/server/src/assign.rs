@@ -143,15 +143,13 @@ pub async fn close(
             "You do not have this conversation open.".to_owned(),
         ));
     }
-    relay::notice(
-        state,
-        &conversation,
-        format!(
-            "{} closed the conversation.",
-            agent_name(state, agent).await?
-        ),
-    )
-    .await?;
+    let name = agent_name(state, agent).await?;
+    let notice = if resolution == Resolution::ReturnedToAssistant {
+        format!("{name} handed the conversation back to the assistant.")
+    } else {
+        format!("{name} closed the conversation.")
+    };
+    relay::notice(state, &conversation, notice).await?;
     changed(state, &conversation, vec![agent.to_owned()]).await;
     Ok(())
 }

@@ -8,7 +8,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use tandem_protocol::{Availability, ConversationState, ConversationStatus, agent::QueueEntry};
+use tandem_protocol::{
+    Availability, ConversationState, ConversationStatus,
+    agent::{QueueEntry, Resolution},
+};
 use tokio::sync::mpsc;
 
 use crate::{
@@ -162,6 +165,7 @@ pub async fn status(
         estimated_wait_secs,
         agent_name,
         rating: conversation.rating.and_then(|r| u8::try_from(r).ok()),
+        returned_to_assistant: conversation.resolution == Some(Resolution::ReturnedToAssistant),
     })
 }
 

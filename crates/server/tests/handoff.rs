@@ -353,6 +353,87 @@ async fn agents_close_transfer_and_return_conversations() {
 }
 
 #[tokio::test]
+async fn an_agent_hands_the_shopper_back_to_the_assistant() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let created = server.handoff().await;
+    let mut shopper = server.shopper(&created, 0).await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        anna.act(
+            &created.id,
+            "close",
+            json!({ "resolution": "returned_to_assistant" })
+        )
+        .await,
+        StatusCode::NO_CONTENT
+    );
+
+    // The shopper is told in the transcript, and their widget knows to go on with the
+    // assistant rather than ask for a rating.
+    let notice = shopper
+        .until(|frame| match frame {
+            ServerFrame::Message { message }
+                if message.author == Author::System && message.text.contains("assistant.") =>
+            {
+                Some(message.text)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        notice,
+        "Anna handed the conversation back to the assistant."
+    );
+    let status = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::Closed => {
+                Some(status)
+            }
+            _ => None,
+        })
+        .await;
+    assert!(status.returned_to_assistant);
+    let polled: tandem_protocol::ConversationStatus = server
+        .get(&format!("/v1/conversations/{}", created.id))
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(polled.returned_to_assistant, "a reload learns it too");
+
+    // Only the one who has it can hand it back.
+    assert_eq!(
+        anna.act(
+            &created.id,
+            "close",
+            json!({ "resolution": "returned_to_assistant" })
+        )
+        .await,
+        StatusCode::CONFLICT
+    );
+    let detail: ConversationDetail = anna
+        .get(&format!("/v1/agent/conversations/{}", created.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail.resolution,
+        Some(tandem_protocol::agent::Resolution::ReturnedToAssistant)
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
     let server = TestServer::start().await;
     let first = server.handoff().await;

@@ -334,6 +334,11 @@ pub fn Conversations(
                             actions.transfer.run((id, None));
                         }
                     }>{t("return_to_queue")}</button>
+                    <button type="button" class="to-assistant" on:click=move |_| {
+                        if let Some(id) = open_id.get_untracked() {
+                            actions.close.run((id, Resolution::ReturnedToAssistant));
+                        }
+                    }>{t("return_to_assistant")}</button>
                     <label for="colleague">{t("transfer_to")}</label>
                     <select id="colleague" on:change=move |e| colleague.set(event_target_value(&e))>
                         <option value="" selected=move || colleague.with(String::is_empty)>{t("choose_colleague")}</option>

@@ -242,8 +242,17 @@ impl TestServer {
 
     /// A request from the widget, i.e. from this server's own origin.
     pub fn post(&self, path: &str) -> RequestBuilder {
+        self.widget_request(reqwest::Method::POST, path)
+    }
+
+    /// A read from the widget.
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.widget_request(reqwest::Method::GET, path)
+    }
+
+    fn widget_request(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
         reqwest::Client::new()
-            .post(self.url(path))
+            .request(method, self.url(path))
             .header(header::ORIGIN, &self.base)
     }
 
