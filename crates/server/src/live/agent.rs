@@ -8,16 +8,13 @@
 
 use std::collections::HashMap;
 
-use axum::extract::ws::{Message as WsMessage, WebSocket};
+use axum::extract::ws::WebSocket;
 use tandem_protocol::{
-    Author, ConversationState,
+    Author, ConversationState, Problem,
     agent::{AgentFrame, AgentProfile, AgentServerFrame, Offer},
 };
 
-use super::{
-    CLOSE_RESTART, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, close, keepalive, reconnect_after_ms,
-    send_json,
-};
+use super::session::{Gone, Session, refuse, send, serve};
 use crate::{
     app::AppState,
     assign,
@@ -30,10 +27,8 @@ use crate::{
     views,
 };
 
-/// The socket is gone.
-struct Gone;
-
-struct Session {
+/// What the connection remembers between frames.
+struct Connection {
     state: AppState,
     agent: String,
     /// The agent's display name, which their messages carry.
@@ -48,7 +43,7 @@ pub async fn run(state: AppState, mut socket: WebSocket, agent: String) {
         return;
     };
     let sites = profile.sites.clone();
-    let mut subscription = state.hub.subscribe(Interest::Agent {
+    let subscription = state.hub.subscribe(Interest::Agent {
         agent: agent.clone(),
         sites: sites.clone(),
     });
@@ -61,76 +56,28 @@ pub async fn run(state: AppState, mut socket: WebSocket, agent: String) {
     {
         state.bus.publish(Event::Dispatch).await;
     }
-    let mut session = Session {
+    let mut connection = Connection {
         state: state.clone(),
         agent,
         name: profile.name.clone(),
         conversations: HashMap::new(),
     };
-    if session.welcome(&mut socket, profile).await.is_err() {
+    if connection.welcome(&mut socket, profile).await.is_err() {
         return;
     }
-    let mut keepalive = keepalive();
-    loop {
-        let alive = tokio::select! {
-            frame = socket.recv() => match frame {
-                Some(Ok(frame)) => session.on_client_frame(&mut socket, frame).await,
-                _ => false,
-            },
-            delivery = subscription.receiver.recv() => match delivery {
-                Some(delivery) => session.deliver(&mut socket, delivery).await.is_ok(),
-                None => {
-                    close(&mut socket, CLOSE_TRY_AGAIN, "too slow: reconnect").await;
-                    false
-                }
-            },
-            _ = keepalive.tick() => socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok(),
-            () = state.shutdown.cancelled() => {
-                send_json(&mut socket, &AgentServerFrame::Reconnect { after_ms: reconnect_after_ms() }).await;
-                close(&mut socket, CLOSE_RESTART, "server restarting").await;
-                false
-            }
-        };
-        if !alive {
-            return;
-        }
-    }
+    serve(&state, &mut socket, subscription, &mut connection).await;
 }
 
-impl Session {
-    async fn send(&self, socket: &mut WebSocket, frame: &AgentServerFrame) -> Result<(), Gone> {
-        if send_json(socket, frame).await {
-            Ok(())
-        } else {
-            Err(Gone)
-        }
-    }
-
-    async fn error(&self, socket: &mut WebSocket, error: AppError) -> Result<(), Gone> {
-        self.refuse(socket, error, None).await
-    }
-
-    /// Tells the agent why a frame was refused; for a `send`, which message.
-    async fn refuse(
-        &self,
-        socket: &mut WebSocket,
-        error: AppError,
-        client_id: Option<String>,
-    ) -> Result<(), Gone> {
-        let problem = error.problem();
-        self.send(socket, &AgentServerFrame::Error { problem, client_id })
-            .await
-    }
-
+impl Connection {
     async fn welcome(&mut self, socket: &mut WebSocket, profile: AgentProfile) -> Result<(), Gone> {
         match self.initial_frames(profile).await {
             Ok(frames) => {
                 for frame in frames {
-                    self.send(socket, &frame).await?;
+                    send(socket, &frame).await?;
                 }
                 Ok(())
             }
-            Err(error) => self.error(socket, error).await,
+            Err(error) => refuse::<Self>(socket, error, None).await,
         }
     }
 
@@ -180,48 +127,25 @@ impl Session {
         }
         Ok(frames)
     }
+}
 
-    /// Handles one frame from the agent; `false` when the connection should end.
-    async fn on_client_frame(&mut self, socket: &mut WebSocket, frame: WsMessage) -> bool {
-        let text = match frame {
-            WsMessage::Text(text) => text,
-            WsMessage::Close(_) => return false,
-            WsMessage::Ping(_) | WsMessage::Pong(_) => return true,
-            WsMessage::Binary(_) => {
-                return self
-                    .error(
-                        socket,
-                        AppError::Invalid("Frames are JSON text.".to_owned()),
-                    )
-                    .await
-                    .is_ok();
-            }
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            let error = AppError::TooLarge {
-                what: "A frame",
-                limit: format!("{MAX_FRAME_BYTES} bytes"),
-            };
-            return self.error(socket, error).await.is_ok();
+impl Session for Connection {
+    type ClientFrame = AgentFrame;
+    type ServerFrame = AgentServerFrame;
+
+    fn reconnect(after_ms: u64) -> AgentServerFrame {
+        AgentServerFrame::Reconnect { after_ms }
+    }
+
+    fn refusal(problem: Problem, client_id: Option<String>) -> AgentServerFrame {
+        AgentServerFrame::Error { problem, client_id }
+    }
+
+    fn client_id(frame: &AgentFrame) -> Option<String> {
+        match frame {
+            AgentFrame::Send { client_id, .. } => Some(client_id.clone()),
+            AgentFrame::Typing { .. } => None,
         }
-        let outcome = match serde_json::from_str::<AgentFrame>(&text) {
-            Ok(frame) => {
-                let client_id = match &frame {
-                    AgentFrame::Send { client_id, .. } => Some(client_id.clone()),
-                    AgentFrame::Typing { .. } => None,
-                };
-                match self.handle(frame).await {
-                    Ok(Some(reply)) => self.send(socket, &reply).await,
-                    Ok(None) => Ok(()),
-                    Err(error) => self.refuse(socket, error, client_id).await,
-                }
-            }
-            Err(e) => {
-                self.error(socket, AppError::Invalid(format!("Unreadable frame: {e}.")))
-                    .await
-            }
-        };
-        outcome.is_ok()
     }
 
     async fn handle(&mut self, frame: AgentFrame) -> Result<Option<AgentServerFrame>, AppError> {
@@ -261,7 +185,6 @@ impl Session {
         }
     }
 
-    /// Passes on what the hub delivered.
     async fn deliver(&mut self, socket: &mut WebSocket, delivery: Delivery) -> Result<(), Gone> {
         let event = match delivery {
             Delivery::Queue(snapshot) => {
@@ -269,13 +192,13 @@ impl Session {
                     site: snapshot.site.clone(),
                     entries: snapshot.entries.clone(),
                 };
-                return self.send(socket, &frame).await;
+                return send(socket, &frame).await;
             }
             Delivery::Event(event) => event,
         };
         match &*event {
             Event::Offer { offer, .. } => {
-                self.send(
+                send(
                     socket,
                     &AgentServerFrame::Offer {
                         offer: offer.clone(),
@@ -284,7 +207,7 @@ impl Session {
                 .await
             }
             Event::OfferWithdrawn { conversation, .. } => {
-                self.send(
+                send(
                     socket,
                     &AgentServerFrame::OfferWithdrawn {
                         conversation: conversation.clone(),
@@ -293,12 +216,9 @@ impl Session {
                 .await
             }
             Event::Agent { .. } => match self.state.db.agent_profile(&self.agent).await {
-                Ok(Some(profile)) => {
-                    self.send(socket, &AgentServerFrame::Profile { profile })
-                        .await
-                }
+                Ok(Some(profile)) => send(socket, &AgentServerFrame::Profile { profile }).await,
                 Ok(None) => Ok(()),
-                Err(e) => self.error(socket, e.into()).await,
+                Err(e) => refuse::<Self>(socket, e.into(), None).await,
             },
             Event::Conversation { conversation, .. } => {
                 self.conversation_changed(socket, conversation).await
@@ -319,7 +239,7 @@ impl Session {
                             conversation: conversation.clone(),
                             message: message.clone(),
                         };
-                        self.send(socket, &frame).await
+                        send(socket, &frame).await
                     }
                     _ if *seq > last => self.catch_up(socket, conversation, last).await,
                     _ => Ok(()),
@@ -339,12 +259,14 @@ impl Session {
                     author: *author,
                     typing: *typing,
                 };
-                self.send(socket, &frame).await
+                send(socket, &frame).await
             }
             Event::Queue { .. } | Event::Dispatch => Ok(()),
         }
     }
+}
 
+impl Connection {
     async fn catch_up(
         &mut self,
         socket: &mut WebSocket,
@@ -353,7 +275,7 @@ impl Session {
     ) -> Result<(), Gone> {
         let messages = match self.state.db.messages_since(conversation, after).await {
             Ok(messages) => messages,
-            Err(e) => return self.error(socket, e.into()).await,
+            Err(e) => return refuse::<Self>(socket, e.into(), None).await,
         };
         for message in messages {
             self.conversations
@@ -362,7 +284,7 @@ impl Session {
                 conversation: conversation.to_owned(),
                 message,
             };
-            self.send(socket, &frame).await?;
+            send(socket, &frame).await?;
         }
         Ok(())
     }
@@ -372,7 +294,7 @@ impl Session {
         let conversation = match self.state.db.conversation(id).await {
             Ok(Some(c)) => c,
             Ok(None) => return Ok(()),
-            Err(e) => return self.error(socket, e.into()).await,
+            Err(e) => return refuse::<Self>(socket, e.into(), None).await,
         };
         let mine = conversation.state == ConversationState::WithAgent
             && conversation.agent_id.as_deref() == Some(self.agent.as_str());
@@ -381,7 +303,7 @@ impl Session {
                 Ok(detail) => {
                     self.conversations
                         .insert(id.to_owned(), detail.messages.last().map_or(0, |m| m.seq));
-                    self.send(
+                    send(
                         socket,
                         &AgentServerFrame::Assigned {
                             conversation: detail,
@@ -389,7 +311,7 @@ impl Session {
                     )
                     .await
                 }
-                Err(e) => self.error(socket, e).await,
+                Err(e) => refuse::<Self>(socket, e, None).await,
             },
             (false, true) => {
                 self.conversations.remove(id);
@@ -397,7 +319,7 @@ impl Session {
                     conversation: id.to_owned(),
                     state: conversation.state,
                 };
-                self.send(socket, &frame).await
+                send(socket, &frame).await
             }
             _ => Ok(()),
         }

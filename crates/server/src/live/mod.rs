@@ -3,10 +3,13 @@
 //! the client missed, then relay frames from the client and deliveries from the hub until
 //! either side leaves or the server shuts down (which tells clients when to reconnect).
 //!
+//! `session` runs that relaying for both; `shopper` and `agent` say what is theirs.
+//!
 //! Messages reach a client in sequence order without gaps: each connection remembers the
 //! last sequence number it sent per conversation and reads any gap back from the database.
 
 pub mod agent;
+pub mod session;
 pub mod shopper;
 
 use std::time::Duration;

@@ -7,13 +7,13 @@
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use tandem_protocol::{
-    Author, ConversationStatus,
+    Author, ConversationStatus, Problem,
     live::{ServerFrame, ShopperFrame},
 };
 
 use super::{
-    CLOSE_POLICY, CLOSE_RESTART, CLOSE_TRY_AGAIN, HELLO_TIMEOUT, MAX_FRAME_BYTES, close, keepalive,
-    reconnect_after_ms, send_json,
+    CLOSE_POLICY, HELLO_TIMEOUT, close,
+    session::{Gone, Session, refuse, send, serve},
 };
 use crate::{
     app::AppState,
@@ -27,7 +27,7 @@ use crate::{
 };
 
 /// What the connection remembers between frames.
-struct Session {
+struct Connection {
     state: AppState,
     id: String,
     /// The highest sequence number sent to the client.
@@ -51,14 +51,7 @@ async fn hello(state: &AppState, socket: &mut WebSocket, id: &str) -> Option<u64
         },
         _ => AppError::Invalid("The first frame must be {\"hello\":{\"token\":...}}.".to_owned()),
     };
-    send_json(
-        socket,
-        &ServerFrame::Error {
-            problem: error.problem(),
-            client_id: None,
-        },
-    )
-    .await;
+    let _ = refuse::<Connection>(socket, error, None).await;
     close(socket, CLOSE_POLICY, "authentication failed").await;
     None
 }
@@ -68,52 +61,25 @@ pub async fn run(state: AppState, mut socket: WebSocket, id: String, site: Strin
     let Some(last_seq) = hello(&state, &mut socket, &id).await else {
         return;
     };
-    let mut subscription = state.hub.subscribe(Interest::Shopper {
+    let subscription = state.hub.subscribe(Interest::Shopper {
         conversation: id.clone(),
         site,
     });
-    let mut session = Session {
+    let mut connection = Connection {
         state: state.clone(),
         id,
         last_seq,
         status: None,
     };
-    if session.refresh_status(&mut socket).await.is_err()
-        || session.catch_up(&mut socket).await.is_err()
+    if connection.refresh_status(&mut socket).await.is_err()
+        || connection.catch_up(&mut socket).await.is_err()
     {
         return;
     }
-    let mut keepalive = keepalive();
-    loop {
-        let alive = tokio::select! {
-            frame = socket.recv() => match frame {
-                Some(Ok(frame)) => session.on_client_frame(&mut socket, frame).await,
-                _ => false,
-            },
-            delivery = subscription.receiver.recv() => match delivery {
-                Some(delivery) => session.deliver(&mut socket, delivery).await.is_ok(),
-                None => {
-                    close(&mut socket, CLOSE_TRY_AGAIN, "too slow: reconnect").await;
-                    false
-                }
-            },
-            _ = keepalive.tick() => socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok(),
-            () = state.shutdown.cancelled() => {
-                send_json(&mut socket, &ServerFrame::Reconnect { after_ms: reconnect_after_ms() }).await;
-                close(&mut socket, CLOSE_RESTART, "server restarting").await;
-                false
-            }
-        };
-        if !alive {
-            return;
-        }
-    }
+    serve(&state, &mut socket, subscription, &mut connection).await;
 }
 
-/// The socket is gone.
-struct Gone;
-
-impl Session {
+impl Connection {
     async fn conversation(&self) -> Result<Conversation, AppError> {
         self.state
             .db
@@ -122,39 +88,15 @@ impl Session {
             .ok_or_else(|| AppError::UnknownConversation(self.id.clone()))
     }
 
-    async fn send(&self, socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), Gone> {
-        if send_json(socket, frame).await {
-            Ok(())
-        } else {
-            Err(Gone)
-        }
-    }
-
-    async fn error(&self, socket: &mut WebSocket, error: AppError) -> Result<(), Gone> {
-        self.refuse(socket, error, None).await
-    }
-
-    /// Tells the client why a frame was refused; for a `send`, which message.
-    async fn refuse(
-        &self,
-        socket: &mut WebSocket,
-        error: AppError,
-        client_id: Option<String>,
-    ) -> Result<(), Gone> {
-        let problem = error.problem();
-        self.send(socket, &ServerFrame::Error { problem, client_id })
-            .await
-    }
-
     /// Sends the messages after `last_seq`.
     async fn catch_up(&mut self, socket: &mut WebSocket) -> Result<(), Gone> {
         let messages = match self.state.db.messages_since(&self.id, self.last_seq).await {
             Ok(messages) => messages,
-            Err(e) => return self.error(socket, e.into()).await,
+            Err(e) => return refuse::<Self>(socket, e.into(), None).await,
         };
         for message in messages {
             self.last_seq = message.seq;
-            self.send(socket, &ServerFrame::Message { message }).await?;
+            send(socket, &ServerFrame::Message { message }).await?;
         }
         Ok(())
     }
@@ -167,7 +109,7 @@ impl Session {
         };
         match status {
             Ok(status) => self.send_status(socket, status).await,
-            Err(e) => self.error(socket, e).await,
+            Err(e) => refuse::<Self>(socket, e, None).await,
         }
     }
 
@@ -189,44 +131,27 @@ impl Session {
             }
         };
         self.status = Some(status);
-        self.send(socket, &frame).await
+        send(socket, &frame).await
+    }
+}
+
+impl Session for Connection {
+    type ClientFrame = ShopperFrame;
+    type ServerFrame = ServerFrame;
+
+    fn reconnect(after_ms: u64) -> ServerFrame {
+        ServerFrame::Reconnect { after_ms }
     }
 
-    /// Handles one frame from the client; `false` when the connection should end.
-    async fn on_client_frame(&mut self, socket: &mut WebSocket, frame: WsMessage) -> bool {
-        let text = match frame {
-            WsMessage::Text(text) => text,
-            WsMessage::Close(_) => return false,
-            WsMessage::Ping(_) | WsMessage::Pong(_) => return true,
-            WsMessage::Binary(_) => {
-                let error = AppError::Invalid("Frames are JSON text.".to_owned());
-                return self.error(socket, error).await.is_ok();
-            }
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            let error = AppError::TooLarge {
-                what: "A frame",
-                limit: format!("{MAX_FRAME_BYTES} bytes"),
-            };
-            return self.error(socket, error).await.is_ok();
-        }
-        let frame = match serde_json::from_str::<ShopperFrame>(&text) {
-            Ok(frame) => frame,
-            Err(e) => {
-                let error = AppError::Invalid(format!("Unreadable frame: {e}."));
-                return self.error(socket, error).await.is_ok();
-            }
-        };
-        let client_id = match &frame {
+    fn refusal(problem: Problem, client_id: Option<String>) -> ServerFrame {
+        ServerFrame::Error { problem, client_id }
+    }
+
+    fn client_id(frame: &ShopperFrame) -> Option<String> {
+        match frame {
             ShopperFrame::Send { client_id, .. } => Some(client_id.clone()),
             _ => None,
-        };
-        let outcome = match self.handle(frame).await {
-            Ok(Some(reply)) => self.send(socket, &reply).await,
-            Ok(None) => Ok(()),
-            Err(error) => self.refuse(socket, error, client_id).await,
-        };
-        outcome.is_ok()
+        }
     }
 
     async fn handle(&mut self, frame: ShopperFrame) -> Result<Option<ServerFrame>, AppError> {
@@ -253,7 +178,6 @@ impl Session {
         }
     }
 
-    /// Passes on what the hub delivered.
     async fn deliver(&mut self, socket: &mut WebSocket, delivery: Delivery) -> Result<(), Gone> {
         match delivery {
             Delivery::Queue(snapshot) => {
@@ -278,7 +202,7 @@ impl Session {
                     match message {
                         Some(message) if *seq == self.last_seq + 1 => {
                             self.last_seq = *seq;
-                            self.send(
+                            send(
                                 socket,
                                 &ServerFrame::Message {
                                     message: message.clone(),
@@ -290,7 +214,7 @@ impl Session {
                     }
                 }
                 Event::Typing { author, typing, .. } if *author != Author::Shopper => {
-                    self.send(
+                    send(
                         socket,
                         &ServerFrame::Typing {
                             author: *author,
