@@ -25,14 +25,7 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
         .set_site_admin(&anna.id, "acme", true)
         .await
         .unwrap();
-    let me: AgentProfile = anna
-        .get("/v1/agent/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: AgentProfile = common::json(anna.get("/v1/agent/me")).await;
     assert_eq!(me.admin_of, ["acme"]);
 
     let list = |who: &common::TestAgent| who.get("/v1/agent/admin/agents?site=acme").send();

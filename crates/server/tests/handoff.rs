@@ -289,14 +289,7 @@ async fn agents_close_transfer_and_return_conversations() {
         })
         .await;
     assert_eq!(status.position, Some(1), "returned conversations go first");
-    let queue: serde_json::Value = anna
-        .get("/v1/agent/queue")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queue: serde_json::Value = common::json(anna.get("/v1/agent/queue")).await;
     assert_eq!(queue[0]["id"], json!(created.id));
     assert_eq!(queue[1]["id"], json!(later.id));
 
@@ -333,14 +326,8 @@ async fn agents_close_transfer_and_return_conversations() {
         StatusCode::CONFLICT,
         "once"
     );
-    let detail: ConversationDetail = anna
-        .get(&format!("/v1/agent/conversations/{}", created.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail: ConversationDetail =
+        common::json(anna.get(&format!("/v1/agent/conversations/{}", created.id))).await;
     assert_eq!(
         (detail.rating, detail.rating_comment.as_deref()),
         (Some(5), Some("Quick and kind"))
@@ -418,14 +405,8 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
         .await,
         StatusCode::CONFLICT
     );
-    let detail: ConversationDetail = anna
-        .get(&format!("/v1/agent/conversations/{}", created.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail: ConversationDetail =
+        common::json(anna.get(&format!("/v1/agent/conversations/{}", created.id))).await;
     assert_eq!(
         detail.resolution,
         Some(tandem_protocol::agent::Resolution::ReturnedToAssistant)
@@ -527,14 +508,7 @@ async fn a_disconnected_agents_conversations_return_to_the_front_of_the_queue() 
         2,
         "ahead of everyone who has not been served"
     );
-    let me: serde_json::Value = anna
-        .get("/v1/agent/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = common::json(anna.get("/v1/agent/me")).await;
     assert_eq!(me["status"], json!("offline"));
     server.stop().await;
 }
@@ -553,14 +527,7 @@ async fn agents_see_and_take_only_their_own_sites() {
         outsider.act(&created.id, "claim", json!({})).await,
         StatusCode::NOT_FOUND
     );
-    let queue: Vec<serde_json::Value> = outsider
-        .get("/v1/agent/queue")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queue: Vec<serde_json::Value> = common::json(outsider.get("/v1/agent/queue")).await;
     assert!(queue.is_empty());
     let offline = outsider
         .get("/v1/agent/offline-messages?site=acme")

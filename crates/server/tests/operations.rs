@@ -75,14 +75,7 @@ async fn agents_sign_in_with_a_strict_http_only_cookie_and_nothing_else_gets_in(
     assert_eq!(cookieless.err(), Some(401));
 
     anna.set_status("available", 4).await;
-    let me: serde_json::Value = anna
-        .get("/v1/agent/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = common::json(anna.get("/v1/agent/me")).await;
     assert_eq!(
         (me["status"].clone(), me["capacity"].clone()),
         (json!("available"), json!(4))
@@ -144,14 +137,8 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     assert_eq!(left.status(), StatusCode::CREATED);
 
     let anna = server.agent("Anna", &["acme"]).await;
-    let inbox: Vec<OfflineMessage> = anna
-        .get("/v1/agent/offline-messages?site=acme")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inbox: Vec<OfflineMessage> =
+        common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].email, "shopper@example.com");
     assert_eq!(
@@ -170,14 +157,8 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
         .await
         .unwrap();
     assert_eq!(handled.status(), StatusCode::NO_CONTENT);
-    let inbox: Vec<OfflineMessage> = anna
-        .get("/v1/agent/offline-messages?site=acme")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inbox: Vec<OfflineMessage> =
+        common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
     assert_eq!(inbox[0].handled_by.as_deref(), Some(anna.id.as_str()));
 
     // Once an agent is there, the API says so.
@@ -288,14 +269,8 @@ async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
             .json()
             .await
             .unwrap();
-        let detail: ConversationDetail = anna
-            .get(&format!("/v1/agent/conversations/{}", created.id))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let detail: ConversationDetail =
+            common::json(anna.get(&format!("/v1/agent/conversations/{}", created.id))).await;
         assert_eq!(detail.identity_verified, verified);
         assert_eq!(detail.identity.unwrap().name.as_deref(), Some("Sam"));
     }

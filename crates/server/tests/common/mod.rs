@@ -416,3 +416,8 @@ impl TestAgent {
         status
     }
 }
+
+/// Sends a request that must succeed and reads its JSON answer.
+pub async fn json<T: serde::de::DeserializeOwned>(request: RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
+}
