@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use axum::{
-    extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode, header},
+    extract::{FromRequestParts, Path, Query, State},
+    http::{StatusCode, header, request::Parts},
     response::IntoResponse,
 };
 use serde::Deserialize;
@@ -83,50 +83,53 @@ pub async fn create(
     ))
 }
 
-/// The conversation, if the request carries its token.
-pub async fn authorize(
-    state: &AppState,
-    id: &str,
-    headers: &HeaderMap,
-    from: &RequestOrigin,
-) -> Result<Conversation, AppError> {
-    let conversation = state
-        .db
-        .conversation(id)
-        .await?
-        .ok_or_else(|| AppError::UnknownConversation(id.to_owned()))?;
-    check_origin(state, &conversation.site, from)?;
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(AppError::WrongToken)?;
-    if ids::token_hash(token.trim()) != conversation.token_hash {
-        return Err(AppError::WrongToken);
+/// The conversation named in the path, for a request that carries its token (as a bearer
+/// token) from a page the site allows.
+pub struct Authorized(pub Conversation);
+
+impl FromRequestParts<AppState> for Authorized {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| AppError::Invalid(rejection.body_text()))?;
+        let from = RequestOrigin::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let conversation = state
+            .db
+            .conversation(&id)
+            .await?
+            .ok_or(AppError::UnknownConversation(id))?;
+        check_origin(state, &conversation.site, &from)?;
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(AppError::WrongToken)?;
+        if ids::token_hash(token.trim()) != conversation.token_hash {
+            return Err(AppError::WrongToken);
+        }
+        Ok(Authorized(conversation))
     }
-    Ok(conversation)
 }
 
 /// `GET /v1/conversations/{id}`.
 pub async fn status(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    from: RequestOrigin,
+    Authorized(conversation): Authorized,
 ) -> Result<AppJson<ConversationStatus>, AppError> {
-    let conversation = authorize(&state, &id, &headers, &from).await?;
     Ok(AppJson(queue::status(&state, &conversation).await?))
 }
 
 /// `POST /v1/conversations/{id}/messages`: 201 when stored, 200 when it was already stored.
 pub async fn send(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    from: RequestOrigin,
+    Authorized(conversation): Authorized,
     AppJson(message): AppJson<SendMessage>,
 ) -> Result<impl IntoResponse, AppError> {
-    let conversation = authorize(&state, &id, &headers, &from).await?;
     let appended = relay::send(
         &state,
         &conversation.id,
@@ -150,12 +153,10 @@ pub struct SinceQuery {
 /// `GET /v1/conversations/{id}/messages?after=N&wait=S`.
 pub async fn since(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Authorized(conversation): Authorized,
     Query(query): Query<SinceQuery>,
-    headers: HeaderMap,
-    from: RequestOrigin,
 ) -> Result<AppJson<MessagesSince>, AppError> {
-    let conversation = authorize(&state, &id, &headers, &from).await?;
+    let id = conversation.id.clone();
     let mut messages = state.db.messages_since(&id, query.after).await?;
     if messages.is_empty() && query.wait > 0 {
         let mut subscription = state.hub.subscribe(Interest::Shopper {
@@ -188,12 +189,9 @@ pub struct Typing {
 /// `POST /v1/conversations/{id}/typing`.
 pub async fn typing(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    from: RequestOrigin,
+    Authorized(conversation): Authorized,
     AppJson(body): AppJson<Typing>,
 ) -> Result<StatusCode, AppError> {
-    let conversation = authorize(&state, &id, &headers, &from).await?;
     relay::typing(&state, &conversation, Author::Shopper, body.typing).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -201,25 +199,23 @@ pub async fn typing(
 /// `POST /v1/conversations/{id}/cancel`.
 pub async fn cancel(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    from: RequestOrigin,
+    Authorized(conversation): Authorized,
 ) -> Result<AppJson<ConversationStatus>, AppError> {
-    let conversation = authorize(&state, &id, &headers, &from).await?;
     assign::cancel(&state, &conversation).await?;
-    let conversation = state.db.conversation(&id).await?.unwrap_or(conversation);
+    let conversation = state
+        .db
+        .conversation(&conversation.id)
+        .await?
+        .unwrap_or(conversation);
     Ok(AppJson(queue::status(&state, &conversation).await?))
 }
 
 /// `POST /v1/conversations/{id}/rating`.
 pub async fn rate(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    from: RequestOrigin,
+    Authorized(conversation): Authorized,
     AppJson(rating): AppJson<Rating>,
 ) -> Result<StatusCode, AppError> {
-    let conversation = authorize(&state, &id, &headers, &from).await?;
     assign::rate(
         &state,
         &conversation,
