@@ -336,6 +336,24 @@ async fn a_wrong_token_or_a_foreign_origin_cannot_join_a_conversation() {
         .await
         .unwrap();
     assert_eq!(http.status(), StatusCode::UNAUTHORIZED);
+    let status_path = format!("/v1/conversations/{}", created.id);
+    let untokened = server.get(&status_path).send().await.unwrap();
+    assert_eq!(untokened.status(), StatusCode::UNAUTHORIZED);
+    let from_elsewhere = reqwest::Client::new()
+        .get(server.url(&status_path))
+        .header("origin", "https://evil.example")
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_elsewhere.status(), StatusCode::FORBIDDEN);
+    let unknown = server
+        .get("/v1/conversations/nope")
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     // The rightful shopper is unaffected.
     let mut shopper = server.shopper(&created, 0).await;
