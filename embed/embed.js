@@ -1,7 +1,7 @@
 /* Tandem's loader. What it does and why: embed/README.md */
 (function (w, d) {
   var me = d.currentScript, T = w.Tandem;
-  if (!me || (T && T.on)) return;
+  if (!me || (T && !T.q)) return;
   var origin = new URL(me.src).origin, site = me.getAttribute('data-site') || '';
   var queued = (T && T.q) || [], handlers = {}, state = {};
   var host, root, button, panel, frame, timer, shown, ready;

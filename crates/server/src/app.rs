@@ -156,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/console/assets", widget::assets(&state.config.console_dir))
         .route("/demo", get(demo::page))
         .route("/demo/shop.css", get(demo::stylesheet))
+        .route("/demo/shop.js", get(demo::script))
         .route("/v1/sites/{site}", get(sites::info))
         .route("/v1/sites/{site}/offline-messages", post(offline::leave))
         .route("/v1/sites/{site}/model/{file}", get(sites::model))

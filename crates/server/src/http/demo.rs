@@ -15,6 +15,7 @@ use super::embed;
 
 const TEMPLATE: &str = include_str!("../../demo/checkout.html");
 const STYLESHEET: &str = include_str!("../../demo/shop.css");
+const SCRIPT: &str = include_str!("../../demo/shop.js");
 
 static PAGE: LazyLock<String> =
     LazyLock::new(|| TEMPLATE.replace("{{EMBED_INTEGRITY}}", &embed::integrity()));
@@ -39,5 +40,13 @@ pub async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
+    )
+}
+
+/// The demo shop's script: the queueing snippet and the cart as context for a handoff.
+pub async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
     )
 }
