@@ -63,4 +63,8 @@ pub struct SiteInfo {
     /// it is being compiled or when the site has no assistant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_url: Option<String>,
+    /// The site has a knowledge base that is still being compiled (for a few seconds after
+    /// the server starts): ask again shortly for its `model_url`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assistant_pending: bool,
 }

@@ -32,6 +32,13 @@ async fn info(server: &TestServer, origin: Option<&str>) -> reqwest::Response {
 #[tokio::test]
 async fn the_description_carries_the_theme_and_points_to_a_cacheable_model() {
     let server = TestServer::with(with_demo_kb()).await;
+    // While it compiles, the description says the assistant is coming, never that there is
+    // none; then it points to the model.
+    let first: SiteInfo = info(&server, None).await.json().await.unwrap();
+    assert!(
+        first.model_url.is_some() != first.assistant_pending,
+        "either the model or the promise of one: {first:?}"
+    );
     let site: SiteInfo = eventually(
         Duration::from_secs(120),
         "the knowledge base to compile",
@@ -41,6 +48,7 @@ async fn the_description_carries_the_theme_and_points_to_a_cacheable_model() {
         },
     )
     .await;
+    assert!(!site.assistant_pending);
     assert_eq!(site.brand_color, "#fde047");
     assert_eq!(site.brand_text, "#111827", "dark text on a light yellow");
     assert_eq!(site.languages, ["de", "en"]);
@@ -99,8 +107,9 @@ async fn merchant_pages_may_read_the_description_and_others_may_not() {
     );
     let site: SiteInfo = stranger.json().await.unwrap();
     assert_eq!(
-        site.model_url, None,
-        "no knowledge base configured: no assistant"
+        (site.model_url, site.assistant_pending),
+        (None, false),
+        "no knowledge base configured: no assistant, and none coming"
     );
     assert_eq!(site.brand_text, "#ffffff");
     server.stop().await;

@@ -50,6 +50,7 @@ pub async fn info(
             days: h.days_text(),
         }),
         reply_promise: site.reply_promise.clone(),
+        assistant_pending: site.knowledge_base.is_some() && model.is_none(),
         model_url: model.map(|m| format!("/v1/sites/{}/model/{}", site.id, m.file_name())),
     };
     let mut response = AppJson(info).into_response();
