@@ -85,7 +85,6 @@ impl Db {
         else {
             return Ok(None);
         };
-        let status: String = row.try_get("status")?;
         let memberships =
             sqlx::query("SELECT site, admin FROM agent_sites WHERE agent_id = $1 ORDER BY site")
                 .bind(id)
@@ -104,7 +103,7 @@ impl Db {
             name: row.try_get("name")?,
             email: row.try_get("email")?,
             sites,
-            status: AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))?,
+            status: status_of(&row)?,
             capacity: u32::try_from(row.try_get::<i64, _>("capacity")?).unwrap_or(0),
             admin_of,
         }))
@@ -149,14 +148,12 @@ impl Db {
         .await?;
         rows.iter()
             .map(|r| {
-                let status: String = r.try_get("status")?;
                 Ok(SiteAgent {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
                     email: r.try_get("email")?,
                     admin: r.try_get::<i64, _>("admin")? != 0,
-                    status: AgentStatus::parse(&status)
-                        .ok_or(StoreError::Corrupt("agent status"))?,
+                    status: status_of(r)?,
                 })
             })
             .collect()
@@ -311,12 +308,10 @@ impl Db {
         .await?;
         rows.iter()
             .map(|r| {
-                let status: String = r.try_get("status")?;
                 Ok(Colleague {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
-                    status: AgentStatus::parse(&status)
-                        .ok_or(StoreError::Corrupt("agent status"))?,
+                    status: status_of(r)?,
                     online: r.try_get::<i64, _>("last_seen_at")? >= seen_after,
                 })
             })
@@ -359,4 +354,10 @@ impl Db {
             .await?;
         Ok(())
     }
+}
+
+/// The `status` column of an agents row.
+fn status_of(row: &sqlx::any::AnyRow) -> Result<AgentStatus, StoreError> {
+    let status: String = row.try_get("status")?;
+    AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))
 }
