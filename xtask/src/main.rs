@@ -9,12 +9,14 @@
 //! - `cargo xtask bench <what>`: measurements that print figures for `BENCHMARKS.md`.
 //!
 //! `tools` knows how to find or install each tool, `run` runs commands, `apps` builds the
-//! widget and the console, and `demo`, `test` and `bench` are the procedures.
+//! widget and the console (`shrink` makes the widget's build smaller), and `demo`, `test`
+//! and `bench` are the procedures.
 
 mod apps;
 mod bench;
 mod demo;
 mod run;
+mod shrink;
 mod test;
 mod tools;
 

@@ -4,7 +4,9 @@
 //! Trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli at exactly the version in
 //! `Cargo.lock`, and wasm-opt from npm's binaryen, because Debian's binaryen 108 rewrites the
 //! export of wasm-bindgen's externref table to the function table and the widget then fails
-//! at start. Browsers come from Debian's packages; everything else is installed without root.
+//! at start. The widget's release build also needs the standard library's source (rustup's
+//! `rust-src`, see `apps`) and terser from npm (see `shrink`). Browsers come from Debian's
+//! packages; everything else is installed without root.
 
 use std::{
     ffi::OsString,
@@ -18,11 +20,14 @@ use crate::run;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
+const TERSER_VERSION: &str = "5.51.4";
 
 /// Where installed tools are, for the commands that use them.
 pub struct Tools {
     /// `PATH` with the tool directories first.
     pub path: OsString,
+    pub wasm_opt: PathBuf,
+    pub terser: PathBuf,
     pub chromedriver: PathBuf,
 }
 
@@ -30,11 +35,13 @@ pub struct Tools {
 pub fn for_build() -> anyhow::Result<Tools> {
     let path = search_path();
     wasm_target()?;
+    rust_src()?;
     trunk(&path)?;
     wasm_bindgen(&path)?;
-    wasm_opt()?;
     Ok(Tools {
         path,
+        wasm_opt: wasm_opt()?,
+        terser: terser()?,
         chromedriver: PathBuf::new(),
     })
 }
@@ -54,12 +61,13 @@ fn cargo_bin() -> PathBuf {
         .join("bin")
 }
 
-fn binaryen_dir() -> PathBuf {
-    crate::workspace_root().join("target/tools/binaryen")
+/// Where an npm package is installed for the build (not on the machine).
+fn npm_dir(package: &str) -> PathBuf {
+    crate::workspace_root().join("target/tools").join(package)
 }
 
 fn binaryen_bin() -> PathBuf {
-    binaryen_dir().join("node_modules/.bin")
+    npm_dir("binaryen").join("node_modules/.bin")
 }
 
 /// `PATH` with npm's binaryen and cargo's binaries first.
@@ -91,6 +99,17 @@ fn wasm_target() -> anyhow::Result<()> {
         .any(|t| t.trim() == "wasm32-unknown-unknown")
     {
         run::status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// The standard library's source: the widget's release build compiles its own `std` (see
+/// `apps`).
+fn rust_src() -> anyhow::Result<()> {
+    let sysroot = run::output("rustc", &["--print", "sysroot"]).unwrap_or_default();
+    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std");
+    if !library.is_dir() {
+        run::status(Command::new("rustup").args(["component", "add", "rust-src"]))?;
     }
     Ok(())
 }
@@ -141,17 +160,30 @@ fn wasm_bindgen(path: &OsString) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn wasm_opt() -> anyhow::Result<()> {
+fn wasm_opt() -> anyhow::Result<PathBuf> {
     let exe = binaryen_bin().join("wasm-opt");
     let version = BINARYEN_VERSION.split('.').next().expect("a major version");
-    if run::output(&exe, &["--version"]).is_some_and(|v| v.contains(&format!("version {version}")))
+    if !run::output(&exe, &["--version"]).is_some_and(|v| v.contains(&format!("version {version}")))
     {
-        return Ok(());
+        npm_install("binaryen", BINARYEN_VERSION)?;
     }
+    Ok(exe)
+}
+
+fn terser() -> anyhow::Result<PathBuf> {
+    let exe = npm_dir("terser").join("node_modules/.bin/terser");
+    if !run::output(&exe, &["--version"]).is_some_and(|v| v.contains(TERSER_VERSION)) {
+        npm_install("terser", TERSER_VERSION)?;
+    }
+    Ok(exe)
+}
+
+/// Installs an npm package into its own folder under `target/tools/`.
+fn npm_install(package: &str, version: &str) -> anyhow::Result<()> {
     if find("npm", &search_path()).is_none() {
         apt_install(&["nodejs", "npm"])?;
     }
-    let dir = binaryen_dir();
+    let dir = npm_dir(package);
     std::fs::create_dir_all(&dir)?;
     run::status(
         Command::new("npm")
@@ -163,7 +195,7 @@ fn wasm_opt() -> anyhow::Result<()> {
                 "--prefix",
             ])
             .arg(&dir)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+            .arg(format!("{package}@{version}")),
     )
 }
 
