@@ -1,42 +1,147 @@
 //! Calls to the support server's HTTP API, with its problem details turned into a sentence
-//! the shopper can read.
+//! the shopper can read. Bodies go through the widget's own JSON codec (`crate::wire`).
 
-use gloo_net::http::{Request, Response};
-use tandem_protocol::{ConversationCreated, CreateConversation, Problem, SiteInfo};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use tandem_protocol::{
+    ConversationCreated, ConversationStatus, CreateConversation, SiteInfo,
+    conversation::{LeaveMessage, Rating},
+};
+
+use crate::{
+    chat::Ticket,
+    wire::{Json, decode, encode},
+};
+
+/// A failed call, described for a person; `status` is the HTTP status when there was one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: Option<u16>,
+    pub message: String,
+}
 
 const OFFLINE: &str = "Please check your connection and try again.";
 
-/// A sentence for the shopper from a failed response: the server's problem detail if it
-/// sent one.
-async fn failure(response: Response) -> String {
-    match response.json::<Problem>().await {
-        Ok(problem) => problem.detail.unwrap_or(problem.title),
-        Err(_) => format!("The server answered {}. {OFFLINE}", response.status()),
+fn offline() -> ApiError {
+    ApiError {
+        status: None,
+        message: OFFLINE.to_owned(),
     }
 }
 
-/// The site's public description (its name for the header).
-pub async fn site_info(site: &str) -> Result<SiteInfo, String> {
-    let response = Request::get(&format!("/v1/sites/{site}"))
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let response = request
+        .map_err(|_| offline())?
         .send()
         .await
-        .map_err(|_| OFFLINE.to_owned())?;
-    if !response.ok() {
-        return Err(failure(response).await);
+        .map_err(|_| offline())?;
+    if response.ok() {
+        return Ok(response);
     }
-    response.json().await.map_err(|_| OFFLINE.to_owned())
+    let status = response.status();
+    let problem = response
+        .text()
+        .await
+        .ok()
+        .and_then(|text| decode::problem(&Json::parse(&text)?));
+    Err(ApiError {
+        status: Some(status),
+        message: problem.map_or_else(
+            || format!("The server answered {status}. {OFFLINE}"),
+            |p| p.message().to_owned(),
+        ),
+    })
 }
 
-/// Puts the conversation in the site's queue.
+/// The body, read with `decode`.
+async fn read<T>(response: Response, decode: fn(&Json) -> Option<T>) -> Result<T, ApiError> {
+    let text = response.text().await.map_err(|_| offline())?;
+    Json::parse(&text)
+        .as_ref()
+        .and_then(decode)
+        .ok_or_else(offline)
+}
+
+/// A JSON `POST`, with the conversation's token when there is one.
+fn post(url: &str, json: String, ticket: Option<&Ticket>) -> Result<Request, gloo_net::Error> {
+    let mut request: RequestBuilder = Request::post(url).header("Content-Type", "application/json");
+    if let Some(ticket) = ticket {
+        request = request.header("Authorization", &format!("Bearer {}", ticket.token));
+    }
+    request.body(json)
+}
+
+/// The site's public description.
+pub async fn site_info(site: &str) -> Result<SiteInfo, ApiError> {
+    read(
+        send(Request::get(&format!("/v1/sites/{site}")).build()).await?,
+        decode::site_info,
+    )
+    .await
+}
+
+/// The compiled knowledge base.
+pub async fn model(url: &str) -> Result<Vec<u8>, ApiError> {
+    send(Request::get(url).build())
+        .await?
+        .binary()
+        .await
+        .map_err(|_| offline())
+}
+
+/// A language file's text.
+pub async fn strings(language: &str) -> Result<String, ApiError> {
+    let url = format!("/widget/i18n/{language}.json");
+    send(Request::get(&url).build())
+        .await?
+        .text()
+        .await
+        .map_err(|_| offline())
+}
+
+/// Hands the shopper over to the site's queue; `context` is the merchant's, as JSON text.
 pub async fn create_conversation(
     packet: &CreateConversation,
-) -> Result<ConversationCreated, String> {
-    let request = Request::post("/v1/conversations")
-        .json(packet)
-        .map_err(|_| OFFLINE.to_owned())?;
-    let response = request.send().await.map_err(|_| OFFLINE.to_owned())?;
-    if !response.ok() {
-        return Err(failure(response).await);
-    }
-    response.json().await.map_err(|_| OFFLINE.to_owned())
+    context: &str,
+) -> Result<ConversationCreated, ApiError> {
+    let response = send(post(
+        "/v1/conversations",
+        encode::packet(packet, context),
+        None,
+    ))
+    .await?;
+    read(response, decode::conversation_created).await
+}
+
+/// Leaves the queue.
+pub async fn cancel(ticket: &Ticket) -> Result<ConversationStatus, ApiError> {
+    let url = format!("/v1/conversations/{}/cancel", ticket.id);
+    read(
+        send(post(&url, "{}".to_owned(), Some(ticket))).await?,
+        decode::status,
+    )
+    .await
+}
+
+/// Rates the closed conversation.
+pub async fn rate(ticket: &Ticket, score: u8, comment: Option<String>) -> Result<(), ApiError> {
+    let url = format!("/v1/conversations/{}/rating", ticket.id);
+    send(post(
+        &url,
+        encode::rating(&Rating { score, comment }),
+        Some(ticket),
+    ))
+    .await
+    .map(drop)
+}
+
+/// Leaves a message when no one can answer live; `context` as for a handoff.
+pub async fn leave_message(
+    site: &str,
+    message: &LeaveMessage,
+    context: &str,
+) -> Result<(), ApiError> {
+    let url = format!("/v1/sites/{site}/offline-messages");
+    send(post(&url, encode::leave_message(message, context), None))
+        .await
+        .map(drop)
 }

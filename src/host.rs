@@ -5,9 +5,14 @@
 //! origin and from the parent window are believed. Without a parent (the page opened on its
 //! own) the channel stays silent.
 //!
-//! From the page: `open` (the panel was shown). To the page: `ready` and `close`.
+//! From the page: `open` (the panel was shown), `context` (what `Tandem.setContext` was
+//! given), `identify` (what `Tandem.identify` was given). To the page: `ready`, `close`, and
+//! `event` with a name (`handoff`, `agent_joined`, `message`) that `Tandem.on` handlers get.
 
+use tandem_protocol::conversation::Identity;
 use wasm_bindgen::JsValue;
+
+use crate::wire::Json;
 use web_sys::{MessageEvent, UrlSearchParams};
 
 /// The link to the page that embeds the widget.
@@ -20,6 +25,9 @@ pub struct HostChannel {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FromHost {
     Open,
+    /// The context as JSON text: always an object.
+    Context(String),
+    Identify(Identity),
 }
 
 impl HostChannel {
@@ -58,6 +66,13 @@ impl HostChannel {
         self.post_value(&Self::message(kind));
     }
 
+    /// Tells the page's `Tandem.on(name, ...)` handlers.
+    pub fn event(&self, name: &str) {
+        let message = Self::message("event");
+        let _ = js_sys::Reflect::set(&message, &"name".into(), &name.into());
+        self.post_value(&message);
+    }
+
     /// What the page said, if we trust where it comes from and understand it.
     pub fn receive(&self, event: &MessageEvent) -> Option<FromHost> {
         let origin = self.parent_origin.as_ref()?;
@@ -72,8 +87,24 @@ impl HostChannel {
         let kind = js_sys::Reflect::get(&data, &"tandem".into())
             .ok()?
             .as_string()?;
+        let payload = || -> Option<String> {
+            let value = js_sys::Reflect::get(&data, &"data".into()).ok()?;
+            js_sys::JSON::stringify(&value).ok()?.as_string()
+        };
         match kind.as_str() {
             "open" => Some(FromHost::Open),
+            "context" => payload()
+                .filter(|json| matches!(Json::parse(json), Some(Json::Obj(_))))
+                .map(FromHost::Context),
+            "identify" => {
+                let who = Json::parse(&payload()?)?;
+                Some(FromHost::Identify(Identity {
+                    id: who.text("id")?,
+                    name: who.text("name"),
+                    email: who.text("email"),
+                    signature: who.text("signature"),
+                }))
+            }
             _ => None,
         }
     }

@@ -2,18 +2,32 @@
 //! shown by `embed.js` in an iframe served from the support server (`/w/{site}`).
 //!
 //! - [`chat`]: the conversation as a plain value, with its rules (native tests cover them).
-//! - [`strings`]: every text the widget shows.
+//! - [`assistant`]: the site's knowledge base, answering here in the browser.
+//! - [`handoff`]: the packet a person receives, card numbers masked.
+//! - [`live`]: the WebSocket to a person, reconnecting and resending the outbox.
+//! - [`storage`]: the chat kept across reloads, in the widget's own origin.
+//! - [`timer`]: the browser's timeouts and intervals.
+//! - [`report`]: counts of what the assistant did, for the merchant (no text).
+//! - [`i18n`]: every text the widget shows, one file per language.
 //! - [`api`]: calls to the server's HTTP API.
 //! - [`host`]: the `postMessage` channel to `embed.js` on the merchant's page.
+//! - [`wire`]: the widget's JSON, without serde (it would not fit the size budget).
 //! - [`ui`]: the components, kept thin.
 //!
 //! [`start`] is the entry point `src/main.rs` calls in the browser.
 
 pub mod api;
+pub mod assistant;
 pub mod chat;
+pub mod handoff;
 pub mod host;
-pub mod strings;
+pub mod i18n;
+pub mod live;
+pub mod report;
+pub mod storage;
+pub mod timer;
 pub mod ui;
+pub mod wire;
 
 use leptos::prelude::*;
 

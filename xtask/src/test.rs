@@ -126,6 +126,8 @@ pub fn run() -> anyhow::Result<()> {
                 "e2e",
                 "--test",
                 "e2e_console",
+                "--test",
+                "e2e_widget",
                 "--",
                 "--ignored",
                 "--test-threads=1",

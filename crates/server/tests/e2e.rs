@@ -9,49 +9,21 @@ use std::time::Duration;
 
 use common::{
     TestServer,
-    browser::{Browser, Screen, WAIT, eventually, text_becomes},
+    browser::{Browser, Screen, WAIT, click, eventually, text_becomes, text_containing},
+    widget::{find_in, launcher_root, open_widget},
     widget_dist,
 };
-use fantoccini::{Client, Locator, elements::Element, key::Key};
+use fantoccini::{Locator, key::Key};
 use sqlx::Row;
-
-/// The launcher's shadow root on the merchant's page, once `embed.js` has drawn it.
-async fn launcher_root(client: &Client) -> fantoccini::elements::ShadowRoot {
-    eventually(WAIT, "the launcher to be drawn", || async {
-        let host = client.find(Locator::Css("[data-tandem]")).await.ok()?;
-        host.shadow_root().await.ok()
-    })
-    .await
-}
-
-async fn find_in(root: &fantoccini::elements::ShadowRoot, css: &'static str) -> Element {
-    eventually(WAIT, css, || async {
-        root.find(Locator::Css(css)).await.ok()
-    })
-    .await
-}
-
-/// Opens the demo page, clicks the launcher and switches into the widget's frame.
-async fn open_widget(client: &Client, server: &TestServer) -> fantoccini::elements::ShadowRoot {
-    client.goto(&server.url("/demo")).await.unwrap();
-    let root = launcher_root(client).await;
-    let launcher = find_in(&root, "button").await;
-    assert_eq!(
-        launcher.attr("aria-label").await.unwrap().as_deref(),
-        Some("Open chat")
-    );
-    launcher.click().await.unwrap();
-    find_in(&root, "iframe").await.enter_frame().await.unwrap();
-    root
-}
 
 #[tokio::test]
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     let server = TestServer::start_with(tempfile::TempDir::new().unwrap(), &widget_dist()).await;
+    let _agent = server.available_agent("Anna").await;
     let browser = Browser::start(Screen::Desktop).await;
     let client = &browser.client;
-    let root = open_widget(client, &server).await;
+    let root = open_widget(client, &server.url("/demo")).await;
 
     text_becomes(client, "h1", "Acme Outfitters").await;
     let human = client
@@ -84,7 +56,9 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     text_becomes(client, "li.shopper .text", "Where is my parcel?").await;
 
     human.click().await.unwrap();
-    text_becomes(client, "[role=status]", "You are next in line").await;
+    // The shopper confirms that a person may see the conversation; one is available.
+    click(client, "[data-act=confirm]").await;
+    text_containing(client, ".status .place", "You are next in line.").await;
 
     let rows = sqlx::query("SELECT site, state FROM conversations")
         .fetch_all(server.state.db.pool())
@@ -118,20 +92,21 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     launcher.click().await.unwrap();
     assert!(panel.attr("hidden").await.unwrap().is_none());
     find_in(&root, "iframe").await.enter_frame().await.unwrap();
-    text_becomes(client, "[role=status]", "You are next in line").await;
+    text_containing(client, ".status .place", "You are next in line.").await;
     client.enter_parent_frame().await.unwrap();
     launcher.click().await.unwrap();
     assert!(panel.attr("hidden").await.unwrap().is_some());
 
-    // The merchant's page is left as it was: no cookies, nothing stored.
+    // No cookies, and nothing stored but the widget's own conversation, which lives in the
+    // support server's origin (the demo page shares it; a merchant's page does not).
     let traces = client
         .execute(
-            "return [document.cookie, localStorage.length, sessionStorage.length]",
+            "return [document.cookie, Object.keys(localStorage), sessionStorage.length]",
             vec![],
         )
         .await
         .unwrap();
-    assert_eq!(traces, serde_json::json!(["", 0, 0]));
+    assert_eq!(traces, serde_json::json!(["", ["tandem:acme"], 0]));
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }
@@ -140,9 +115,10 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_view() {
     let server = TestServer::start_with(tempfile::TempDir::new().unwrap(), &widget_dist()).await;
+    let _agent = server.available_agent("Anna").await;
     let browser = Browser::start(Screen::Phone(320, 640)).await;
     let client = &browser.client;
-    open_widget(client, &server).await;
+    open_widget(client, &server.url("/demo")).await;
     client.enter_parent_frame().await.unwrap();
     let size = client
         .execute(
@@ -185,7 +161,8 @@ async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_
         "the button is within the screen: {x} + {width}"
     );
     human.click().await.unwrap();
-    text_becomes(client, "[role=status]", "You are next in line").await;
+    click(client, "[data-act=confirm]").await;
+    text_containing(client, ".status .place", "You are next in line.").await;
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -1,6 +1,7 @@
-//! End to end, the agent's side: a real headless Chromium on the agent console of a real
-//! server, with a shopper handed over through the widget's HTTP API and WebSocket (the
-//! shopper's browser side is covered by `e2e.rs`), through to the quality dashboard.
+//! End to end, both sides: real headless Chromium windows for an agent on the console and a
+//! shopper in the widget on the demo checkout page of a real server, from the shopper's
+//! question to the assistant through the agent's answer and the shopper's rating, to the
+//! quality dashboard.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
@@ -10,15 +11,13 @@ mod common;
 use common::{
     Settings, TestServer,
     browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
-    console_dist, widget_dist,
+    console_dist,
+    widget::{open_widget, say},
+    widget_dist,
 };
 use fantoccini::Locator;
-use serde_json::json;
-use tandem_protocol::{
-    agent::Resolution,
-    conversation::{Author, ConversationState},
-    live::ServerFrame,
-};
+use sqlx::Row;
+use tandem_protocol::agent::Resolution;
 
 #[tokio::test]
 #[ignore = "needs Chromium and the console build: run by `cargo xtask test`"]
@@ -113,9 +112,16 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     })
     .await;
 
-    // A shopper asks for a person: the offer shows, with its countdown, in the tab title too.
-    let created = server.handoff().await;
-    let mut shopper = server.shopper(&created, 0).await;
+    // A shopper on the demo checkout page asks the assistant, then for a person.
+    let shopper_browser = Browser::start(Screen::Desktop).await;
+    let shop = &shopper_browser.client;
+    open_widget(shop, &server.url("/demo")).await;
+    say(shop, "Where is my order?").await;
+    shows(shop, "li.answer", "order status page").await;
+    click(shop, "button.human").await;
+    click(shop, "[data-act=confirm]").await;
+
+    // The offer shows, with its countdown, in the tab title too.
     shows(client, ".offer .countdown", "s left").await;
     eventually(WAIT, "the tab title to count the offer", || async {
         let title = client.title().await.ok()?;
@@ -123,11 +129,12 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     })
     .await;
     click(client, ".offer .accept").await;
+    shows(shop, ".agent-name", "Ada").await;
 
-    // The whole context: the assistant's part of the transcript and the cart.
-    let transcript = shows(client, ".transcript", "Parcels arrive in 3-5 working days.").await;
-    assert!(transcript.contains("Where is my parcel?"), "{transcript}");
-    shows(client, ".transcript li.assistant", "62 % sure").await;
+    // The whole context: the assistant's part of the transcript and the cart the shop set.
+    let transcript = shows(client, ".transcript", "order status page").await;
+    assert!(transcript.contains("Where is my order?"), "{transcript}");
+    shows(client, ".transcript li.assistant", "% sure").await;
     let context = shows(client, ".context dl", "224.5").await;
     assert!(context.contains("EUR"), "{context}");
 
@@ -148,17 +155,12 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     .await;
     click(client, ".composer button[type=submit]").await;
 
-    // The shopper gets exactly that, from the agent.
-    let got = shopper
-        .until(|frame| match frame {
-            ServerFrame::Message { message } if message.author == Author::Agent => Some(message),
-            _ => None,
-        })
-        .await;
-    assert_eq!(got.text, reply);
-    assert_eq!(got.agent_name.as_deref(), Some("Ada"));
+    // The shopper sees exactly that, from Ada.
+    shows(shop, "li.agent", "Ada").await;
+    let got = shows(shop, "li.agent .text", &reply[..20]).await;
+    assert_eq!(got, reply);
 
-    // The agent closes; the shopper is told and rates.
+    // The agent closes; the shopper is asked for a rating and gives five stars.
     client
         .find(Locator::Id("resolution"))
         .await
@@ -167,21 +169,15 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
         .await
         .unwrap();
     click(client, ".finish .close").await;
-    shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::Closed => Some(()),
-            _ => None,
-        })
-        .await;
-    let rated = server
-        .post(&format!("/v1/conversations/{}/rating", created.id))
-        .bearer_auth(&created.token)
-        .json(&json!({ "score": 5 }))
-        .send()
+    click(shop, "form.rating [data-n='5']").await;
+    click(shop, "form.rating button[type=submit]").await;
+    shows(shop, "section.closed", "Thank").await;
+    let id: String = sqlx::query("SELECT id FROM conversations")
+        .fetch_one(server.state.db.pool())
         .await
-        .unwrap();
-    assert!(rated.status().is_success());
-    let detail = api.conversation(&created.id).await;
+        .unwrap()
+        .get("id");
+    let detail = api.conversation(&id).await;
     assert_eq!(
         (detail.resolution, detail.rating),
         (Some(Resolution::Solved), Some(5))
@@ -204,5 +200,6 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     shows(client, ".dashboard .rating", "5.0 / 5").await;
 
     browser.client.clone().close().await.unwrap();
+    shopper_browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -7,6 +7,8 @@
 
 pub mod browser;
 pub mod live;
+pub mod proxy;
+pub mod widget;
 
 use std::{
     net::SocketAddr,
@@ -254,6 +256,15 @@ impl TestServer {
         reqwest::Client::new()
             .request(method, self.url(path))
             .header(header::ORIGIN, &self.base)
+    }
+
+    /// An agent of `acme` who is connected and available (a handoff then queues for them
+    /// instead of offering the leave-a-message form), with their live connection.
+    pub async fn available_agent(&self, name: &str) -> (TestAgent, Ws) {
+        let agent = self.agent(name, &["acme"]).await;
+        let console = agent.live().await;
+        agent.set_status("available", 1).await;
+        (agent, console)
     }
 
     /// Hands a shopper over with a small transcript; panics unless it is queued.

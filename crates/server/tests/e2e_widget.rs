@@ -1,0 +1,211 @@
+//! End to end, the shopper's side: a real headless Chromium on the demo checkout page of a
+//! real server with the demo knowledge base. The shopper asks the assistant and gets its
+//! answer, asks for a person, an agent (through the agent API) takes the conversation and
+//! replies; the conversation survives a reload and a network cut, and a message typed while
+//! the network was down arrives exactly once.
+//!
+//! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
+//! plain `cargo test`; `cargo xtask test` installs both, builds the widget and runs it.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    Settings, TestAgent, TestServer,
+    browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
+    proxy::Proxy,
+    widget::{open_widget, say},
+    widget_dist,
+};
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use sqlx::Row;
+
+/// A network cut lasts until the widget's backoff (at most half a minute) tries again.
+const RECONNECT_WAIT: Duration = Duration::from_secs(45);
+
+/// A server with the demo knowledge base, which it starts compiling in the background: the
+/// widget opens before the model is ready and must wait for it, as after every restart.
+async fn demo_server() -> TestServer {
+    let settings = Settings {
+        acme_extra: r#"knowledge_base = "demo""#.to_owned(),
+        ..Settings::default()
+    };
+    TestServer::launch(tempfile::TempDir::new().unwrap(), &widget_dist(), settings).await
+}
+
+/// The texts of the conversation's lines, in order.
+async fn lines(client: &Client) -> Vec<String> {
+    let mut texts = Vec::new();
+    for line in client
+        .find_all(Locator::Css("ol.messages > li"))
+        .await
+        .unwrap()
+    {
+        texts.push(line.text().await.unwrap_or_default());
+    }
+    texts
+}
+
+/// Asks for a person and confirms; returns the conversation's id, once it is queued.
+async fn hand_over(client: &Client, server: &TestServer) -> String {
+    click(client, "button.human").await;
+    // Before anything is sent, the shopper is told a person will see the conversation.
+    shows(client, "section.confirm", "A person from our team will see").await;
+    let queued: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(queued, 0, "nothing is sent before the shopper confirms");
+    click(client, "[data-act=confirm]").await;
+    shows(client, ".status .place", "next in line").await;
+    sqlx::query("SELECT id FROM conversations")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("id")
+}
+
+/// The agent takes the conversation and writes to the shopper.
+async fn agent_replies(agent: &TestAgent, id: &str, text: &str) {
+    assert_eq!(
+        agent.act(id, "claim", json!({})).await,
+        reqwest::StatusCode::NO_CONTENT
+    );
+    let sent = agent
+        .post(&format!("/v1/agent/conversations/{id}/messages"))
+        .json(&json!({ "client_id": format!("agent-{text}"), "text": text }))
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success(), "{}", sent.status());
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_everything() {
+    let server = demo_server().await;
+    let (anna, _console) = server.available_agent("Anna").await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    open_widget(client, &server.url("/demo")).await;
+
+    // The assistant answers from the demo knowledge base, here in the browser, and says it
+    // is the assistant.
+    say(client, "Where is my order?").await;
+    let answer = shows(client, "li.answer", "Assistant").await;
+    let entry = client
+        .find(Locator::Css("li.answer"))
+        .await
+        .unwrap()
+        .attr("data-entry")
+        .await
+        .unwrap();
+    assert_eq!(entry.as_deref(), Some("order-status"), "{answer}");
+    assert!(
+        client
+            .find(Locator::Css("li.answer .feedback"))
+            .await
+            .is_ok(),
+        "did this help?"
+    );
+    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(
+        stored, 0,
+        "a conversation with the assistant alone stays in the browser"
+    );
+
+    // A person takes over with the whole transcript and replies.
+    let id = hand_over(client, &server).await;
+    let detail = anna.conversation(&id).await;
+    assert!(
+        detail
+            .messages
+            .iter()
+            .any(|m| m.text == "Where is my order?"),
+        "the agent sees what the shopper asked the assistant"
+    );
+    agent_replies(&anna, &id, "Hello, I am looking at your order now.").await;
+    shows(client, ".agent-name", "Anna").await;
+    shows(client, "li.agent", "Hello, I am looking at your order now.").await;
+
+    // A reload (or the next checkout page) resumes the conversation as it was.
+    let before = lines(client).await;
+    client.refresh().await.unwrap();
+    open_widget(client, &server.url("/demo")).await;
+    shows(client, "li.agent", "Hello, I am looking at your order now.").await;
+    assert_eq!(lines(client).await, before);
+    say(client, "Thank you!").await;
+    eventually(WAIT, "the agent to receive the message", || async {
+        let detail = anna.conversation(&id).await;
+        detail
+            .messages
+            .iter()
+            .any(|m| m.text == "Thank you!")
+            .then_some(())
+    })
+    .await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
+    let server = demo_server().await;
+    let (anna, _console) = server.available_agent("Anna").await;
+    let proxy = Proxy::start(server.addr).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    open_widget(client, &proxy.url("/demo")).await;
+    let id = hand_over(client, &server).await;
+    agent_replies(&anna, &id, "Hi, how can I help?").await;
+    shows(client, "li.agent", "Hi, how can I help?").await;
+
+    // The network goes: the widget says so, and what the shopper types waits its turn.
+    proxy.cut();
+    shows(client, ".banner", "offline").await;
+    say(client, "Typed in a tunnel").await;
+    shows(client, "li.shopper:last-child", "Typed in a tunnel").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    proxy.restore();
+
+    // Back online: it is delivered, once, and the widget says it was sent.
+    eventually(RECONNECT_WAIT, "the message to be marked sent", || async {
+        let text = client
+            .find(Locator::Css("li.shopper:last-child .delivery"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        (text == "Sent").then_some(())
+    })
+    .await;
+    let banner_hidden = client
+        .find(Locator::Css(".banner"))
+        .await
+        .unwrap()
+        .attr("hidden")
+        .await
+        .unwrap();
+    assert!(banner_hidden.is_some(), "the offline banner is gone");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let copies: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = $1 AND text = $2")
+            .bind(&id)
+            .bind("Typed in a tunnel")
+            .fetch_one(server.state.db.pool())
+            .await
+            .unwrap()
+            .get("n");
+    assert_eq!(copies, 1, "exactly once");
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}

@@ -1,0 +1,207 @@
+//! The assistant, running here in the shopper's browser on the site's compiled knowledge
+//! base: what the shopper types is decided on locally and never leaves the device (until a
+//! handoff). [`Brain`] turns the assistant crate's decisions into chat [`Reply`]s with the
+//! merchant's texts, and into the counts the merchant learns from (no text, no identifiers).
+
+use tandem_assistant::{Candidate, Conversation, Decision, Model, ModelError, decide};
+use tandem_protocol::{HandoffReason, events::AssistantEvent};
+
+use crate::chat::{Reply, Topic};
+
+/// The model and the assistant's memory of this conversation.
+pub struct Brain {
+    model: Model,
+    conversation: Conversation,
+}
+
+/// The protocol's name for the assistant's handoff reason.
+fn reason(reason: tandem_assistant::HandoffReason) -> HandoffReason {
+    use tandem_assistant::HandoffReason as A;
+    match reason {
+        A::Asked => HandoffReason::Asked,
+        A::LowConfidence => HandoffReason::LowConfidence,
+        A::Frustration => HandoffReason::Frustration,
+        A::Sensitive => HandoffReason::Sensitive,
+        A::NegativeFeedback => HandoffReason::NegativeFeedback,
+    }
+}
+
+impl Brain {
+    /// Loads a compiled model (as served at the site's `model_url`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Brain, ModelError> {
+        Ok(Brain {
+            model: Model::from_bytes(bytes)?,
+            conversation: Conversation::new(),
+        })
+    }
+
+    /// Forgets the conversation (a new chat), keeping the model.
+    pub fn forget(&mut self) {
+        self.conversation = Conversation::new();
+    }
+
+    fn topic(&self, index: usize) -> Topic {
+        let entry = self.model.entry(index);
+        Topic {
+            index,
+            id: entry.id.clone(),
+            title: entry.title.clone(),
+        }
+    }
+
+    fn topics(&self, candidates: &[Candidate]) -> Vec<Topic> {
+        candidates.iter().map(|c| self.topic(c.entry)).collect()
+    }
+
+    /// The decision as a chat reply, and what it counts as.
+    fn reply(&self, decision: Decision) -> (Reply, Option<AssistantEvent>) {
+        match decision {
+            Decision::Answer { entry, confidence } => {
+                let topic = self.topic(entry);
+                let event = AssistantEvent::Answered {
+                    entry: topic.id.clone(),
+                };
+                let text = self.model.entry(entry).answer.clone();
+                (
+                    Reply::Answer {
+                        topic,
+                        text,
+                        confidence,
+                    },
+                    Some(event),
+                )
+            }
+            Decision::Clarify { candidates } => (
+                Reply::Choices {
+                    topics: self.topics(&candidates),
+                    unsure: false,
+                },
+                Some(AssistantEvent::Clarified),
+            ),
+            Decision::Unsure { candidates } => (
+                Reply::Choices {
+                    topics: self.topics(&candidates),
+                    unsure: true,
+                },
+                None,
+            ),
+            Decision::Handoff {
+                reason: why,
+                safety_line,
+                ..
+            } => (
+                Reply::Handoff {
+                    reason: reason(why),
+                    safety: safety_line,
+                },
+                None,
+            ),
+        }
+    }
+
+    /// What the assistant makes of the shopper's message.
+    pub fn ask(&mut self, text: &str) -> (Reply, Option<AssistantEvent>) {
+        let decision = decide(&self.model, &mut self.conversation, text);
+        self.reply(decision)
+    }
+
+    /// The shopper pressed the button of an entry.
+    pub fn choose(&mut self, index: usize) -> Option<(Reply, Option<AssistantEvent>)> {
+        let decision = tandem_assistant::choose(&self.model, &mut self.conversation, index)?;
+        Some(self.reply(decision))
+    }
+
+    /// "Did this help?" on the latest answer (from `entry`): what to show next, if anything,
+    /// and the feedback to count.
+    pub fn feedback(&mut self, entry: &str, helpful: bool) -> (Option<Reply>, AssistantEvent) {
+        let next =
+            tandem_assistant::feedback(&mut self.conversation, helpful).map(|d| self.reply(d).0);
+        (
+            next,
+            AssistantEvent::Feedback {
+                entry: entry.to_owned(),
+                helpful,
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KB: &str = r#"
+        [site]
+        name = "Tiny Shop"
+        greeting = "Hello!"
+        [[entry]]
+        id = "returns"
+        title = "Returns"
+        phrasings = ["how do I return shoes", "can I send this back", "return policy", "refund for a return", "returns", "send back an item", "return my order", "how to return"]
+        answer = "Within 30 days: [returns portal](https://tiny.example/returns)."
+        [[entry]]
+        id = "delivery"
+        title = "Delivery"
+        phrasings = ["how long does delivery take", "when will my parcel arrive", "shipping time", "delivery days", "where is my order", "parcel late", "delivery time", "how fast is shipping"]
+        answer = "2-4 working days."
+        [[entry]]
+        id = "payment"
+        title = "Payment"
+        phrasings = ["can I pay with paypal", "which payment methods", "pay by card", "invoice payment", "pay later", "klarna", "payment options", "ways to pay"]
+        answer = "Card, PayPal or invoice."
+    "#;
+
+    fn brain() -> Brain {
+        let kb = tandem_assistant::KnowledgeBase::parse(KB).unwrap();
+        Brain::from_bytes(&tandem_assistant::compile(&kb).model.to_bytes()).unwrap()
+    }
+
+    #[test]
+    fn answers_carry_the_merchants_text_and_count_as_answered() {
+        let mut brain = brain();
+        let (reply, event) = brain.ask("how long does delivery take");
+        let Reply::Answer { topic, text, .. } = reply else {
+            panic!("an answer, got {reply:?}")
+        };
+        assert_eq!(
+            (topic.id.as_str(), text.as_str()),
+            ("delivery", "2-4 working days.")
+        );
+        assert_eq!(
+            event,
+            Some(AssistantEvent::Answered {
+                entry: "delivery".into()
+            })
+        );
+        let (_, feedback) = brain.feedback("delivery", true);
+        assert_eq!(
+            feedback,
+            AssistantEvent::Feedback {
+                entry: "delivery".into(),
+                helpful: true
+            }
+        );
+    }
+
+    #[test]
+    fn asking_for_a_person_hands_over() {
+        let mut brain = brain();
+        let (reply, _) = brain.ask("I want to talk to a real person");
+        assert_eq!(
+            reply,
+            Reply::Handoff {
+                reason: HandoffReason::Asked,
+                safety: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_chosen_topic_is_answered() {
+        let mut brain = brain();
+        let (reply, event) = brain.choose(0).unwrap();
+        assert!(matches!(reply, Reply::Answer { ref topic, .. } if topic.id == "returns"));
+        assert!(event.is_some());
+        assert!(brain.choose(99).is_none());
+    }
+}

@@ -1,0 +1,261 @@
+//! The chat's stored form (see `crate::storage`), written and read with the widget's own
+//! JSON codec (`crate::wire`). Confidences are kept in thousandths.
+
+use tandem_protocol::HandoffReason;
+
+use super::{Chat, Delivery, Line, LineKind, Phase, Ticket, Topic, Unavailable};
+use crate::wire::{Json, json::Object};
+
+/// Bumped when the layout changes; older values are then dropped, not misread.
+const VERSION: i64 = 1;
+
+fn topic(topic: &Topic) -> String {
+    Object::new()
+        .int("i", topic.index as i64)
+        .str("id", &topic.id)
+        .str("title", &topic.title)
+        .finish()
+}
+
+fn read_topic(json: &Json) -> Option<Topic> {
+    Some(Topic {
+        index: usize::try_from(json.uint("i")?).ok()?,
+        id: json.text("id")?,
+        title: json.text("title")?,
+    })
+}
+
+fn line(line: &Line) -> String {
+    let object = Object::new().int("id", i64::from(line.id));
+    match &line.kind {
+        LineKind::Shopper {
+            text,
+            client_id,
+            delivery,
+        } => {
+            let object = object
+                .str("k", "shopper")
+                .str("text", text)
+                .opt_str("cid", client_id.as_deref());
+            match delivery {
+                Delivery::Local => object.str("d", "local"),
+                Delivery::Sending => object.str("d", "sending"),
+                Delivery::Sent { seq } => object.str("d", "sent").int("seq", *seq as i64),
+                Delivery::Failed { reason } => object.str("d", "failed").str("why", reason),
+            }
+        }
+        LineKind::Greeting { text } => object.str("k", "greeting").str("text", text),
+        LineKind::Answer {
+            topic: t,
+            text,
+            confidence,
+            helpful,
+        } => {
+            let object = object
+                .str("k", "answer")
+                .raw("t", &topic(t))
+                .str("text", text);
+            let object = object.int("conf", (confidence.clamp(0.0, 1.0) * 1000.0 + 0.5) as i64);
+            match helpful {
+                Some(h) => object.bool("h", *h),
+                None => object,
+            }
+        }
+        LineKind::Choices {
+            topics,
+            unsure,
+            chosen,
+        } => {
+            let object = object
+                .str("k", "choices")
+                .list("topics", topics.iter().map(topic))
+                .bool("unsure", *unsure);
+            match chosen {
+                Some(c) => object.int("chosen", *c as i64),
+                None => object,
+            }
+        }
+        LineKind::Safety { text } => object.str("k", "safety").str("text", text),
+        LineKind::Agent { name, text, seq } => object
+            .str("k", "agent")
+            .opt_str("name", name.as_deref())
+            .str("text", text)
+            .int("seq", *seq as i64),
+        LineKind::Notice { text } => object.str("k", "notice").str("text", text),
+    }
+    .finish()
+}
+
+fn read_line(json: &Json) -> Option<Line> {
+    let text = || json.text("text");
+    let kind = match json.get("k")?.str()? {
+        "shopper" => LineKind::Shopper {
+            text: text()?,
+            client_id: json.text("cid"),
+            delivery: match json.get("d")?.str()? {
+                "local" => Delivery::Local,
+                "sending" => Delivery::Sending,
+                "sent" => Delivery::Sent {
+                    seq: json.uint("seq")?,
+                },
+                "failed" => Delivery::Failed {
+                    reason: json.text("why")?,
+                },
+                _ => return None,
+            },
+        },
+        "greeting" => LineKind::Greeting { text: text()? },
+        "answer" => LineKind::Answer {
+            topic: read_topic(json.get("t")?)?,
+            text: text()?,
+            confidence: json.uint("conf")? as f32 / 1000.0,
+            helpful: json.get("h").and_then(Json::bool),
+        },
+        "choices" => LineKind::Choices {
+            topics: json
+                .get("topics")?
+                .arr()
+                .iter()
+                .map(read_topic)
+                .collect::<Option<_>>()?,
+            unsure: json.get("unsure")?.bool()?,
+            chosen: json.uint("chosen").and_then(|c| usize::try_from(c).ok()),
+        },
+        "safety" => LineKind::Safety { text: text()? },
+        "agent" => LineKind::Agent {
+            name: json.text("name"),
+            text: text()?,
+            seq: json.uint("seq")?,
+        },
+        "notice" => LineKind::Notice { text: text()? },
+        _ => return None,
+    };
+    Some(Line {
+        id: u32::try_from(json.uint("id")?).ok()?,
+        kind,
+    })
+}
+
+fn why(unavailable: Unavailable) -> &'static str {
+    match unavailable {
+        Unavailable::AfterHours => "after_hours",
+        Unavailable::NoAgents => "no_agents",
+    }
+}
+
+fn phase(phase: &Phase) -> String {
+    let object = Object::new();
+    match phase {
+        Phase::Assistant => object.str("p", "assistant"),
+        Phase::Confirming { reason } => {
+            object.str("p", "confirming").str("reason", reason.as_str())
+        }
+        Phase::Connecting => object.str("p", "connecting"),
+        Phase::Waiting {
+            position,
+            wait_secs,
+        } => {
+            let object = object.str("p", "waiting");
+            let object = match position {
+                Some(p) => object.int("position", i64::from(*p)),
+                None => object,
+            };
+            match wait_secs {
+                Some(w) => object.int("wait", i64::from(*w)),
+                None => object,
+            }
+        }
+        Phase::WithAgent { agent } => object
+            .str("p", "with_agent")
+            .opt_str("agent", agent.as_deref()),
+        Phase::Closed { rating } => {
+            let object = object.str("p", "closed");
+            match rating {
+                Some(r) => object.int("rating", i64::from(*r)),
+                None => object,
+            }
+        }
+        Phase::Offline { why: w, sent_to } => object
+            .str("p", "offline")
+            .str("why", why(*w))
+            .opt_str("sent_to", sent_to.as_deref()),
+    }
+    .finish()
+}
+
+fn read_phase(json: &Json) -> Option<Phase> {
+    let small = |key| json.uint(key).and_then(|n| u32::try_from(n).ok());
+    Some(match json.get("p")?.str()? {
+        "assistant" => Phase::Assistant,
+        "confirming" => Phase::Confirming {
+            reason: HandoffReason::parse(json.get("reason")?.str()?)?,
+        },
+        "connecting" => Phase::Connecting,
+        "waiting" => Phase::Waiting {
+            position: small("position"),
+            wait_secs: small("wait"),
+        },
+        "with_agent" => Phase::WithAgent {
+            agent: json.text("agent"),
+        },
+        "closed" => Phase::Closed {
+            rating: json.uint("rating").and_then(|r| u8::try_from(r).ok()),
+        },
+        "offline" => Phase::Offline {
+            why: match json.get("why")?.str()? {
+                "after_hours" => Unavailable::AfterHours,
+                "no_agents" => Unavailable::NoAgents,
+                _ => return None,
+            },
+            sent_to: json.text("sent_to"),
+        },
+        _ => return None,
+    })
+}
+
+impl Chat {
+    /// The stored form.
+    pub fn to_json(&self) -> String {
+        let mut object = Object::new()
+            .int("v", VERSION)
+            .int("next", i64::from(self.next_id))
+            .raw("phase", &phase(&self.phase))
+            .list("lines", self.lines.iter().map(line));
+        if let Some(ticket) = &self.ticket {
+            let stored = Object::new()
+                .str("id", &ticket.id)
+                .str("token", &ticket.token)
+                .int("seq", ticket.last_seq as i64);
+            object = object.raw("ticket", &stored.finish());
+        }
+        object.finish()
+    }
+
+    /// A chat from its stored form; `None` for anything else (another version, damage).
+    pub fn from_json(text: &str) -> Option<Chat> {
+        let json = Json::parse(text)?;
+        if json.get("v")?.int()? != VERSION {
+            return None;
+        }
+        let ticket = match json.get("ticket") {
+            Some(t) => Some(Ticket {
+                id: t.text("id")?,
+                token: t.text("token")?,
+                last_seq: t.uint("seq")?,
+            }),
+            None => None,
+        };
+        Some(Chat {
+            lines: json
+                .get("lines")?
+                .arr()
+                .iter()
+                .map(read_line)
+                .collect::<Option<_>>()?,
+            phase: read_phase(json.get("phase")?)?,
+            ticket,
+            next_id: u32::try_from(json.uint("next")?).ok()?,
+            agent_typing: false,
+        })
+    }
+}

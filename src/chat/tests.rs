@@ -1,0 +1,413 @@
+//! The chat's rules, natively.
+
+use tandem_protocol::{Availability, Problem};
+
+use super::*;
+
+fn topic(index: usize, id: &str) -> Topic {
+    Topic {
+        index,
+        id: id.into(),
+        title: id.replace('-', " "),
+    }
+}
+
+fn created(transcript_seq: u64) -> ConversationCreated {
+    ConversationCreated {
+        id: "c1".into(),
+        token: "t0k".into(),
+        state: ConversationState::Queued,
+        position: Some(2),
+        estimated_wait_secs: Some(120),
+        availability: Availability::Online,
+        transcript_seq,
+    }
+}
+
+fn status(state: ConversationState, position: Option<u32>, agent: Option<&str>) -> ServerFrame {
+    ServerFrame::Status {
+        status: ConversationStatus {
+            id: "c1".into(),
+            state,
+            position,
+            estimated_wait_secs: None,
+            agent_name: agent.map(Into::into),
+            rating: None,
+            returned_to_assistant: false,
+        },
+    }
+}
+
+fn message(seq: u64, author: Author, text: &str, client_id: Option<&str>) -> ServerFrame {
+    ServerFrame::Message {
+        message: Message {
+            seq,
+            author,
+            text: text.into(),
+            client_id: client_id.map(Into::into),
+            agent_name: (author == Author::Agent).then(|| "Anna".into()),
+            confidence: None,
+            entry: None,
+            at: 0,
+        },
+    }
+}
+
+/// A chat handed over after one question and one answer.
+fn waiting_chat() -> Chat {
+    let mut chat = Chat::new("Hi!");
+    chat.shopper_says("Where is my parcel?", "x".into())
+        .unwrap();
+    chat.assistant_says(Reply::Answer {
+        topic: topic(0, "delivery-times"),
+        text: "3-5 days.".into(),
+        confidence: 0.6,
+    });
+    chat.ask_for_person(HandoffReason::Asked);
+    chat.start_handoff().unwrap();
+    chat.handed_over(&created(3));
+    chat
+}
+
+#[test]
+fn before_a_handoff_nothing_is_queued_to_leave_the_browser() {
+    let mut chat = Chat::new("Hi!");
+    chat.shopper_says("  Do you ship to Norway?  ", "c-1".into())
+        .unwrap();
+    assert_eq!(chat.outbox(), vec![]);
+    let LineKind::Shopper {
+        text,
+        client_id,
+        delivery,
+    } = &chat.lines()[1].kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (text.as_str(), client_id, delivery),
+        ("Do you ship to Norway?", &None, &Delivery::Local)
+    );
+    assert_eq!(
+        chat.shopper_says("  ", "c-2".into()),
+        Err(ComposeError::Empty)
+    );
+    assert_eq!(
+        chat.shopper_says(&"x".repeat(MAX_MESSAGE_BYTES + 1), "c-3".into()),
+        Err(ComposeError::TooLong)
+    );
+}
+
+#[test]
+fn a_handoff_is_confirmed_before_it_starts_and_can_be_dismissed() {
+    let mut chat = Chat::new("Hi!");
+    assert_eq!(
+        chat.start_handoff(),
+        None,
+        "nothing to start without asking first"
+    );
+    chat.ask_for_person(HandoffReason::Asked);
+    assert_eq!(
+        chat.phase(),
+        &Phase::Confirming {
+            reason: HandoffReason::Asked
+        }
+    );
+    chat.dismiss_confirmation();
+    assert_eq!(chat.phase(), &Phase::Assistant);
+    chat.assistant_says(Reply::Handoff {
+        reason: HandoffReason::Sensitive,
+        safety: Some("Call your bank.".into()),
+    });
+    assert!(matches!(
+        chat.lines().last().unwrap().kind,
+        LineKind::Safety { .. }
+    ));
+    assert_eq!(chat.start_handoff(), Some(HandoffReason::Sensitive));
+    assert_eq!(chat.phase(), &Phase::Connecting);
+}
+
+#[test]
+fn waiting_shows_the_place_in_line_and_messages_go_to_the_outbox() {
+    let mut chat = waiting_chat();
+    assert_eq!(
+        chat.phase(),
+        &Phase::Waiting {
+            position: Some(2),
+            wait_secs: Some(120)
+        }
+    );
+    assert!(
+        chat.assistant_listens(),
+        "the assistant keeps answering while the shopper waits"
+    );
+    let line = chat.shopper_says("Any news?", "c-7".into()).unwrap();
+    assert_eq!(
+        chat.outbox(),
+        vec![("c-7".to_owned(), "Any news?".to_owned())]
+    );
+    chat.apply(status(ConversationState::Queued, Some(1), None));
+    assert_eq!(
+        chat.phase(),
+        &Phase::Waiting {
+            position: Some(1),
+            wait_secs: None
+        }
+    );
+    chat.apply(ServerFrame::Ack {
+        client_id: "c-7".into(),
+        seq: 4,
+    });
+    assert_eq!(chat.outbox(), vec![]);
+    let LineKind::Shopper { delivery, .. } =
+        &chat.lines().iter().find(|l| l.id == line).unwrap().kind
+    else {
+        panic!()
+    };
+    assert_eq!(delivery, &Delivery::Sent { seq: 4 });
+}
+
+#[test]
+fn an_agent_joins_types_and_writes() {
+    let mut chat = waiting_chat();
+    assert_eq!(
+        chat.apply(status(ConversationState::WithAgent, None, Some("Anna"))),
+        vec![HostEvent::AgentJoined]
+    );
+    assert!(
+        !chat.assistant_listens(),
+        "the assistant stays quiet while a person helps"
+    );
+    chat.apply(message(
+        4,
+        Author::System,
+        "Anna joined the conversation.",
+        None,
+    ));
+    chat.apply(ServerFrame::Typing {
+        author: Author::Agent,
+        typing: true,
+    });
+    assert!(chat.agent_typing());
+    assert_eq!(
+        chat.apply(message(5, Author::Agent, "Hi, I'm Anna!", Some("a1"))),
+        vec![HostEvent::Message]
+    );
+    assert!(!chat.agent_typing(), "a message ends the typing indicator");
+    let last = &chat.lines().last().unwrap().kind;
+    assert_eq!(
+        last,
+        &LineKind::Agent {
+            name: Some("Anna".into()),
+            text: "Hi, I'm Anna!".into(),
+            seq: 5
+        }
+    );
+    assert_eq!(chat.ticket().unwrap().last_seq, 5);
+}
+
+#[test]
+fn messages_are_applied_once_and_the_shoppers_own_are_matched_to_their_lines() {
+    let mut chat = waiting_chat();
+    let lines = chat.lines().len();
+    // The transcript the server stored with the handoff is not shown twice.
+    chat.apply(message(2, Author::Shopper, "Where is my parcel?", None));
+    assert_eq!(chat.lines().len(), lines);
+    chat.shopper_says("Hello?", "c-9".into()).unwrap();
+    chat.apply(message(4, Author::Shopper, "Hello?", Some("c-9")));
+    chat.apply(message(4, Author::Shopper, "Hello?", Some("c-9")));
+    assert_eq!(
+        chat.lines().len(),
+        lines + 1,
+        "echo matched to the line, replay ignored"
+    );
+    chat.apply(message(
+        5,
+        Author::Shopper,
+        "From my phone",
+        Some("other-tab"),
+    ));
+    assert_eq!(
+        chat.lines().len(),
+        lines + 2,
+        "a message from another tab is shown"
+    );
+}
+
+#[test]
+fn a_refused_message_can_be_retried_with_the_same_client_id() {
+    let mut chat = waiting_chat();
+    let line = chat
+        .shopper_says("x".repeat(10).as_str(), "c-1".into())
+        .unwrap();
+    let problem = Problem {
+        kind: "about:blank".into(),
+        title: "Too many requests".into(),
+        status: 429,
+        detail: Some("Try again in 3 seconds.".into()),
+    };
+    chat.apply(ServerFrame::Error {
+        problem,
+        client_id: Some("c-1".into()),
+    });
+    assert_eq!(chat.outbox(), vec![]);
+    let LineKind::Shopper { delivery, .. } =
+        &chat.lines().iter().find(|l| l.id == line).unwrap().kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        delivery,
+        &Delivery::Failed {
+            reason: "Try again in 3 seconds.".into()
+        }
+    );
+    assert_eq!(
+        chat.retry(line),
+        Some(("c-1".to_owned(), "xxxxxxxxxx".to_owned()))
+    );
+    assert_eq!(chat.outbox().len(), 1);
+    assert_eq!(chat.retry(line), None, "only failed messages are retried");
+}
+
+#[test]
+fn closing_rating_and_leaving_the_queue() {
+    let mut chat = waiting_chat();
+    chat.apply(status(ConversationState::Closed, None, Some("Anna")));
+    assert_eq!(chat.phase(), &Phase::Closed { rating: None });
+    chat.rated(5);
+    assert_eq!(chat.phase(), &Phase::Closed { rating: Some(5) });
+
+    let mut returned = waiting_chat();
+    let ServerFrame::Status { status: mut back } = status(ConversationState::Closed, None, None)
+    else {
+        unreachable!()
+    };
+    back.returned_to_assistant = true;
+    returned.apply(ServerFrame::Status { status: back });
+    assert_eq!(
+        returned.phase(),
+        &Phase::Assistant,
+        "handed back: no rating, the assistant goes on"
+    );
+    assert!(returned.ticket().is_none());
+
+    let mut leaving = waiting_chat();
+    leaving.apply(status(ConversationState::Cancelled, None, None));
+    assert_eq!(leaving.phase(), &Phase::Assistant);
+    assert_eq!(leaving.ticket(), None);
+}
+
+#[test]
+fn a_conversation_that_cannot_be_resumed_returns_to_the_assistant_with_the_reason() {
+    let mut chat = waiting_chat();
+    let problem = Problem {
+        kind: "about:blank".into(),
+        title: "Wrong token".into(),
+        status: 401,
+        detail: Some("The conversation token is missing or wrong.".into()),
+    };
+    chat.apply(ServerFrame::Error {
+        problem,
+        client_id: None,
+    });
+    assert_eq!(chat.phase(), &Phase::Assistant);
+    assert!(
+        matches!(&chat.lines().last().unwrap().kind, LineKind::Notice { text } if text.contains("token"))
+    );
+}
+
+#[test]
+fn answers_take_feedback_once_and_choices_remember_the_pick() {
+    let mut chat = Chat::new("Hi!");
+    chat.assistant_says(Reply::Answer {
+        topic: topic(3, "returns"),
+        text: "30 days.".into(),
+        confidence: 0.97,
+    });
+    let answer = chat.lines().last().unwrap().id;
+    assert!(chat.rate_answer(answer, false));
+    assert!(!chat.rate_answer(answer, true), "once");
+    chat.assistant_says(Reply::Choices {
+        topics: vec![topic(1, "a"), topic(2, "b")],
+        unsure: false,
+    });
+    let choices = chat.lines().last().unwrap().id;
+    chat.choose(choices, 2);
+    assert!(matches!(
+        &chat.lines().last().unwrap().kind,
+        LineKind::Choices {
+            chosen: Some(2),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn offline_form_and_message_left() {
+    let mut chat = Chat::new("Hi!");
+    chat.offline(Unavailable::AfterHours);
+    chat.message_left("sam@example.com");
+    assert_eq!(
+        chat.phase(),
+        &Phase::Offline {
+            why: Unavailable::AfterHours,
+            sent_to: Some("sam@example.com".into())
+        }
+    );
+    chat.back_to_assistant();
+    assert_eq!(chat.phase(), &Phase::Assistant);
+}
+
+#[test]
+fn a_chat_survives_a_reload_through_its_stored_form() {
+    let mut chat = waiting_chat();
+    chat.shopper_says("Still waiting", "c-5".into()).unwrap();
+    chat.assistant_says(Reply::Choices {
+        topics: vec![topic(1, "a"), topic(2, "b")],
+        unsure: true,
+    });
+    let choices = chat.lines().last().unwrap().id;
+    chat.choose(choices, 2);
+    chat.assistant_says(Reply::Answer {
+        topic: topic(3, "returns"),
+        text: "30 days.".into(),
+        confidence: 0.875,
+    });
+    chat.rate_answer(chat.lines().last().unwrap().id, true);
+    chat.assistant_says(Reply::Handoff {
+        reason: HandoffReason::Sensitive,
+        safety: Some("Call your bank.".into()),
+    });
+    chat.apply(message(4, Author::Agent, "Hi \"there\"", None));
+    chat.apply(message(5, Author::System, "Anna joined.", None));
+    let restored = Chat::from_json(&chat.to_json()).unwrap();
+    assert_eq!(restored, chat);
+    for phase in [
+        Phase::Confirming {
+            reason: HandoffReason::Frustration,
+        },
+        Phase::Connecting,
+        Phase::WithAgent {
+            agent: Some("Anna".into()),
+        },
+        Phase::Closed { rating: Some(4) },
+        Phase::Offline {
+            why: Unavailable::NoAgents,
+            sent_to: Some("a@b.se".into()),
+        },
+    ] {
+        let mut with_phase = chat.clone();
+        with_phase.phase = phase;
+        assert_eq!(Chat::from_json(&with_phase.to_json()).unwrap(), with_phase);
+    }
+    assert_eq!(
+        Chat::from_json(&chat.to_json().replace("\"v\":1", "\"v\":0")),
+        None,
+        "another version"
+    );
+    assert_eq!(Chat::from_json("{}"), None);
+    assert_eq!(
+        restored.outbox(),
+        vec![("c-5".to_owned(), "Still waiting".to_owned())]
+    );
+}

@@ -1,0 +1,119 @@
+//! The handoff packet: what a person receives when the shopper is handed over. The
+//! conversation so far (the shopper's words and the assistant's answers with their
+//! confidence), why, the page and checkout context the merchant set, and the identity the
+//! merchant signed. Card numbers are masked here, before anything leaves the browser.
+
+use tandem_assistant::mask_card_numbers;
+use tandem_protocol::{
+    Author, CreateConversation, HandoffReason, MAX_TRANSCRIPT_MESSAGES, TranscriptEntry,
+    conversation::Identity,
+};
+
+use crate::chat::{Chat, LineKind};
+
+/// The transcript of the chat so far, masked, at most the last 200 lines.
+pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
+    let line = |author, text: &str, confidence, entry: Option<&str>| TranscriptEntry {
+        author,
+        text: mask_card_numbers(text).into_owned(),
+        confidence,
+        entry: entry.map(str::to_owned),
+        at: None,
+    };
+    let lines: Vec<TranscriptEntry> = chat
+        .lines()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Shopper { text, .. } => Some(line(Author::Shopper, text, None, None)),
+            LineKind::Answer {
+                topic,
+                text,
+                confidence,
+                ..
+            } => Some(line(
+                Author::Assistant,
+                text,
+                Some(*confidence),
+                Some(&topic.id),
+            )),
+            LineKind::Choices { topics, .. } => {
+                let titles: Vec<&str> = topics.iter().map(|t| t.title.as_str()).collect();
+                Some(line(
+                    Author::Assistant,
+                    &format!("Offered: {}", titles.join(" / ")),
+                    None,
+                    None,
+                ))
+            }
+            LineKind::Safety { text } => Some(line(Author::Assistant, text, None, None)),
+            LineKind::Greeting { .. } | LineKind::Agent { .. } | LineKind::Notice { .. } => None,
+        })
+        .filter(|entry| !entry.text.trim().is_empty())
+        .collect();
+    let skip = lines.len().saturating_sub(MAX_TRANSCRIPT_MESSAGES);
+    lines.into_iter().skip(skip).collect()
+}
+
+/// The whole packet; the merchant's context travels beside it as JSON text (see
+/// `crate::wire::encode::packet`).
+pub fn packet(
+    site: &str,
+    chat: &Chat,
+    reason: HandoffReason,
+    identity: Option<Identity>,
+    language: &str,
+) -> CreateConversation {
+    CreateConversation {
+        transcript: transcript(chat),
+        reason,
+        identity,
+        language: Some(language.to_owned()),
+        ..CreateConversation::new(site)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::{Reply, Topic};
+
+    #[test]
+    fn the_packet_carries_the_conversation_with_card_numbers_masked() {
+        let mut chat = Chat::new("Hi!");
+        chat.shopper_says("My card 4242 4242 4242 4242 was charged twice", "c1".into())
+            .unwrap();
+        let topic = Topic {
+            index: 4,
+            id: "double-charge".into(),
+            title: "Charged twice".into(),
+        };
+        chat.assistant_says(Reply::Answer {
+            topic,
+            text: "Refunds take 5 days.".into(),
+            confidence: 0.71,
+        });
+        let packet = packet("acme", &chat, HandoffReason::NegativeFeedback, None, "de");
+        assert_eq!(packet.transcript.len(), 2, "the greeting is not part of it");
+        assert_eq!(
+            packet.transcript[0].text,
+            "My card •••• 4242 was charged twice"
+        );
+        assert_eq!(packet.transcript[0].author, Author::Shopper);
+        assert_eq!(packet.transcript[1].entry.as_deref(), Some("double-charge"));
+        assert_eq!(packet.transcript[1].confidence, Some(0.71));
+        assert_eq!(packet.reason, HandoffReason::NegativeFeedback);
+        assert_eq!(packet.language.as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn only_the_last_200_lines_go() {
+        let mut chat = Chat::new("Hi!");
+        for i in 0..250 {
+            chat.shopper_says(&format!("message {i}"), format!("c{i}"))
+                .unwrap();
+        }
+        let lines = transcript(&chat);
+        assert_eq!(lines.len(), MAX_TRANSCRIPT_MESSAGES);
+        assert_eq!(lines[0].text, "message 50");
+    }
+}

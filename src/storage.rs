@@ -1,0 +1,33 @@
+//! Keeping the chat across reloads and checkout pages: the chat is saved in the widget's own
+//! origin's `localStorage` (never the merchant's page), and only from the moment the
+//! shopper opens the chat: the widget does not exist before. A stored chat that cannot be
+//! read (an older format, a damaged value) is dropped, not fatal.
+
+use crate::chat::Chat;
+
+fn key(site: &str) -> String {
+    format!("tandem:{site}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The chat saved for this site, if any.
+pub fn load(site: &str) -> Option<Chat> {
+    Chat::from_json(&storage()?.get_item(&key(site)).ok()??)
+}
+
+/// Saves the chat (storage that is full or disabled is ignored: the chat goes on).
+pub fn save(site: &str, chat: &Chat) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(&key(site), &chat.to_json());
+    }
+}
+
+/// Forgets the chat (a new conversation).
+pub fn clear(site: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&key(site));
+    }
+}
