@@ -169,6 +169,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
         .await
         .unwrap();
     click(client, ".finish .close").await;
+    shows(shop, "form.rating", "How did we do?").await;
     click(shop, "form.rating [data-n='5']").await;
     click(shop, "form.rating button[type=submit]").await;
     shows(shop, "section.closed", "Thank").await;

@@ -143,15 +143,15 @@ pub async fn text_becomes(client: &Client, css: &str, expected: &str) {
     text_where(client, css, &what, |text| text == expected).await;
 }
 
-/// Clicks the first element matching `css`.
+/// Clicks the first element matching `css`, once it is shown (a part of the page that is
+/// about to appear, after a message from the server, cannot take a click before).
 pub async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css} on the page"))
-        .click()
-        .await
-        .unwrap();
+    let element = eventually(WAIT, &format!("{css} to be shown"), || async {
+        let element = client.find(Locator::Css(css)).await.ok()?;
+        element.is_displayed().await.ok()?.then_some(element)
+    })
+    .await;
+    element.click().await.unwrap();
 }
 
 /// Polls `check` until it yields a value, failing the test with `what` after `limit`.
