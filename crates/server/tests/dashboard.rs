@@ -41,9 +41,7 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
     assert_eq!(posted.status(), StatusCode::NO_CONTENT);
 
     // A person takes a handed-over shopper, closes, and the shopper rates 4.
-    let anna = server.agent("Anna", &["acme"]).await;
-    let _console = anna.live().await;
-    anna.set_status("available", 1).await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
     let created = server.handoff().await;
     eventually(Duration::from_secs(20), "Anna to take it", || async {
         let taken = anna.act(&created.id, "claim", json!({})).await.is_success()

@@ -20,7 +20,7 @@ use sqlx::Row;
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     let server = TestServer::start_with(tempfile::TempDir::new().unwrap(), &widget_dist()).await;
-    let _agent = server.available_agent("Anna").await;
+    let _agent = server.available_agent("Anna", 1).await;
     let browser = Browser::start(Screen::Desktop).await;
     let client = &browser.client;
     let root = open_widget(client, &server.url("/demo")).await;
@@ -115,7 +115,7 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_view() {
     let server = TestServer::start_with(tempfile::TempDir::new().unwrap(), &widget_dist()).await;
-    let _agent = server.available_agent("Anna").await;
+    let _agent = server.available_agent("Anna", 1).await;
     let browser = Browser::start(Screen::Phone(320, 640)).await;
     let client = &browser.client;
     open_widget(client, &server.url("/demo")).await;

@@ -87,7 +87,7 @@ async fn agent_replies(agent: &TestAgent, id: &str, text: &str) {
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_everything() {
     let server = demo_server().await;
-    let (anna, _console) = server.available_agent("Anna").await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
     let browser = Browser::start(Screen::Desktop).await;
     let client = &browser.client;
     open_widget(client, &server.url("/demo")).await;
@@ -159,7 +159,7 @@ async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_every
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
     let server = demo_server().await;
-    let (anna, _console) = server.available_agent("Anna").await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
     let proxy = Proxy::start(server.addr).await;
     let browser = Browser::start(Screen::Desktop).await;
     let client = &browser.client;

@@ -116,14 +116,10 @@ async fn an_offer_not_accepted_in_time_moves_on_to_the_next_agent() {
         ..Settings::default()
     })
     .await;
-    let first = server.agent("First", &["acme"]).await;
-    let second = server.agent("Second", &["acme"]).await;
-    let mut first_console = first.live().await;
-    first.set_status("available", 1).await;
+    let (first, mut first_console) = server.available_agent("First", 1).await;
     // The second agent becomes available later, so the first has waited longest.
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let mut second_console = second.live().await;
-    second.set_status("available", 1).await;
+    let (second, mut second_console) = server.available_agent("Second", 1).await;
 
     let created = server.handoff().await;
     assert_eq!(offer(&mut first_console).await.conversation.id, created.id);
@@ -160,13 +156,9 @@ async fn an_offer_not_accepted_in_time_moves_on_to_the_next_agent() {
 #[tokio::test]
 async fn a_declined_offer_goes_to_someone_else() {
     let server = TestServer::start().await;
-    let first = server.agent("First", &["acme"]).await;
-    let second = server.agent("Second", &["acme"]).await;
-    let mut first_console = first.live().await;
-    first.set_status("available", 1).await;
+    let (first, mut first_console) = server.available_agent("First", 1).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let mut second_console = second.live().await;
-    second.set_status("available", 1).await;
+    let (_second, mut second_console) = server.available_agent("Second", 1).await;
     let created = server.handoff().await;
     assert_eq!(offer(&mut first_console).await.conversation.id, created.id);
     assert_eq!(
@@ -471,9 +463,7 @@ async fn a_disconnected_agents_conversations_return_to_the_front_of_the_queue() 
         ..Settings::default()
     })
     .await;
-    let anna = server.agent("Anna", &["acme"]).await;
-    let console = anna.live().await;
-    anna.set_status("available", 2).await;
+    let (anna, console) = server.available_agent("Anna", 2).await;
     let created = server.handoff().await;
     let mut shopper = server.shopper(&created, 0).await;
     assert_eq!(

@@ -325,9 +325,7 @@ async fn handoffs_are_limited_per_address_and_checked_for_size() {
 async fn metrics_and_readiness() {
     let server = TestServer::start().await;
     server.handoff().await;
-    let anna = server.agent("Anna", &["acme"]).await;
-    let _console = anna.live().await;
-    anna.set_status("available", 1).await;
+    let (_anna, _console) = server.available_agent("Anna", 1).await;
     let metrics = reqwest::get(server.url("/metrics")).await.unwrap();
     assert!(
         metrics.headers()[header::CONTENT_TYPE]

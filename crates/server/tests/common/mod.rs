@@ -258,12 +258,13 @@ impl TestServer {
             .header(header::ORIGIN, &self.base)
     }
 
-    /// An agent of `acme` who is connected and available (a handoff then queues for them
-    /// instead of offering the leave-a-message form), with their live connection.
-    pub async fn available_agent(&self, name: &str) -> (TestAgent, Ws) {
+    /// An agent of `acme` who is connected and available for `capacity` chats (a handoff
+    /// then queues for them instead of offering the leave-a-message form), with their live
+    /// connection.
+    pub async fn available_agent(&self, name: &str, capacity: u32) -> (TestAgent, Ws) {
         let agent = self.agent(name, &["acme"]).await;
         let console = agent.live().await;
-        agent.set_status("available", 1).await;
+        agent.set_status("available", capacity).await;
         (agent, console)
     }
 
