@@ -126,18 +126,26 @@ fn shouting(text: &str) -> bool {
     capitals || text.contains("!!!")
 }
 
+/// The distinct words of a message. Messages are short, so a linear search beats sorting
+/// here, and spares the widget a sort's code.
+fn distinct(tokens: &[String]) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        if !seen.contains(&token.as_str()) {
+            seen.push(token);
+        }
+    }
+    seen
+}
+
 fn repeated(tokens: &[String], earlier: &[Vec<String>]) -> bool {
     if tokens.len() < REPEAT_MIN_TOKENS {
         return false;
     }
-    let mut now: Vec<&String> = tokens.iter().collect();
-    now.sort_unstable();
-    now.dedup();
+    let now = distinct(tokens);
     earlier.iter().rev().take(REPEAT_LOOKBACK).any(|before| {
-        let mut then: Vec<&String> = before.iter().collect();
-        then.sort_unstable();
-        then.dedup();
-        let common = now.iter().filter(|t| then.binary_search(t).is_ok()).count();
+        let then = distinct(before);
+        let common = now.iter().filter(|t| then.contains(t)).count();
         let union = now.len() + then.len() - common;
         common as f64 >= REPEAT_OVERLAP * union as f64
     })
