@@ -1,11 +1,11 @@
 //! Training one [`Network`] on a knowledge base's phrasings.
 //!
-//! Softmax cross-entropy, minimised with Adam in mini-batches. The embedding table is updated
-//! lazily (only the rows of buckets in the batch), which keeps an epoch proportional to the
-//! number of features in the data rather than to the size of the table. Every entry weighs
-//! the same in the loss however many phrasings it has, since the number of phrasings a
-//! merchant wrote says nothing about how often shoppers ask. Everything random comes from the
-//! seed, so the same knowledge base always trains to the same bytes.
+//! Softmax cross-entropy with label smoothing, minimised with Adam in mini-batches. The
+//! embedding table is updated lazily (only the rows of buckets in the batch), which keeps an
+//! epoch proportional to the number of features in the data rather than to the size of the
+//! table. Every entry weighs the same in the loss however many phrasings it has, since the
+//! number of phrasings a merchant wrote says nothing about how often shoppers ask. Everything
+//! random comes from the seed, so the same knowledge base always trains to the same bytes.
 
 use crate::features::{FeatureConfig, Idf, SparseVec, Terms, vectorize};
 use crate::network::{Network, Quantized};
@@ -28,6 +28,12 @@ const MIN_EPOCHS: usize = 10;
 /// Small knowledge bases get more passes, so every network sees at least this many updates.
 const MIN_STEPS: usize = 1000;
 const EMBED_INIT: f32 = 0.1;
+/// Share of each target spread evenly over all entries. It keeps the scores from growing
+/// without bound on phrasings already learnt, so a message that only resembles them in part
+/// (another topic in familiar words) stays less confident: measured, it raised out-of-scope
+/// AUROC on CLINC150 validation at every temperature (0.965 to 0.978 at 0.8) and BANKING77
+/// cross-validated accuracy by 0.4 points (BENCHMARKS.md).
+const LABEL_SMOOTHING: f32 = 0.1;
 
 /// Trains a network to tell `classes` classes apart; `labels[i]` is the class of `docs[i]`.
 pub fn train(config: TrainConfig, docs: &[&Terms], labels: &[usize], classes: usize) -> Network {
@@ -191,7 +197,7 @@ struct FloatNet {
 }
 
 impl FloatNet {
-    /// Adds the gradient of `weight * cross_entropy(x, label)` to `g`.
+    /// Adds the gradient of `weight * cross_entropy(x, smoothed one-hot of label)` to `g`.
     fn accumulate(&self, x: &SparseVec, label: usize, weight: f32, g: &mut Grads) {
         let (h, k) = (self.hidden, self.classes);
         let mut act = self.hidden_bias.value.clone();
@@ -210,11 +216,20 @@ impl FloatNet {
         let max = logits.iter().fold(f32::MIN, |m, &o| m.max(o));
         let mut prob: Vec<f32> = logits.iter().map(|o| (o - max).exp()).collect();
         let sum: f32 = prob.iter().sum();
-        // d(loss)/d(logit) = softmax - one_hot, scaled by the example's weight.
+        // d(loss)/d(logit) = softmax - target, scaled by the example's weight.
+        let spread = LABEL_SMOOTHING / k as f32;
         let dlogit: Vec<f32> = prob
             .iter_mut()
             .enumerate()
-            .map(|(c, p)| weight * (*p / sum - if c == label { 1.0 } else { 0.0 }))
+            .map(|(c, p)| {
+                let target = spread
+                    + if c == label {
+                        1.0 - LABEL_SMOOTHING
+                    } else {
+                        0.0
+                    };
+                weight * (*p / sum - target)
+            })
             .collect();
         let mut dact = vec![0.0f32; h];
         for (t, &a) in act.iter().enumerate() {
