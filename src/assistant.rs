@@ -130,30 +130,8 @@ impl Brain {
 mod tests {
     use super::*;
 
-    const KB: &str = r#"
-        [site]
-        name = "Tiny Shop"
-        greeting = "Hello!"
-        [[entry]]
-        id = "returns"
-        title = "Returns"
-        phrasings = ["how do I return shoes", "can I send this back", "return policy", "refund for a return", "returns", "send back an item", "return my order", "how to return"]
-        answer = "Within 30 days: [returns portal](https://tiny.example/returns)."
-        [[entry]]
-        id = "delivery"
-        title = "Delivery"
-        phrasings = ["how long does delivery take", "when will my parcel arrive", "shipping time", "delivery days", "where is my order", "parcel late", "delivery time", "how fast is shipping"]
-        answer = "2-4 working days."
-        [[entry]]
-        id = "payment"
-        title = "Payment"
-        phrasings = ["can I pay with paypal", "which payment methods", "pay by card", "invoice payment", "pay later", "klarna", "payment options", "ways to pay"]
-        answer = "Card, PayPal or invoice."
-    "#;
-
     fn brain() -> Brain {
-        let kb = tandem_assistant::KnowledgeBase::parse(KB).unwrap();
-        Brain::from_bytes(&tandem_assistant::compile(&kb).model.to_bytes()).unwrap()
+        Brain::from_bytes(&tandem_assistant::fixture::compiled().model.to_bytes()).unwrap()
     }
 
     #[test]
@@ -165,19 +143,22 @@ mod tests {
         };
         assert_eq!(
             (topic.id.as_str(), text.as_str()),
-            ("delivery", "2-4 working days.")
+            (
+                "delivery-time",
+                "2-4 working days. [Tracking](https://shop.example/track)"
+            )
         );
         assert_eq!(
             event,
             Some(AssistantEvent::Answered {
-                entry: "delivery".into()
+                entry: "delivery-time".into()
             })
         );
-        let (_, feedback) = brain.feedback("delivery", true);
+        let (_, feedback) = brain.feedback("delivery-time", true);
         assert_eq!(
             feedback,
             AssistantEvent::Feedback {
-                entry: "delivery".into(),
+                entry: "delivery-time".into(),
                 helpful: true
             }
         );
@@ -200,7 +181,7 @@ mod tests {
     fn a_chosen_topic_is_answered() {
         let mut brain = brain();
         let (reply, event) = brain.choose(0).unwrap();
-        assert!(matches!(reply, Reply::Answer { ref topic, .. } if topic.id == "returns"));
+        assert!(matches!(reply, Reply::Answer { ref topic, .. } if topic.id == "delivery-time"));
         assert!(event.is_some());
         assert!(brain.choose(99).is_none());
     }

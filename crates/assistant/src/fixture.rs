@@ -1,10 +1,13 @@
-//! A small knowledge base, compiled once, shared by the tests of several modules.
+//! A small knowledge base, compiled once, shared by the tests of this crate's modules and,
+//! through the `fixture` feature, by the tests of the crates that use the assistant (the
+//! widget, the console), so they all test against one shop.
 
 use std::sync::OnceLock;
 
 use crate::compile::{Compiled, compile};
 use crate::kb::KnowledgeBase;
 
+/// The knowledge base's text: six entries, one of them for people only (`chargeback`).
 pub const KB: &str = r#"
 [site]
 name = "Test shop"
@@ -60,6 +63,7 @@ answer = "A colleague takes disputes personally."
 handoff = "always"
 "#;
 
+/// The knowledge base, compiled (once per test run).
 pub fn compiled() -> &'static Compiled {
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
     COMPILED.get_or_init(|| compile(&KnowledgeBase::parse(KB).expect("fixture parses")))

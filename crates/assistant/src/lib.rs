@@ -133,8 +133,8 @@ mod text;
 mod train;
 pub mod triggers;
 
-#[cfg(test)]
-mod fixture;
+#[cfg(any(test, feature = "fixture"))]
+pub mod fixture;
 
 pub use compile::{Compiled, compile};
 pub use conversation::Conversation;

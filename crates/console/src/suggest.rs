@@ -83,44 +83,23 @@ impl Models {
 
 #[cfg(test)]
 mod tests {
-    use tandem_assistant::{KnowledgeBase, compile};
+    use tandem_assistant::{Model, fixture};
 
     use super::{Models, suggestions};
 
-    const KB: &str = r#"
-[site]
-name = "Shop"
-greeting = "Hi"
-
-[[entry]]
-id = "delivery"
-title = "Delivery times"
-phrasings = ["how long does delivery take", "when will my order arrive", "delivery time",
-  "how many days is shipping", "when does my parcel come", "how fast do you ship"]
-answer = "Two to four working days."
-
-[[entry]]
-id = "returns"
-title = "Returns"
-phrasings = ["how do I return an item", "can I send it back", "return policy",
-  "I want to return my shoes", "how many days to return", "refund for a return"]
-answer = "Within 30 days, free of charge."
-
-[[entry]]
-id = "dispute"
-title = "Payment disputes"
-phrasings = ["I want to dispute a charge", "chargeback", "charged twice for my order",
-  "contest a payment", "reverse the charge", "I did not authorise this payment"]
-answer = "A colleague takes disputes personally."
-handoff = "always"
-"#;
+    fn model() -> Model {
+        fixture::compiled().model.clone()
+    }
 
     #[test]
     fn the_best_answer_comes_first_and_person_only_topics_are_left_out() {
-        let model = compile(&KnowledgeBase::parse(KB).unwrap()).model;
+        let model = model();
         let found = suggestions(&model, "when will my parcel arrive?");
         assert_eq!(found[0].title, "Delivery times");
-        assert_eq!(found[0].answer, "Two to four working days.");
+        assert_eq!(
+            found[0].answer,
+            "2-4 working days. [Tracking](https://shop.example/track)"
+        );
         assert!(found.len() <= 3);
         assert!(found.windows(2).all(|w| w[0].confidence >= w[1].confidence));
         let disputed = suggestions(&model, "I want to dispute a charge");
@@ -136,8 +115,7 @@ handoff = "always"
         assert!(models.get("acme").is_none());
         assert!(!models.should_load("acme", 5_000));
         assert!(models.should_load("acme", 11_000));
-        let model = compile(&KnowledgeBase::parse(KB).unwrap()).model;
-        models.loaded("acme".into(), Some(model), 12_000);
+        models.loaded("acme".into(), Some(model()), 12_000);
         assert!(models.get("acme").is_some());
         assert!(!models.should_load("acme", 99_000));
     }
