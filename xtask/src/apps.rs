@@ -19,14 +19,17 @@ use crate::{run, shrink, tools::Tools};
 /// Builds the widget's and the console's release builds (wasm-opt `-Oz` and `-Os`).
 pub fn build(tools: &Tools) -> anyhow::Result<()> {
     let root = crate::workspace_root();
+    // Trunk builds offline, and a machine that has never built std lacks std's own
+    // dependencies (the project's are fetched by the builds before): fetch them first.
     run::status(
-        Command::new("trunk")
-            .args(["build", "--release"])
+        with_own_std(Command::new("cargo").args(["fetch", "--target", "wasm32-unknown-unknown"]))
+            .current_dir(&root),
+    )?;
+    run::status(
+        with_own_std(Command::new("trunk").args(["build", "--release"]))
             .current_dir(&root)
             .env("PATH", &tools.path)
             .env("CARGO_TARGET_DIR", root.join("target/widget"))
-            .env("RUSTC_BOOTSTRAP", "1")
-            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
                 "-Cpanic=immediate-abort -Zunstable-options",
@@ -39,4 +42,11 @@ pub fn build(tools: &Tools) -> anyhow::Result<()> {
             .current_dir(root.join("crates/console"))
             .env("PATH", &tools.path),
     )
+}
+
+/// Has cargo build the standard library for the wasm target from source.
+fn with_own_std(command: &mut Command) -> &mut Command {
+    command
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
 }
