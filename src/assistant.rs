@@ -4,7 +4,7 @@
 //! merchant's texts, and into the counts the merchant learns from (no text, no identifiers).
 
 use tandem_assistant::{Candidate, Conversation, Decision, Model, ModelError, decide};
-use tandem_protocol::{HandoffReason, events::AssistantEvent};
+use tandem_protocol::events::AssistantEvent;
 
 use crate::chat::{Reply, Topic};
 
@@ -12,18 +12,6 @@ use crate::chat::{Reply, Topic};
 pub struct Brain {
     model: Model,
     conversation: Conversation,
-}
-
-/// The protocol's name for the assistant's handoff reason.
-fn reason(reason: tandem_assistant::HandoffReason) -> HandoffReason {
-    use tandem_assistant::HandoffReason as A;
-    match reason {
-        A::Asked => HandoffReason::Asked,
-        A::LowConfidence => HandoffReason::LowConfidence,
-        A::Frustration => HandoffReason::Frustration,
-        A::Sensitive => HandoffReason::Sensitive,
-        A::NegativeFeedback => HandoffReason::NegativeFeedback,
-    }
 }
 
 impl Brain {
@@ -91,7 +79,7 @@ impl Brain {
                 ..
             } => (
                 Reply::Handoff {
-                    reason: reason(why),
+                    reason: why,
                     safety: safety_line,
                 },
                 None,
@@ -129,6 +117,7 @@ impl Brain {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tandem_protocol::HandoffReason;
 
     fn brain() -> Brain {
         Brain::from_bytes(&tandem_assistant::fixture::compiled().model.to_bytes()).unwrap()

@@ -9,6 +9,9 @@
 //! the [`Conversation`] it is given and nothing else.
 
 use serde::{Deserialize, Serialize};
+/// Why a person takes over: the wire protocol's reasons, so the widget hands the assistant's
+/// verdict to the queue as it is.
+pub use tandem_protocol::HandoffReason;
 
 use crate::conversation::{Conversation, Turn};
 use crate::mask::mask_card_numbers;
@@ -47,20 +50,6 @@ pub enum Decision {
 pub struct Candidate {
     pub entry: usize,
     pub confidence: f32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HandoffReason {
-    /// The shopper asked for a person.
-    Asked,
-    /// The assistant was unsure twice in a row.
-    LowConfidence,
-    Frustration,
-    /// A topic a person must take: an always-human entry or a built-in sensitive topic.
-    Sensitive,
-    /// The shopper said answers did not help.
-    NegativeFeedback,
 }
 
 /// Unsure this many times in a row and the assistant hands over.
