@@ -158,13 +158,7 @@ impl Db {
 
     /// One conversation, if it exists.
     pub async fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM conversations WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(conversation).transpose()
+        Ok(self.conversations_where("id = $1", id).await?.pop())
     }
 
     /// The conversations an agent has now.
@@ -172,10 +166,20 @@ impl Db {
         &self,
         agent: &str,
     ) -> Result<Vec<Conversation>, StoreError> {
+        self.conversations_where("agent_id = $1 AND state = 'with_agent'", agent)
+            .await
+    }
+
+    /// Whole conversations matching `filter`, whose one parameter `$1` is `value`, in order.
+    async fn conversations_where(
+        &self,
+        filter: &str,
+        value: &str,
+    ) -> Result<Vec<Conversation>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM conversations WHERE agent_id = $1 AND state = 'with_agent' ORDER BY seq"
+            "SELECT {COLUMNS} FROM conversations WHERE {filter} ORDER BY seq"
         ))
-        .bind(agent)
+        .bind(value)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(conversation).collect()
