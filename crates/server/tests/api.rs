@@ -181,12 +181,7 @@ async fn malformed_bodies_get_problem_details_and_the_server_goes_on() {
 #[tokio::test]
 async fn sites_health_and_unknown_paths() {
     let server = TestServer::start().await;
-    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: SiteInfo = common::json(server.get("/v1/sites/acme")).await;
     assert_eq!(info.name, "Acme Outfitters");
 
     let missing = reqwest::get(server.url("/v1/sites/nope")).await.unwrap();

@@ -16,29 +16,21 @@ fn check(kb: &str, strict: bool) -> std::process::Output {
     command.output().unwrap()
 }
 
-const SMALL_KB: &str = r#"
-[site]
-name = "Tiny Shop"
-greeting = "Hello!"
-
+/// The assistant's test shop, with one link the lint must flag.
+fn small_kb() -> String {
+    format!(
+        "{}{}",
+        tandem_assistant::fixture::KB,
+        r#"
 [[entry]]
-id = "returns"
-title = "Returns"
-phrasings = ["how do I return shoes", "can I send this back", "return policy", "refund for a return", "returns", "send back an item"]
-answer = "Within 30 days: [returns portal](https://tiny.example/returns)."
-
-[[entry]]
-id = "delivery"
-title = "Delivery"
-phrasings = ["how long does delivery take", "when will my parcel arrive", "shipping time", "delivery days", "where is my order", "parcel late"]
-answer = "2-4 working days."
-
-[[entry]]
-id = "payment"
-title = "Payment"
-phrasings = ["can I pay with paypal", "which payment methods", "pay by card", "invoice payment", "pay later", "klarna"]
-answer = "Card, PayPal or invoice. See [payment](ftp://tiny.example/pay)."
-"#;
+id = "invoice"
+title = "Invoices"
+phrasings = ["where is my invoice", "send me a receipt", "download the invoice", "vat receipt",
+  "invoice for my order", "I need a bill", "company invoice", "receipt by email"]
+answer = "See [invoices](ftp://tiny.example/pay)."
+"#
+    )
+}
 
 #[test]
 fn a_broken_knowledge_base_gets_every_error_with_its_line() {
@@ -55,7 +47,7 @@ fn a_broken_knowledge_base_gets_every_error_with_its_line() {
 
 #[test]
 fn a_valid_knowledge_base_gets_lint_and_its_expected_quality() {
-    let output = check(SMALL_KB, false);
+    let output = check(&small_kb(), false);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -63,12 +55,12 @@ fn a_valid_knowledge_base_gets_lint_and_its_expected_quality() {
         String::from_utf8_lossy(&output.stderr)
     );
     let report = String::from_utf8_lossy(&output.stdout);
-    assert!(report.contains("Tiny Shop"), "{report}");
+    assert!(report.contains("Test shop"), "{report}");
     assert!(report.contains("Expected quality"), "{report}");
     assert!(
         report.contains("ftp://tiny.example/pay"),
         "the lint names the non-http link: {report}"
     );
     // The warning makes --strict fail.
-    assert_eq!(check(SMALL_KB, true).status.code(), Some(2));
+    assert_eq!(check(&small_kb(), true).status.code(), Some(2));
 }

@@ -376,15 +376,12 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
         })
         .await;
     assert!(status.returned_to_assistant);
-    let polled: tandem_protocol::ConversationStatus = server
-        .get(&format!("/v1/conversations/{}", created.id))
-        .bearer_auth(&created.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let polled: tandem_protocol::ConversationStatus = common::json(
+        server
+            .get(&format!("/v1/conversations/{}", created.id))
+            .bearer_auth(&created.token),
+    )
+    .await;
     assert!(polled.returned_to_assistant, "a reload learns it too");
 
     // Only the one who has it can hand it back.

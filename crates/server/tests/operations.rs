@@ -106,12 +106,7 @@ async fn agents_sign_in_with_a_strict_http_only_cookie_and_nothing_else_gets_in(
 #[tokio::test]
 async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     let server = TestServer::start().await;
-    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: SiteInfo = common::json(server.get("/v1/sites/acme")).await;
     assert_eq!(info.availability, Availability::NoAgents);
 
     let path = "/v1/sites/acme/offline-messages";
@@ -164,12 +159,7 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     // Once an agent is there, the API says so.
     let _console = anna.live().await;
     anna.set_status("available", 2).await;
-    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: SiteInfo = common::json(server.get("/v1/sites/acme")).await;
     assert_eq!(info.availability, Availability::Online);
     server.stop().await;
 }
@@ -209,12 +199,7 @@ async fn outside_business_hours_no_one_is_queued() {
         ..Settings::default()
     })
     .await;
-    let info: SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: SiteInfo = common::json(server.get("/v1/sites/acme")).await;
     assert_eq!(info.availability, Availability::AfterHours);
     let response = server
         .post("/v1/conversations")
@@ -260,15 +245,8 @@ async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
             serde_json::from_value(json!({ "id": "user-42", "name": "Sam", "signature": sig }))
                 .unwrap(),
         );
-        let created: tandem_protocol::ConversationCreated = server
-            .post("/v1/conversations")
-            .json(&packet)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let created: tandem_protocol::ConversationCreated =
+            common::json(server.post("/v1/conversations").json(&packet)).await;
         let detail: ConversationDetail =
             common::json(anna.get(&format!("/v1/agent/conversations/{}", created.id))).await;
         assert_eq!(detail.identity_verified, verified);

@@ -91,14 +91,7 @@ impl Process {
     }
 
     async fn shopper(&self, created: &ConversationCreated, last_seq: u64) -> Ws {
-        let url = format!("ws://{}/v1/conversations/{}/live", self.addr, created.id);
-        let mut ws = Ws::connect(&url, &[("origin", &self.base)]).await;
-        ws.send(&ShopperFrame::Hello {
-            token: created.token.clone(),
-            last_seq,
-        })
-        .await;
-        ws
+        common::shopper_live(&self.addr, &self.base, created, last_seq).await
     }
 
     /// Signs the agent in; returns the cookie.

@@ -367,16 +367,13 @@ async fn the_http_fallback_sends_and_long_polls() {
     let (created, anna, shopper, _console) = live_pair(&server).await;
     drop(shopper);
     let path = format!("/v1/conversations/{}/messages", created.id);
-    let sent: Sent = server
-        .post(&path)
-        .bearer_auth(&created.token)
-        .json(&json!({ "client_id": "h1", "text": "Sent without a WebSocket" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sent: Sent = common::json(
+        server
+            .post(&path)
+            .bearer_auth(&created.token)
+            .json(&json!({ "client_id": "h1", "text": "Sent without a WebSocket" })),
+    )
+    .await;
 
     let poll = {
         let url = server.url(&format!("{path}?after={}&wait=10", sent.seq));
@@ -406,15 +403,12 @@ async fn the_http_fallback_sends_and_long_polls() {
     assert_eq!(since.messages[0].text, "Got it");
     assert_eq!(since.status.agent_name.as_deref(), Some("Anna"));
 
-    let all: MessagesSince = reqwest::Client::new()
-        .get(server.url(&format!("{path}?after=0")))
-        .bearer_auth(&created.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all: MessagesSince = common::json(
+        reqwest::Client::new()
+            .get(server.url(&format!("{path}?after=0")))
+            .bearer_auth(&created.token),
+    )
+    .await;
     assert!(all.messages.windows(2).all(|w| w[1].seq == w[0].seq + 1));
     assert_eq!(all.messages.last().unwrap().text, "Got it");
     server.stop().await;
@@ -428,15 +422,8 @@ async fn card_numbers_are_masked_before_they_are_stored() {
         { "author": "shopper", "text": "My card 4242 4242 4242 4242 was charged twice" }
     ]))
     .unwrap();
-    let created: ConversationCreated = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created: ConversationCreated =
+        common::json(server.post("/v1/conversations").json(&packet)).await;
     let mut shopper = server.shopper(&created, 0).await;
     shopper
         .send(&send(

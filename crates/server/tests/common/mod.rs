@@ -295,14 +295,7 @@ impl TestServer {
 
     /// The shopper's live connection, after `hello` with the last sequence number they have.
     pub async fn shopper(&self, created: &ConversationCreated, last_seq: u64) -> Ws {
-        let url = format!("ws://{}/v1/conversations/{}/live", self.addr, created.id);
-        let mut ws = Ws::connect(&url, &[("origin", &self.base)]).await;
-        ws.send(&ShopperFrame::Hello {
-            token: created.token.clone(),
-            last_seq,
-        })
-        .await;
-        ws
+        shopper_live(&self.addr, &self.base, created, last_seq).await
     }
 
     /// An agent account for these sites, signed in.
@@ -427,6 +420,24 @@ impl TestAgent {
         }
         status
     }
+}
+
+/// A shopper's live connection to the server at `addr` (its pages at `base`), after `hello`
+/// with the last sequence number they have.
+pub async fn shopper_live(
+    addr: impl std::fmt::Display,
+    base: &str,
+    created: &ConversationCreated,
+    last_seq: u64,
+) -> Ws {
+    let url = format!("ws://{addr}/v1/conversations/{}/live", created.id);
+    let mut ws = Ws::connect(&url, &[("origin", base)]).await;
+    ws.send(&ShopperFrame::Hello {
+        token: created.token.clone(),
+        last_seq,
+    })
+    .await;
+    ws
 }
 
 /// Sends a request that must succeed and reads its JSON answer.
