@@ -15,11 +15,12 @@ use tandem_console::{
 };
 use tandem_protocol::{
     agent::{
-        AgentProfile, AgentServerFrame, AgentStatus, Colleague, ConversationDetail, NewAgent,
-        Offer, OfflineMessage, QueueEntry, SiteAgent,
+        AgentServerFrame, AgentStatus, Colleague, ConversationDetail, NewAgent, Offer,
+        OfflineMessage, SiteAgent,
     },
-    conversation::{Author, ConversationState, HandoffReason, Identity, Message},
+    conversation::{Author, ConversationState, HandoffReason, Identity},
     dashboard::{Dashboard, DayFigures, ReasonCount},
+    fixture::{agent, message, waiting},
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -85,50 +86,12 @@ fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
         .collect()
 }
 
-fn profile() -> AgentProfile {
-    AgentProfile {
-        id: "a1".into(),
-        name: "Ada".into(),
-        email: "ada@acme.example".into(),
-        sites: vec!["acme".into()],
-        status: AgentStatus::Available,
-        capacity: 2,
-        admin_of: vec![],
-    }
-}
-
 fn colleague(id: &str, name: &str, status: AgentStatus, online: bool) -> Colleague {
     Colleague {
         id: id.into(),
         name: name.into(),
         status,
         online,
-    }
-}
-
-fn waiting(id: &str, position: u32, reason: HandoffReason) -> QueueEntry {
-    QueueEntry {
-        id: id.into(),
-        site: "acme".into(),
-        position,
-        reason,
-        priority: 0,
-        queued_at: 0,
-        preview: Some(format!("question of {id}")),
-        language: None,
-    }
-}
-
-fn message(seq: u64, author: Author, text: &str, confidence: Option<f32>) -> Message {
-    Message {
-        seq,
-        author,
-        text: text.into(),
-        client_id: None,
-        agent_name: None,
-        confidence,
-        entry: None,
-        at: 0,
     }
 }
 
@@ -270,7 +233,7 @@ async fn an_offer_counts_down_and_is_answered_by_button_or_key() {
 async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript() {
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {
-        profile: profile(),
+        profile: agent(),
         conversations: vec![conversation("c1")],
     }]);
     let (actions, _log) = recorder();
@@ -341,7 +304,7 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
 async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {
-        profile: profile(),
+        profile: agent(),
         conversations: vec![conversation("c1")],
     }]);
     let (actions, log) = recorder();
@@ -407,7 +370,7 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
  {
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {
-        profile: profile(),
+        profile: agent(),
         conversations: vec![conversation("c1")],
     }]);
     let (actions, log) = recorder();
@@ -529,7 +492,7 @@ async fn the_bar_sets_availability_and_keeps_the_alert_choice_in_this_browser() 
     window().local_storage().unwrap().unwrap().clear().unwrap();
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {
-        profile: profile(),
+        profile: agent(),
         conversations: vec![],
     }]);
     let link = RwSignal::new(Link::Up);

@@ -12,6 +12,7 @@
 //! - [`agent`]: the agents' HTTP API and WebSocket frames.
 //! - [`dashboard`]: the quality dashboard's figures per site and day.
 //! - [`problem`]: the error body of every failed call (RFC 9457 problem details).
+//! - `fixture` (feature `fixture`): sample values for other crates' tests.
 
 pub mod agent;
 pub mod conversation;
@@ -20,6 +21,9 @@ pub mod events;
 pub mod live;
 pub mod problem;
 pub mod site;
+
+#[cfg(feature = "fixture")]
+pub mod fixture;
 
 pub use conversation::{
     Author, ConversationCreated, ConversationState, ConversationStatus, CreateConversation,

@@ -1,36 +1,12 @@
 use serde_json::Map;
 use tandem_protocol::{
     Problem,
-    agent::{AgentProfile, AgentServerFrame, AgentStatus, ConversationDetail, Offer, QueueEntry},
-    conversation::{Author, ConversationState, HandoffReason, Message},
+    agent::{AgentServerFrame, ConversationDetail, Offer},
+    conversation::{Author, ConversationState, HandoffReason},
+    fixture,
 };
 
 use super::*;
-
-fn profile() -> AgentProfile {
-    AgentProfile {
-        id: "a1".into(),
-        name: "Ada".into(),
-        email: "ada@acme.example".into(),
-        sites: vec!["acme".into()],
-        status: AgentStatus::Available,
-        capacity: 2,
-        admin_of: vec![],
-    }
-}
-
-fn entry(id: &str, position: u32) -> QueueEntry {
-    QueueEntry {
-        id: id.into(),
-        site: "acme".into(),
-        position,
-        reason: HandoffReason::Asked,
-        priority: 0,
-        queued_at: 1_000,
-        preview: Some("Where is my parcel?".into()),
-        language: None,
-    }
-}
 
 fn detail(id: &str) -> ConversationDetail {
     ConversationDetail {
@@ -44,7 +20,7 @@ fn detail(id: &str) -> ConversationDetail {
         identity_verified: false,
         language: None,
         agent_id: Some("a1".into()),
-        messages: vec![message(1, Author::Shopper, "Hello")],
+        messages: vec![fixture::message(1, Author::Shopper, "Hello", None)],
         queued_at: 1_000,
         assigned_at: Some(2_000),
         closed_at: None,
@@ -54,23 +30,10 @@ fn detail(id: &str) -> ConversationDetail {
     }
 }
 
-fn message(seq: u64, author: Author, text: &str) -> Message {
-    Message {
-        seq,
-        author,
-        text: text.into(),
-        client_id: None,
-        agent_name: None,
-        confidence: None,
-        entry: None,
-        at: 3_000,
-    }
-}
-
 fn welcomed(conversations: Vec<ConversationDetail>) -> Desk {
     let mut desk = Desk::default();
     desk.apply(AgentServerFrame::Welcome {
-        profile: profile(),
+        profile: fixture::agent(),
         conversations,
     });
     desk
@@ -88,7 +51,7 @@ fn welcome_opens_the_first_conversation() {
 fn an_offer_alerts_and_goes_when_withdrawn_or_accepted() {
     let mut desk = welcomed(vec![]);
     let offer = Offer {
-        conversation: entry("c9", 1),
+        conversation: fixture::waiting("c9", 1, HandoffReason::Asked),
         expires_at: 60_000,
     };
     let alert = desk.apply(AgentServerFrame::Offer {
@@ -100,7 +63,7 @@ fn an_offer_alerts_and_goes_when_withdrawn_or_accepted() {
 
     desk.apply(AgentServerFrame::Queue {
         site: "acme".into(),
-        entries: vec![entry("c9", 1)],
+        entries: vec![fixture::waiting("c9", 1, HandoffReason::Asked)],
     });
     assert_eq!(
         desk.title(),
@@ -125,13 +88,16 @@ fn queues_of_each_site_are_kept_and_counted() {
     let mut desk = welcomed(vec![]);
     desk.apply(AgentServerFrame::Queue {
         site: "acme".into(),
-        entries: vec![entry("c1", 1), entry("c2", 2)],
+        entries: vec![
+            fixture::waiting("c1", 1, HandoffReason::Asked),
+            fixture::waiting("c2", 2, HandoffReason::Asked),
+        ],
     });
     assert_eq!(desk.waiting(), 2);
     assert_eq!(desk.queue()[1].id, "c2");
     desk.apply(AgentServerFrame::Queue {
         site: "acme".into(),
-        entries: vec![entry("c2", 1)],
+        entries: vec![fixture::waiting("c2", 1, HandoffReason::Asked)],
     });
     assert_eq!(desk.waiting(), 1);
 }
@@ -141,11 +107,11 @@ fn shopper_messages_in_another_tab_count_as_unread_until_shown() {
     let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
     desk.apply(AgentServerFrame::Message {
         conversation: "c2".into(),
-        message: message(2, Author::Shopper, "Are you there?"),
+        message: fixture::message(2, Author::Shopper, "Are you there?", None),
     });
     desk.apply(AgentServerFrame::Message {
         conversation: "c1".into(),
-        message: message(2, Author::Shopper, "Thanks"),
+        message: fixture::message(2, Author::Shopper, "Thanks", None),
     });
     assert_eq!(desk.unread(), 1, "only the conversation not shown");
     assert_eq!(desk.title(), "(1 unread) Tandem console");
@@ -163,7 +129,7 @@ fn a_message_is_stored_once_and_in_order() {
     for seq in [3, 2, 3] {
         desk.apply(AgentServerFrame::Message {
             conversation: "c1".into(),
-            message: message(seq, Author::Shopper, &format!("m{seq}")),
+            message: fixture::message(seq, Author::Shopper, &format!("m{seq}"), None),
         });
     }
     let seqs: Vec<u64> = desk.chats()[0]
@@ -191,7 +157,7 @@ fn a_sent_message_is_pending_until_stored_and_retried_after_failing() {
         desk.retry("k1").is_none(),
         "only failed messages are retried"
     );
-    let mut stored = message(2, Author::Agent, "On its way");
+    let mut stored = fixture::message(2, Author::Agent, "On its way", None);
     stored.client_id = Some("k1".into());
     desk.apply(AgentServerFrame::Message {
         conversation: "c1".into(),
@@ -238,11 +204,11 @@ fn a_reconnect_keeps_unread_counts_and_unsent_messages() {
     let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
     desk.apply(AgentServerFrame::Message {
         conversation: "c2".into(),
-        message: message(2, Author::Shopper, "Hi?"),
+        message: fixture::message(2, Author::Shopper, "Hi?", None),
     });
     desk.sending("c1", "k1".into(), "typed before the cut".into());
     desk.apply(AgentServerFrame::Welcome {
-        profile: profile(),
+        profile: fixture::agent(),
         conversations: vec![detail("c1"), detail("c2")],
     });
     assert_eq!(desk.unread(), 1);
@@ -261,7 +227,7 @@ fn typing_shows_for_the_shopper_only_and_stops_with_their_message() {
     assert!(desk.chats()[0].shopper_typing);
     desk.apply(AgentServerFrame::Message {
         conversation: "c1".into(),
-        message: message(2, Author::Shopper, "Done"),
+        message: fixture::message(2, Author::Shopper, "Done", None),
     });
     assert!(!desk.chats()[0].shopper_typing);
 }

@@ -1,0 +1,46 @@
+//! Sample values of the wire types for other crates' tests (feature `fixture`), so the
+//! console's unit tests and its browser tests describe the same agent, queue and messages.
+
+use crate::agent::{AgentProfile, AgentStatus, QueueEntry};
+use crate::conversation::{Author, HandoffReason, Message};
+
+/// Ada, available for two chats on site `acme`, admin of none.
+pub fn agent() -> AgentProfile {
+    AgentProfile {
+        id: "a1".into(),
+        name: "Ada".into(),
+        email: "ada@acme.example".into(),
+        sites: vec!["acme".into()],
+        status: AgentStatus::Available,
+        capacity: 2,
+        admin_of: vec![],
+    }
+}
+
+/// A shopper waiting on `acme` at `position`, whose last message is "question of ID".
+pub fn waiting(id: &str, position: u32, reason: HandoffReason) -> QueueEntry {
+    QueueEntry {
+        id: id.into(),
+        site: "acme".into(),
+        position,
+        reason,
+        priority: 0,
+        queued_at: 0,
+        preview: Some(format!("question of {id}")),
+        language: None,
+    }
+}
+
+/// A stored message (the assistant's carry their `confidence`).
+pub fn message(seq: u64, author: Author, text: &str, confidence: Option<f32>) -> Message {
+    Message {
+        seq,
+        author,
+        text: text.into(),
+        client_id: None,
+        agent_name: None,
+        confidence,
+        entry: None,
+        at: 0,
+    }
+}
