@@ -120,10 +120,9 @@ impl Live {
 
     fn open(&self) {
         let ask = self.0.borrow().handlers.0.clone();
-        let resume = ask();
-        let Some(resume) = resume else {
+        if ask().is_none() {
             return self.stop();
-        };
+        }
         let url = socket_url(&self.0.borrow().conversation);
         let Some(socket) = url.and_then(|url| WebSocket::new(&url).ok()) else {
             return self.lost();
@@ -131,7 +130,13 @@ impl Live {
         self.state(Connection::Connecting);
         let on_open = {
             let socket = socket.clone();
+            // Asked again now, not when the socket was made: what was typed while it
+            // connected is in the outbox by now, and nowhere else.
             move |_: web_sys::Event| {
+                let Some(resume) = ask() else {
+                    let _ = socket.close();
+                    return;
+                };
                 let _ = socket.send_with_str(&json(&ShopperFrame::Hello {
                     token: resume.token.clone(),
                     last_seq: resume.last_seq,
@@ -227,7 +232,11 @@ impl Live {
 
     /// The browser is online again: reconnect now rather than after the backoff.
     pub fn wake(&self) {
-        let waiting = self.0.borrow_mut().retry.take().is_some();
+        // Only while waiting to retry: a socket that is up or opening stays the only one.
+        let waiting = {
+            let mut state = self.0.borrow_mut();
+            state.socket.is_none() && state.retry.take().is_some()
+        };
         if waiting {
             self.open();
         }
