@@ -9,7 +9,7 @@ use tandem_protocol::{
     conversation::Identity,
 };
 
-use crate::chat::{Chat, LineKind};
+use crate::chat::{Chat, Delivery, LineKind};
 
 /// The transcript of the chat so far, masked, at most the last 200 lines.
 pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
@@ -24,6 +24,8 @@ pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
         .lines()
         .iter()
         .filter_map(|l| match &l.kind {
+            // What is in the outbox (typed while connecting) goes live once connected.
+            LineKind::Shopper { delivery, .. } if *delivery == Delivery::Sending => None,
             LineKind::Shopper { text, .. } => Some(line(Author::Shopper, text, None, None)),
             LineKind::Answer {
                 topic,
@@ -103,6 +105,35 @@ mod tests {
         assert_eq!(packet.transcript[1].confidence, Some(0.71));
         assert_eq!(packet.reason, HandoffReason::NegativeFeedback);
         assert_eq!(packet.language.as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn what_is_typed_while_connecting_goes_once_and_stays_if_the_handoff_fails() {
+        let texts =
+            |chat: &Chat| -> Vec<String> { transcript(chat).into_iter().map(|e| e.text).collect() };
+        let mut chat = Chat::new("Hi!");
+        chat.shopper_says("Where is my parcel?", "c1".into())
+            .unwrap();
+        chat.ask_for_person(HandoffReason::Asked);
+        chat.start_handoff();
+        chat.shopper_says("It is order 1234", "c2".into()).unwrap();
+        assert_eq!(
+            texts(&chat),
+            ["Where is my parcel?"],
+            "not also in the packet"
+        );
+        assert_eq!(
+            chat.outbox(),
+            [("c2".to_owned(), "It is order 1234".to_owned())],
+            "it goes live once connected"
+        );
+        chat.handoff_failed("No connection.".into());
+        assert_eq!(
+            chat.outbox(),
+            [],
+            "nothing stays \"sending\" with no one there"
+        );
+        assert_eq!(texts(&chat), ["Where is my parcel?", "It is order 1234"]);
     }
 
     #[test]

@@ -682,6 +682,21 @@ async fn asking_for_a_person_shows_the_confirmation_with_its_button_focused() {
 }
 
 #[wasm_bindgen_test]
+async fn without_an_assistant_the_shopper_is_told_a_person_will_answer() {
+    let widget = mount(PANEL, Chat::new("Hi!")).await;
+    assert_eq!(widget.text(".status .place"), "");
+    widget
+        .view
+        .screen
+        .update(|s| s.assistant = AssistantState::Absent);
+    settle().await;
+    assert_eq!(
+        widget.text(".status .place"),
+        "Our team will answer your questions in person."
+    );
+}
+
+#[wasm_bindgen_test]
 async fn waiting_in_line_shows_the_place_as_it_changes() {
     let widget = mount(PHONE, connecting()).await;
     assert_eq!(
@@ -985,6 +1000,19 @@ fn card_numbers_are_masked_in_the_handoff_packet() {
         assert!(!text.contains("4242 4242 4242 4242"), "{text}");
         assert!(!text.contains("5555-5555"), "{text}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn lines_drawn_before_the_language_was_known_are_drawn_again_in_it() {
+    let widget = mount(PANEL, answered()).await;
+    assert_eq!(widget.text(".feedback .yes"), "Yes");
+    let lines = widget.all(".messages li").len();
+    let arabic = Strings::from_json("ar", ARABIC).unwrap();
+    let yes = arabic.get(T::Yes).to_owned();
+    widget.view.screen.update(|s| s.strings = arabic);
+    settle().await;
+    assert_eq!(widget.text(".feedback .yes"), yes);
+    assert_eq!(widget.all(".messages li").len(), lines, "each line once");
 }
 
 #[wasm_bindgen_test]

@@ -15,6 +15,7 @@ pub mod line;
 pub mod phase;
 mod stored;
 
+use tandem_assistant::mask_card_numbers;
 use tandem_protocol::{
     Author, ConversationCreated, ConversationState, ConversationStatus, HandoffReason,
     MAX_MESSAGE_BYTES, Message, live::ServerFrame,
@@ -138,10 +139,11 @@ impl Chat {
             .map(|l| &mut l.kind)
     }
 
-    /// Adds the shopper's message, trimmed. Once a person is involved (or on the way), it
-    /// goes to the outbox under `client_id`; before that it stays in the browser.
+    /// Adds the shopper's message, trimmed, with card numbers masked (so the line, the outbox
+    /// and what is stored never hold one). Once a person is involved (or on the way), it goes
+    /// to the outbox under `client_id`; before that it stays in the browser.
     pub fn shopper_says(&mut self, text: &str, client_id: String) -> Result<u32, ComposeError> {
-        let text = text.trim();
+        let text = mask_card_numbers(text.trim());
         if text.is_empty() {
             return Err(ComposeError::Empty);
         }
@@ -155,7 +157,7 @@ impl Chat {
             (None, Delivery::Local)
         };
         Ok(self.push(LineKind::Shopper {
-            text: text.to_owned(),
+            text: text.into_owned(),
             client_id,
             delivery,
         }))
@@ -247,6 +249,7 @@ impl Chat {
     /// No one can answer live: offer the leave-a-message form.
     pub fn offline(&mut self, why: Unavailable) {
         self.phase = Phase::Offline { why, sent_to: None };
+        self.keep_unsent();
     }
 
     /// The message was left.
@@ -261,6 +264,23 @@ impl Chat {
         self.phase = Phase::Assistant;
         self.ticket = None;
         self.agent_typing = false;
+        self.keep_unsent();
+    }
+
+    /// No person is there to receive what was waiting to go out (or was refused): it stays
+    /// in the browser, and a later handoff carries it in its transcript.
+    fn keep_unsent(&mut self) {
+        for line in &mut self.lines {
+            if let LineKind::Shopper {
+                client_id,
+                delivery: delivery @ (Delivery::Sending | Delivery::Failed { .. }),
+                ..
+            } = &mut line.kind
+            {
+                *client_id = None;
+                *delivery = Delivery::Local;
+            }
+        }
     }
 
     /// The server put the shopper in the queue.
@@ -279,6 +299,7 @@ impl Chat {
     /// The handoff did not go through: back to the assistant, with the reason shown.
     pub fn handoff_failed(&mut self, reason: String) {
         self.phase = Phase::Assistant;
+        self.keep_unsent();
         self.push(LineKind::Notice { text: reason });
     }
 

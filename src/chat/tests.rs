@@ -127,6 +127,19 @@ fn a_handoff_is_confirmed_before_it_starts_and_can_be_dismissed() {
 }
 
 #[test]
+fn a_card_number_typed_to_a_person_is_masked_in_the_line_and_the_outbox() {
+    let mut chat = waiting_chat();
+    chat.shopper_says("It was 4242-4242-4242-4242, order 1234567", "c-8".into())
+        .unwrap();
+    let masked = "It was •••• 4242, order 1234567";
+    assert_eq!(chat.outbox(), vec![("c-8".to_owned(), masked.to_owned())]);
+    assert!(matches!(
+        &chat.lines().last().unwrap().kind,
+        LineKind::Shopper { text, .. } if text == masked
+    ));
+}
+
+#[test]
 fn waiting_shows_the_place_in_line_and_messages_go_to_the_outbox() {
     let mut chat = waiting_chat();
     assert_eq!(

@@ -9,6 +9,7 @@
 use std::{cell::RefCell, rc::Rc};
 
 use leptos::{ev, prelude::*, task::spawn_local};
+use tandem_assistant::mask_card_numbers;
 use tandem_protocol::{
     Availability, HandoffReason,
     conversation::{Identity, LeaveMessage},
@@ -133,7 +134,13 @@ impl Widget {
     /// Carries out what the shopper asked for.
     fn act(self, intent: Intent) -> Result<(), ComposeError> {
         match intent {
-            Intent::Human => self.edit(|c| c.ask_for_person(HandoffReason::Asked)),
+            Intent::Human => {
+                // After a closed conversation the button starts a new one, with a person.
+                if self.read(|c| matches!(c.phase(), Phase::Closed { .. })) {
+                    self.new_chat();
+                }
+                self.edit(|c| c.ask_for_person(HandoffReason::Asked));
+            }
             Intent::Close => self.parts().borrow().host.post("close"),
             Intent::Send(text) => return self.send(text),
             Intent::Typing => self.typing(),
@@ -175,10 +182,13 @@ impl Widget {
     fn ask(self, text: String) {
         let parts = self.parts();
         let answered = parts.borrow_mut().brain.as_mut().map(|b| b.ask(&text));
-        if answered.is_none()
-            && self.view.screen.with_untracked(|s| s.assistant) == AssistantState::Loading
-        {
-            parts.borrow_mut().waiting_question = Some(text);
+        if answered.is_none() {
+            match self.view.screen.with_untracked(|s| s.assistant) {
+                AssistantState::Loading => parts.borrow_mut().waiting_question = Some(text),
+                // No assistant on this site (or it failed to load): only a person can answer.
+                AssistantState::Absent => self.edit(|c| c.ask_for_person(HandoffReason::Asked)),
+                AssistantState::Ready => {}
+            }
         }
         self.say(answered);
     }
@@ -364,11 +374,16 @@ impl Widget {
     fn send(self, text: String) -> Result<(), ComposeError> {
         let id = client_id();
         self.edit(|c| c.shopper_says(&text, id.clone()))?;
-        if self.read(|c| c.phase().is_live()) {
-            self.frame(ShopperFrame::Send {
-                client_id: id,
-                text: text.trim().to_owned(),
-            });
+        // What goes out is what the outbox holds: trimmed, card numbers masked.
+        let outgoing = self.read(|c| {
+            let mut outbox = c.outbox().into_iter();
+            c.phase()
+                .is_live()
+                .then(|| outbox.find(|(cid, _)| *cid == id))
+                .flatten()
+        });
+        if let Some((client_id, text)) = outgoing {
+            self.frame(ShopperFrame::Send { client_id, text });
             // A message ends typing on the agent's side.
             let parts = self.parts();
             let mut parts = parts.borrow_mut();
@@ -429,7 +444,8 @@ impl Widget {
         let Some(ticket) = self.read(|c| c.ticket().cloned()) else {
             return;
         };
-        let comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
+        let comment =
+            Some(mask_card_numbers(comment.trim()).into_owned()).filter(|c| !c.is_empty());
         match api::rate(&ticket, score, comment).await {
             Ok(()) => self.edit(|c| c.rated(score)),
             Err(error) => self.problem(Some(error.message)),
@@ -447,7 +463,7 @@ impl Widget {
         let message = LeaveMessage {
             email: email.clone(),
             name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
-            message: tandem_assistant::mask_card_numbers(form.message.trim()).into_owned(),
+            message: mask_card_numbers(form.message.trim()).into_owned(),
             transcript: self.read(handoff::transcript),
             context: Default::default(),
         };

@@ -199,6 +199,8 @@ fn translate(root: &HtmlElement, screen: &Screen) {
 struct Drawn {
     lines: messages::Drawn,
     part: Option<Part>,
+    /// The language the lines were drawn in.
+    language: String,
 }
 
 /// Brings the whole shell in step with the chat and the screen.
@@ -215,6 +217,12 @@ fn draw(root: &HtmlElement, chat: &Chat, screen: &Screen, drawn: &mut Drawn) {
         dom::toggle(&banner, "hidden", !offline);
     }
     if let Some(list) = dom::find(root, ".messages") {
+        // Lines restored before the shopper's language was known are drawn again in it.
+        if drawn.language != screen.strings.language() {
+            drawn.language = screen.strings.language().to_owned();
+            list.set_text_content(None);
+            drawn.lines.clear();
+        }
         messages::draw(&list, chat, &screen.strings, &mut drawn.lines);
     }
     status::draw(root, chat, screen);

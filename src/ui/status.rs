@@ -49,6 +49,9 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen) {
         Phase::Assistant if screen.assistant == AssistantState::Loading => {
             strings.get(T::AssistantLoading).to_owned()
         }
+        Phase::Assistant if screen.assistant == AssistantState::Absent => {
+            strings.get(T::NoAssistant).to_owned()
+        }
         _ => String::new(),
     };
     dom::set_text(root, ".place", &line);

@@ -200,6 +200,11 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     shows(client, ".dashboard .with-people", "1").await;
     shows(client, ".dashboard .rating", "5.0 / 5").await;
 
+    // Still needing help after the close, the shopper presses the human button again: a new
+    // conversation with a person starts, with the confirmation first.
+    click(shop, "button.human").await;
+    shows(shop, "section.confirm", "Talk to a person?").await;
+
     browser.client.clone().close().await.unwrap();
     shopper_browser.client.clone().close().await.unwrap();
     server.stop().await;
