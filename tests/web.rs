@@ -743,6 +743,29 @@ async fn waiting_in_line_shows_the_place_as_it_changes() {
 }
 
 #[wasm_bindgen_test]
+async fn a_sent_message_changes_in_place_so_screen_readers_do_not_read_it_again() {
+    let widget = mount(PANEL, with_agent()).await;
+    widget.update(|c| {
+        c.shopper_says("Is it on its way?", "c-9".into()).unwrap();
+    });
+    settle().await;
+    let line = widget.all("li.shopper").pop().unwrap();
+    let words = line.query_selector(".text").unwrap().unwrap();
+    assert!(line.text_content().unwrap().contains("Sending…"));
+    widget.update(|c| {
+        c.apply(ServerFrame::Ack {
+            client_id: "c-9".into(),
+            seq: 9,
+        });
+    });
+    settle().await;
+    assert!(line.is_connected(), "the same line element, not a new one");
+    assert!(words.is_connected(), "its words are not added again");
+    assert!(line.text_content().unwrap().contains("Sent"));
+    assert!(!line.text_content().unwrap().contains("Sending…"));
+}
+
+#[wasm_bindgen_test]
 async fn an_agent_who_joins_is_named_and_their_messages_are_shown() {
     let widget = mount(PHONE, waiting(1, 30)).await;
     assert_eq!(widget.text(".agent-name"), "");

@@ -6,7 +6,8 @@
 //! The lines are drawn with the DOM API, not with `view!`: a line's markup depends on its
 //! kind, and every such branch of a reactive view costs kilobytes of generated rendering
 //! code, where a handful of DOM calls cost bytes. Only lines that are new or changed are
-//! redrawn; buttons carry `data-act` for the shell's one listener.
+//! drawn again, a changed one only in the parts that changed; buttons carry `data-act` for the
+//! shell's one listener.
 
 use leptos::prelude::document;
 use tandem_assistant::answer::{Segment, segments};
@@ -184,6 +185,38 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
     li
 }
 
+/// Brings a drawn line in step with its new drawing by swapping only the parts that differ
+/// ("Sending…" → "Sent", the feedback buttons → "Thanks"): the log announces what is added,
+/// and a line replaced whole would be read out again. Returns the element now on screen.
+fn patch(old: &Element, new: Element) -> Element {
+    if old.class_name() != new.class_name() {
+        let _ = old.replace_with_with_node_1(&new);
+        return new;
+    }
+    let parts = |e: &Element| {
+        let list = e.children();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .collect::<Vec<_>>()
+    };
+    let (was, now) = (parts(old), parts(&new));
+    for (i, part) in now.iter().enumerate() {
+        match was.get(i) {
+            Some(before) if before.is_equal_node(Some(part)) => {}
+            Some(before) => {
+                let _ = before.replace_with_with_node_1(part);
+            }
+            None => {
+                let _ = old.append_child(part);
+            }
+        }
+    }
+    for surplus in was.iter().skip(now.len()) {
+        surplus.remove();
+    }
+    old.clone()
+}
+
 /// What is on screen: each line's element and the line it was drawn from.
 pub type Drawn = Vec<(Element, Line)>;
 
@@ -208,8 +241,8 @@ pub fn draw(list: &Element, chat: &Chat, strings: &Strings, drawn: &mut Drawn) {
         let element = line(&document, now, strings);
         match at {
             Some(at) => {
-                let _ = drawn[at].0.replace_with_with_node_1(&element);
-                drawn[at] = (element, now.clone());
+                let kept = patch(&drawn[at].0, element);
+                drawn[at] = (kept, now.clone());
             }
             None => {
                 let _ = list.append_child(&element);
