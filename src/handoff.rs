@@ -48,7 +48,10 @@ pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
                 ))
             }
             LineKind::Safety { text } => Some(line(Author::Assistant, text, None, None)),
-            LineKind::Greeting { .. } | LineKind::Agent { .. } | LineKind::Notice { .. } => None,
+            LineKind::Greeting { .. }
+            | LineKind::Agent { .. }
+            | LineKind::Notice { .. }
+            | LineKind::Announcement { .. } => None,
         })
         .filter(|entry| !entry.text.trim().is_empty())
         .collect();

@@ -6,6 +6,8 @@
 //! when a shopper needs them, so each language costs nothing to the others. Arabic is written
 //! right to left; the widget flips its layout for it.
 
+use tandem_protocol::Notice;
+
 use crate::wire::Json;
 
 macro_rules! texts {
@@ -62,6 +64,11 @@ texts! {
     WaitingHint = "waiting_hint",
     LeaveQueue = "leave_queue",
     AgentJoined = "agent_joined",
+    NoticeTookOver = "notice_took_over",
+    NoticeClosed = "notice_closed",
+    NoticeHandedBack = "notice_handed_back",
+    NoticeBackInQueue = "notice_back_in_queue",
+    NoticeDisconnected = "notice_disconnected",
     AgentTyping = "agent_typing",
     Sending = "sending",
     Sent = "sent",
@@ -189,6 +196,21 @@ impl Strings {
     }
 }
 
+impl Strings {
+    /// Tandem's line about who has the conversation, in this language.
+    pub fn notice(&self, notice: &Notice) -> String {
+        let (text, name) = match notice {
+            Notice::Joined { name } => (T::AgentJoined, name.as_str()),
+            Notice::TookOver { name } => (T::NoticeTookOver, name.as_str()),
+            Notice::Closed { name } => (T::NoticeClosed, name.as_str()),
+            Notice::HandedBack { name } => (T::NoticeHandedBack, name.as_str()),
+            Notice::BackInQueue => (T::NoticeBackInQueue, ""),
+            Notice::Disconnected { name } => (T::NoticeDisconnected, name.as_str()),
+        };
+        self.fill(text, &[("name", name)])
+    }
+}
+
 /// The language to speak: the first of the shopper's preferred languages the site offers,
 /// else the site's default (its first).
 pub fn pick_language(preferred: &[String], offered: &[String]) -> String {
@@ -264,6 +286,28 @@ mod tests {
                 "{language}: seven day names"
             );
         }
+    }
+
+    #[test]
+    fn tandems_own_lines_are_said_in_the_shoppers_language() {
+        let english = Strings::english();
+        for notice in tandem_protocol::fixture::notices("Anna") {
+            // Word for word what the server stores for agents and transcripts.
+            assert_eq!(english.notice(&notice), notice.english());
+            for (language, json) in &FILES[1..] {
+                let said = Strings::from_json(language, json).unwrap().notice(&notice);
+                assert_ne!(said, notice.english(), "{language}: {notice:?}");
+                assert_eq!(said.contains("Anna"), notice != Notice::BackInQueue);
+            }
+        }
+        let german = Strings::from_json("de", FILES[1].1).unwrap();
+        let joined = Notice::Joined {
+            name: "Anna".into(),
+        };
+        assert_eq!(
+            german.notice(&joined),
+            "Anna ist der Unterhaltung beigetreten."
+        );
     }
 
     #[test]

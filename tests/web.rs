@@ -29,7 +29,8 @@ use std::sync::{Arc, Mutex};
 use leptos::{mount::mount_to, prelude::*, task::tick};
 use tandem_protocol::{
     Author, Availability, ConversationCreated, ConversationState, ConversationStatus,
-    HandoffReason, Message, Position, SiteInfo, live::ServerFrame, site::Hours,
+    HandoffReason, Message, Notice, Position, SiteInfo, fixture::announcement, live::ServerFrame,
+    site::Hours,
 };
 use tandem_widget::{
     chat::{Chat, LineKind, Reply, Topic, Unavailable},
@@ -416,8 +417,15 @@ fn message(seq: u64, author: Author, text: &str) -> ServerFrame {
             agent_name: (author == Author::Agent).then(|| "Anna".into()),
             confidence: None,
             entry: None,
+            notice: None,
             at: 0,
         },
+    }
+}
+
+fn joined() -> Notice {
+    Notice::Joined {
+        name: "Anna".into(),
     }
 }
 
@@ -772,7 +780,9 @@ async fn an_agent_who_joins_is_named_and_their_messages_are_shown() {
 
     widget.update(|c| {
         c.apply(status(ConversationState::WithAgent, None, None));
-        c.apply(message(3, Author::System, "Anna joined the conversation."));
+        c.apply(ServerFrame::Message {
+            message: announcement(3, joined()),
+        });
     });
     settle().await;
     assert_eq!(widget.text(".agent-name"), "Anna");
@@ -1027,14 +1037,23 @@ fn card_numbers_are_masked_in_the_handoff_packet() {
 
 #[wasm_bindgen_test]
 async fn lines_drawn_before_the_language_was_known_are_drawn_again_in_it() {
-    let widget = mount(PANEL, answered()).await;
+    let widget = mount(PANEL, waiting(1, 30)).await;
     assert_eq!(widget.text(".feedback .yes"), "Yes");
+    widget.update(|c| {
+        c.apply(ServerFrame::Message {
+            message: announcement(3, joined()),
+        });
+    });
+    settle().await;
     let lines = widget.all(".messages li").len();
     let arabic = Strings::from_json("ar", ARABIC).unwrap();
     let yes = arabic.get(T::Yes).to_owned();
+    let joined_in_arabic = arabic.notice(&joined());
     widget.view.screen.update(|s| s.strings = arabic);
     settle().await;
     assert_eq!(widget.text(".feedback .yes"), yes);
+    // Tandem's own line too, though the server wrote it in English.
+    assert_eq!(widget.text("li.notice .text"), joined_in_arabic);
     assert_eq!(widget.all(".messages li").len(), lines, "each line once");
 }
 

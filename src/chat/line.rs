@@ -1,6 +1,8 @@
 //! A line in the conversation as the shopper sees it: who said it, and what goes with it
 //! (the delivery state of the shopper's messages, the answer's feedback, the choices offered).
 
+use tandem_protocol::Notice;
+
 /// Where a message the shopper typed is on its way to a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -56,8 +58,12 @@ pub enum LineKind {
         text: String,
         seq: u64,
     },
-    /// Tandem itself: someone joined, the conversation ended...
+    /// Tandem itself, in words already chosen: why a handoff failed, a server's line in
+    /// English when it said no more.
     Notice { text: String },
+    /// Tandem itself, on who has the conversation (someone joined, it ended...): drawn in the
+    /// shopper's language.
+    Announcement { notice: Notice },
 }
 
 /// One line, with an id stable for the life of the chat.

@@ -425,7 +425,10 @@ impl Chat {
                 vec![HostEvent::Message]
             }
             Author::System | Author::Assistant => {
-                self.push(LineKind::Notice { text: message.text });
+                self.push(match message.notice {
+                    Some(notice) => LineKind::Announcement { notice },
+                    None => LineKind::Notice { text: message.text },
+                });
                 Vec::new()
             }
         }

@@ -82,6 +82,9 @@ fn line(line: &Line) -> String {
             .str("text", text)
             .int("seq", *seq as i64),
         LineKind::Notice { text } => object.str("k", "notice").str("text", text),
+        LineKind::Announcement { notice } => object
+            .str("k", "announcement")
+            .raw("n", &crate::wire::encode::notice(notice)),
     }
     .finish()
 }
@@ -128,6 +131,9 @@ fn read_line(json: &Json) -> Option<Line> {
             seq: json.uint("seq")?,
         },
         "notice" => LineKind::Notice { text: text()? },
+        "announcement" => LineKind::Announcement {
+            notice: crate::wire::decode::notice(json.get("n")?)?,
+        },
         _ => return None,
     };
     Some(Line {

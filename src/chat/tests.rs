@@ -1,6 +1,6 @@
 //! The chat's rules, natively.
 
-use tandem_protocol::{Availability, Problem};
+use tandem_protocol::{Availability, Notice, Problem};
 
 use super::*;
 
@@ -48,8 +48,16 @@ fn message(seq: u64, author: Author, text: &str, client_id: Option<&str>) -> Ser
             agent_name: (author == Author::Agent).then(|| "Anna".into()),
             confidence: None,
             entry: None,
+            notice: None,
             at: 0,
         },
+    }
+}
+
+/// Tandem's own line, as the server sends it.
+fn notice(seq: u64, notice: Notice) -> ServerFrame {
+    ServerFrame::Message {
+        message: tandem_protocol::fixture::announcement(seq, notice),
     }
 }
 
@@ -190,12 +198,15 @@ fn an_agent_joins_types_and_writes() {
         !chat.assistant_listens(),
         "the assistant stays quiet while a person helps"
     );
-    chat.apply(message(
-        4,
-        Author::System,
-        "Anna joined the conversation.",
-        None,
-    ));
+    let joined = Notice::Joined {
+        name: "Anna".into(),
+    };
+    chat.apply(notice(4, joined.clone()));
+    // Kept as a notice, so it is drawn in the shopper's language.
+    assert_eq!(
+        chat.lines().last().unwrap().kind,
+        LineKind::Announcement { notice: joined }
+    );
     chat.apply(ServerFrame::Typing {
         author: Author::Agent,
         typing: true,
@@ -393,6 +404,20 @@ fn a_chat_survives_a_reload_through_its_stored_form() {
     });
     chat.apply(message(4, Author::Agent, "Hi \"there\"", None));
     chat.apply(message(5, Author::System, "Anna joined.", None));
+    chat.apply(notice(6, Notice::BackInQueue));
+    chat.apply(notice(
+        7,
+        Notice::TookOver {
+            name: "Bo \"B\"".into(),
+        },
+    ));
+    let announced = |chat: &Chat| {
+        chat.lines()
+            .iter()
+            .filter(|l| matches!(l.kind, LineKind::Announcement { .. }))
+            .count()
+    };
+    assert_eq!(announced(&chat), 2);
     let restored = Chat::from_json(&chat.to_json()).unwrap();
     assert_eq!(restored, chat);
     for phase in [

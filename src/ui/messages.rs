@@ -181,6 +181,10 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
             li.set_class_name("line notice");
             body(&li, line);
         }
+        LineKind::Announcement { notice } => {
+            li.set_class_name("line notice");
+            body(&li, &strings.notice(notice));
+        }
     }
     li
 }

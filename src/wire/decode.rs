@@ -4,7 +4,7 @@
 
 use tandem_protocol::{
     Author, Availability, ConversationCreated, ConversationState, ConversationStatus, Message,
-    Position, Problem, SiteInfo, live::ServerFrame, site::Hours,
+    Notice, Position, Problem, SiteInfo, live::ServerFrame, site::Hours,
 };
 
 use super::Json;
@@ -121,7 +121,22 @@ pub fn message(json: &Json) -> Option<Message> {
         agent_name: json.text("agent_name"),
         confidence: None,
         entry: json.text("entry"),
+        notice: json.get("notice").and_then(notice),
         at: json.get("at")?.int()?,
+    })
+}
+
+/// A notice of a kind this widget does not know is left out: the message's text still shows.
+pub fn notice(json: &Json) -> Option<Notice> {
+    let name = || json.text("name");
+    Some(match json.get("kind")?.str()? {
+        "joined" => Notice::Joined { name: name()? },
+        "took_over" => Notice::TookOver { name: name()? },
+        "closed" => Notice::Closed { name: name()? },
+        "handed_back" => Notice::HandedBack { name: name()? },
+        "back_in_queue" => Notice::BackInQueue,
+        "disconnected" => Notice::Disconnected { name: name()? },
+        _ => return None,
     })
 }
 
@@ -243,6 +258,29 @@ mod tests {
     }
 
     #[test]
+    fn every_notice_reads_as_serde_writes_it() {
+        for notice in tandem_protocol::fixture::notices("Anna") {
+            let message = Message {
+                seq: 3,
+                author: Author::System,
+                text: notice.english(),
+                client_id: None,
+                agent_name: None,
+                confidence: None,
+                entry: None,
+                notice: Some(notice),
+                at: 1,
+            };
+            assert_eq!(super::message(&via_serde(&message)), Some(message));
+        }
+        let unknown = Json::parse(
+            r#"{"seq":3,"author":"system","text":"Hi","at":1,"notice":{"kind":"new"}}"#,
+        )
+        .unwrap();
+        assert_eq!(super::message(&unknown).unwrap().notice, None);
+    }
+
+    #[test]
     fn every_server_frame_reads_as_serde_writes_it() {
         let message = Message {
             seq: 7,
@@ -252,6 +290,7 @@ mod tests {
             agent_name: Some("Anna".into()),
             confidence: None,
             entry: None,
+            notice: None,
             at: 1_763_000_000_000,
         };
         let problem = Problem {

@@ -224,8 +224,48 @@ pub struct Message {
     /// The knowledge-base entry, on the assistant's answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
+    /// What Tandem's own lines say, so the widget can say it in the shopper's language
+    /// (`text` has it in English, for agents and transcripts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
     /// When the server stored it (Unix milliseconds).
     pub at: i64,
+}
+
+/// A line from Tandem itself about who has the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// An agent took the conversation from the queue.
+    Joined { name: String },
+    /// Another agent took it over from the first.
+    TookOver { name: String },
+    /// The agent ended it.
+    Closed { name: String },
+    /// The agent handed the shopper back to the assistant.
+    HandedBack { name: String },
+    /// The agent put it back in the queue.
+    BackInQueue,
+    /// The agent's connection was lost; the conversation is at the front of the queue.
+    Disconnected { name: String },
+}
+
+impl Notice {
+    /// The line in English, as agents and transcripts read it.
+    pub fn english(&self) -> String {
+        match self {
+            Notice::Joined { name } => format!("{name} joined the conversation."),
+            Notice::TookOver { name } => format!("{name} took over the conversation."),
+            Notice::Closed { name } => format!("{name} closed the conversation."),
+            Notice::HandedBack { name } => {
+                format!("{name} handed the conversation back to the assistant.")
+            }
+            Notice::BackInQueue => "Back in the queue: the next free person will join.".to_owned(),
+            Notice::Disconnected { name } => {
+                format!("{name} was disconnected. You are back at the front of the queue.")
+            }
+        }
+    }
 }
 
 /// Sends a message (HTTP fallback; the WebSocket carries the same fields).
@@ -275,4 +315,32 @@ pub struct LeaveMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageLeft {
     pub id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_travel_as_a_kind_and_a_name() {
+        let joined = Notice::Joined {
+            name: "Anna".into(),
+        };
+        let json = serde_json::to_string(&joined).unwrap();
+        assert_eq!(json, r#"{"kind":"joined","name":"Anna"}"#);
+        assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), joined);
+        assert_eq!(
+            serde_json::to_string(&Notice::BackInQueue).unwrap(),
+            r#"{"kind":"back_in_queue"}"#
+        );
+        assert_eq!(joined.english(), "Anna joined the conversation.");
+    }
+
+    #[test]
+    fn a_message_without_a_notice_reads_as_before() {
+        let m: Message =
+            serde_json::from_str(r#"{"seq":1,"author":"system","text":"Hi","at":5}"#).unwrap();
+        assert_eq!(m.notice, None);
+        assert!(!serde_json::to_string(&m).unwrap().contains("notice"));
+    }
 }

@@ -2,7 +2,7 @@
 //! console's unit tests and its browser tests describe the same agent, queue and messages.
 
 use crate::agent::{AgentProfile, AgentStatus, QueueEntry};
-use crate::conversation::{Author, HandoffReason, Message};
+use crate::conversation::{Author, HandoffReason, Message, Notice};
 
 /// Ada, available for two chats on site `acme`, admin of none.
 pub fn agent() -> AgentProfile {
@@ -41,6 +41,29 @@ pub fn message(seq: u64, author: Author, text: &str, confidence: Option<f32>) ->
         agent_name: None,
         confidence,
         entry: None,
+        notice: None,
         at: 0,
     }
+}
+
+/// Tandem's own line with this notice, as the server stores it.
+pub fn announcement(seq: u64, notice: Notice) -> Message {
+    Message {
+        text: notice.english(),
+        notice: Some(notice),
+        ..message(seq, Author::System, "", None)
+    }
+}
+
+/// One notice of every kind, about `name`.
+pub fn notices(name: &str) -> Vec<Notice> {
+    let name = || name.to_owned();
+    vec![
+        Notice::Joined { name: name() },
+        Notice::TookOver { name: name() },
+        Notice::Closed { name: name() },
+        Notice::HandedBack { name: name() },
+        Notice::BackInQueue,
+        Notice::Disconnected { name: name() },
+    ]
 }

@@ -27,7 +27,7 @@ pub mod fixture;
 
 pub use conversation::{
     Author, ConversationCreated, ConversationState, ConversationStatus, CreateConversation,
-    HandoffReason, Message, TranscriptEntry,
+    HandoffReason, Message, Notice, TranscriptEntry,
 };
 pub use problem::Problem;
 pub use site::{Availability, Position, SiteInfo};

@@ -6,7 +6,7 @@
 //! events that bring every screen up to date, and a nudge to routing when capacity changed.
 
 use tandem_protocol::{
-    ConversationState,
+    ConversationState, Notice,
     agent::{AgentStatus, Resolution},
 };
 
@@ -97,15 +97,8 @@ pub async fn take(
             .await;
     }
     let now = state.db.conversation(id).await?.unwrap_or(before);
-    relay::notice(
-        state,
-        &now,
-        format!(
-            "{} joined the conversation.",
-            agent_name(state, agent).await?
-        ),
-    )
-    .await?;
+    let name = agent_name(state, agent).await?;
+    relay::notice(state, &now, Notice::Joined { name }).await?;
     changed(state, &now, vec![agent.to_owned()]).await;
     Ok(())
 }
@@ -145,9 +138,9 @@ pub async fn close(
     }
     let name = agent_name(state, agent).await?;
     let notice = if resolution == Resolution::ReturnedToAssistant {
-        format!("{name} handed the conversation back to the assistant.")
+        Notice::HandedBack { name }
     } else {
-        format!("{name} closed the conversation.")
+        Notice::Closed { name }
     };
     relay::notice(state, &conversation, notice).await?;
     changed(state, &conversation, vec![agent.to_owned()]).await;
@@ -169,12 +162,7 @@ pub async fn transfer(
                 "You do not have this conversation open.".to_owned(),
             ));
         }
-        relay::notice(
-            state,
-            &conversation,
-            "Back in the queue: the next free person will join.".to_owned(),
-        )
-        .await?;
+        relay::notice(state, &conversation, Notice::BackInQueue).await?;
         changed(state, &conversation, vec![agent.to_owned()]).await;
         return Ok(());
     };
@@ -197,12 +185,8 @@ pub async fn transfer(
             "You do not have this conversation open.".to_owned(),
         ));
     }
-    relay::notice(
-        state,
-        &conversation,
-        format!("{} took over the conversation.", target.name),
-    )
-    .await?;
+    let name = target.name;
+    relay::notice(state, &conversation, Notice::TookOver { name }).await?;
     changed(state, &conversation, vec![agent.to_owned(), to.to_owned()]).await;
     Ok(())
 }
@@ -279,12 +263,8 @@ pub async fn release_vanished(state: &AppState) -> Result<(), AppError> {
         for (id, _) in state.db.release_vanished_agent(&agent).await? {
             if let Some(conversation) = state.db.conversation(&id).await? {
                 tracing::info!(%agent, conversation = %id, "agent gone: conversation back in the queue");
-                relay::notice(
-                    state,
-                    &conversation,
-                    format!("{name} was disconnected. You are back at the front of the queue."),
-                )
-                .await?;
+                let notice = Notice::Disconnected { name: name.clone() };
+                relay::notice(state, &conversation, notice).await?;
                 changed(state, &conversation, vec![agent.clone()]).await;
             }
         }

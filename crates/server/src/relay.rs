@@ -3,8 +3,10 @@
 //! A message is checked (size, rate), has card numbers masked, is stored (the store checks
 //! who may write), and only then acknowledged and published: an acknowledged message is on
 //! disk. A retry with the same client id returns the stored message and publishes nothing.
+//! Tandem's own lines ([`notice`]) are stored in English and as a [`Notice`], which the
+//! widget shows in the shopper's language.
 
-use tandem_protocol::{Author, ConversationState, MAX_CLIENT_ID_BYTES, MAX_MESSAGE_BYTES};
+use tandem_protocol::{Author, ConversationState, MAX_CLIENT_ID_BYTES, MAX_MESSAGE_BYTES, Notice};
 
 use crate::{
     app::AppState,
@@ -79,6 +81,7 @@ pub async fn send(
             gate,
             agent_name,
             text: masked.trim(),
+            notice: None,
         })
         .await?;
     let appended = match stored {
@@ -119,7 +122,7 @@ async fn refusal(state: &AppState, conversation: &str, writer: Writer<'_>) -> Ap
 pub async fn notice(
     state: &AppState,
     conversation: &Conversation,
-    text: String,
+    notice: Notice,
 ) -> Result<(), AppError> {
     let stored = state
         .db
@@ -129,7 +132,8 @@ pub async fn notice(
             author: Author::System,
             gate: Gate::System,
             agent_name: None,
-            text: &text,
+            text: &notice.english(),
+            notice: Some(&notice),
         })
         .await?;
     match stored {

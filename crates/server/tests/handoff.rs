@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::Row;
 use tandem_protocol::{
-    Author, ConversationState, HandoffReason,
+    Author, ConversationState, HandoffReason, Notice,
     agent::{AgentServerFrame, ConversationDetail, Offer},
     live::{ServerFrame, ShopperFrame},
 };
@@ -358,14 +358,35 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
             ServerFrame::Message { message }
                 if message.author == Author::System && message.text.contains("assistant.") =>
             {
-                Some(message.text)
+                Some(message)
             }
             _ => None,
         })
         .await;
     assert_eq!(
-        notice,
+        notice.text,
         "Anna handed the conversation back to the assistant."
+    );
+    // Said in words the widget can translate, also when read back from the store.
+    let handed_back = Notice::HandedBack {
+        name: "Anna".into(),
+    };
+    assert_eq!(notice.notice.as_ref(), Some(&handed_back));
+    let stored = server
+        .state
+        .db
+        .messages_since(&created.id, 0)
+        .await
+        .unwrap();
+    let notices: Vec<_> = stored.iter().filter_map(|m| m.notice.clone()).collect();
+    assert_eq!(
+        notices,
+        [
+            Notice::Joined {
+                name: "Anna".into()
+            },
+            handed_back
+        ]
     );
     let status = shopper
         .until(|frame| match frame {

@@ -9,7 +9,7 @@
 //! carries the same client id and gets the stored message back instead of a second copy.
 
 use sqlx::{Row, any::AnyRow};
-use tandem_protocol::{Author, Message};
+use tandem_protocol::{Author, Message, Notice};
 
 use super::{Db, StoreError, now_ms};
 
@@ -34,6 +34,8 @@ pub struct Append<'a> {
     /// The agent's display name, on agents' messages.
     pub agent_name: Option<&'a str>,
     pub text: &'a str,
+    /// On Tandem's own lines: what `text` says, for the widget to translate.
+    pub notice: Option<&'a Notice>,
 }
 
 /// The stored message, whether it had been stored before (a retry), and who has the
@@ -80,7 +82,13 @@ pub fn to_ppm(confidence: f32) -> i64 {
 }
 
 const SELECT: &str = "SELECT m.seq, m.client_id, m.author, m.text, m.confidence_ppm, m.entry, \
-    m.created_at, a.name AS agent_name";
+    m.notice, m.created_at, a.name AS agent_name";
+
+fn notice(row: &AnyRow) -> Result<Option<Notice>, StoreError> {
+    row.try_get::<Option<String>, _>("notice")?
+        .map(|json| serde_json::from_str(&json).map_err(|_| StoreError::Corrupt("message notice")))
+        .transpose()
+}
 
 fn message(row: &AnyRow) -> Result<Message, StoreError> {
     let author_text: String = row.try_get("author")?;
@@ -95,6 +103,7 @@ fn message(row: &AnyRow) -> Result<Message, StoreError> {
             .try_get::<Option<i64>, _>("confidence_ppm")?
             .map(|ppm| (ppm as f64 / 1e6) as f32),
         entry: row.try_get("entry")?,
+        notice: notice(row)?,
         at: row.try_get("created_at")?,
     })
 }
@@ -145,8 +154,8 @@ impl Db {
         };
         let seq: i64 = row.try_get("last_seq")?;
         sqlx::query(
-            "INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, text, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, text, notice, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(new.conversation)
         .bind(seq)
@@ -154,6 +163,7 @@ impl Db {
         .bind(author_name(new.author))
         .bind(agent)
         .bind(new.text)
+        .bind(new.notice.map(|n| serde_json::to_string(n).expect("a notice serialises")))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -167,6 +177,7 @@ impl Db {
                 agent_name: new.agent_name.map(str::to_owned),
                 confidence: None,
                 entry: None,
+                notice: new.notice.cloned(),
                 at: now,
             },
             duplicate: false,
