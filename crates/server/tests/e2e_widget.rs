@@ -2,7 +2,8 @@
 //! real server with the demo knowledge base. The shopper asks the assistant and gets its
 //! answer, asks for a person, an agent (through the agent API) takes the conversation and
 //! replies; the conversation survives a reload and a network cut, and a message typed while
-//! the network was down arrives exactly once.
+//! the network was down arrives exactly once. On a site without an assistant, a German
+//! shopper's question opens the way to a person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the widget and runs it.
@@ -68,6 +69,12 @@ async fn hand_over(client: &Client, server: &TestServer) -> String {
         .get("id")
 }
 
+/// Whether the agent's view of the conversation has a message with exactly this text.
+async fn agent_sees(agent: &TestAgent, id: &str, text: &str) -> bool {
+    let detail = agent.conversation(id).await;
+    detail.messages.iter().any(|m| m.text == text)
+}
+
 /// The agent takes the conversation and writes to the shopper.
 async fn agent_replies(agent: &TestAgent, id: &str, text: &str) {
     assert_eq!(
@@ -123,12 +130,8 @@ async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_every
 
     // A person takes over with the whole transcript and replies.
     let id = hand_over(client, &server).await;
-    let detail = anna.conversation(&id).await;
     assert!(
-        detail
-            .messages
-            .iter()
-            .any(|m| m.text == "Where is my order?"),
+        agent_sees(&anna, &id, "Where is my order?").await,
         "the agent sees what the shopper asked the assistant"
     );
     agent_replies(&anna, &id, "Hello, I am looking at your order now.").await;
@@ -143,12 +146,7 @@ async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_every
     assert_eq!(lines(client).await, before);
     say(client, "Thank you!").await;
     eventually(WAIT, "the agent to receive the message", || async {
-        let detail = anna.conversation(&id).await;
-        detail
-            .messages
-            .iter()
-            .any(|m| m.text == "Thank you!")
-            .then_some(())
+        agent_sees(&anna, &id, "Thank you!").await.then_some(())
     })
     .await;
     browser.client.clone().close().await.unwrap();
@@ -206,6 +204,78 @@ async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
             .unwrap()
             .get("n");
     assert_eq!(copies, 1, "exactly once");
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_german_who_joined() {
+    let settings = Settings {
+        acme_extra: r#"languages = ["en", "de"]"#.to_owned(),
+        ..Settings::default()
+    };
+    let server =
+        TestServer::launch(tempfile::TempDir::new().unwrap(), &widget_dist(), settings).await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
+    let browser = Browser::start_in(Screen::Desktop, "de").await;
+    let client = &browser.client;
+    open_widget(client, &server.url("/demo")).await;
+
+    // No knowledge base: the shopper is told a person answers, and a question opens the way
+    // to one at once.
+    shows(
+        client,
+        ".status .place",
+        "Unser Team beantwortet Ihre Fragen persönlich.",
+    )
+    .await;
+    say(client, "Wo ist meine Bestellung?").await;
+    shows(
+        client,
+        "section.confirm",
+        "Eine Person aus unserem Team sieht",
+    )
+    .await;
+    click(client, "[data-act=confirm]").await;
+    let id: String = eventually(WAIT, "the conversation to be queued", || async {
+        sqlx::query("SELECT id FROM conversations")
+            .fetch_optional(server.state.db.pool())
+            .await
+            .unwrap()
+            .map(|row| row.get("id"))
+    })
+    .await;
+    assert!(
+        agent_sees(&anna, &id, "Wo ist meine Bestellung?").await,
+        "the agent sees the question"
+    );
+
+    // The server writes its own lines in English for agents; the shopper reads them in German.
+    assert_eq!(
+        anna.act(&id, "claim", json!({})).await,
+        reqwest::StatusCode::NO_CONTENT
+    );
+    shows(
+        client,
+        "li.notice",
+        "Anna ist der Unterhaltung beigetreten.",
+    )
+    .await;
+    assert!(
+        agent_sees(&anna, &id, "Anna joined the conversation.").await,
+        "agents read Tandem's lines in English"
+    );
+    assert_eq!(
+        anna.act(&id, "transfer", json!({})).await,
+        reqwest::StatusCode::NO_CONTENT
+    );
+    shows(
+        client,
+        "ol.messages > li:last-child",
+        "Zurück in der Warteschlange",
+    )
+    .await;
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -36,6 +36,11 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start(screen: Screen) -> Browser {
+        Browser::start_in(screen, "en").await
+    }
+
+    /// A browser whose user prefers `language` (what `navigator.languages` says).
+    pub async fn start_in(screen: Screen, language: &str) -> Browser {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -64,9 +69,11 @@ impl Browser {
                 "--disable-quic",
                 "--no-first-run",
                 "--window-size=1280,900",
+                format!("--lang={language}"),
                 format!("--user-data-dir={}", profile.path().display()),
             ]),
         );
+        options.insert("prefs".into(), json!({ "intl.accept_languages": language }));
         if let Screen::Phone(width, height) = screen {
             options.insert(
                 "mobileEmulation".into(),
