@@ -2,7 +2,8 @@
 //! real server with the demo knowledge base. The shopper asks the assistant and gets its
 //! answer, asks for a person, an agent (through the agent API) takes the conversation and
 //! replies; the conversation survives a reload and a network cut, and a message typed while
-//! the network was down arrives exactly once. On a site without an assistant, a German
+//! the network was down, or while the connection to a person was still opening, arrives
+//! exactly once. On a site without an assistant, a German
 //! shopper's question opens the way to a person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
@@ -67,6 +68,34 @@ async fn hand_over(client: &Client, server: &TestServer) -> String {
         .await
         .unwrap()
         .get("id")
+}
+
+/// Waits for the shopper's last line to say it was sent.
+async fn marked_sent(client: &Client, limit: Duration) {
+    eventually(limit, "the message to be marked sent", || async {
+        let text = client
+            .find(Locator::Css("li.shopper:last-child .delivery"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        (text == "Sent").then_some(())
+    })
+    .await;
+}
+
+/// How many times the server stored this text in the conversation, a moment after the
+/// widget said it was sent (a second copy would be on its way by then).
+async fn stored_copies(server: &TestServer, id: &str, text: &str) -> i64 {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = $1 AND text = $2")
+        .bind(id)
+        .bind(text)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("n")
 }
 
 /// Whether the agent's view of the conversation has a message with exactly this text.
@@ -175,17 +204,7 @@ async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
     proxy.restore();
 
     // Back online: it is delivered, once, and the widget says it was sent.
-    eventually(RECONNECT_WAIT, "the message to be marked sent", || async {
-        let text = client
-            .find(Locator::Css("li.shopper:last-child .delivery"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        (text == "Sent").then_some(())
-    })
-    .await;
+    marked_sent(client, RECONNECT_WAIT).await;
     let banner_hidden = client
         .find(Locator::Css(".banner"))
         .await
@@ -194,16 +213,7 @@ async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
         .await
         .unwrap();
     assert!(banner_hidden.is_some(), "the offline banner is gone");
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let copies: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = $1 AND text = $2")
-            .bind(&id)
-            .bind("Typed in a tunnel")
-            .fetch_one(server.state.db.pool())
-            .await
-            .unwrap()
-            .get("n");
-    assert_eq!(copies, 1, "exactly once");
+    assert_eq!(stored_copies(&server, &id, "Typed in a tunnel").await, 1);
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }
@@ -276,6 +286,35 @@ async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_g
         "Zurück in der Warteschlange",
     )
     .await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_message_typed_while_the_connection_to_a_person_opens_arrives_exactly_once() {
+    let server = TestServer::launch(
+        tempfile::TempDir::new().unwrap(),
+        &widget_dist(),
+        Settings::default(),
+    )
+    .await;
+    let (_anna, _console) = server.available_agent("Anna", 1).await;
+    let proxy = Proxy::start(server.addr).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    open_widget(client, &proxy.url("/demo")).await;
+
+    // A slow network: the live connection opened after the handoff takes seconds to reach
+    // the server, and the shopper writes meanwhile.
+    proxy.slow(Duration::from_secs(4));
+    let id = hand_over(client, &server).await;
+    say(client, "Typed while connecting").await;
+    marked_sent(client, WAIT).await;
+    assert_eq!(
+        stored_copies(&server, &id, "Typed while connecting").await,
+        1
+    );
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -1,13 +1,15 @@
 //! A TCP proxy between a browser and the test server that can cut the network and bring it
 //! back: while cut, every open connection is dropped and new ones are closed at once, as
-//! when a phone loses its signal.
+//! when a phone loses its signal. It can also be slow: new connections then reach the server
+//! only after a while, as on a poor mobile network.
 
 use std::{
     net::SocketAddr,
     sync::{
         Arc,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
+    time::Duration,
 };
 
 use tokio::{
@@ -19,6 +21,8 @@ use tokio::{
 pub struct Proxy {
     pub base: String,
     up: Arc<AtomicBool>,
+    /// How long a new connection waits before it reaches the server, in milliseconds.
+    latency_ms: Arc<AtomicU64>,
     /// Bumped at each cut; connections end when it changes.
     cuts: watch::Sender<u64>,
     task: JoinHandle<()>,
@@ -30,9 +34,11 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let up = Arc::new(AtomicBool::new(true));
+        let latency_ms = Arc::new(AtomicU64::new(0));
         let (cuts, _) = watch::channel(0);
         let task = tokio::spawn({
             let up = up.clone();
+            let latency_ms = latency_ms.clone();
             let cuts = cuts.clone();
             async move {
                 while let Ok((mut client, _)) = listener.accept().await {
@@ -40,7 +46,9 @@ impl Proxy {
                         continue; // dropped: the connection closes at once
                     }
                     let mut cut = cuts.subscribe();
+                    let latency = Duration::from_millis(latency_ms.load(Ordering::SeqCst));
                     tokio::spawn(async move {
+                        tokio::time::sleep(latency).await;
                         let Ok(mut server) = TcpStream::connect(target).await else {
                             return;
                         };
@@ -55,6 +63,7 @@ impl Proxy {
         Proxy {
             base: format!("http://{addr}"),
             up,
+            latency_ms,
             cuts,
             task,
         }
@@ -72,6 +81,12 @@ impl Proxy {
 
     pub fn restore(&self) {
         self.up.store(true, Ordering::SeqCst);
+    }
+
+    /// From now on, new connections reach the server only after `latency`.
+    pub fn slow(&self, latency: Duration) {
+        let ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        self.latency_ms.store(ms, Ordering::SeqCst);
     }
 }
 
