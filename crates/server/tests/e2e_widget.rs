@@ -3,7 +3,7 @@
 //! answer, asks for a person, an agent (through the agent API) takes the conversation and
 //! replies; the conversation survives a reload and a network cut, and a message typed while
 //! the network was down, or while the connection to a person was still opening, arrives
-//! exactly once. On a site without an assistant, a German
+//! exactly once, and the widget keeps one connection. On a site without an assistant, a German
 //! shopper's question opens the way to a person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
@@ -292,7 +292,7 @@ async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_g
 
 #[tokio::test]
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
-async fn a_message_typed_while_the_connection_to_a_person_opens_arrives_exactly_once() {
+async fn on_a_slow_network_the_live_connection_opens_once_and_delivers_what_was_typed_meanwhile() {
     let server = TestServer::launch(
         tempfile::TempDir::new().unwrap(),
         &widget_dist(),
@@ -315,6 +315,28 @@ async fn a_message_typed_while_the_connection_to_a_person_opens_arrives_exactly_
         stored_copies(&server, &id, "Typed while connecting").await,
         1
     );
+
+    // The browser saying it is online again (as it does after a wobble) opens no second
+    // connection beside the live one. Every socket the widget makes from now on is counted.
+    let count_sockets = "window.sockets = 0; const Real = WebSocket; \
+        window.WebSocket = function (url) { window.sockets += 1; return new Real(url); }; \
+        window.dispatchEvent(new Event('online'));";
+    client.execute(count_sockets, vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let sockets = || async {
+        let n = client
+            .execute("return window.sockets", vec![])
+            .await
+            .unwrap();
+        n.as_u64().unwrap()
+    };
+    assert_eq!(sockets().await, 0, "still one connection");
+    // The count does see the widget's sockets: after a cut it tries again.
+    proxy.cut();
+    eventually(WAIT, "the widget to reconnect", || async {
+        (sockets().await > 0).then_some(())
+    })
+    .await;
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }
