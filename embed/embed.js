@@ -4,7 +4,7 @@
   if (!me || (T && !T.q)) return;
   var origin = new URL(me.src).origin, site = me.getAttribute('data-site') || '';
   var queued = (T && T.q) || [], handlers = {}, state = {};
-  var host, root, button, panel, frame, timer, shown, ready;
+  var host, root, button, panel, frame, timer, shown, ready, L = ['Open chat', 'Close chat'];
   var CSS =
     ':host{all:initial;--b:#1d4ed8;--i:#fff}.l,.p{position:fixed;z-index:2147483647;right:20px}' +
     '.l{bottom:20px;width:56px;height:56px;border:0;border-radius:50%;background:var(--b);color:var(--i);' +
@@ -54,11 +54,12 @@
       host.style.setProperty('--b', s.brand_color);
       host.style.setProperty('--i', s.brand_text);
       if (s.position == 'left') host.className = 'left';
+      if (s.launcher) L = s.launcher, label();
     }, function () {});
   }
 
   function label() {
-    button.setAttribute('aria-label', shown ? 'Close chat' : 'Open chat');
+    button.setAttribute('aria-label', L[shown | 0]);
     button.setAttribute('aria-expanded', !!shown);
   }
 

@@ -35,6 +35,8 @@ macro_rules! texts {
 
 texts! {
     TalkToHuman = "talk_to_human",
+    // The launcher's, drawn by `embed.js` with the texts the server reads from these files.
+    OpenChat = "open_chat",
     CloseChat = "close_chat",
     MessageLabel = "message_label",
     MessagePlaceholder = "message_placeholder",
@@ -104,9 +106,6 @@ texts! {
 
 /// The English texts, compiled in.
 pub const ENGLISH_JSON: &str = include_str!("../i18n/en.json");
-
-/// The languages there are files for.
-pub const LANGUAGES: [&str; 6] = ["en", "de", "sv", "fr", "es", "ar"];
 
 /// The texts of one language, with English behind them: one per [`T`], in its order (a
 /// list, not a map: the widget looks texts up by their number).
@@ -211,23 +210,6 @@ impl Strings {
     }
 }
 
-/// The language to speak: the first of the shopper's preferred languages the site offers,
-/// else the site's default (its first).
-pub fn pick_language(preferred: &[String], offered: &[String]) -> String {
-    let primary = |tag: &str| {
-        tag.split(['-', '_'])
-            .next()
-            .unwrap_or(tag)
-            .to_ascii_lowercase()
-    };
-    preferred
-        .iter()
-        .map(|tag| primary(tag))
-        .find(|tag| offered.contains(tag) && LANGUAGES.contains(&tag.as_str()))
-        .or_else(|| offered.first().cloned())
-        .unwrap_or_else(|| "en".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,20 +303,5 @@ mod tests {
         assert_eq!(german.dir(), "ltr");
         assert_eq!(Strings::from_json("ar", "{}").unwrap().dir(), "rtl");
         assert!(Strings::from_json("de", "[1, 2]").is_err());
-    }
-
-    #[test]
-    fn the_shoppers_language_wins_when_the_site_offers_it() {
-        let offered: Vec<String> = ["en", "de", "ar"].map(String::from).to_vec();
-        let pick = |preferred: &[&str]| {
-            pick_language(
-                &preferred.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                &offered,
-            )
-        };
-        assert_eq!(pick(&["de-AT", "en"]), "de");
-        assert_eq!(pick(&["fr-FR", "ar-EG"]), "ar");
-        assert_eq!(pick(&["fr-FR"]), "en", "the site's default");
-        assert_eq!(pick_language(&[], &["sv".to_owned()]), "sv");
     }
 }

@@ -150,6 +150,7 @@ fn acme() -> SiteInfo {
         reply_promise: "We reply within one working day.".into(),
         model_url: None,
         assistant_pending: false,
+        launcher: None,
     }
 }
 

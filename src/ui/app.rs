@@ -14,6 +14,7 @@ use tandem_protocol::{
     Availability, HandoffReason,
     conversation::{Identity, LeaveMessage},
     events::AssistantEvent,
+    language::pick_language,
     live::ShopperFrame,
 };
 
@@ -24,7 +25,7 @@ use crate::{
     chat::{Chat, ComposeError, HostEvent, LineKind, Phase, Reply, Unavailable},
     handoff,
     host::{FromHost, HostChannel},
-    i18n::{Strings, T, pick_language},
+    i18n::{Strings, T},
     live::{Connection, Live, Resume},
     report::Reporter,
     storage,

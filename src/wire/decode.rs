@@ -73,6 +73,8 @@ pub fn site_info(json: &Json) -> Option<SiteInfo> {
         reply_promise: json.text("reply_promise")?,
         model_url: json.text("model_url"),
         assistant_pending: flag(json, "assistant_pending"),
+        // For the launcher; the widget has its own texts.
+        launcher: None,
     })
 }
 
@@ -231,8 +233,18 @@ mod tests {
             reply_promise: "Within a day.".into(),
             model_url: Some("/v1/sites/acme/model/abc.bin".into()),
             assistant_pending: false,
+            launcher: None,
         };
         assert_eq!(site_info(&via_serde(&site)), Some(site.clone()));
+        let labelled = SiteInfo {
+            launcher: Some(["Chat öffnen".into(), "Chat schließen".into()]),
+            ..site.clone()
+        };
+        assert_eq!(
+            site_info(&via_serde(&labelled)),
+            Some(site.clone()),
+            "the launcher's labels are read past"
+        );
         let bare = SiteInfo {
             hours: None,
             model_url: None,

@@ -18,6 +18,7 @@ pub mod agent;
 pub mod conversation;
 pub mod dashboard;
 pub mod events;
+pub mod language;
 pub mod live;
 pub mod problem;
 pub mod site;

@@ -9,12 +9,9 @@ use std::{collections::BTreeSet, net::SocketAddr, path::PathBuf};
 
 use serde::Deserialize;
 
-use tandem_protocol::Position;
+use tandem_protocol::{Position, language::LANGUAGES};
 
 use crate::{hours::BusinessHours, origin::AllowedOrigin, theme::Color};
-
-/// The languages the widget has texts for.
-pub const UI_LANGUAGES: [&str; 6] = ["en", "de", "sv", "fr", "es", "ar"];
 
 /// The embedded default configuration (the demo shop).
 pub const DEFAULT_CONFIG: &str = include_str!("../demo/tandem.toml");
@@ -38,7 +35,7 @@ pub enum ConfigError {
     BrandColor { site: String, color: String },
     #[error("site {0:?}: languages must list at least one language")]
     NoLanguages(String),
-    #[error("site {site:?}: language {language:?} is not one of {}", UI_LANGUAGES.join(", "))]
+    #[error("site {site:?}: language {language:?} is not one of {}", LANGUAGES.join(", "))]
     Language { site: String, language: String },
 }
 
@@ -224,7 +221,7 @@ impl Config {
             if let Some(language) = site
                 .languages
                 .iter()
-                .find(|l| !UI_LANGUAGES.contains(&l.as_str()))
+                .find(|l| !LANGUAGES.contains(&l.as_str()))
             {
                 return Err(ConfigError::Language {
                     site: site.id.clone(),

@@ -4,7 +4,8 @@
 //! widget into a durable queue, routes them to on-demand agents and relays the conversation
 //! live, losing nothing. How the parts fit:
 //!
-//! - [`config`], [`hours`], [`theme`]: the TOML configuration, validated at start.
+//! - [`config`], [`hours`], [`theme`]: the TOML configuration, validated at start;
+//!   [`launcher`]: the launcher's labels in the shopper's language.
 //! - [`knowledge`]: the sites' knowledge bases, compiled into the assistant's models.
 //! - [`app`]: the shared state and the router, the one map of every URL; handlers in [`http`].
 //! - [`store`]: the database (SQLite by default, PostgreSQL to scale out) and its queries.
@@ -40,6 +41,7 @@ pub mod hub;
 pub mod identity;
 pub mod ids;
 pub mod knowledge;
+pub mod launcher;
 pub mod limits;
 pub mod live;
 pub mod metrics;

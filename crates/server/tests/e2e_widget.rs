@@ -17,7 +17,7 @@ use common::{
     Settings, TestAgent, TestServer,
     browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
     proxy::Proxy,
-    widget::{open_widget, say},
+    widget::{open_widget, open_widget_labelled, say},
     widget_dist,
 };
 use fantoccini::{Client, Locator};
@@ -230,7 +230,8 @@ async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_g
     let (anna, _console) = server.available_agent("Anna", 1).await;
     let browser = Browser::start_in(Screen::Desktop, "de").await;
     let client = &browser.client;
-    open_widget(client, &server.url("/demo")).await;
+    // Even the launcher, which the merchant's page draws, speaks German.
+    open_widget_labelled(client, &server.url("/demo"), "Chat öffnen").await;
 
     // No knowledge base: the shopper is told a person answers, and a question opens the way
     // to one at once.

@@ -191,3 +191,42 @@ async fn assistant_events_become_daily_counts_without_any_text() {
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_launcher_is_labelled_in_the_shoppers_language() {
+    let server = TestServer::with(Settings {
+        acme_extra: r#"languages = ["de", "en"]"#.to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    let labels = |accept: Option<&'static str>| {
+        let mut request = reqwest::Client::new().get(server.url("/v1/sites/acme"));
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT_LANGUAGE, accept);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let vary = response.headers()[header::VARY]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(
+                vary.contains("Accept-Language"),
+                "caches keep one per language"
+            );
+            let site: SiteInfo = response.json().await.unwrap();
+            site.launcher.unwrap()
+        }
+    };
+    assert_eq!(
+        labels(Some("en-GB,en;q=0.9,de;q=0.8")).await,
+        ["Open chat", "Close chat"]
+    );
+    assert_eq!(
+        labels(Some("sv-SE")).await,
+        ["Chat öffnen", "Chat schließen"],
+        "a language the site does not offer gets the site's default"
+    );
+    assert_eq!(labels(None).await[0], "Chat öffnen");
+    server.stop().await;
+}

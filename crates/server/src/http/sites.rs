@@ -3,7 +3,8 @@
 //! `GET /v1/sites/{site}/model/{file}` (the compiled knowledge base, content-hashed).
 //!
 //! The description is readable from the merchant's pages too (CORS for the site's allowed
-//! origins): `embed.js` takes the launcher's colour and corner from it.
+//! origins): `embed.js` takes the launcher's colour, corner and labels (in the request's
+//! `Accept-Language`) from it.
 
 use axum::{
     extract::{Path, State},
@@ -15,6 +16,7 @@ use tandem_protocol::{SiteInfo, site::Hours};
 use crate::{
     app::AppState,
     error::{AppError, AppJson},
+    launcher,
     origin::{RequestOrigin, SiteOrigins},
     queue, theme,
 };
@@ -27,6 +29,7 @@ pub async fn info(
     State(state): State<AppState>,
     Path(site): Path<String>,
     from: RequestOrigin,
+    request_headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let site = state
         .config
@@ -52,10 +55,14 @@ pub async fn info(
         reply_promise: site.reply_promise.clone(),
         assistant_pending: site.knowledge_base.is_some() && model.is_none(),
         model_url: model.map(|m| format!("/v1/sites/{}/model/{}", site.id, m.file_name())),
+        launcher: Some(launcher::labels(&request_headers, &site.languages)),
     };
     let mut response = AppJson(info).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Origin, Accept-Language"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Some(origin) = &from.origin {
         let origins = SiteOrigins {

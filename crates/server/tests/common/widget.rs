@@ -24,13 +24,19 @@ pub async fn find_in(root: &ShadowRoot, css: &'static str) -> Element {
 
 /// Opens the page at `url`, clicks the launcher and switches into the widget's frame.
 pub async fn open_widget(client: &Client, url: &str) -> ShadowRoot {
+    open_widget_labelled(client, url, "Open chat").await
+}
+
+/// [`open_widget`], once the launcher is labelled `label` (in the browser's language).
+pub async fn open_widget_labelled(client: &Client, url: &str, label: &str) -> ShadowRoot {
     client.goto(url).await.unwrap();
     let root = launcher_root(client).await;
     let launcher = find_in(&root, "button").await;
-    assert_eq!(
-        launcher.attr("aria-label").await.unwrap().as_deref(),
-        Some("Open chat")
-    );
+    eventually(WAIT, "the launcher's label", || async {
+        let said = launcher.attr("aria-label").await.ok()??;
+        (said == label).then_some(())
+    })
+    .await;
     launcher.click().await.unwrap();
     find_in(&root, "iframe").await.enter_frame().await.unwrap();
     root
