@@ -193,9 +193,7 @@ impl Strings {
                 out.replace(&format!("{{{name}}}"), value)
             })
     }
-}
 
-impl Strings {
     /// Tandem's line about who has the conversation, in this language.
     pub fn notice(&self, notice: &Notice) -> String {
         let (text, name) = match notice {

@@ -58,8 +58,8 @@ pub enum LineKind {
         text: String,
         seq: u64,
     },
-    /// Tandem itself, in words already chosen: why a handoff failed, a server's line in
-    /// English when it said no more.
+    /// Tandem itself, in words already chosen: why a handoff failed, or a line from the
+    /// server that came without a notice (the handoff marker, rows stored before notices).
     Notice { text: String },
     /// Tandem itself, on who has the conversation (someone joined, it ended...): drawn in the
     /// shopper's language.

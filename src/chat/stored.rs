@@ -1,13 +1,31 @@
 //! The chat's stored form (see `crate::storage`), written and read with the widget's own
 //! JSON codec (`crate::wire`). Confidences are kept in thousandths.
 
-use tandem_protocol::HandoffReason;
+use tandem_protocol::{HandoffReason, Notice};
 
 use super::{Chat, Delivery, Line, LineKind, Phase, Ticket, Topic, Unavailable};
-use crate::wire::{Json, json::Object};
+use crate::wire::{Json, decode, json::Object};
 
-/// Bumped when the layout changes; older values are then dropped, not misread.
+/// Bumped when older widgets would misread what newer ones store; they then drop it. New
+/// kinds of line are not: a widget reading a kind it does not know drops the stored chat
+/// (after a rollback to an older build, a shopper starts afresh), which misreads nothing.
 const VERSION: i64 = 1;
+
+/// A notice as the server writes it, so one reader serves both (`wire::decode::notice`).
+fn notice(notice: &Notice) -> String {
+    let (kind, name) = match notice {
+        Notice::Joined { name } => ("joined", Some(name)),
+        Notice::TookOver { name } => ("took_over", Some(name)),
+        Notice::Closed { name } => ("closed", Some(name)),
+        Notice::HandedBack { name } => ("handed_back", Some(name)),
+        Notice::BackInQueue => ("back_in_queue", None),
+        Notice::Disconnected { name } => ("disconnected", Some(name)),
+    };
+    Object::new()
+        .str("kind", kind)
+        .opt_str("name", name.map(String::as_str))
+        .finish()
+}
 
 fn topic(topic: &Topic) -> String {
     Object::new()
@@ -84,7 +102,7 @@ fn line(line: &Line) -> String {
         LineKind::Notice { text } => object.str("k", "notice").str("text", text),
         LineKind::Announcement { notice } => object
             .str("k", "announcement")
-            .raw("n", &crate::wire::encode::notice(notice)),
+            .raw("n", &self::notice(notice)),
     }
     .finish()
 }
@@ -132,7 +150,7 @@ fn read_line(json: &Json) -> Option<Line> {
         },
         "notice" => LineKind::Notice { text: text()? },
         "announcement" => LineKind::Announcement {
-            notice: crate::wire::decode::notice(json.get("n")?)?,
+            notice: decode::notice(json.get("n")?)?,
         },
         _ => return None,
     };
@@ -263,5 +281,19 @@ impl Chat {
             next_id: u32::try_from(json.uint("next")?).ok()?,
             agent_typing: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_are_stored_as_the_server_writes_them() {
+        for n in tandem_protocol::fixture::notices("Anna \"A\"") {
+            let json = notice(&n);
+            assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), n);
+            assert_eq!(decode::notice(&Json::parse(&json).unwrap()), Some(n));
+        }
     }
 }

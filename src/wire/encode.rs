@@ -2,7 +2,7 @@
 //! The merchant's context arrives from the page as JSON text and is passed through as is.
 
 use tandem_protocol::{
-    Author, CreateConversation, Notice, TranscriptEntry,
+    Author, CreateConversation, TranscriptEntry,
     conversation::{Identity, LeaveMessage, Rating},
     events::{AssistantEvent, EventBatch},
     live::ShopperFrame,
@@ -27,22 +27,6 @@ fn author(author: Author) -> &'static str {
         Author::Agent => "agent",
         Author::System => "system",
     }
-}
-
-/// A notice as the server writes it (the widget keeps announcements in local storage).
-pub fn notice(notice: &Notice) -> String {
-    let (kind, name) = match notice {
-        Notice::Joined { name } => ("joined", Some(name)),
-        Notice::TookOver { name } => ("took_over", Some(name)),
-        Notice::Closed { name } => ("closed", Some(name)),
-        Notice::HandedBack { name } => ("handed_back", Some(name)),
-        Notice::BackInQueue => ("back_in_queue", None),
-        Notice::Disconnected { name } => ("disconnected", Some(name)),
-    };
-    Object::new()
-        .str("kind", kind)
-        .opt_str("name", name.map(String::as_str))
-        .finish()
 }
 
 fn transcript(entries: &[TranscriptEntry]) -> impl Iterator<Item = String> + '_ {
@@ -245,13 +229,6 @@ mod tests {
             comment: Some("Great".into()),
         };
         assert_eq!(read::<Rating>(&rating(&rated)), rated);
-    }
-
-    #[test]
-    fn notices_are_what_serde_reads() {
-        for n in tandem_protocol::fixture::notices("Anna \"A\"") {
-            assert_eq!(read::<Notice>(&notice(&n)), n);
-        }
     }
 
     #[test]

@@ -545,3 +545,24 @@ async fn agents_see_and_take_only_their_own_sites() {
     assert_eq!(offline.status(), StatusCode::FORBIDDEN);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_notice_a_newer_server_wrote_reads_as_its_english_text() {
+    let server = TestServer::start().await;
+    let created = server.handoff().await;
+    sqlx::query("UPDATE messages SET notice = $1 WHERE conversation_id = $2")
+        .bind(r#"{"kind":"from_the_future","name":"Anna"}"#)
+        .bind(&created.id)
+        .execute(server.state.db.pool())
+        .await
+        .unwrap();
+    let stored = server
+        .state
+        .db
+        .messages_since(&created.id, 0)
+        .await
+        .unwrap();
+    assert!(!stored.is_empty(), "the history still reads");
+    assert!(stored.iter().all(|m| m.notice.is_none()));
+    server.stop().await;
+}

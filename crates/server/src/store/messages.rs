@@ -84,10 +84,11 @@ pub fn to_ppm(confidence: f32) -> i64 {
 const SELECT: &str = "SELECT m.seq, m.client_id, m.author, m.text, m.confidence_ppm, m.entry, \
     m.notice, m.created_at, a.name AS agent_name";
 
+/// A notice of a kind this build does not know (written by a newer one) reads as none: the
+/// message's text still says it in English.
 fn notice(row: &AnyRow) -> Result<Option<Notice>, StoreError> {
-    row.try_get::<Option<String>, _>("notice")?
-        .map(|json| serde_json::from_str(&json).map_err(|_| StoreError::Corrupt("message notice")))
-        .transpose()
+    let json: Option<String> = row.try_get("notice")?;
+    Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
 }
 
 fn message(row: &AnyRow) -> Result<Message, StoreError> {
