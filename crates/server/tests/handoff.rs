@@ -372,12 +372,7 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
         name: "Anna".into(),
     };
     assert_eq!(notice.notice.as_ref(), Some(&handed_back));
-    let stored = server
-        .state
-        .db
-        .messages_since(&created.id, 0)
-        .await
-        .unwrap();
+    let stored = server.stored_messages(&created.id).await;
     let notices: Vec<_> = stored.iter().filter_map(|m| m.notice.clone()).collect();
     assert_eq!(
         notices,
@@ -556,12 +551,7 @@ async fn a_notice_a_newer_server_wrote_reads_as_its_english_text() {
         .execute(server.state.db.pool())
         .await
         .unwrap();
-    let stored = server
-        .state
-        .db
-        .messages_since(&created.id, 0)
-        .await
-        .unwrap();
+    let stored = server.stored_messages(&created.id).await;
     assert!(!stored.is_empty(), "the history still reads");
     assert!(stored.iter().all(|m| m.notice.is_none()));
     server.stop().await;

@@ -268,6 +268,11 @@ impl TestServer {
         (agent, console)
     }
 
+    /// Every message of a conversation, as the store reads it back.
+    pub async fn stored_messages(&self, conversation: &str) -> Vec<tandem_protocol::Message> {
+        self.state.db.messages_since(conversation, 0).await.unwrap()
+    }
+
     /// Hands a shopper over with a small transcript; panics unless it is queued.
     pub async fn handoff(&self) -> ConversationCreated {
         let mut packet = CreateConversation::new("acme");
