@@ -1,5 +1,6 @@
 //! Calls to the support server's HTTP API, with its problem details turned into a sentence
-//! the shopper can read. Bodies go through the widget's own JSON codec (`crate::wire`).
+//! the shopper can read ([`ApiError::said`]). Bodies go through the widget's own JSON codec
+//! (`crate::wire`).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use tandem_protocol::{
@@ -9,22 +10,37 @@ use tandem_protocol::{
 
 use crate::{
     chat::Ticket,
+    i18n::{Strings, T},
     wire::{Json, decode, encode},
 };
 
-/// A failed call, described for a person; `status` is the HTTP status when there was one.
+/// A failed call: the HTTP status when the server answered, and its own words then (the
+/// problem's detail or title, in English).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: Option<u16>,
-    pub message: String,
+    pub detail: Option<String>,
 }
 
-const OFFLINE: &str = "Please check your connection and try again.";
+impl ApiError {
+    /// What to tell the shopper: the server's precise words to an English reader, else the
+    /// nearest text in the shopper's language.
+    pub fn said(&self, strings: &Strings) -> String {
+        let text = match (&self.detail, self.status) {
+            (Some(detail), _) if strings.language() == "en" => return detail.clone(),
+            (_, None) => T::CheckConnection,
+            (_, Some(413)) => T::TooLong,
+            (_, Some(429)) => T::TooMany,
+            _ => T::ErrorGeneric,
+        };
+        strings.get(text).to_owned()
+    }
+}
 
 fn offline() -> ApiError {
     ApiError {
         status: None,
-        message: OFFLINE.to_owned(),
+        detail: None,
     }
 }
 
@@ -45,10 +61,7 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
         .and_then(|text| decode::problem(&Json::parse(&text)?));
     Err(ApiError {
         status: Some(status),
-        message: problem.map_or_else(
-            || format!("The server answered {status}. {OFFLINE}"),
-            |p| p.message().to_owned(),
-        ),
+        detail: problem.map(|p| p.message().to_owned()),
     })
 }
 
@@ -144,4 +157,36 @@ pub async fn leave_message(
     send(post(&url, encode::leave_message(message, context), None))
         .await
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GERMAN: &str = include_str!("../i18n/de.json");
+
+    #[test]
+    fn failures_are_told_in_the_shoppers_language() {
+        let english = Strings::english();
+        let german = Strings::from_json("de", GERMAN).unwrap();
+        let refused = |status| ApiError {
+            status: Some(status),
+            detail: Some("A rating is 1 to 5.".to_owned()),
+        };
+        // In English the server's own, precise words; in German the nearest text.
+        assert_eq!(refused(422).said(&english), "A rating is 1 to 5.");
+        assert_eq!(refused(422).said(&german), german.get(T::ErrorGeneric));
+        assert_eq!(refused(429).said(&german), german.get(T::TooMany));
+        assert_eq!(refused(413).said(&german), german.get(T::TooLong));
+        assert_eq!(offline().said(&german), german.get(T::CheckConnection));
+        assert_eq!(
+            offline().said(&english),
+            "Please check your connection and try again."
+        );
+        let bare = ApiError {
+            status: Some(502),
+            detail: None,
+        };
+        assert_eq!(bare.said(&english), english.get(T::ErrorGeneric));
+    }
 }

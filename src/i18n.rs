@@ -99,6 +99,8 @@ texts! {
     TooLong = "too_long",
     InvalidEmail = "invalid_email",
     ErrorGeneric = "error_generic",
+    CheckConnection = "check_connection",
+    TooMany = "too_many",
     OpensInNewTab = "opens_in_new_tab",
     Days = "days",
     ClosedToday = "closed_today",

@@ -20,7 +20,7 @@ use tandem_protocol::{
 
 use super::{AssistantState, Intent, OfflineForm, Screen, Shell, View};
 use crate::{
-    api,
+    api::{self, ApiError},
     assistant::Brain,
     chat::{Chat, ComposeError, HostEvent, LineKind, Phase, Reply, Unavailable},
     handoff,
@@ -120,6 +120,11 @@ impl Widget {
 
     fn screen(self, change: impl FnOnce(&mut Screen)) {
         self.view.screen.update(change);
+    }
+
+    /// A failed call, told in the shopper's language.
+    fn said(self, error: &ApiError) -> String {
+        self.view.screen.with_untracked(|s| error.said(&s.strings))
     }
 
     fn t(self, text: T) -> String {
@@ -343,7 +348,10 @@ impl Widget {
             Err(error) if error.status == Some(409) => {
                 self.edit(|c| c.offline(Unavailable::AfterHours))
             }
-            Err(error) => self.edit(|c| c.handoff_failed(error.message)),
+            Err(error) => {
+                let said = self.said(&error);
+                self.edit(|c| c.handoff_failed(said));
+            }
         }
     }
 
@@ -437,7 +445,7 @@ impl Widget {
         };
         match api::cancel(&ticket).await {
             Ok(_) => self.edit(Chat::back_to_assistant),
-            Err(error) => self.problem(Some(error.message)),
+            Err(error) => self.problem(Some(self.said(&error))),
         }
     }
 
@@ -449,7 +457,7 @@ impl Widget {
             Some(mask_card_numbers(comment.trim()).into_owned()).filter(|c| !c.is_empty());
         match api::rate(&ticket, score, comment).await {
             Ok(()) => self.edit(|c| c.rated(score)),
-            Err(error) => self.problem(Some(error.message)),
+            Err(error) => self.problem(Some(self.said(&error))),
         }
     }
 
@@ -475,7 +483,7 @@ impl Widget {
                     self.problem(None);
                     self.edit(|c| c.message_left(&email));
                 }
-                Err(error) => self.problem(Some(error.message)),
+                Err(error) => self.problem(Some(self.said(&error))),
             }
         });
     }
