@@ -411,15 +411,8 @@ fn status(state: ConversationState, position: Option<u32>, wait: Option<u32>) ->
 fn message(seq: u64, author: Author, text: &str) -> ServerFrame {
     ServerFrame::Message {
         message: Message {
-            seq,
-            author,
-            text: text.into(),
-            client_id: None,
             agent_name: (author == Author::Agent).then(|| "Anna".into()),
-            confidence: None,
-            entry: None,
-            notice: None,
-            at: 0,
+            ..tandem_protocol::fixture::message(seq, author, text, None)
         },
     }
 }

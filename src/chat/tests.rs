@@ -41,15 +41,9 @@ fn status(state: ConversationState, position: Option<u32>, agent: Option<&str>) 
 fn message(seq: u64, author: Author, text: &str, client_id: Option<&str>) -> ServerFrame {
     ServerFrame::Message {
         message: Message {
-            seq,
-            author,
-            text: text.into(),
             client_id: client_id.map(Into::into),
             agent_name: (author == Author::Agent).then(|| "Anna".into()),
-            confidence: None,
-            entry: None,
-            notice: None,
-            at: 0,
+            ..tandem_protocol::fixture::message(seq, author, text, None)
         },
     }
 }

@@ -385,10 +385,9 @@ impl Widget {
         self.edit(|c| c.shopper_says(&text, id.clone()))?;
         // What goes out is what the outbox holds: trimmed, card numbers masked.
         let outgoing = self.read(|c| {
-            let mut outbox = c.outbox().into_iter();
             c.phase()
                 .is_live()
-                .then(|| outbox.find(|(cid, _)| *cid == id))
+                .then(|| c.outbox().into_iter().find(|(cid, _)| *cid == id))
                 .flatten()
         });
         if let Some((client_id, text)) = outgoing {

@@ -272,17 +272,7 @@ mod tests {
     #[test]
     fn every_notice_reads_as_serde_writes_it() {
         for notice in tandem_protocol::fixture::notices("Anna") {
-            let message = Message {
-                seq: 3,
-                author: Author::System,
-                text: notice.english(),
-                client_id: None,
-                agent_name: None,
-                confidence: None,
-                entry: None,
-                notice: Some(notice),
-                at: 1,
-            };
+            let message = tandem_protocol::fixture::announcement(3, notice);
             assert_eq!(super::message(&via_serde(&message)), Some(message));
         }
         let unknown = Json::parse(
