@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use common::{
     Settings, TestAgent, TestServer,
-    browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
+    browser::{
+        Browser, Screen, WAIT, click, eventually, text_becomes_within, text_containing as shows,
+    },
     proxy::Proxy,
     widget::{open_widget, open_widget_labelled, say},
     widget_dist,
@@ -72,17 +74,7 @@ async fn hand_over(client: &Client, server: &TestServer) -> String {
 
 /// Waits for the shopper's last line to say it was sent.
 async fn marked_sent(client: &Client, limit: Duration) {
-    eventually(limit, "the message to be marked sent", || async {
-        let text = client
-            .find(Locator::Css("li.shopper:last-child .delivery"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        (text == "Sent").then_some(())
-    })
-    .await;
+    text_becomes_within(client, "li.shopper:last-child .delivery", "Sent", limit).await;
 }
 
 /// How many times the server stored this text in the conversation, a moment after the

@@ -118,14 +118,15 @@ impl Drop for Browser {
 /// How long a page may take to show what a test waits for.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// The text of the first element matching `css`, once `accept` takes it.
+/// The text of the first element matching `css`, once `accept` takes it (within `limit`).
 async fn text_where(
     client: &Client,
     css: &str,
     what: &str,
+    limit: Duration,
     accept: impl Fn(&str) -> bool,
 ) -> String {
-    eventually(WAIT, what, || async {
+    eventually(limit, what, || async {
         let text = client
             .find(Locator::Css(css))
             .await
@@ -141,13 +142,18 @@ async fn text_where(
 /// The text of the first element matching `css`, once it contains `expected`.
 pub async fn text_containing(client: &Client, css: &str, expected: &str) -> String {
     let what = format!("{css} to show {expected:?}");
-    text_where(client, css, &what, |text| text.contains(expected)).await
+    text_where(client, css, &what, WAIT, |text| text.contains(expected)).await
 }
 
 /// Waits until the first element matching `css` reads exactly `expected`.
 pub async fn text_becomes(client: &Client, css: &str, expected: &str) {
+    text_becomes_within(client, css, expected, WAIT).await;
+}
+
+/// [`text_becomes`], for what may take longer than [`WAIT`] (a reconnection's backoff).
+pub async fn text_becomes_within(client: &Client, css: &str, expected: &str, limit: Duration) {
     let what = format!("{css} to read {expected:?}");
-    text_where(client, css, &what, |text| text == expected).await;
+    text_where(client, css, &what, limit, |text| text == expected).await;
 }
 
 /// Clicks the first element matching `css`, once it is shown (a part of the page that is
