@@ -4,7 +4,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use tandem_protocol::{
-    ConversationCreated, ConversationStatus, CreateConversation, SiteInfo,
+    ConversationCreated, ConversationStatus, CreateConversation, Problem, SiteInfo,
     conversation::{LeaveMessage, Rating},
 };
 
@@ -14,8 +14,10 @@ use crate::{
     wire::{Json, decode, encode},
 };
 
-/// A failed call: the HTTP status when the server answered, and its own words then (the
-/// problem's detail or title, in English).
+/// A failed call, or a frame the server refused on the live connection: the HTTP status when
+/// the server answered, and its own words then (the problem's detail or title, in English).
+/// Lines keep it as it came and tell it when drawn, so a line stored before the shopper's
+/// language was known is still told in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: Option<u16>,
@@ -28,12 +30,30 @@ impl ApiError {
     pub fn said(&self, strings: &Strings) -> String {
         let text = match (&self.detail, self.status) {
             (Some(detail), _) if strings.language() == "en" => return detail.clone(),
-            (_, None) => T::CheckConnection,
+            (None, None) => T::CheckConnection,
             (_, Some(413)) => T::TooLong,
             (_, Some(429)) => T::TooMany,
             _ => T::ErrorGeneric,
         };
         strings.get(text).to_owned()
+    }
+
+    /// A call whose answer this page never saw, because it was reloaded meanwhile (the status
+    /// proxies log for a client that went away first).
+    pub fn interrupted() -> ApiError {
+        ApiError {
+            status: Some(499),
+            detail: None,
+        }
+    }
+}
+
+impl From<&Problem> for ApiError {
+    fn from(problem: &Problem) -> ApiError {
+        ApiError {
+            status: Some(problem.status),
+            detail: Some(problem.message().to_owned()),
+        }
     }
 }
 
@@ -188,5 +208,31 @@ mod tests {
             detail: None,
         };
         assert_eq!(bare.said(&english), english.get(T::ErrorGeneric));
+        assert_eq!(
+            ApiError::interrupted().said(&german),
+            german.get(T::ErrorGeneric)
+        );
+        // A refusal on the live connection is told the same way.
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: "Too Large".into(),
+            status: 413,
+            detail: Some("A message is at most 4096 bytes.".into()),
+        };
+        assert_eq!(
+            ApiError::from(&problem).said(&german),
+            german.get(T::TooLong)
+        );
+        assert_eq!(
+            ApiError::from(&problem).said(&english),
+            "A message is at most 4096 bytes."
+        );
+        // Words kept without a status (a line stored by an older widget) are not taken for
+        // a lost connection.
+        let words_only = ApiError {
+            status: None,
+            detail: Some("Conversation closed.".into()),
+        };
+        assert_eq!(words_only.said(&german), german.get(T::ErrorGeneric));
     }
 }

@@ -51,6 +51,7 @@ pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
             LineKind::Greeting { .. }
             | LineKind::Agent { .. }
             | LineKind::Notice { .. }
+            | LineKind::Failure { .. }
             | LineKind::Announcement { .. } => None,
         })
         .filter(|entry| !entry.text.trim().is_empty())
@@ -80,7 +81,10 @@ pub fn packet(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chat::{Reply, Topic};
+    use crate::{
+        api::ApiError,
+        chat::{Reply, Topic},
+    };
 
     #[test]
     fn the_packet_carries_the_conversation_with_card_numbers_masked() {
@@ -130,7 +134,10 @@ mod tests {
             [("c2".to_owned(), "It is order 1234".to_owned())],
             "it goes live once connected"
         );
-        chat.handoff_failed("No connection.".into());
+        chat.handoff_failed(ApiError {
+            status: None,
+            detail: None,
+        });
         assert_eq!(
             chat.outbox(),
             [],

@@ -29,8 +29,8 @@ use std::sync::{Arc, Mutex};
 use leptos::{mount::mount_to, prelude::*, task::tick};
 use tandem_protocol::{
     Author, Availability, ConversationCreated, ConversationState, ConversationStatus,
-    HandoffReason, Message, Notice, Position, SiteInfo, fixture::announcement, live::ServerFrame,
-    site::Hours,
+    HandoffReason, Message, Notice, Position, Problem, SiteInfo, fixture::announcement,
+    live::ServerFrame, site::Hours,
 };
 use tandem_widget::{
     chat::{Chat, LineKind, Reply, Topic, Unavailable},
@@ -1033,21 +1033,54 @@ fn card_numbers_are_masked_in_the_handoff_packet() {
 async fn lines_drawn_before_the_language_was_known_are_drawn_again_in_it() {
     let widget = mount(PANEL, waiting(1, 30)).await;
     assert_eq!(widget.text(".feedback .yes"), "Yes");
+    let refusal = |status, detail: &str| Problem {
+        kind: "about:blank".into(),
+        title: "Refused".into(),
+        status,
+        detail: Some(detail.into()),
+    };
     widget.update(|c| {
         c.apply(ServerFrame::Message {
             message: announcement(3, joined()),
         });
+        // The conversation could not be resumed: back to the assistant, with the reason;
+        // then in line again, with a message the server refused.
+        c.apply(ServerFrame::Error {
+            problem: refusal(401, "The conversation token is missing or wrong."),
+            client_id: None,
+        });
+        c.handed_over(&created(1, 30));
+        c.shopper_says("Hello?", "c-9".into()).unwrap();
+        c.apply(ServerFrame::Error {
+            problem: refusal(429, "Slow down."),
+            client_id: Some("c-9".into()),
+        });
     });
     settle().await;
+    assert!(widget.text(".delivery.failed").contains("Slow down."));
     let lines = widget.all(".messages li").len();
     let arabic = Strings::from_json("ar", ARABIC).unwrap();
     let yes = arabic.get(T::Yes).to_owned();
-    let joined_in_arabic = arabic.notice(&joined());
+    let tandems_lines = [
+        arabic.notice(&joined()),
+        arabic.get(T::ErrorGeneric).to_owned(),
+    ];
+    let refused = format!("{} {}", arabic.get(T::Failed), arabic.get(T::TooMany));
     widget.view.screen.update(|s| s.strings = arabic);
     settle().await;
     assert_eq!(widget.text(".feedback .yes"), yes);
-    // Tandem's own line too, though the server wrote it in English.
-    assert_eq!(widget.text("li.notice .text"), joined_in_arabic);
+    // Tandem's own lines too, though the server wrote them in English.
+    let drawn: Vec<String> = widget
+        .all("li.notice .text")
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(drawn, tandems_lines);
+    assert!(
+        widget.text(".delivery.failed").starts_with(&refused),
+        "{}",
+        widget.text(".delivery.failed")
+    );
     assert_eq!(widget.all(".messages li").len(), lines, "each line once");
 }
 

@@ -3,6 +3,8 @@
 
 use tandem_protocol::Notice;
 
+use crate::api::ApiError;
+
 /// Where a message the shopper typed is on its way to a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -13,7 +15,7 @@ pub enum Delivery {
     /// Stored by the server, at this sequence number.
     Sent { seq: u64 },
     /// Refused by the server, with its reason; the shopper can retry.
-    Failed { reason: String },
+    Failed { reason: ApiError },
 }
 
 /// An entry of the knowledge base, as a line shows it.
@@ -58,9 +60,12 @@ pub enum LineKind {
         text: String,
         seq: u64,
     },
-    /// Tandem itself, in words already chosen: why a handoff failed, or a line from the
-    /// server that came without a notice (the handoff marker, rows stored before notices).
+    /// Tandem itself, in the server's words: a line that came without a notice (the handoff
+    /// marker, rows stored before notices).
     Notice { text: String },
+    /// Tandem itself, on something that did not go through (a handoff, a conversation that
+    /// could not be resumed): told in the shopper's language when drawn.
+    Failure { error: ApiError },
     /// Tandem itself, on who has the conversation (someone joined, it ended...): drawn in the
     /// shopper's language.
     Announcement { notice: Notice },

@@ -22,6 +22,8 @@ use tandem_protocol::{
 };
 
 pub use line::{Delivery, Line, LineKind, Topic};
+
+use crate::api::ApiError;
 pub use phase::{Phase, Unavailable};
 
 /// The conversation with a person, once handed over.
@@ -297,10 +299,10 @@ impl Chat {
     }
 
     /// The handoff did not go through: back to the assistant, with the reason shown.
-    pub fn handoff_failed(&mut self, reason: String) {
+    pub fn handoff_failed(&mut self, error: ApiError) {
         self.phase = Phase::Assistant;
         self.keep_unsent();
-        self.push(LineKind::Notice { text: reason });
+        self.push(LineKind::Failure { error });
     }
 
     /// The messages waiting to be sent: `(client_id, text)`, oldest first.
@@ -452,8 +454,8 @@ impl Chat {
                 Vec::new()
             }
             ServerFrame::Error { problem, client_id } => {
+                let reason = ApiError::from(&problem);
                 if let Some(client_id) = client_id {
-                    let reason = problem.message().to_owned();
                     for line in &mut self.lines {
                         if let LineKind::Shopper {
                             client_id: Some(id),
@@ -470,9 +472,7 @@ impl Chat {
                 } else if problem.status == 401 {
                     // The conversation cannot be resumed (its token is gone or wrong).
                     self.back_to_assistant();
-                    self.push(LineKind::Notice {
-                        text: problem.message().to_owned(),
-                    });
+                    self.push(LineKind::Failure { error: reason });
                 }
                 Vec::new()
             }

@@ -4,7 +4,10 @@
 use tandem_protocol::{HandoffReason, Notice};
 
 use super::{Chat, Delivery, Line, LineKind, Phase, Ticket, Topic, Unavailable};
-use crate::wire::{Json, decode, json::Object};
+use crate::{
+    api::ApiError,
+    wire::{Json, decode, json::Object},
+};
 
 /// Bumped when older widgets would misread what newer ones store; they then drop it. New
 /// kinds of line are not: a widget reading a kind it does not know drops the stored chat
@@ -25,6 +28,23 @@ fn notice(notice: &Notice) -> String {
         .str("kind", kind)
         .opt_str("name", name.map(String::as_str))
         .finish()
+}
+
+/// A failure's status and words, beside the rest of its line (`st`, `why`).
+fn error(object: Object, error: &ApiError) -> Object {
+    let object = object.opt_str("why", error.detail.as_deref());
+    match error.status {
+        Some(status) => object.int("st", i64::from(status)),
+        None => object,
+    }
+}
+
+/// Lenient: an older widget kept only the words (`why`).
+fn read_error(json: &Json) -> ApiError {
+    ApiError {
+        status: json.uint("st").and_then(|s| u16::try_from(s).ok()),
+        detail: json.text("why"),
+    }
 }
 
 fn topic(topic: &Topic) -> String {
@@ -59,7 +79,7 @@ fn line(line: &Line) -> String {
                 Delivery::Local => object.str("d", "local"),
                 Delivery::Sending => object.str("d", "sending"),
                 Delivery::Sent { seq } => object.str("d", "sent").int("seq", *seq as i64),
-                Delivery::Failed { reason } => object.str("d", "failed").str("why", reason),
+                Delivery::Failed { reason } => error(object.str("d", "failed"), reason),
             }
         }
         LineKind::Greeting { text } => object.str("k", "greeting").str("text", text),
@@ -100,6 +120,7 @@ fn line(line: &Line) -> String {
             .str("text", text)
             .int("seq", *seq as i64),
         LineKind::Notice { text } => object.str("k", "notice").str("text", text),
+        LineKind::Failure { error: e } => error(object.str("k", "failure"), e),
         LineKind::Announcement { notice } => object
             .str("k", "announcement")
             .raw("n", &self::notice(notice)),
@@ -120,7 +141,7 @@ fn read_line(json: &Json) -> Option<Line> {
                     seq: json.uint("seq")?,
                 },
                 "failed" => Delivery::Failed {
-                    reason: json.text("why")?,
+                    reason: read_error(json),
                 },
                 _ => return None,
             },
@@ -149,6 +170,9 @@ fn read_line(json: &Json) -> Option<Line> {
             seq: json.uint("seq")?,
         },
         "notice" => LineKind::Notice { text: text()? },
+        "failure" => LineKind::Failure {
+            error: read_error(json),
+        },
         "announcement" => LineKind::Announcement {
             notice: decode::notice(json.get("n")?)?,
         },

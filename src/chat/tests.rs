@@ -2,6 +2,8 @@
 
 use tandem_protocol::{Availability, Notice, Problem};
 
+use crate::i18n::{Strings, T};
+
 use super::*;
 
 fn topic(index: usize, id: &str) -> Topic {
@@ -276,7 +278,10 @@ fn a_refused_message_can_be_retried_with_the_same_client_id() {
     assert_eq!(
         delivery,
         &Delivery::Failed {
-            reason: "Try again in 3 seconds.".into()
+            reason: ApiError {
+                status: Some(429),
+                detail: Some("Try again in 3 seconds.".into()),
+            }
         }
     );
     assert_eq!(
@@ -329,9 +334,43 @@ fn a_conversation_that_cannot_be_resumed_returns_to_the_assistant_with_the_reaso
         client_id: None,
     });
     assert_eq!(chat.phase(), &Phase::Assistant);
-    assert!(
-        matches!(&chat.lines().last().unwrap().kind, LineKind::Notice { text } if text.contains("token"))
-    );
+    let LineKind::Failure { error } = &chat.lines().last().unwrap().kind else {
+        panic!("the reason is shown")
+    };
+    assert!(error.said(&Strings::english()).contains("token"));
+    let german = Strings::from_json("de", include_str!("../../i18n/de.json")).unwrap();
+    assert_eq!(error.said(&german), german.get(T::ErrorGeneric));
+}
+
+#[test]
+fn failures_are_kept_as_they_came_so_a_reload_tells_them_in_the_language_of_then() {
+    let mut chat = waiting_chat();
+    chat.shopper_says("Hello?", "c-1".into()).unwrap();
+    chat.apply(ServerFrame::Error {
+        problem: Problem {
+            kind: "about:blank".into(),
+            title: "Payload Too Large".into(),
+            status: 413,
+            detail: None,
+        },
+        client_id: Some("c-1".into()),
+    });
+    let mut failed = chat.clone();
+    failed.handoff_failed(ApiError::interrupted());
+    for chat in [chat, failed] {
+        assert_eq!(Chat::from_json(&chat.to_json()).unwrap(), chat);
+    }
+    // What an older widget stored for a refused message: its words only.
+    let older = r#"{"v":1,"next":2,"phase":{"p":"assistant"},"lines":[{"id":1,"k":"shopper","text":"Hi","cid":"c-1","d":"failed","why":"Conversation closed."}]}"#;
+    let older = Chat::from_json(older).expect("still readable");
+    let LineKind::Shopper {
+        delivery: Delivery::Failed { reason },
+        ..
+    } = &older.lines()[0].kind
+    else {
+        panic!("a failed message")
+    };
+    assert_eq!(reason.said(&Strings::english()), "Conversation closed.");
 }
 
 #[test]

@@ -348,10 +348,7 @@ impl Widget {
             Err(error) if error.status == Some(409) => {
                 self.edit(|c| c.offline(Unavailable::AfterHours))
             }
-            Err(error) => {
-                let said = self.said(&error);
-                self.edit(|c| c.handoff_failed(said));
-            }
+            Err(error) => self.edit(|c| c.handoff_failed(error)),
         }
     }
 
@@ -530,7 +527,7 @@ pub fn App(site: String) -> impl IntoView {
     let chat = RwSignal::new(restored.unwrap_or_else(|| Chat::new("")));
     // A reload while the handoff request was on its way: its fate is unknown, say so.
     if chat.with_untracked(|c| *c.phase() == Phase::Connecting) {
-        chat.update(|c| c.handoff_failed(Strings::english().get(T::ErrorGeneric).to_owned()));
+        chat.update(|c| c.handoff_failed(ApiError::interrupted()));
     }
     let view = View {
         chat,

@@ -73,6 +73,7 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
                     state(&li, t(T::Sent));
                 }
                 Delivery::Failed { reason } => {
+                    let reason = reason.said(strings);
                     let failed = state(&li, &format!("{} {reason} ", t(T::Failed)));
                     failed.set_class_name("delivery failed");
                     let _ = failed.set_attribute("role", "alert");
@@ -180,6 +181,10 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
         LineKind::Notice { text: line } => {
             li.set_class_name("line notice");
             body(&li, line);
+        }
+        LineKind::Failure { error } => {
+            li.set_class_name("line notice");
+            body(&li, &error.said(strings));
         }
         LineKind::Announcement { notice } => {
             li.set_class_name("line notice");
