@@ -38,6 +38,14 @@ impl ApiError {
         strings.get(text).to_owned()
     }
 
+    /// A call that got no answer: the network is down or the server unreachable.
+    pub fn offline() -> ApiError {
+        ApiError {
+            status: None,
+            detail: None,
+        }
+    }
+
     /// A call whose answer this page never saw, because it was reloaded meanwhile (the status
     /// proxies log for a client that went away first).
     pub fn interrupted() -> ApiError {
@@ -57,19 +65,12 @@ impl From<&Problem> for ApiError {
     }
 }
 
-fn offline() -> ApiError {
-    ApiError {
-        status: None,
-        detail: None,
-    }
-}
-
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = request
-        .map_err(|_| offline())?
+        .map_err(|_| ApiError::offline())?
         .send()
         .await
-        .map_err(|_| offline())?;
+        .map_err(|_| ApiError::offline())?;
     if response.ok() {
         return Ok(response);
     }
@@ -87,11 +88,11 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
 
 /// The body, read with `decode`.
 async fn read<T>(response: Response, decode: fn(&Json) -> Option<T>) -> Result<T, ApiError> {
-    let text = response.text().await.map_err(|_| offline())?;
+    let text = response.text().await.map_err(|_| ApiError::offline())?;
     Json::parse(&text)
         .as_ref()
         .and_then(decode)
-        .ok_or_else(offline)
+        .ok_or_else(ApiError::offline)
 }
 
 /// A JSON `POST`, with the conversation's token when there is one.
@@ -118,7 +119,7 @@ pub async fn model(url: &str) -> Result<Vec<u8>, ApiError> {
         .await?
         .binary()
         .await
-        .map_err(|_| offline())
+        .map_err(|_| ApiError::offline())
 }
 
 /// A language file's text.
@@ -128,7 +129,7 @@ pub async fn strings(language: &str) -> Result<String, ApiError> {
         .await?
         .text()
         .await
-        .map_err(|_| offline())
+        .map_err(|_| ApiError::offline())
 }
 
 /// Hands the shopper over to the site's queue; `context` is the merchant's, as JSON text.
@@ -198,9 +199,12 @@ mod tests {
         assert_eq!(refused(422).said(&german), german.get(T::ErrorGeneric));
         assert_eq!(refused(429).said(&german), german.get(T::TooMany));
         assert_eq!(refused(413).said(&german), german.get(T::TooLong));
-        assert_eq!(offline().said(&german), german.get(T::CheckConnection));
         assert_eq!(
-            offline().said(&english),
+            ApiError::offline().said(&german),
+            german.get(T::CheckConnection)
+        );
+        assert_eq!(
+            ApiError::offline().said(&english),
             "Please check your connection and try again."
         );
         let bare = ApiError {

@@ -134,10 +134,7 @@ mod tests {
             [("c2".to_owned(), "It is order 1234".to_owned())],
             "it goes live once connected"
         );
-        chat.handoff_failed(ApiError {
-            status: None,
-            detail: None,
-        });
+        chat.handoff_failed(ApiError::offline());
         assert_eq!(
             chat.outbox(),
             [],

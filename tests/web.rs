@@ -1057,7 +1057,14 @@ async fn lines_drawn_before_the_language_was_known_are_drawn_again_in_it() {
         });
     });
     settle().await;
+    // In English, the server's own words.
     assert!(widget.text(".delivery.failed").contains("Slow down."));
+    assert!(
+        widget.all("li.notice .text")[1]
+            .text_content()
+            .unwrap_or_default()
+            .contains("token")
+    );
     let lines = widget.all(".messages li").len();
     let arabic = Strings::from_json("ar", ARABIC).unwrap();
     let yes = arabic.get(T::Yes).to_owned();

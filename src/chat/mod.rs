@@ -21,9 +21,9 @@ use tandem_protocol::{
     MAX_MESSAGE_BYTES, Message, live::ServerFrame,
 };
 
-pub use line::{Delivery, Line, LineKind, Topic};
-
 use crate::api::ApiError;
+
+pub use line::{Delivery, Line, LineKind, Topic};
 pub use phase::{Phase, Unavailable};
 
 /// The conversation with a person, once handed over.

@@ -31,7 +31,7 @@ fn notice(notice: &Notice) -> String {
 }
 
 /// A failure's status and words, beside the rest of its line (`st`, `why`).
-fn error(object: Object, error: &ApiError) -> Object {
+fn write_error(object: Object, error: &ApiError) -> Object {
     let object = object.opt_str("why", error.detail.as_deref());
     match error.status {
         Some(status) => object.int("st", i64::from(status)),
@@ -39,12 +39,14 @@ fn error(object: Object, error: &ApiError) -> Object {
     }
 }
 
-/// Lenient: an older widget kept only the words (`why`).
-fn read_error(json: &Json) -> ApiError {
-    ApiError {
+/// Lenient: an older widget kept only the words (`why`). Neither is damage, not a lost
+/// connection.
+fn read_error(json: &Json) -> Option<ApiError> {
+    let error = ApiError {
         status: json.uint("st").and_then(|s| u16::try_from(s).ok()),
         detail: json.text("why"),
-    }
+    };
+    (error.status.is_some() || error.detail.is_some()).then_some(error)
 }
 
 fn topic(topic: &Topic) -> String {
@@ -79,7 +81,7 @@ fn line(line: &Line) -> String {
                 Delivery::Local => object.str("d", "local"),
                 Delivery::Sending => object.str("d", "sending"),
                 Delivery::Sent { seq } => object.str("d", "sent").int("seq", *seq as i64),
-                Delivery::Failed { reason } => error(object.str("d", "failed"), reason),
+                Delivery::Failed { reason } => write_error(object.str("d", "failed"), reason),
             }
         }
         LineKind::Greeting { text } => object.str("k", "greeting").str("text", text),
@@ -120,7 +122,7 @@ fn line(line: &Line) -> String {
             .str("text", text)
             .int("seq", *seq as i64),
         LineKind::Notice { text } => object.str("k", "notice").str("text", text),
-        LineKind::Failure { error: e } => error(object.str("k", "failure"), e),
+        LineKind::Failure { error } => write_error(object.str("k", "failure"), error),
         LineKind::Announcement { notice } => object
             .str("k", "announcement")
             .raw("n", &self::notice(notice)),
@@ -141,7 +143,7 @@ fn read_line(json: &Json) -> Option<Line> {
                     seq: json.uint("seq")?,
                 },
                 "failed" => Delivery::Failed {
-                    reason: read_error(json),
+                    reason: read_error(json)?,
                 },
                 _ => return None,
             },
@@ -171,7 +173,7 @@ fn read_line(json: &Json) -> Option<Line> {
         },
         "notice" => LineKind::Notice { text: text()? },
         "failure" => LineKind::Failure {
-            error: read_error(json),
+            error: read_error(json)?,
         },
         "announcement" => LineKind::Announcement {
             notice: decode::notice(json.get("n")?)?,

@@ -343,7 +343,7 @@ fn a_conversation_that_cannot_be_resumed_returns_to_the_assistant_with_the_reaso
 }
 
 #[test]
-fn failures_are_kept_as_they_came_so_a_reload_tells_them_in_the_language_of_then() {
+fn failures_are_stored_as_they_came_and_older_lines_still_read() {
     let mut chat = waiting_chat();
     chat.shopper_says("Hello?", "c-1".into()).unwrap();
     chat.apply(ServerFrame::Error {
@@ -371,6 +371,14 @@ fn failures_are_kept_as_they_came_so_a_reload_tells_them_in_the_language_of_then
         panic!("a failed message")
     };
     assert_eq!(reason.said(&Strings::english()), "Conversation closed.");
+    let german = Strings::from_json("de", include_str!("../../i18n/de.json")).unwrap();
+    assert_eq!(reason.said(&german), german.get(T::ErrorGeneric));
+    let damaged = r#"{"v":1,"next":2,"phase":{"p":"assistant"},"lines":[{"id":1,"k":"shopper","text":"Hi","cid":"c-1","d":"failed"}]}"#;
+    assert_eq!(
+        Chat::from_json(damaged),
+        None,
+        "a failure with no reason at all"
+    );
 }
 
 #[test]
