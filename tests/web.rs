@@ -642,6 +642,22 @@ async fn a_clarifying_question_offers_its_topics_as_buttons() {
             .starts_with("I'm not sure I understood.")
     );
     assert_eq!(widget.all(".choice").len(), 2);
+    drop(widget);
+
+    // Unsure with nothing likely enough to guess (another language, gibberish): asked to
+    // rephrase, no topic buttons, the person still one click away.
+    let mut lost = Chat::new(GREETING);
+    lost.assistant_says(Reply::Choices {
+        topics: Vec::new(),
+        unsure: true,
+    });
+    let widget = mount(PHONE, lost).await;
+    assert_eq!(
+        widget.text("li.choices .text"),
+        Strings::english().get(T::UnsureNoGuess)
+    );
+    assert!(widget.all(".choice").is_empty());
+    widget.assert_clickable("[data-act=human]", "unsure with no guess");
 }
 
 #[wasm_bindgen_test]
