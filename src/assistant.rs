@@ -76,11 +76,13 @@ impl Brain {
             Decision::Handoff {
                 reason: why,
                 safety_line,
+                candidates,
                 ..
             } => (
                 Reply::Handoff {
                     reason: why,
                     safety: safety_line,
+                    guesses: self.topics(&candidates),
                 },
                 None,
             ),
@@ -161,7 +163,8 @@ mod tests {
             reply,
             Reply::Handoff {
                 reason: HandoffReason::Asked,
-                safety: None
+                safety: None,
+                guesses: vec![],
             }
         );
     }

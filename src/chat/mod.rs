@@ -50,6 +50,8 @@ pub enum Reply {
     Handoff {
         reason: HandoffReason,
         safety: Option<String>,
+        /// Unsure once too often: topics the shopper may still pick instead of a person.
+        guesses: Vec<Topic>,
     },
 }
 
@@ -196,19 +198,32 @@ impl Chat {
                     chosen: None,
                 });
             }
-            Reply::Handoff { reason, safety } => {
+            Reply::Handoff {
+                reason,
+                safety,
+                guesses,
+            } => {
                 if let Some(text) = safety {
                     self.push(LineKind::Safety { text });
+                }
+                if !guesses.is_empty() {
+                    self.push(LineKind::Choices {
+                        topics: guesses,
+                        unsure: true,
+                        chosen: None,
+                    });
                 }
                 self.ask_for_person(reason);
             }
         }
     }
 
-    /// The shopper picked one of the offered topics.
+    /// The shopper picked one of the offered topics: the assistant goes on, so an offer of a
+    /// person still open is put away.
     pub fn choose(&mut self, line: u32, index: usize) {
         if let Some(LineKind::Choices { chosen, .. }) = self.line_mut(line) {
             *chosen = Some(index);
+            self.dismiss_confirmation();
         }
     }
 

@@ -121,6 +121,7 @@ fn a_handoff_is_confirmed_before_it_starts_and_can_be_dismissed() {
     chat.assistant_says(Reply::Handoff {
         reason: HandoffReason::Sensitive,
         safety: Some("Call your bank.".into()),
+        guesses: vec![],
     });
     assert!(matches!(
         chat.lines().last().unwrap().kind,
@@ -128,6 +129,44 @@ fn a_handoff_is_confirmed_before_it_starts_and_can_be_dismissed() {
     ));
     assert_eq!(chat.start_handoff(), Some(HandoffReason::Sensitive));
     assert_eq!(chat.phase(), &Phase::Connecting);
+}
+
+#[test]
+fn unsure_once_too_often_offers_a_person_beside_the_guesses_and_a_pick_puts_the_offer_away() {
+    let mut chat = Chat::new("Hi!");
+    chat.assistant_says(Reply::Handoff {
+        reason: HandoffReason::LowConfidence,
+        safety: None,
+        guesses: vec![topic(2, "promo-code")],
+    });
+    assert_eq!(
+        chat.phase(),
+        &Phase::Confirming {
+            reason: HandoffReason::LowConfidence
+        }
+    );
+    let line = chat.lines().last().unwrap();
+    assert!(
+        matches!(&line.kind, LineKind::Choices { topics, unsure: true, .. } if topics.len() == 1)
+    );
+    chat.choose(line.id, 2);
+    assert_eq!(
+        chat.phase(),
+        &Phase::Assistant,
+        "the shopper went on with the assistant"
+    );
+
+    let mut without = Chat::new("Hi!");
+    without.assistant_says(Reply::Handoff {
+        reason: HandoffReason::LowConfidence,
+        safety: None,
+        guesses: vec![],
+    });
+    assert_eq!(
+        without.lines().len(),
+        1,
+        "no empty list of guesses, only the greeting"
+    );
 }
 
 #[test]
@@ -442,6 +481,7 @@ fn a_chat_survives_a_reload_through_its_stored_form() {
     chat.assistant_says(Reply::Handoff {
         reason: HandoffReason::Sensitive,
         safety: Some("Call your bank.".into()),
+        guesses: vec![],
     });
     chat.apply(message(4, Author::Agent, "Hi \"there\"", None));
     chat.apply(message(5, Author::System, "Anna joined.", None));

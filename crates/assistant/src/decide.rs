@@ -42,6 +42,10 @@ pub enum Decision {
         /// The always-human entry that was recognised.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry: Option<usize>,
+        /// Unsure once too often: the best guesses likely enough to offer, shown beside the
+        /// offer of a person so the shopper may still pick one.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        candidates: Vec<Candidate>,
     },
 }
 
@@ -107,7 +111,13 @@ pub fn decide(model: &Model, conversation: &mut Conversation, text: &str) -> Dec
             },
             Judgement::Unsure { candidates: c } => {
                 if conversation.low_confidence_streak + 1 >= LOW_CONFIDENCE_LIMIT {
-                    handoff(HandoffReason::LowConfidence, None, None, None)
+                    Decision::Handoff {
+                        reason: HandoffReason::LowConfidence,
+                        safety_line: None,
+                        topic: None,
+                        entry: None,
+                        candidates: candidates(&c),
+                    }
                 } else {
                     Decision::Unsure {
                         candidates: candidates(&c),
@@ -201,6 +211,7 @@ fn handoff(
         safety_line,
         topic,
         entry,
+        candidates: Vec::new(),
     }
 }
 
@@ -290,6 +301,12 @@ mod tests {
         ));
         let d = decide(&m, &mut c, "and the weather on mars");
         assert_eq!(reason(&d), Some(HandoffReason::LowConfidence));
+        assert!(
+            matches!(&d, Decision::Handoff { candidates, .. }
+                if !candidates.is_empty()
+                    && candidates.iter().all(|c| c.confidence >= crate::policy::MIN_GUESS)),
+            "the guesses come with the offer of a person: {d:?}"
+        );
     }
 
     #[test]
@@ -302,6 +319,7 @@ mod tests {
                 safety_line: Some("Do not type card numbers; a person is coming.".into()),
                 topic: Some(SensitiveTopic::Fraud),
                 entry: None,
+                candidates: vec![],
             }
         );
         let d = decide(
@@ -317,6 +335,7 @@ mod tests {
                 safety_line: Some("A colleague takes disputes personally.".into()),
                 topic: None,
                 entry: chargeback,
+                candidates: vec![],
             }
         );
     }
@@ -404,6 +423,7 @@ mod tests {
             safety_line: None,
             topic: None,
             entry: None,
+            candidates: vec![],
         };
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(json, r#"{"decision":"handoff","reason":"low_confidence"}"#);

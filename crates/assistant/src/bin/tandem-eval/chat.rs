@@ -87,12 +87,14 @@ fn line_of<'a>(model: &'a Model, decision: &'a Decision) -> Line<'a> {
             reason,
             safety_line,
             entry,
+            candidates,
             ..
         } => Line {
             decision: "handoff",
             entry: entry.map(|e| model.entry(e).id.as_str()),
             reason: Some(*reason),
             text: safety_line.as_deref(),
+            candidates: ids(candidates),
             ..empty
         },
     }
