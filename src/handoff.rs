@@ -38,6 +38,12 @@ pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
                 Some(*confidence),
                 Some(&topic.id),
             )),
+            LineKind::Choices { topics, .. } if topics.is_empty() => Some(line(
+                Author::Assistant,
+                "Asked to rephrase (no topic was likely enough to offer)",
+                None,
+                None,
+            )),
             LineKind::Choices { topics, .. } => {
                 let titles: Vec<&str> = topics.iter().map(|t| t.title.as_str()).collect();
                 Some(line(
@@ -85,6 +91,38 @@ mod tests {
         api::ApiError,
         chat::{Reply, Topic},
     };
+
+    #[test]
+    fn the_agent_reads_what_the_assistant_offered_or_that_it_asked_to_rephrase() {
+        let mut chat = Chat::new("Hi!");
+        chat.shopper_says("qwerty zxcv", "c1".into()).unwrap();
+        chat.assistant_says(Reply::Choices {
+            topics: Vec::new(),
+            unsure: true,
+        });
+        chat.shopper_says("how do I get a discount", "c2".into())
+            .unwrap();
+        chat.assistant_says(Reply::Handoff {
+            reason: HandoffReason::LowConfidence,
+            safety: None,
+            guesses: vec![Topic {
+                index: 2,
+                id: "promo-code".into(),
+                title: "Using a promo code".into(),
+            }],
+        });
+        let packet = packet("acme", &chat, HandoffReason::LowConfidence, None, "en");
+        let texts: Vec<&str> = packet.transcript.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "qwerty zxcv",
+                "Asked to rephrase (no topic was likely enough to offer)",
+                "how do I get a discount",
+                "Offered: Using a promo code",
+            ]
+        );
+    }
 
     #[test]
     fn the_packet_carries_the_conversation_with_card_numbers_masked() {

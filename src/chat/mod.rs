@@ -218,12 +218,18 @@ impl Chat {
         }
     }
 
-    /// The shopper picked one of the offered topics: the assistant goes on, so an offer of a
-    /// person still open is put away.
+    /// The shopper picked one of the offered topics. An offer of a person the assistant made
+    /// because it was unsure is put away (the shopper went on with it); one the shopper asked
+    /// for, or a sensitive topic's, stays.
     pub fn choose(&mut self, line: u32, index: usize) {
         if let Some(LineKind::Choices { chosen, .. }) = self.line_mut(line) {
             *chosen = Some(index);
-            self.dismiss_confirmation();
+            if let Phase::Confirming {
+                reason: HandoffReason::LowConfidence,
+            } = self.phase
+            {
+                self.phase = Phase::Assistant;
+            }
         }
     }
 

@@ -149,11 +149,22 @@ fn unsure_once_too_often_offers_a_person_beside_the_guesses_and_a_pick_puts_the_
     assert!(
         matches!(&line.kind, LineKind::Choices { topics, unsure: true, .. } if topics.len() == 1)
     );
-    chat.choose(line.id, 2);
+    let guesses = line.id;
+    chat.choose(guesses, 2);
     assert_eq!(
         chat.phase(),
         &Phase::Assistant,
         "the shopper went on with the assistant"
+    );
+
+    // An offer the shopper asked for stays, whatever older button is pressed.
+    chat.ask_for_person(HandoffReason::Asked);
+    chat.choose(guesses, 2);
+    assert_eq!(
+        chat.phase(),
+        &Phase::Confirming {
+            reason: HandoffReason::Asked
+        }
     );
 
     let mut without = Chat::new("Hi!");

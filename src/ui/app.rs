@@ -402,14 +402,18 @@ impl Widget {
     }
 
     fn choose(self, line: u32, index: usize) {
-        self.edit(|c| c.choose(line, index));
+        // Only with the assistant there to answer (a reload shows the buttons before the
+        // model is back): the button then stays as it was.
         let answered = self
             .parts()
             .borrow_mut()
             .brain
             .as_mut()
             .and_then(|b| b.choose(index));
-        self.say(answered);
+        if answered.is_some() {
+            self.edit(|c| c.choose(line, index));
+            self.say(answered);
+        }
     }
 
     fn feedback(self, line: u32, helpful: bool) {

@@ -3,7 +3,8 @@
 //! [`decide`] masks card numbers, then checks the handoff triggers in order of urgency
 //! (sensitive topic, a request for a person, frustration) and only then asks the classifier,
 //! whose probabilities the policy (module `policy`) turns into an answer, a
-//! clarification or "unsure". Being unsure twice in a row hands over. [`choose`] handles a
+//! clarification or "unsure". Being unsure twice in a row hands over, with that question's
+//! likely guesses beside the offer of a person. [`choose`] handles a
 //! button press (a clarification candidate or a follow-up), [`feedback`] the shopper's "did
 //! this help?", and [`suggest`] ranks entries for the agent console. Every function updates
 //! the [`Conversation`] it is given and nothing else.
@@ -60,7 +61,9 @@ pub struct Candidate {
 pub const LOW_CONFIDENCE_LIMIT: u32 = 2;
 /// This many unhelpful answers in a conversation and the assistant hands over.
 pub const NEGATIVE_FEEDBACK_LIMIT: u32 = 2;
-/// Alternatives offered after an unhelpful answer must be at least this likely.
+/// Alternatives offered after an unhelpful answer must be at least this likely. Lower than
+/// `policy::MIN_GUESS`: they are the runners-up of an answer that took most of the
+/// probability, so what is left for them is small even when they are the real second reading.
 const MIN_ALTERNATIVE: f32 = 0.05;
 
 /// Decides what to do with the shopper's `text` and records the turn in `conversation`.
