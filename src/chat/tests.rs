@@ -6,6 +6,10 @@ use crate::i18n::{Strings, T};
 
 use super::*;
 
+fn german() -> Strings {
+    Strings::from_json("de", include_str!("../../i18n/de.json")).unwrap()
+}
+
 fn topic(index: usize, id: &str) -> Topic {
     Topic {
         index,
@@ -388,7 +392,7 @@ fn a_conversation_that_cannot_be_resumed_returns_to_the_assistant_with_the_reaso
         panic!("the reason is shown")
     };
     assert!(error.said(&Strings::english()).contains("token"));
-    let german = Strings::from_json("de", include_str!("../../i18n/de.json")).unwrap();
+    let german = german();
     assert_eq!(error.said(&german), german.get(T::ErrorGeneric));
 }
 
@@ -421,7 +425,7 @@ fn failures_are_stored_as_they_came_and_older_lines_still_read() {
         panic!("a failed message")
     };
     assert_eq!(reason.said(&Strings::english()), "Conversation closed.");
-    let german = Strings::from_json("de", include_str!("../../i18n/de.json")).unwrap();
+    let german = german();
     assert_eq!(reason.said(&german), german.get(T::ErrorGeneric));
     let damaged = r#"{"v":1,"next":2,"phase":{"p":"assistant"},"lines":[{"id":1,"k":"shopper","text":"Hi","cid":"c-1","d":"failed"}]}"#;
     assert_eq!(

@@ -286,15 +286,21 @@ mod tests {
         assert_eq!(entries, [top[0].0, top[1].0]);
     }
 
+    /// Some guesses, each likely enough to offer.
+    fn likely_guesses(candidates: &[Candidate]) -> bool {
+        !candidates.is_empty()
+            && candidates
+                .iter()
+                .all(|c| c.confidence >= crate::policy::MIN_GUESS)
+    }
+
     #[test]
     fn unsure_twice_in_a_row_hands_over_and_a_choice_resets_the_streak() {
         let m = never_sure();
         let mut c = Conversation::new();
         let d = decide(&m, &mut c, "what is the meaning of life");
         assert!(
-            matches!(&d, Decision::Unsure { candidates }
-                if !candidates.is_empty()
-                    && candidates.iter().all(|c| c.confidence >= crate::policy::MIN_GUESS)),
+            matches!(&d, Decision::Unsure { candidates } if likely_guesses(candidates)),
             "the likely enough guesses: {d:?}"
         );
         choose(&m, &mut c, 0);
@@ -305,9 +311,7 @@ mod tests {
         let d = decide(&m, &mut c, "and the weather on mars");
         assert_eq!(reason(&d), Some(HandoffReason::LowConfidence));
         assert!(
-            matches!(&d, Decision::Handoff { candidates, .. }
-                if !candidates.is_empty()
-                    && candidates.iter().all(|c| c.confidence >= crate::policy::MIN_GUESS)),
+            matches!(&d, Decision::Handoff { candidates, .. } if likely_guesses(candidates)),
             "the guesses come with the offer of a person: {d:?}"
         );
     }
