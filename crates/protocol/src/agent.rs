@@ -52,6 +52,14 @@ pub struct Login {
     pub password: String,
 }
 
+/// `PUT /v1/agent/password`: the agent changes their own password. Every other session of
+/// the account ends; the one that asked stays signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current: String,
+    pub new: String,
+}
+
 /// The signed-in agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentProfile {

@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", post(agent::login))
         .route("/logout", post(agent::logout))
         .route("/me", get(agent::me))
+        .route("/password", put(agent::change_password))
         .route("/status", put(agent::status))
         .route("/queue", get(agent::queue))
         .route("/conversations", get(agent::mine))

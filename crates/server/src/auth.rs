@@ -41,12 +41,18 @@ pub fn check_new_account<'a>(name: &'a str, password: &str) -> Result<&'a str, S
     if name.is_empty() {
         return Err("The name is empty.".to_owned());
     }
+    check_new_password(password)?;
+    Ok(name)
+}
+
+/// Checks a password about to be set, for a new account or a changed password.
+pub fn check_new_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
             "The password must have at least {MIN_PASSWORD_CHARS} characters."
         ));
     }
-    Ok(name)
+    Ok(())
 }
 
 /// Hashes a password for storage (Argon2id, random salt, PHC string).

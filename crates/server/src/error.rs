@@ -50,6 +50,8 @@ pub enum AppError {
     SignInRequired,
     #[error("The email or password is wrong.")]
     WrongCredentials,
+    #[error("The current password is wrong.")]
+    WrongPassword,
     #[error("Agent requests must come from this server's own pages, not {0}.")]
     ForeignAgentRequest(String),
     #[error("{0}")]
@@ -74,6 +76,7 @@ impl AppError {
             }
             AppError::OriginNotAllowed { .. }
             | AppError::ForeignAgentRequest(_)
+            | AppError::WrongPassword
             | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadJson(rejection) => rejection.status(),
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -107,6 +110,7 @@ impl AppError {
             AppError::WrongToken => "Wrong token",
             AppError::SignInRequired => "Sign-in required",
             AppError::WrongCredentials => "Wrong email or password",
+            AppError::WrongPassword => "Wrong password",
             AppError::Forbidden(_) => "Forbidden",
             AppError::Conflict(_) => "Conflict",
             AppError::AfterHours => "After hours",

@@ -51,7 +51,8 @@ pub enum Event {
     Offer { agent: String, offer: Offer },
     /// An agent's offer is gone.
     OfferWithdrawn { agent: String, conversation: String },
-    /// An agent's status or capacity changed.
+    /// An agent's status, capacity, sites or password changed: their live connections send
+    /// the profile again, or close if their session ended or their sites changed.
     Agent { agent: String },
     /// Routing should look again now (someone joined the queue, an agent became free...).
     Dispatch,

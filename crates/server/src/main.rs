@@ -1,5 +1,6 @@
 //! `tandem`, the support server's command line: `tandem serve` runs the server,
-//! `tandem agent add` creates an agent account, `tandem kb check` reports on a knowledge base.
+//! `tandem agent add` creates an agent account, `tandem agent password` resets a lost
+//! password, `tandem kb check` reports on a knowledge base.
 //!
 //! This is the binary edge: errors are `anyhow` here and printed for a person; the library
 //! (`tandem_server`) keeps typed errors.
@@ -54,6 +55,9 @@ enum AgentCommand {
     /// Create an agent account. The password is read from --password-file, or else from the
     /// first line of standard input.
     Add(AgentAddArgs),
+    /// Set a new password for an agent who lost theirs, read like `add` reads it. Every
+    /// session of the account ends.
+    Password(AgentPasswordArgs),
 }
 
 /// Where the configuration and the database are.
@@ -105,6 +109,17 @@ struct AgentAddArgs {
 }
 
 #[derive(clap::Args)]
+struct AgentPasswordArgs {
+    #[command(flatten)]
+    setup: Setup,
+    #[arg(long)]
+    email: String,
+    /// A file whose first line is the new password.
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct ServeArgs {
     #[command(flatten)]
     setup: Setup,
@@ -130,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Agent(AgentCommand::Add(args)) => add_agent(args).await,
+        Command::Agent(AgentCommand::Password(args)) => reset_password(args).await,
         Command::Kb(KbCommand::Check { file, strict }) => check_kb(&file, strict),
     }
 }
@@ -162,19 +178,8 @@ async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
         );
     }
     let email = tandem_server::auth::account_email(&args.email).map_err(anyhow::Error::msg)?;
-    let text = match &args.password_file {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-        }
-        None => {
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .context("reading the password from standard input")?;
-            line
-        }
-    };
-    let password = text.lines().next().unwrap_or_default();
+    let password = read_password(args.password_file.as_deref())?;
+    let password = password.as_str();
     let name =
         tandem_server::auth::check_new_account(&args.name, password).map_err(anyhow::Error::msg)?;
     let db = Db::connect(&config.database_url)
@@ -211,6 +216,41 @@ async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
         args.sites.join(", ")
     );
     Ok(())
+}
+
+async fn reset_password(args: AgentPasswordArgs) -> anyhow::Result<()> {
+    let config = args.setup.load()?;
+    let email = tandem_server::auth::account_email(&args.email).map_err(anyhow::Error::msg)?;
+    let password = read_password(args.password_file.as_deref())?;
+    tandem_server::auth::check_new_password(&password).map_err(anyhow::Error::msg)?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    let account = db
+        .credentials(&email)
+        .await?
+        .with_context(|| format!("no agent has the email {email}"))?;
+    let hash = tandem_server::auth::hash_password(&password);
+    db.set_password(&account.id, &hash, None).await?;
+    println!("Set a new password for {email}; their sessions have ended.");
+    Ok(())
+}
+
+/// The first line of `file`, or else of standard input.
+fn read_password(file: Option<&std::path::Path>) -> anyhow::Result<String> {
+    let text = match file {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line
+        }
+    };
+    Ok(text.lines().next().unwrap_or_default().to_owned())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
-//! Site admins over real sockets: they list, add and remove the site's agents and read the
-//! knowledge base's check report; other agents cannot.
+//! Site admins over real sockets: they list, add and remove the site's agents (one taken off
+//! a site stops seeing it at once) and read the knowledge base's check report; other agents
+//! cannot.
 
 mod common;
 
@@ -8,15 +9,10 @@ use std::time::Duration;
 use common::{Settings, TestServer, browser::eventually};
 use reqwest::StatusCode;
 use serde_json::json;
-use tandem_protocol::agent::{AgentProfile, KbReport, SiteAgent};
+use tandem_protocol::agent::{AgentProfile, AgentServerFrame, KbReport, SiteAgent};
 
-#[tokio::test]
-async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
-    let server = TestServer::with(Settings {
-        acme_extra: r#"knowledge_base = "demo""#.to_owned(),
-        ..Settings::default()
-    })
-    .await;
+/// Anna, admin of acme, and Ben, an agent of acme; both signed in.
+async fn admin_and_agent(server: &TestServer) -> (common::TestAgent, common::TestAgent) {
     let anna = server.agent("Anna", &["acme"]).await;
     let ben = server.agent("Ben", &["acme"]).await;
     server
@@ -25,6 +21,17 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
         .set_site_admin(&anna.id, "acme", true)
         .await
         .unwrap();
+    (anna, ben)
+}
+
+#[tokio::test]
+async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
+    let server = TestServer::with(Settings {
+        acme_extra: r#"knowledge_base = "demo""#.to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    let (anna, ben) = admin_and_agent(&server).await;
     let me: AgentProfile = common::json(anna.get("/v1/agent/me")).await;
     assert_eq!(me.admin_of, ["acme"]);
 
@@ -108,5 +115,48 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
         "{}",
         report.report
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_taken_off_a_site_stops_seeing_its_queue_at_once() {
+    let server = TestServer::start().await;
+    let (anna, ben) = admin_and_agent(&server).await;
+    let mut live = ben.live().await;
+    let sites = |frame| match frame {
+        AgentServerFrame::Welcome { profile, .. } => Some(profile.sites),
+        _ => None,
+    };
+    assert_eq!(live.until(sites).await, ["acme"]);
+
+    let removed = anna
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/v1/agent/admin/agents/{}?site=acme", ben.id),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    // The connection that followed acme's queue closes, asking the console to reconnect...
+    assert_eq!(live.closed_with().await, Some(1013));
+    // ...and the new one follows no site: a shopper queueing at acme is shown to Anna, who
+    // is available there, and not to Ben.
+    let mut live = ben.live().await;
+    assert!(live.until(sites).await.is_empty());
+    let mut anna_live = anna.live().await;
+    anna.set_status("available", 1).await;
+    let created = server.handoff().await;
+    let queued = |frame| match frame {
+        AgentServerFrame::Queue { entries, .. } => entries.into_iter().find(|e| e.id == created.id),
+        _ => None,
+    };
+    anna_live.until(queued).await;
+    let queue_frame = tokio::time::timeout(Duration::from_secs(2), async {
+        live.until(|frame| matches!(frame, AgentServerFrame::Queue { .. }).then_some(()))
+            .await
+    })
+    .await;
+    assert!(queue_frame.is_err(), "no queue of acme reaches Ben");
     server.stop().await;
 }

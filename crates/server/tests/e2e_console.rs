@@ -9,7 +9,7 @@
 mod common;
 
 use common::{
-    Settings, TestServer,
+    AGENT_PASSWORD, Settings, TestServer,
     browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
     console_dist,
     widget::{open_widget, say},
@@ -60,10 +60,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     })
     .await;
     password.clear().await.unwrap();
-    password
-        .send_keys("correct horse battery staple")
-        .await
-        .unwrap();
+    password.send_keys(AGENT_PASSWORD).await.unwrap();
     click(client, "form button[type=submit]").await;
     shows(client, ".bar .agent", "Ada").await;
     shows(client, ".bar .link", "Live").await;
@@ -207,5 +204,79 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
 
     browser.client.clone().close().await.unwrap();
     shopper_browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+/// Signs in on the console's form.
+async fn sign_in(client: &fantoccini::Client, email: &str, password: &str) {
+    for (id, text) in [("login-email", email), ("login-password", password)] {
+        let field = client.wait().for_element(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+    click(client, ".login button[type=submit]").await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the console build: run by `cargo xtask test`"]
+async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_changed_here_keeps_it() {
+    let server = TestServer::launch(
+        tempfile::TempDir::new().unwrap(),
+        &widget_dist(),
+        Settings::default(),
+    )
+    .await;
+    // Ada is signed in twice: here through the API, and in the browser's console.
+    let api = server.agent("Ada", &["acme"]).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    client.goto(&server.url("/console")).await.unwrap();
+    sign_in(client, "ada@agents.example", AGENT_PASSWORD).await;
+    shows(client, ".bar .link", "Live").await;
+
+    // Changed elsewhere: the console cannot go on, and says to sign in.
+    let changed = api
+        .request(reqwest::Method::PUT, "/v1/agent/password")
+        .json(&serde_json::json!({ "current": AGENT_PASSWORD, "new": "changed on the api" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), reqwest::StatusCode::NO_CONTENT);
+    shows(client, ".login .problem", "Sign in").await;
+
+    // Signed in again with the new password, Ada changes it on the account page.
+    sign_in(client, "ada@agents.example", "changed on the api").await;
+    shows(client, ".bar .link", "Live").await;
+    click(client, "nav.views button:nth-child(4)").await;
+    shows(client, ".signed-in-as", "ada@agents.example").await;
+    let desk = client.find(Locator::Css("main.desk")).await.unwrap();
+    assert!(
+        !desk.is_displayed().await.unwrap(),
+        "the desk is hidden behind the account page"
+    );
+    for (id, text) in [
+        ("account-current", "changed on the api"),
+        ("account-new", "changed in the console"),
+        ("account-repeat", "changed in the console"),
+    ] {
+        let field = client.find(Locator::Id(id)).await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+    click(client, ".change-password button[type=submit]").await;
+    shows(client, ".change-password .done", "Your password is changed").await;
+    // This console stays signed in and live; the API session is over.
+    assert_eq!(
+        api.get("/v1/agent/me").send().await.unwrap().status(),
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    click(client, "nav.views button:nth-child(1)").await;
+    shows(client, ".bar .link", "Live").await;
+    shows(client, ".bar .agent", "Ada").await;
+    assert!(
+        server
+            .sign_in("ada@agents.example", "changed in the console")
+            .await
+            .is_ok()
+    );
     server.stop().await;
 }

@@ -13,6 +13,7 @@ use crate::{
     app::AppState,
     auth::{self, AgentSession},
     error::{AppError, AppJson},
+    events::Event,
     ids,
 };
 
@@ -41,6 +42,7 @@ pub async fn add(
                     "{email} already works for this site."
                 )));
             }
+            sites_changed(&state, existing.id).await;
         }
         None => {
             let name =
@@ -76,10 +78,17 @@ pub async fn remove(
         ));
     }
     if state.db.remove_agent_from_site(&agent, &query.site).await? {
+        sites_changed(&state, agent).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Tells the agent's live connections that their sites changed: they reconnect to follow
+/// the new ones, so an agent taken off a site stops seeing its queue at once.
+async fn sites_changed(state: &AppState, agent: String) {
+    state.bus.publish(Event::Agent { agent }).await;
 }
 
 /// `GET /v1/agent/admin/kb-report?site=S`: made when the knowledge base was compiled.

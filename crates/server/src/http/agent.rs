@@ -1,6 +1,7 @@
-//! The agents' HTTP API under `/v1/agent/...`: signing in and out, availability, the queues,
-//! the conversations they may see, and everything they do with them. Every call but sign-in
-//! takes the session cookie ([`AgentSession`]); agents see only their own sites.
+//! The agents' HTTP API under `/v1/agent/...`: signing in and out, changing the password,
+//! availability, the queues, the conversations they may see, and everything they do with
+//! them. Every call but sign-in takes the session cookie ([`AgentSession`]); agents see only
+//! their own sites.
 
 use axum::{
     extract::{Path, Query, State},
@@ -10,8 +11,8 @@ use axum::{
 use serde::Deserialize;
 use tandem_protocol::{
     agent::{
-        AgentProfile, CloseConversation, Colleague, ConversationDetail, Login, OfflineMessage,
-        QueueEntry, SetStatus, Transfer,
+        AgentProfile, ChangePassword, CloseConversation, Colleague, ConversationDetail, Login,
+        OfflineMessage, QueueEntry, SetStatus, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -97,6 +98,57 @@ pub async fn logout(
         [(header::SET_COOKIE, auth::clear_cookie(from.host.as_deref()))],
         StatusCode::NO_CONTENT,
     ))
+}
+
+/// `PUT /v1/agent/password`: 204 once the password is changed. Every other session of the
+/// account ends, and its live connections close: whoever else knew the old password is out.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    session: AgentSession,
+    AppJson(change): AppJson<ChangePassword>,
+) -> Result<StatusCode, AppError> {
+    // Trying current passwords is limited like trying to sign in.
+    state
+        .limits
+        .logins
+        .check(&address)
+        .map_err(AppError::RateLimited)?;
+    auth::check_new_password(&change.new).map_err(AppError::Invalid)?;
+    let hash = state
+        .db
+        .password_hash(&session.agent)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let current = change.current.clone();
+    let valid = tokio::task::spawn_blocking(move || auth::verify_password(&current, &hash))
+        .await
+        .unwrap_or(false);
+    if !valid {
+        tracing::info!(%address, agent = %session.agent, "wrong current password");
+        return Err(AppError::WrongPassword);
+    }
+    if change.new == change.current {
+        return Err(AppError::Invalid(
+            "The new password is the same as the current one.".to_owned(),
+        ));
+    }
+    let new = change.new;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
+        .await
+        .map_err(|_| AppError::ShuttingDown)?;
+    state
+        .db
+        .set_password(&session.agent, &hash, Some(&session.token_hash))
+        .await?;
+    // The agent's live connections check their sessions when told.
+    state
+        .bus
+        .publish(Event::Agent {
+            agent: session.agent.clone(),
+        })
+        .await;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /v1/agent/me`.

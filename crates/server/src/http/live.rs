@@ -59,5 +59,5 @@ pub async fn agent(
     if !origin::is_same_host(&origin, from.host.as_deref()) {
         return Err(AppError::ForeignAgentRequest(origin));
     }
-    Ok(sized(upgrade).on_upgrade(move |socket| live::agent::run(state, socket, session.agent)))
+    Ok(sized(upgrade).on_upgrade(move |socket| live::agent::run(state, socket, session)))
 }

@@ -4,7 +4,9 @@
 //! profile, the conversations they have, the queues of their sites and any live offer. Then
 //! the server pushes queue changes, offers and their withdrawal, conversations assigned and
 //! released, and the messages and typing of every conversation they have; the agent sends
-//! messages and typing. Accepting, declining, closing and so on are HTTP calls.
+//! messages and typing. Accepting, declining, closing and so on are HTTP calls. The
+//! connection lasts only as long as its session and the agent's sites as they were: see
+//! [`Session::recheck`].
 
 use std::collections::HashMap;
 
@@ -14,10 +16,14 @@ use tandem_protocol::{
     agent::{AgentFrame, AgentProfile, AgentServerFrame, Offer},
 };
 
-use super::session::{Gone, Session, refuse, send, serve};
+use super::{
+    CLOSE_POLICY, CLOSE_TRY_AGAIN, close,
+    session::{Gone, Session, refuse, send, serve},
+};
 use crate::{
     app::AppState,
     assign,
+    auth::AgentSession,
     error::AppError,
     events::Event,
     hub::{Delivery, Interest},
@@ -31,6 +37,10 @@ use crate::{
 struct Connection {
     state: AppState,
     agent: String,
+    /// The session it was opened with: once that ends, so does the connection.
+    token_hash: String,
+    /// The sites whose queues it follows, as they were when it connected.
+    sites: Vec<String>,
     /// The agent's display name, which their messages carry.
     name: String,
     /// The conversations the agent has, with the last sequence number sent for each.
@@ -38,7 +48,8 @@ struct Connection {
 }
 
 /// Runs the connection until the agent leaves or the server stops.
-pub async fn run(state: AppState, mut socket: WebSocket, agent: String) {
+pub async fn run(state: AppState, mut socket: WebSocket, session: AgentSession) {
+    let AgentSession { agent, token_hash } = session;
     let Ok(Some(profile)) = state.db.agent_profile(&agent).await else {
         return;
     };
@@ -59,6 +70,8 @@ pub async fn run(state: AppState, mut socket: WebSocket, agent: String) {
     let mut connection = Connection {
         state: state.clone(),
         agent,
+        token_hash,
+        sites,
         name: profile.name.clone(),
         conversations: HashMap::new(),
     };
@@ -185,6 +198,31 @@ impl Session for Connection {
         }
     }
 
+    /// A session ended elsewhere (signed out, password changed) closes the connection with
+    /// the policy code after an error frame saying to sign in; changed sites close it with
+    /// "try again", and the console reconnects to follow the new ones.
+    async fn recheck(&mut self, socket: &mut WebSocket) -> Result<(), Gone> {
+        let signed_in = match self.state.db.session_agent(&self.token_hash).await {
+            Ok(agent) => agent.as_deref() == Some(self.agent.as_str()),
+            // The database is briefly unreachable: that ends nobody's session.
+            Err(_) => return Ok(()),
+        };
+        if !signed_in {
+            refuse::<Self>(socket, AppError::SignInRequired, None).await?;
+            close(socket, CLOSE_POLICY, "signed out").await;
+            return Err(Gone);
+        }
+        let sites = match self.state.db.agent_sites(&self.agent).await {
+            Ok(sites) => sites,
+            Err(_) => return Ok(()),
+        };
+        if sites != self.sites {
+            close(socket, CLOSE_TRY_AGAIN, "sites changed: reconnect").await;
+            return Err(Gone);
+        }
+        Ok(())
+    }
+
     async fn deliver(&mut self, socket: &mut WebSocket, delivery: Delivery) -> Result<(), Gone> {
         let event = match delivery {
             Delivery::Queue(snapshot) => {
@@ -215,11 +253,14 @@ impl Session for Connection {
                 )
                 .await
             }
-            Event::Agent { .. } => match self.state.db.agent_profile(&self.agent).await {
-                Ok(Some(profile)) => send(socket, &AgentServerFrame::Profile { profile }).await,
-                Ok(None) => Ok(()),
-                Err(e) => refuse::<Self>(socket, e.into(), None).await,
-            },
+            Event::Agent { .. } => {
+                self.recheck(socket).await?;
+                match self.state.db.agent_profile(&self.agent).await {
+                    Ok(Some(profile)) => send(socket, &AgentServerFrame::Profile { profile }).await,
+                    Ok(None) => Ok(()),
+                    Err(e) => refuse::<Self>(socket, e.into(), None).await,
+                }
+            }
             Event::Conversation { conversation, .. } => {
                 self.conversation_changed(socket, conversation).await
             }

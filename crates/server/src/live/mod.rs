@@ -26,8 +26,9 @@ pub const KEEPALIVE: Duration = Duration::from_secs(25);
 /// How long a client has to say who it is.
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Close codes: the server restarts (reconnect later), the client broke the rules, the
-/// client could not keep up (reconnect now).
+/// Close codes: the server restarts (reconnect later), the client broke the rules or its
+/// agent session ended, the client could not keep up or must follow changed sites
+/// (reconnect now).
 pub const CLOSE_RESTART: u16 = 1012;
 pub const CLOSE_POLICY: u16 = 1008;
 pub const CLOSE_TRY_AGAIN: u16 = 1013;

@@ -3,8 +3,8 @@
 //! A [`Session`] says what is particular to one kind of client (which frames it sends, how
 //! it answers them, how hub deliveries reach it); [`serve`] does the rest: it reads client
 //! frames (JSON text, at most [`MAX_FRAME_BYTES`], each refused with a problem the client
-//! can read, the connection staying open), passes on deliveries, pings an idle connection,
-//! closes a client that cannot keep up, and tells clients when to reconnect when the server
+//! can read, the connection staying open), passes on deliveries, pings an idle connection
+//! and rechecks that its client may still be served, closes a client that cannot keep up, and tells clients when to reconnect when the server
 //! shuts down.
 
 use std::future::Future;
@@ -49,6 +49,11 @@ pub trait Session: Send {
         &mut self,
         frame: Self::ClientFrame,
     ) -> impl Future<Output = Result<Option<Self::ServerFrame>, AppError>> + Send;
+
+    /// Checks, at every keepalive, that the client may still be served as it was when it
+    /// connected (for an agent: still signed in, with the same sites); `Err` once the
+    /// connection is closed because it may not.
+    fn recheck(&mut self, socket: &mut WebSocket) -> impl Future<Output = Result<(), Gone>> + Send;
 
     /// Passes on what the hub delivered.
     fn deliver(
@@ -97,7 +102,10 @@ pub async fn serve<S: Session>(
                     false
                 }
             },
-            _ = keepalive.tick() => socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok(),
+            _ = keepalive.tick() => {
+                socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok()
+                    && session.recheck(socket).await.is_ok()
+            }
             () = state.shutdown.cancelled() => {
                 send_json(socket, &S::reconnect(reconnect_after_ms())).await;
                 close(socket, CLOSE_RESTART, "server restarting").await;

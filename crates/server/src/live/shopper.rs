@@ -178,6 +178,11 @@ impl Session for Connection {
         }
     }
 
+    async fn recheck(&mut self, _socket: &mut WebSocket) -> Result<(), Gone> {
+        // The conversation's token, checked at hello, is never taken back.
+        Ok(())
+    }
+
     async fn deliver(&mut self, socket: &mut WebSocket, delivery: Delivery) -> Result<(), Gone> {
         match delivery {
             Delivery::Queue(snapshot) => {

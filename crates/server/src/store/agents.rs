@@ -75,6 +75,43 @@ impl Db {
         .transpose()
     }
 
+    /// The stored password hash of an agent.
+    pub async fn password_hash(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT password_hash FROM agents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("password_hash")?)).transpose()
+    }
+
+    /// Sets an agent's password and ends all their sessions but `keep` (the one that asked,
+    /// if any): whoever knew the old password is signed out. `Ok(false)` if there is no such
+    /// agent.
+    pub async fn set_password(
+        &self,
+        id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query("UPDATE agents SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        // No session's token hash is empty, so without `keep` every session ends.
+        sqlx::query("DELETE FROM sessions WHERE agent_id = $1 AND token_hash <> $2")
+            .bind(id)
+            .bind(keep.unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// An agent as they see themselves.
     pub async fn agent_profile(&self, id: &str) -> Result<Option<AgentProfile>, StoreError> {
         let Some(row) =

@@ -171,6 +171,9 @@ pub fn widget_dist() -> PathBuf {
     dist
 }
 
+/// The name of a test server's configuration file in its directory.
+const CONFIG_FILE: &str = "tandem.toml";
+
 pub struct TestServer {
     pub base: String,
     pub addr: SocketAddr,
@@ -211,8 +214,10 @@ impl TestServer {
             )
             .try_init();
         let (url, postgres) = test_database(dir.path()).await;
-        let config = Config::parse(&config_text(&url, widget_dir, &settings))
-            .expect("a valid test configuration");
+        let text = config_text(&url, widget_dir, &settings);
+        // Also on disk, for the command line's tests (`TestServer::config_path`).
+        std::fs::write(dir.path().join(CONFIG_FILE), &text).unwrap();
+        let config = Config::parse(&text).expect("a valid test configuration");
         let state = AppState::new(config).await.expect("server state");
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -240,6 +245,11 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The server's configuration file, for running `tandem` commands on its database.
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join(CONFIG_FILE)
     }
 
     /// A request from the widget, i.e. from this server's own origin.
@@ -303,13 +313,13 @@ impl TestServer {
         shopper_live(&self.addr, &self.base, created, last_seq).await
     }
 
-    /// An agent account for these sites, signed in.
+    /// An agent account for these sites (email `name@agents.example`, password
+    /// [`AGENT_PASSWORD`]), signed in.
     pub async fn agent(&self, name: &str, sites: &[&str]) -> TestAgent {
-        let email = format!("{}@agents.example", name.to_lowercase().replace(' ', "."));
-        let password = "correct horse battery staple";
+        let email = agent_email(name);
         let sites: Vec<String> = sites.iter().map(|s| s.to_string()).collect();
         let id = tandem_server::ids::random_id();
-        let hash = tandem_server::auth::hash_password(password);
+        let hash = tandem_server::auth::hash_password(AGENT_PASSWORD);
         assert!(
             self.state
                 .db
@@ -317,13 +327,22 @@ impl TestServer {
                 .await
                 .unwrap()
         );
+        let agent = self.sign_in(&email, AGENT_PASSWORD).await.unwrap();
+        assert_eq!(agent.id, id);
+        agent
+    }
+
+    /// A new session of an existing account, or the status that refused it.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<TestAgent, StatusCode> {
         let response = self
             .post("/v1/agent/login")
             .json(&json!({ "email": email, "password": password }))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
+        if response.status() != StatusCode::OK {
+            return Err(response.status());
+        }
         let cookie = response.headers()[header::SET_COOKIE]
             .to_str()
             .unwrap()
@@ -332,13 +351,12 @@ impl TestServer {
             .unwrap()
             .to_owned();
         let profile: AgentProfile = response.json().await.unwrap();
-        assert_eq!(profile.id, id);
-        TestAgent {
-            id,
-            name: name.to_owned(),
+        Ok(TestAgent {
+            id: profile.id,
+            name: profile.name,
             cookie,
             base: self.base.clone(),
-        }
+        })
     }
 
     /// Stops the server, waits for it to finish, and drops a PostgreSQL test database.
@@ -354,6 +372,14 @@ impl TestServer {
             db.drop().await;
         }
     }
+}
+
+/// The password of every agent [`TestServer::agent`] makes.
+pub const AGENT_PASSWORD: &str = "correct horse battery staple";
+
+/// The email of the agent [`TestServer::agent`] makes with this name.
+pub fn agent_email(name: &str) -> String {
+    format!("{}@agents.example", name.to_lowercase().replace(' ', "."))
 }
 
 /// A signed-in agent.
