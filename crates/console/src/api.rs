@@ -7,8 +7,8 @@ use serde::{Serialize, de::DeserializeOwned};
 use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
-        AgentProfile, CloseConversation, Colleague, KbReport, Login, NewAgent, OfflineMessage,
-        Resolution, SetStatus, SiteAgent, Transfer,
+        AgentProfile, ChangePassword, CloseConversation, Colleague, KbReport, Login, NewAgent,
+        OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -85,6 +85,13 @@ pub async fn me() -> Result<AgentProfile, Failure> {
 
 pub async fn logout() -> Result<(), Failure> {
     call(Request::post("/v1/agent/logout").build())
+        .await
+        .map(drop)
+}
+
+/// Changes the signed-in agent's password; every other session of theirs ends.
+pub async fn change_password(change: &ChangePassword) -> Result<(), Failure> {
+    call(with_body(Request::put("/v1/agent/password"), change))
         .await
         .map(drop)
 }

@@ -7,7 +7,7 @@ use std::{cell::RefCell, rc::Rc};
 
 use tandem_protocol::agent::{AgentFrame, AgentServerFrame};
 use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
+use web_sys::{MessageEvent, WebSocket};
 
 /// Whether the live connection is up, for the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +97,10 @@ impl Live {
             }
         });
         let closer = self.clone();
-        let on_close = Closure::<dyn FnMut(_)>::new(move |event: web_sys::Event| {
-            // Policy violation: the session is gone; signing in again is the way back.
-            let ended = event.dyn_ref::<CloseEvent>().map(CloseEvent::code) == Some(1008);
-            if ended {
-                closer.0.borrow_mut().stopped = true;
-            }
-            closer.retry();
-        });
+        // Every drop, the server's included (1008 when the session ended elsewhere, 1013
+        // when the agent's sites changed), reconnects; the app meanwhile checks the session
+        // and sends the agent to sign in if it is gone.
+        let on_close = Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| closer.retry());
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));

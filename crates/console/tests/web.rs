@@ -11,12 +11,12 @@ use tandem_console::{
     desk::Desk,
     live::Link,
     suggest::Suggestion,
-    ui::{Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Queue},
+    ui::{AccountView, Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Queue},
 };
 use tandem_protocol::{
     agent::{
-        AgentServerFrame, AgentStatus, Colleague, ConversationDetail, NewAgent, Offer,
-        OfflineMessage, SiteAgent,
+        AgentServerFrame, AgentStatus, ChangePassword, Colleague, ConversationDetail, NewAgent,
+        Offer, OfflineMessage, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
     dashboard::{Dashboard, DayFigures, ReasonCount},
@@ -686,4 +686,84 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
             .unwrap()
             .starts_with("Only the admins")
     );
+}
+
+#[wasm_bindgen_test]
+async fn an_agent_changes_their_password_typing_the_new_one_twice() {
+    let root = frame();
+    let log: Log = Arc::default();
+    let asked = log.clone();
+    let on_change = Callback::new(move |change: ChangePassword| {
+        asked
+            .lock()
+            .unwrap()
+            .push(format!("change {} -> {}", change.current, change.new))
+    });
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let email = Signal::stored("ada@acme.example".to_owned());
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <AccountView email on_change outcome busy=Signal::stored(false) /> }
+    });
+    tick().await;
+    assert_eq!(
+        find(&root, ".signed-in-as").text_content().unwrap(),
+        "Signed in as ada@acme.example."
+    );
+    let fill = |current: &str, new: &str, repeat: &str| {
+        for (id, value) in [
+            ("#account-current", current),
+            ("#account-new", new),
+            ("#account-repeat", repeat),
+        ] {
+            let input: HtmlInputElement = find(&root, id).unchecked_into();
+            input.set_value(value);
+            input.dispatch_event(&Event::new("input").unwrap()).unwrap();
+        }
+        find(&root, ".change-password button[type=submit]").click();
+    };
+    let problem = || {
+        find(&root, ".change-password .problem")
+            .text_content()
+            .unwrap()
+    };
+
+    // A typing slip in the repeat asks for nothing.
+    fill("old password 1", "new password 22", "new password 2");
+    tick().await;
+    assert!(log.lock().unwrap().is_empty());
+    assert!(
+        problem().contains("The two new passwords differ"),
+        "{}",
+        problem()
+    );
+
+    fill("old password 1", "new password 22", "new password 22");
+    tick().await;
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["change old password 1 -> new password 22"]
+    );
+    assert_eq!(problem(), "", "the slip's warning is gone");
+    // The server's refusal is shown as it said it; the fields stay for another try.
+    outcome.set(Some(Err("The current password is wrong.".to_owned())));
+    tick().await;
+    assert_eq!(problem(), "The current password is wrong.");
+    let current: HtmlInputElement = find(&root, "#account-current").unchecked_into();
+    assert_eq!(current.value(), "old password 1");
+    // Once changed, it says what that did, and no password stays in the form.
+    outcome.set(Some(Ok(())));
+    // One turn for the effect that empties the fields, one for the fields to redraw.
+    tick().await;
+    tick().await;
+    assert_eq!(problem(), "");
+    assert!(
+        find(&root, ".change-password .done")
+            .text_content()
+            .unwrap()
+            .contains("you are now signed out"),
+    );
+    for id in ["#account-current", "#account-new", "#account-repeat"] {
+        let input: HtmlInputElement = find(&root, id).unchecked_into();
+        assert_eq!(input.value(), "", "{id} is emptied");
+    }
 }

@@ -11,7 +11,9 @@ use tandem_protocol::{
     conversation::SendMessage,
 };
 
-use super::{Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Login, Queue};
+use super::{
+    AccountView, Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Login, Queue,
+};
 use crate::{
     alerts,
     api::{self, Failure},
@@ -29,6 +31,7 @@ enum Page {
     Desk,
     Dashboard,
     Admin,
+    Account,
 }
 /// How often the offline inbox is fetched again (other agents handle messages too).
 const INBOX_EVERY_MS: i64 = 60_000;
@@ -384,6 +387,23 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // The account page: a password change and how it went.
+    let email = of_profile(desk, |p| p.email.clone());
+    let password_outcome = RwSignal::new(None::<Result<(), String>>);
+    let password_busy = RwSignal::new(false);
+    let change_password = Callback::new(move |change| {
+        password_outcome.set(None);
+        password_busy.set(true);
+        spawn_local(async move {
+            match api::change_password(&change).await {
+                Ok(()) => password_outcome.set(Some(Ok(()))),
+                Err(failure) if failure.signed_out() => report(failure),
+                Err(failure) => password_outcome.set(Some(Err(failure.message))),
+            }
+            password_busy.set(false);
+        });
+    });
+
     move || {
         match signed_in.get() {
         None => ().into_any(),
@@ -399,6 +419,11 @@ pub fn App() -> impl IntoView {
                 <button type="button" aria-pressed=move || (page.get() == Page::Admin).to_string()
                     hidden=move || admin_of.with(Vec::is_empty)
                     on:click=move |_| page.set(Page::Admin)>{t("admin")}</button>
+                <button type="button" aria-pressed=move || (page.get() == Page::Account).to_string()
+                    on:click=move |_| {
+                        password_outcome.set(None);
+                        page.set(Page::Account);
+                    }>{t("account")}</button>
             </nav>
             <Show when=move || page.get() == Page::Dashboard>
                 <main class="dashboard-page">
@@ -410,6 +435,12 @@ pub fn App() -> impl IntoView {
                 <main class="admin-page">
                     <AdminView sites=admin_of me agents=site_agents report=kb_report problem=admin_problem
                         on_site=show_site on_add=add_agent on_remove=remove_agent />
+                </main>
+            </Show>
+            <Show when=move || page.get() == Page::Account>
+                <main class="account-page">
+                    <AccountView email on_change=change_password outcome=password_outcome
+                        busy=password_busy />
                 </main>
             </Show>
             <main class="desk" hidden=move || page.get() != Page::Desk>

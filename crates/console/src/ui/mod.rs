@@ -5,6 +5,7 @@
 //! - `login`: the sign-in form.
 //! - `bar`: who is signed in, availability and capacity, the connection, sign-out.
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
+//! - `account`: the agent's own account: changing their password.
 //! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
@@ -12,6 +13,7 @@
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
 //!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
 
+mod account;
 mod actions;
 mod admin;
 mod app;
@@ -23,6 +25,7 @@ mod login;
 mod queue;
 mod site;
 
+pub use account::AccountView;
 pub use actions::Actions;
 pub use admin::AdminView;
 pub use app::App;
