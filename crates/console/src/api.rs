@@ -7,12 +7,15 @@ use serde::{Serialize, de::DeserializeOwned};
 use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
-        AgentProfile, ChangePassword, CloseConversation, Colleague, KbReport, Login, NewAgent,
-        OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
+        AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
+        ConversationDetail, KbReport, Login, NewAgent, OfflineMessage, Resolution, SetStatus,
+        SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
 };
+
+use crate::history::PageRequest;
 
 const OFFLINE: &str = "The server cannot be reached. Check your connection and try again.";
 
@@ -159,6 +162,24 @@ pub async fn dashboard(site: &str, from: &str, to: &str) -> Result<Dashboard, Fa
     let request =
         Request::get("/v1/agent/dashboard").query([("site", site), ("from", from), ("to", to)]);
     read(call(request.build()).await?).await
+}
+
+/// A page of the site's closed conversations, newest first.
+pub async fn history(request: &PageRequest) -> Result<Vec<ClosedConversation>, Failure> {
+    let before = request.before.map(|ms| ms.to_string());
+    let mut query = vec![("site", request.filter.site.as_str())];
+    if let Some(before) = &before {
+        query.push(("before", before));
+    }
+    if request.filter.low {
+        query.push(("low", "true"));
+    }
+    read(call(Request::get("/v1/agent/history").query(query).build()).await?).await
+}
+
+/// One conversation, whole.
+pub async fn conversation(id: &str) -> Result<ConversationDetail, Failure> {
+    read(call(Request::get(&format!("/v1/agent/conversations/{id}")).build()).await?).await
 }
 
 /// The site's agents, for its admins.

@@ -10,6 +10,7 @@
 //!   `tandem-assistant` in the console itself.
 //! - [`alerts`]: a tone and a browser notification for a new offer, if the agent wants them.
 //! - [`charts`]: the dashboard's bars as plain geometry.
+//! - [`history`]: the site's closed conversations as the history page lists them.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
 //! - [`ui`]: the components, kept thin.
 //!
@@ -19,6 +20,7 @@ pub mod alerts;
 pub mod api;
 pub mod charts;
 pub mod desk;
+pub mod history;
 pub mod i18n;
 pub mod live;
 pub mod suggest;

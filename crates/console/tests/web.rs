@@ -9,14 +9,18 @@ use leptos::{mount::mount_to, prelude::*, task::tick};
 use serde_json::{Map, json};
 use tandem_console::{
     desk::Desk,
+    history::{Filter, History},
     live::Link,
     suggest::Suggestion,
-    ui::{AccountView, Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Queue},
+    ui::{
+        AccountView, Actions, AdminView, Bar, Conversations, DashboardView, HistoryView, Inbox,
+        Queue,
+    },
 };
 use tandem_protocol::{
     agent::{
-        AgentServerFrame, AgentStatus, ChangePassword, Colleague, ConversationDetail, NewAgent,
-        Offer, OfflineMessage, SiteAgent,
+        AgentServerFrame, AgentStatus, ChangePassword, ClosedConversation, Colleague,
+        ConversationDetail, HISTORY_PAGE, NewAgent, Offer, OfflineMessage, Resolution, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
     dashboard::{Dashboard, DayFigures, ReasonCount},
@@ -766,4 +770,109 @@ async fn an_agent_changes_their_password_typing_the_new_one_twice() {
         let input: HtmlInputElement = find(&root, id).unchecked_into();
         assert_eq!(input.value(), "", "{id} is emptied");
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
+    let root = frame();
+    let log: Log = Arc::default();
+    let (a, b, c) = (log.clone(), log.clone(), log.clone());
+    let on_show = Callback::new(move |f: Filter| {
+        a.lock()
+            .unwrap()
+            .push(format!("show {} low={}", f.site, f.low))
+    });
+    let on_older = Callback::new(move |()| b.lock().unwrap().push("older".to_owned()));
+    let on_open = Callback::new(move |id: String| c.lock().unwrap().push(format!("open {id}")));
+    let closed = |id: &str, rating: Option<u8>, comment: Option<&str>| ClosedConversation {
+        id: id.into(),
+        reason: HandoffReason::LowConfidence,
+        closed_at: 1_764_590_400_000,
+        agent_name: Some("Ada".into()),
+        resolution: Some(Resolution::NotSolved),
+        rating,
+        rating_comment: comment.map(str::to_owned),
+        preview: Some("<b>Where is my parcel?</b>".into()),
+    };
+    let history = RwSignal::new(History::default());
+    let problem = RwSignal::new(None::<String>);
+    let sites = Signal::stored(vec!["acme".to_owned()]);
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <HistoryView sites history problem on_show on_older on_open /> }
+    });
+    tick().await;
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["show acme low=false"],
+        "the first site at once"
+    );
+    assert!(!find(&root, ".history .empty").hidden());
+
+    // A full page: older ones may follow.
+    history.update(|h| {
+        h.conversations = vec![
+            closed("c1", Some(1), Some("Nobody helped")),
+            closed("c2", None, None),
+        ];
+        h.conversations
+            .extend((2..HISTORY_PAGE).map(|n| closed(&format!("c{}", n + 1), Some(5), None)));
+        h.more = true;
+    });
+    tick().await;
+    let rows = texts(&root, ".history-table tbody tr");
+    assert_eq!(rows.len(), HISTORY_PAGE);
+    for expected in [
+        "Ada",
+        "Not solved",
+        "1 of 5",
+        "Nobody helped",
+        "<b>Where is my parcel?</b>",
+    ] {
+        assert!(rows[0].contains(expected), "{expected} in {:?}", rows[0]);
+    }
+    assert!(rows[1].contains("Not rated"), "{:?}", rows[1]);
+    assert_eq!(
+        root.query_selector_all(".history-table tr.low")
+            .unwrap()
+            .length(),
+        1,
+        "the poor rating stands out"
+    );
+    assert!(
+        root.query_selector(".history-table b").unwrap().is_none(),
+        "text, not HTML"
+    );
+    find(&root, ".history .older").click();
+    find(&root, ".history-table tbody tr:nth-child(1) .read").click();
+    let low: HtmlInputElement = find(&root, "#history-low").unchecked_into();
+    low.set_checked(true);
+    low.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    tick().await;
+    assert_eq!(
+        log.lock().unwrap()[1..],
+        ["older", "open c1", "show acme low=true"]
+    );
+
+    // The opened conversation reads whole, below the list.
+    history.update(|h| h.open = Some(conversation("c1")));
+    tick().await;
+    assert!(
+        find(&root, ".past h3")
+            .text_content()
+            .unwrap()
+            .contains("c1")
+    );
+    let focused = document().active_element().unwrap();
+    assert!(
+        focused.class_list().contains("past"),
+        "the opened one has the focus"
+    );
+    let lines = texts(&root, ".past .transcript li");
+    assert_eq!(lines.len(), 4);
+    assert!(lines[1].contains("Standard delivery takes 2-4 working days."));
+    assert!(
+        lines[1].contains("87"),
+        "the assistant's confidence: {:?}",
+        lines[1]
+    );
 }

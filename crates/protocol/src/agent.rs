@@ -172,6 +172,32 @@ pub struct ConversationDetail {
     pub rating_comment: Option<String>,
 }
 
+/// How many closed conversations `GET /v1/agent/history` answers at a time.
+pub const HISTORY_PAGE: usize = 50;
+
+/// A closed conversation, as the site's history lists it
+/// (`GET /v1/agent/history?site=S[&before=MS][&low=true]`, newest first, [`HISTORY_PAGE`] at
+/// a time: `before`, the last one's `closed_at`, asks for the next page; `low` keeps those
+/// the shopper rated 1 or 2). The whole conversation is `GET /v1/agent/conversations/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedConversation {
+    pub id: String,
+    pub reason: HandoffReason,
+    pub closed_at: i64,
+    /// The agent who had it last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_comment: Option<String>,
+    /// The shopper's first message: what they came with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+}
+
 /// How a conversation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -21,8 +21,8 @@ use crate::{
     error::AppError,
     events::Bus,
     http::{
-        admin, agent, console, conversations, demo, embed, events, health, live, offline, sites,
-        widget,
+        admin, agent, console, conversations, demo, embed, events, health, history, live, offline,
+        sites, widget,
     },
     hub::Hub,
     ids,
@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .route("/colleagues", get(agent::colleagues))
         .route("/canned-replies", get(agent::canned_replies))
         .route("/dashboard", get(agent::dashboard))
+        .route("/history", get(history::history))
         .route("/admin/agents", get(admin::agents).post(admin::add))
         .route("/admin/agents/{id}", delete(admin::remove))
         .route("/admin/kb-report", get(admin::kb_report))

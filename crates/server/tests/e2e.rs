@@ -149,12 +149,12 @@ async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_
 
     let root = launcher_root(client).await;
     find_in(&root, "iframe").await.enter_frame().await.unwrap();
-    let human = client
-        .wait()
-        .for_element(Locator::Css("button.human"))
-        .await
-        .unwrap();
-    assert!(human.is_displayed().await.unwrap());
+    // Shown once the widget has drawn itself (on a loaded machine, a moment after it exists).
+    let human = eventually(WAIT, "the human button to be shown", || async {
+        let button = client.find(Locator::Css("button.human")).await.ok()?;
+        button.is_displayed().await.ok()?.then_some(button)
+    })
+    .await;
     let (x, _, width, _) = human.rectangle().await.unwrap();
     assert!(
         x >= 0.0 && x + width <= 320.0,

@@ -1,7 +1,8 @@
 //! End to end, both sides: real headless Chromium windows for an agent on the console and a
 //! shopper in the widget on the demo checkout page of a real server, from the shopper's
 //! question to the assistant through the agent's answer and the shopper's rating, to the
-//! quality dashboard.
+//! quality dashboard and the history; and an agent's password changed in and out of the
+//! console.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
@@ -193,9 +194,15 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     .await;
 
     // The quality dashboard counts today's conversation with a person and its rating.
-    click(client, "nav.views button:nth-child(2)").await;
+    view(client, "Quality dashboard").await;
     shows(client, ".dashboard .with-people", "1").await;
     shows(client, ".dashboard .rating", "5.0 / 5").await;
+    // The history lists it with who had it and its rating, and opens it whole.
+    view(client, "History").await;
+    shows(client, ".history-table tbody tr", "5 of 5").await;
+    shows(client, ".history-table tbody tr", "Ada").await;
+    click(client, ".history-table .read").await;
+    shows(client, ".past .transcript", "Where is my order?").await;
 
     // Still needing help after the close, the shopper presses the human button again: a new
     // conversation with a person starts, with the confirmation first.
@@ -205,6 +212,19 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     browser.client.clone().close().await.unwrap();
     shopper_browser.client.clone().close().await.unwrap();
     server.stop().await;
+}
+
+/// Shows one of the console's pages by its button.
+async fn view(client: &fantoccini::Client, name: &str) {
+    let xpath = format!("//nav[contains(@class, 'views')]/button[normalize-space(.)='{name}']");
+    client
+        .wait()
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Signs in on the console's form.
@@ -247,7 +267,7 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
     // Signed in again with the new password, Ada changes it on the account page.
     sign_in(client, "ada@agents.example", "changed on the api").await;
     shows(client, ".bar .link", "Live").await;
-    click(client, "nav.views button:nth-child(4)").await;
+    view(client, "Account").await;
     shows(client, ".signed-in-as", "ada@agents.example").await;
     let desk = client.find(Locator::Css("main.desk")).await.unwrap();
     assert!(
@@ -269,7 +289,7 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
         api.get("/v1/agent/me").send().await.unwrap().status(),
         reqwest::StatusCode::UNAUTHORIZED
     );
-    click(client, "nav.views button:nth-child(1)").await;
+    view(client, "Desk").await;
     shows(client, ".bar .link", "Live").await;
     shows(client, ".bar .agent", "Ada").await;
     assert!(

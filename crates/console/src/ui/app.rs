@@ -12,12 +12,14 @@ use tandem_protocol::{
 };
 
 use super::{
-    AccountView, Actions, AdminView, Bar, Conversations, DashboardView, Inbox, Login, Queue,
+    AccountView, Actions, AdminView, Bar, Conversations, DashboardView, HistoryView, Inbox, Login,
+    Queue,
 };
 use crate::{
     alerts,
     api::{self, Failure},
     desk::{Alert, Desk},
+    history::{History, PageRequest},
     i18n::t,
     live::{Link, Live},
     suggest::{Models, suggestions},
@@ -30,6 +32,7 @@ const TYPING_EVERY_MS: f64 = 3000.0;
 enum Page {
     Desk,
     Dashboard,
+    History,
     Admin,
     Account,
 }
@@ -387,6 +390,40 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // The history page: pages of closed conversations, and the one opened to read.
+    let history = RwSignal::new(History::default());
+    let history_problem = RwSignal::new(None::<String>);
+    let fetch_page = move |request: PageRequest| {
+        spawn_local(async move {
+            match api::history(&request).await {
+                Ok(page) => {
+                    history.update(|h| h.arrived(&request, page));
+                    history_problem.set(None);
+                }
+                Err(failure) if failure.signed_out() => report(failure),
+                Err(failure) => history_problem.set(Some(failure.message)),
+            }
+        });
+    };
+    let show_history = Callback::new(move |filter| {
+        if let Some(request) = history.try_update(|h| h.show(filter)) {
+            fetch_page(request);
+        }
+    });
+    let older_history = Callback::new(move |()| {
+        if let Some(request) = history.with_untracked(History::older) {
+            fetch_page(request);
+        }
+    });
+    let open_past = Callback::new(move |id: String| {
+        spawn_local(async move {
+            match api::conversation(&id).await {
+                Ok(detail) => history.update(|h| h.open = Some(detail)),
+                Err(failure) => history_problem.set(Some(failure.message)),
+            }
+        });
+    });
+
     // The account page: a password change and how it went.
     let email = of_profile(desk, |p| p.email.clone());
     let password_outcome = RwSignal::new(None::<Result<(), String>>);
@@ -416,6 +453,8 @@ pub fn App() -> impl IntoView {
                     on:click=move |_| page.set(Page::Desk)>{t("desk")}</button>
                 <button type="button" aria-pressed=move || (page.get() == Page::Dashboard).to_string()
                     on:click=move |_| page.set(Page::Dashboard)>{t("dashboard")}</button>
+                <button type="button" aria-pressed=move || (page.get() == Page::History).to_string()
+                    on:click=move |_| page.set(Page::History)>{t("history")}</button>
                 <button type="button" aria-pressed=move || (page.get() == Page::Admin).to_string()
                     hidden=move || admin_of.with(Vec::is_empty)
                     on:click=move |_| page.set(Page::Admin)>{t("admin")}</button>
@@ -429,6 +468,12 @@ pub fn App() -> impl IntoView {
                 <main class="dashboard-page">
                     <DashboardView sites from=utc_day(13) to=utc_day(0) data=dashboard
                         problem=dashboard_problem on_load=load_dashboard />
+                </main>
+            </Show>
+            <Show when=move || page.get() == Page::History>
+                <main class="history-page">
+                    <HistoryView sites history problem=history_problem on_show=show_history
+                        on_older=older_history on_open=open_past />
                 </main>
             </Show>
             <Show when=move || page.get() == Page::Admin>

@@ -67,13 +67,43 @@ fn colleague_text(colleague: &Colleague) -> String {
     format!("{} ({state})", colleague.name)
 }
 
-const RESOLUTIONS: [(Resolution, &str); 5] = [
-    (Resolution::Solved, "solved"),
-    (Resolution::NotSolved, "not_solved"),
-    (Resolution::Spam, "spam"),
-    (Resolution::Duplicate, "duplicate"),
-    (Resolution::Other, "other"),
+/// How a conversation ended, in words (here and in the history).
+pub fn resolution_text(resolution: Resolution) -> String {
+    t(match resolution {
+        Resolution::Solved => "solved",
+        Resolution::NotSolved => "not_solved",
+        Resolution::Spam => "spam",
+        Resolution::Duplicate => "duplicate",
+        Resolution::Other => "other",
+        Resolution::ReturnedToAssistant => "returned_to_assistant",
+    })
+}
+
+/// What the agent may choose when closing (handing back to the assistant has its own button).
+const RESOLUTIONS: [Resolution; 5] = [
+    Resolution::Solved,
+    Resolution::NotSolved,
+    Resolution::Spam,
+    Resolution::Duplicate,
+    Resolution::Other,
 ];
+
+/// One message of a transcript: who wrote it, how sure the assistant was, and the text
+/// (always as text, never HTML).
+#[component]
+pub fn TranscriptLine(message: Message) -> impl IntoView {
+    view! {
+        <li class=author_class(message.author)>
+            <span class="author">{author_text(&message)}</span>
+            {message.confidence.map(|c| view! {
+                <span class="confidence">
+                    {t_with("confidence", "n", &format!("{:.0}", c * 100.0))}
+                </span>
+            })}
+            <p class="text" dir="auto">{message.text.clone()}</p>
+        </li>
+    }
+}
 
 #[component]
 pub fn Conversations(
@@ -234,15 +264,7 @@ pub fn Conversations(
                 <h3>{t("transcript")}</h3>
                 <ol class="transcript" role="log" aria-live="polite">
                     <For each=messages key=|m| m.seq let:message>
-                        <li class=author_class(message.author)>
-                            <span class="author">{author_text(&message)}</span>
-                            {message.confidence.map(|c| view! {
-                                <span class="confidence">
-                                    {t_with("confidence", "n", &format!("{:.0}", c * 100.0))}
-                                </span>
-                            })}
-                            <p class="text" dir="auto">{message.text.clone()}</p>
-                        </li>
+                        <TranscriptLine message />
                     </For>
                     <For each=pending key=|p| (p.client_id.clone(), p.failed) let:p>
                         {
@@ -321,7 +343,7 @@ pub fn Conversations(
                     }>
                         {RESOLUTIONS
                             .into_iter()
-                            .map(|(value, key)| view! { <option value=value.as_str()>{t(key)}</option> })
+                            .map(|value| view! { <option value=value.as_str()>{resolution_text(value)}</option> })
                             .collect_view()}
                     </select>
                     <button type="button" class="close" on:click=move |_| {

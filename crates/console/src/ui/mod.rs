@@ -9,6 +9,7 @@
 //! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
+//! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
 //!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
@@ -20,6 +21,7 @@ mod app;
 mod bar;
 mod conversation;
 mod dashboard;
+mod history;
 mod inbox;
 mod login;
 mod queue;
@@ -32,6 +34,7 @@ pub use app::App;
 pub use bar::Bar;
 pub use conversation::Conversations;
 pub use dashboard::DashboardView;
+pub use history::HistoryView;
 pub use inbox::Inbox;
 pub use login::Login;
 pub use queue::Queue;

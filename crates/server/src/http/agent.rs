@@ -336,7 +336,11 @@ async fn site_role(state: &AppState, agent: &str, site: &str) -> Result<bool, Ap
         .ok_or_else(|| AppError::Forbidden(format!("You do not work for site {site:?}.")))
 }
 
-async fn require_site(state: &AppState, agent: &str, site: &str) -> Result<(), AppError> {
+pub(super) async fn require_site(
+    state: &AppState,
+    agent: &str,
+    site: &str,
+) -> Result<(), AppError> {
     site_role(state, agent, site).await.map(drop)
 }
 

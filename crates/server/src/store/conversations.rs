@@ -1,4 +1,5 @@
-//! Conversations in the database: the handoff, the queue, offers, and who has which one.
+//! Conversations in the database: the handoff, the queue, offers, who has which one, and the
+//! history of closed ones.
 //!
 //! Every change of hands is one conditional `UPDATE` whose `WHERE` states what must still be
 //! true (`state = 'queued'`, `offered_to = $agent`, ...): whichever of two racing requests
@@ -6,7 +7,10 @@
 //! exactly once, across threads and across server processes.
 
 use sqlx::{Row, any::AnyRow};
-use tandem_protocol::{ConversationState, HandoffReason, agent::Resolution};
+use tandem_protocol::{
+    ConversationState, HandoffReason,
+    agent::{ClosedConversation, Resolution},
+};
 
 use super::{Db, StoreError, now_ms};
 use crate::dashboard::Handled;
@@ -209,6 +213,50 @@ impl Db {
                     queued_at: r.try_get("queued_at")?,
                     assigned_at: r.try_get("assigned_at")?,
                     rating: rating.and_then(|n| u8::try_from(n).ok()),
+                })
+            })
+            .collect()
+    }
+
+    /// The site's closed conversations, newest first: at most `limit` of those closed
+    /// before `before` (ms), only those rated `max_rating` or lower when it is given.
+    pub async fn closed_conversations(
+        &self,
+        site: &str,
+        before: i64,
+        max_rating: Option<u8>,
+        limit: usize,
+    ) -> Result<Vec<ClosedConversation>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.reason, c.closed_at, c.resolution, c.rating, c.rating_comment, \
+             a.name AS agent_name, \
+             (SELECT m.text FROM messages m WHERE m.conversation_id = c.id \
+              AND m.author = 'shopper' ORDER BY m.seq LIMIT 1) AS preview \
+             FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
+             WHERE c.site = $1 AND c.state = 'closed' AND c.closed_at < $2 \
+             AND ($3 < 0 OR c.rating <= $3) \
+             ORDER BY c.closed_at DESC, c.seq DESC LIMIT $4",
+        )
+        .bind(site)
+        .bind(before)
+        .bind(max_rating.map_or(-1, i64::from))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let reason: String = row.try_get("reason")?;
+                let resolution: Option<String> = row.try_get("resolution")?;
+                let rating: Option<i64> = row.try_get("rating")?;
+                Ok(ClosedConversation {
+                    id: row.try_get("id")?,
+                    reason: HandoffReason::parse(&reason).ok_or(StoreError::Corrupt("reason"))?,
+                    closed_at: row.try_get("closed_at")?,
+                    agent_name: row.try_get("agent_name")?,
+                    resolution: resolution.as_deref().and_then(Resolution::parse),
+                    rating: rating.and_then(|n| u8::try_from(n).ok()),
+                    rating_comment: row.try_get("rating_comment")?,
+                    preview: row.try_get("preview")?,
                 })
             })
             .collect()

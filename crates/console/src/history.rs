@@ -1,0 +1,121 @@
+//! The history page's list as a plain value: which site and filter it shows, the closed
+//! conversations fetched so far (a page at a time, newest first), whether there are older
+//! ones, and the one opened to read. Native tests cover how pages add up.
+
+use tandem_protocol::agent::{ClosedConversation, ConversationDetail, HISTORY_PAGE};
+
+/// What the history shows: a site, all or only the poorly rated ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub site: String,
+    pub low: bool,
+}
+
+/// A page to fetch: `before` is `None` for the newest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub filter: Filter,
+    pub before: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    filter: Filter,
+    pub conversations: Vec<ClosedConversation>,
+    /// The last page was full: older conversations may follow.
+    pub more: bool,
+    /// The conversation opened to read.
+    pub open: Option<ConversationDetail>,
+}
+
+impl History {
+    /// Shows another site or filter: the list starts again from the newest.
+    pub fn show(&mut self, filter: Filter) -> PageRequest {
+        *self = History {
+            filter: filter.clone(),
+            ..History::default()
+        };
+        PageRequest {
+            filter,
+            before: None,
+        }
+    }
+
+    /// The page after the last one shown, if there may be one.
+    pub fn older(&self) -> Option<PageRequest> {
+        let last = self.conversations.last()?;
+        self.more.then(|| PageRequest {
+            filter: self.filter.clone(),
+            before: Some(last.closed_at),
+        })
+    }
+
+    /// A page arrived. One asked for before the site or filter changed is dropped, so a slow
+    /// answer never mixes another site's conversations in.
+    pub fn arrived(&mut self, request: &PageRequest, page: Vec<ClosedConversation>) {
+        if request.filter != self.filter {
+            return;
+        }
+        self.more = page.len() == HISTORY_PAGE;
+        if request.before.is_none() {
+            self.conversations = page;
+        } else {
+            self.conversations.extend(page);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_protocol::conversation::HandoffReason;
+
+    use super::*;
+
+    fn closed(id: usize) -> ClosedConversation {
+        ClosedConversation {
+            id: format!("c{id}"),
+            reason: HandoffReason::Asked,
+            // Newest first: higher ids closed earlier.
+            closed_at: 1_000_000 - id as i64,
+            agent_name: None,
+            resolution: None,
+            rating: None,
+            rating_comment: None,
+            preview: None,
+        }
+    }
+
+    fn acme(low: bool) -> Filter {
+        Filter {
+            site: "acme".into(),
+            low,
+        }
+    }
+
+    #[test]
+    fn pages_add_up_until_one_is_not_full() {
+        let mut history = History::default();
+        let first = history.show(acme(false));
+        assert_eq!(first.before, None);
+        history.arrived(&first, (0..HISTORY_PAGE).map(closed).collect());
+        let second = history.older().expect("a full page: maybe more");
+        assert_eq!(second.before, Some(closed(HISTORY_PAGE - 1).closed_at));
+        history.arrived(&second, vec![closed(HISTORY_PAGE)]);
+        assert_eq!(history.conversations.len(), HISTORY_PAGE + 1);
+        assert_eq!(history.older(), None, "the last page was not full");
+    }
+
+    #[test]
+    fn a_page_for_another_filter_is_dropped_and_a_new_filter_starts_over() {
+        let mut history = History::default();
+        let all = history.show(acme(false));
+        let low = history.show(acme(true));
+        history.arrived(&all, vec![closed(1), closed(2)]);
+        assert!(history.conversations.is_empty(), "came too late");
+        history.arrived(&low, vec![closed(3)]);
+        assert_eq!(history.conversations, [closed(3)]);
+        assert_eq!(history.older(), None);
+        history.show(acme(false));
+        assert!(history.conversations.is_empty());
+    }
+}

@@ -1,0 +1,132 @@
+//! The history page: a site's closed conversations, newest first, with who had each, why it
+//! was handed over, how it ended, and the shopper's rating and comment; only the poorly rated
+//! ones at a click; older ones a page at a time; and one opened to read whole. The list is a
+//! [`History`](crate::history::History); the app fetches what this asks for.
+
+use leptos::prelude::*;
+use tandem_protocol::agent::ClosedConversation;
+
+use super::{
+    conversation::{TranscriptLine, reason_text, resolution_text},
+    site::{SiteChoice, SitePicker},
+};
+use crate::{
+    history::{Filter, History},
+    i18n::{t, t_with},
+};
+
+/// When a conversation closed, in the agent's own locale and time zone.
+fn when(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
+
+fn rating_text(conversation: &ClosedConversation) -> String {
+    conversation.rating.map_or_else(
+        || t("not_rated"),
+        |n| t_with("rating_of_5", "n", &n.to_string()),
+    )
+}
+
+#[component]
+pub fn HistoryView(
+    #[prop(into)] sites: Signal<Vec<String>>,
+    #[prop(into)] history: Signal<History>,
+    #[prop(into)] problem: Signal<Option<String>>,
+    /// Called with the site and filter to show, from the newest.
+    on_show: Callback<Filter>,
+    on_older: Callback<()>,
+    /// Called with the id of the conversation to read.
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let choice = SiteChoice::new(sites);
+    let low = RwSignal::new(false);
+    Effect::new(move |_| {
+        let site = choice.get();
+        if !site.is_empty() {
+            on_show.run(Filter {
+                site,
+                low: low.get(),
+            });
+        }
+    });
+    let open = move || history.with(|h| h.open.clone());
+    // An opened conversation is read where it is drawn, below the list: bring it into view
+    // and focus, for screen readers too.
+    let past = NodeRef::<leptos::html::Article>::new();
+    Effect::new(move |_| {
+        let opened = history.with(|h| h.open.as_ref().map(|c| c.id.clone()));
+        if let (Some(_), Some(article)) = (opened, past.get()) {
+            article.scroll_into_view();
+            let _ = article.focus();
+        }
+    });
+    view! {
+        <section class="history" aria-labelledby="history-title">
+            <h2 id="history-title">{t("history")}</h2>
+            <div class="history-filter">
+                <SitePicker id="history-site" choice />
+                <label>
+                    <input type="checkbox" id="history-low" prop:checked=low
+                        on:change=move |e| low.set(event_target_checked(&e)) />
+                    {t("history_low_only")}
+                </label>
+            </div>
+            <p class="problem" role="alert">{move || problem.get()}</p>
+            <p class="empty" hidden=move || !history.with(|h| h.conversations.is_empty())>
+                {t("history_empty")}
+            </p>
+            <table class="history-table" hidden=move || history.with(|h| h.conversations.is_empty())>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("closed_at")}</th>
+                        <th scope="col">{t("agent")}</th>
+                        <th scope="col">{t("history_reason")}</th>
+                        <th scope="col">{t("resolution")}</th>
+                        <th scope="col">{t("rating")}</th>
+                        <th scope="col">{t("rating_comment")}</th>
+                        <th scope="col">{t("first_message")}</th>
+                        <th scope="col"><span class="sr-only">{t("actions")}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || history.with(|h| h.conversations.clone()) key=|c| c.id.clone() let:c>
+                        {
+                            let id = c.id.clone();
+                            view! {
+                                <tr class:low=c.rating.is_some_and(|n| n <= 2)>
+                                    <td>{when(c.closed_at)}</td>
+                                    <td>{c.agent_name.clone().unwrap_or_default()}</td>
+                                    <td>{reason_text(c.reason)}</td>
+                                    <td>{c.resolution.map(resolution_text).unwrap_or_default()}</td>
+                                    <td>{rating_text(&c)}</td>
+                                    <td dir="auto">{c.rating_comment.clone().unwrap_or_default()}</td>
+                                    <td dir="auto">{c.preview.clone().unwrap_or_default()}</td>
+                                    <td>
+                                        <button type="button" class="read" on:click=move |_| on_open.run(id.clone())>
+                                            {t("read_conversation")}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            <button type="button" class="older" hidden=move || history.with(|h| h.older().is_none())
+                on:click=move |_| on_older.run(())>{t("history_older")}</button>
+            <article class="past" aria-labelledby="past-title" tabindex="-1" node_ref=past
+                hidden=move || open().is_none()>
+                <h3 id="past-title">
+                    {move || open().map(|c| t_with("past_conversation", "id", &c.id))}
+                </h3>
+                <ol class="transcript">
+                    <For each=move || open().map(|c| c.messages).unwrap_or_default() key=|m| m.seq let:message>
+                        <TranscriptLine message />
+                    </For>
+                </ol>
+            </article>
+        </section>
+    }
+}

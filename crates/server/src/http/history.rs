@@ -1,0 +1,46 @@
+//! `GET /v1/agent/history?site=S[&before=MS][&low=true]`: a site's closed conversations for
+//! its agents, newest first, a page at a time: who had each, how it ended, and what the
+//! shopper rated and wrote, so a merchant reads the comments behind the dashboard's average
+//! and follows up on the poor ones. The whole of one is `GET /v1/agent/conversations/{id}`.
+
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use tandem_protocol::agent::{ClosedConversation, HISTORY_PAGE};
+
+use super::agent::require_site;
+use crate::{
+    app::AppState,
+    auth::AgentSession,
+    error::{AppError, AppJson},
+};
+
+/// The highest rating `low=true` keeps.
+const LOW_RATING: u8 = 2;
+
+#[derive(Deserialize)]
+pub struct HistoryQuery {
+    site: String,
+    /// Only those closed before this (ms since the epoch): the last one of the page before.
+    before: Option<i64>,
+    /// Only those rated `LOW_RATING` or lower.
+    #[serde(default)]
+    low: bool,
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<HistoryQuery>,
+) -> Result<AppJson<Vec<ClosedConversation>>, AppError> {
+    require_site(&state, &session.agent, &query.site).await?;
+    let conversations = state
+        .db
+        .closed_conversations(
+            &query.site,
+            query.before.unwrap_or(i64::MAX),
+            query.low.then_some(LOW_RATING),
+            HISTORY_PAGE,
+        )
+        .await?;
+    Ok(AppJson(conversations))
+}

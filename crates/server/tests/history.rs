@@ -1,0 +1,95 @@
+//! A site's history of closed conversations over real sockets: newest first, with who had
+//! each, how it ended, the shopper's rating and comment and first message; the poorly rated
+//! ones alone; a page at a time; only for the site's own agents.
+
+mod common;
+
+use std::time::Duration;
+
+use common::TestServer;
+use reqwest::StatusCode;
+use serde_json::json;
+use tandem_protocol::agent::{ClosedConversation, Resolution};
+
+#[tokio::test]
+async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comments() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    // Three conversations closed in turn, rated 1 with a comment, 5, and not at all; a
+    // fourth still open.
+    let mut closed = Vec::new();
+    for (resolution, rating) in [
+        ("not_solved", Some((1, "Nobody understood my problem"))),
+        ("solved", Some((5, "Quick and kind"))),
+        ("solved", None),
+    ] {
+        let created = server.handoff().await;
+        assert_eq!(
+            anna.act(&created.id, "claim", json!({})).await,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            anna.act(&created.id, "close", json!({ "resolution": resolution }))
+                .await,
+            StatusCode::NO_CONTENT
+        );
+        if let Some((score, comment)) = rating {
+            let rated = server
+                .post(&format!("/v1/conversations/{}/rating", created.id))
+                .bearer_auth(&created.token)
+                .json(&json!({ "score": score, "comment": comment }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(rated.status(), StatusCode::NO_CONTENT);
+        }
+        closed.push(created.id);
+        // Closing times a millisecond apart at least, so "newest first" is one order.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let open = server.handoff().await;
+    assert_eq!(
+        anna.act(&open.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+
+    let history = |query: &str| {
+        let request = anna.get(&format!("/v1/agent/history?site=acme{query}"));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<Vec<ClosedConversation>>().await.unwrap()
+        }
+    };
+    let all = history("").await;
+    let ids: Vec<&str> = all.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [&closed[2], &closed[1], &closed[0]], "newest first");
+    let poor = &all[2];
+    assert_eq!(poor.agent_name.as_deref(), Some("Anna"));
+    assert_eq!(poor.resolution, Some(Resolution::NotSolved));
+    assert_eq!(poor.rating, Some(1));
+    assert_eq!(
+        poor.rating_comment.as_deref(),
+        Some("Nobody understood my problem")
+    );
+    assert_eq!(poor.preview.as_deref(), Some("Where is my parcel?"));
+    assert_eq!((all[0].rating, all[1].rating), (None, Some(5)));
+
+    let low = history("&low=true").await;
+    assert_eq!(low.len(), 1);
+    assert_eq!(low[0].id, closed[0]);
+    // The next page starts after the last one shown.
+    let older = history(&format!("&before={}", all[1].closed_at)).await;
+    let ids: Vec<&str> = older.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [&closed[0]]);
+
+    // Another site's agent sees none of it.
+    let stranger = server.agent("Sam", &["other"]).await;
+    let refused = stranger
+        .get("/v1/agent/history?site=acme")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}
