@@ -177,6 +177,12 @@ pub async fn history(request: &PageRequest) -> Result<Vec<ClosedConversation>, F
     read(call(Request::get("/v1/agent/history").query(query).build()).await?).await
 }
 
+/// The newest closed conversations of one merchant-verified shopper on a site.
+pub async fn earlier(site: &str, shopper: &str) -> Result<Vec<ClosedConversation>, Failure> {
+    let request = Request::get("/v1/agent/history").query([("site", site), ("shopper", shopper)]);
+    read(call(request.build()).await?).await
+}
+
 /// One conversation, whole.
 pub async fn conversation(id: &str) -> Result<ConversationDetail, Failure> {
     read(call(Request::get(&format!("/v1/agent/conversations/{id}")).build()).await?).await

@@ -29,10 +29,12 @@ pub struct History {
 }
 
 impl History {
-    /// Shows another site or filter: the list starts again from the newest.
+    /// Shows another site or filter: the list starts again from the newest (a conversation
+    /// opened to read stays open: it may have been opened from the desk).
     pub fn show(&mut self, filter: Filter) -> PageRequest {
         *self = History {
             filter: filter.clone(),
+            open: self.open.take(),
             ..History::default()
         };
         PageRequest {

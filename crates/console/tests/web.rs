@@ -44,7 +44,7 @@ fn recorder() -> (Actions, Log) {
         let log = log.clone();
         move |what: String| log.lock().unwrap().push(what)
     };
-    let [a, b, c, d, e, f, g, h, i] = std::array::from_fn(|_| note(&log));
+    let [a, b, c, d, e, f, g, h, i, j] = std::array::from_fn(|_| note(&log));
     let actions = Actions {
         take: Callback::new(move |(id, how)| a(format!("take {id} {how:?}"))),
         send: Callback::new(move |(id, text)| b(format!("send {id} {text}"))),
@@ -66,6 +66,7 @@ fn recorder() -> (Actions, Log) {
         sign_out: Callback::new(move |()| g("sign out".to_owned())),
         typing: Callback::new(move |id| h(format!("typing {id}"))),
         handled: Callback::new(move |id| i(format!("handled {id}"))),
+        read_past: Callback::new(move |id| j(format!("read {id}"))),
     };
     (actions, log)
 }
@@ -240,13 +241,24 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         profile: agent(),
         conversations: vec![conversation("c1")],
     }]);
-    let (actions, _log) = recorder();
+    let (actions, log) = recorder();
     let suggestions = Signal::stored(Vec::<Suggestion>::new());
     let colleagues = Signal::stored(Vec::<Colleague>::new());
     let canned = Signal::stored(Vec::<String>::new());
+    // Maja (verified) was here before: one conversation, poorly rated.
+    let earlier = Signal::stored(vec![ClosedConversation {
+        id: "old1".into(),
+        reason: HandoffReason::Asked,
+        closed_at: 1_764_590_400_000,
+        agent_name: Some("Ben".into()),
+        resolution: Some(Resolution::NotSolved),
+        rating: Some(2),
+        rating_comment: Some("Still waiting".into()),
+        preview: Some("My parcel is late".into()),
+    }]);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <Conversations desk suggestions colleagues canned actions /> },
+        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
     );
     tick().await;
     assert!(
@@ -280,6 +292,14 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
     // The shopper's words are text, never markup.
     assert!(lines[2].contains("<b>That did not help</b>"));
     assert!(root.query_selector(".transcript b").unwrap().is_none());
+    // Maja's earlier conversation, to read whole.
+    let earlier = texts(&root, ".earlier li");
+    assert_eq!(earlier.len(), 1);
+    for expected in ["Not solved", "2 of 5", "My parcel is late"] {
+        assert!(earlier[0].contains(expected), "{expected} in {earlier:?}");
+    }
+    find(&root, ".earlier .read").click();
+    assert_eq!(*log.lock().unwrap(), ["read old1"]);
 
     // A new shopper message in another conversation counts on its tab.
     desk.update(|d| {
@@ -319,9 +339,10 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
     }]);
     let colleagues = Signal::stored(Vec::<Colleague>::new());
     let canned = Signal::stored(vec!["One moment, please.".to_owned()]);
+    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <Conversations desk suggestions colleagues canned actions /> },
+        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
     );
     tick().await;
     let suggestion = find(&root, ".suggestion");
@@ -380,6 +401,7 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
     let (actions, log) = recorder();
     let suggestions = Signal::stored(Vec::<Suggestion>::new());
     let canned = Signal::stored(Vec::<String>::new());
+    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
     let colleagues = Signal::stored(vec![
         colleague("b1", "Ben", AgentStatus::Available, true),
         colleague("c1", "Cleo", AgentStatus::Away, true),
@@ -387,7 +409,7 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
     ]);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <Conversations desk suggestions colleagues canned actions /> },
+        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
     );
     tick().await;
     assert_eq!(

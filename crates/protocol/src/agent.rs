@@ -176,9 +176,10 @@ pub struct ConversationDetail {
 pub const HISTORY_PAGE: usize = 50;
 
 /// A closed conversation, as the site's history lists it
-/// (`GET /v1/agent/history?site=S[&before=MS][&low=true]`, newest first, [`HISTORY_PAGE`] at
-/// a time: `before`, the last one's `closed_at`, asks for the next page; `low` keeps those
-/// the shopper rated 1 or 2). The whole conversation is `GET /v1/agent/conversations/{id}`.
+/// (`GET /v1/agent/history?site=S[&before=MS][&low=true][&shopper=ID]`, newest first,
+/// [`HISTORY_PAGE`] at a time: `before`, the last one's `closed_at`, asks for the next page;
+/// `low` keeps those the shopper rated 1 or 2; `shopper` those of one merchant-verified
+/// identity id). The whole conversation is `GET /v1/agent/conversations/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedConversation {
     pub id: String,

@@ -126,6 +126,11 @@ pub async fn create(
             .as_ref()
             .map(|who| serde_json::to_string(who).expect("identities serialise")),
         identity_verified,
+        shopper_id: packet
+            .identity
+            .as_ref()
+            .filter(|_| identity_verified)
+            .map(|who| who.id.clone()),
         language: packet.language.clone(),
         messages,
     };

@@ -286,15 +286,7 @@ async fn agents_close_transfer_and_return_conversations() {
     assert_eq!(queue[1]["id"], json!(later.id));
 
     // Claimed again and closed: the shopper sees it closed and may rate it once.
-    assert_eq!(
-        anna.act(&created.id, "claim", json!({})).await,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        anna.act(&created.id, "close", json!({ "resolution": "solved" }))
-            .await,
-        StatusCode::NO_CONTENT
-    );
+    anna.claim_and_close(&created.id, "solved").await;
     shopper
         .until(|frame| match frame {
             ServerFrame::Status { status } if status.state == ConversationState::Closed => Some(()),

@@ -1,15 +1,18 @@
 //! A site's history of closed conversations over real sockets: newest first, with who had
 //! each, how it ended, the shopper's rating and comment and first message; the poorly rated
-//! ones alone; a page at a time; only for the site's own agents.
+//! ones alone; a page at a time; one verified shopper's alone; only for the site's own agents.
 
 mod common;
 
 use std::time::Duration;
 
-use common::TestServer;
+use common::{Settings, TestServer};
 use reqwest::StatusCode;
 use serde_json::json;
-use tandem_protocol::agent::{ClosedConversation, Resolution};
+use tandem_protocol::{
+    ConversationCreated, CreateConversation,
+    agent::{ClosedConversation, Resolution},
+};
 
 #[tokio::test]
 async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comments() {
@@ -24,15 +27,7 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
         ("solved", None),
     ] {
         let created = server.handoff().await;
-        assert_eq!(
-            anna.act(&created.id, "claim", json!({})).await,
-            StatusCode::NO_CONTENT
-        );
-        assert_eq!(
-            anna.act(&created.id, "close", json!({ "resolution": resolution }))
-                .await,
-            StatusCode::NO_CONTENT
-        );
+        anna.claim_and_close(&created.id, resolution).await;
         if let Some((score, comment)) = rating {
             let rated = server
                 .post(&format!("/v1/conversations/{}/rating", created.id))
@@ -91,5 +86,53 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+/// HMAC-SHA256 of `id` with the merchant's secret, as the merchant's server signs it.
+fn signed(id: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"merchant-secret").unwrap();
+    mac.update(id.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_returning_verified_shopper_brings_their_earlier_conversations_only() {
+    let server = TestServer::with(Settings {
+        acme_extra: "identity_secret = \"merchant-secret\"".to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    // Closed conversations: Maja's signed one, one that only claims to be Maja (a wrong
+    // signature), and another shopper's.
+    let mut ids = Vec::new();
+    for (id, signature) in [
+        ("user-42", signed("user-42")),
+        ("user-42", signed("someone else")),
+        ("user-7", signed("user-7")),
+    ] {
+        let mut packet = CreateConversation::new("acme");
+        packet.identity = Some(
+            serde_json::from_value(json!({ "id": id, "name": "Maja", "signature": signature }))
+                .unwrap(),
+        );
+        let created: ConversationCreated =
+            common::json(server.post("/v1/conversations").json(&packet)).await;
+        anna.claim_and_close(&created.id, "solved").await;
+        ids.push(created.id);
+    }
+    let earlier: Vec<ClosedConversation> =
+        common::json(anna.get("/v1/agent/history?site=acme&shopper=user-42")).await;
+    let found: Vec<&str> = earlier.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(found, [&ids[0]], "only the verified Maja's");
+    let all: Vec<ClosedConversation> =
+        common::json(anna.get("/v1/agent/history?site=acme&shopper=")).await;
+    assert_eq!(all.len(), 3, "an empty shopper filters nothing");
     server.stop().await;
 }

@@ -23,4 +23,6 @@ pub struct Actions {
     pub handled: Callback<String>,
     pub set_status: Callback<SetStatus>,
     pub sign_out: Callback<()>,
+    /// Read this closed conversation whole (on the history page).
+    pub read_past: Callback<String>,
 }

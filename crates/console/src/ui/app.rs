@@ -165,6 +165,43 @@ pub fn App() -> impl IntoView {
             }
         });
     };
+    // Which page: the desk, the dashboard, the history, the admin page (for site admins) or
+    // the account.
+    let page = RwSignal::new(Page::Desk);
+    // The history page: pages of closed conversations, and the one opened to read.
+    let history = RwSignal::new(History::default());
+    let history_problem = RwSignal::new(None::<String>);
+    let fetch_page = move |request: PageRequest| {
+        spawn_local(async move {
+            match api::history(&request).await {
+                Ok(page) => {
+                    history.update(|h| h.arrived(&request, page));
+                    history_problem.set(None);
+                }
+                Err(failure) if failure.signed_out() => report(failure),
+                Err(failure) => history_problem.set(Some(failure.message)),
+            }
+        });
+    };
+    let show_history = Callback::new(move |filter| {
+        if let Some(request) = history.try_update(|h| h.show(filter)) {
+            fetch_page(request);
+        }
+    });
+    let older_history = Callback::new(move |()| {
+        if let Some(request) = history.with_untracked(History::older) {
+            fetch_page(request);
+        }
+    });
+    let open_past = Callback::new(move |id: String| {
+        spawn_local(async move {
+            match api::conversation(&id).await {
+                Ok(detail) => history.update(|h| h.open = Some(detail)),
+                Err(failure) => history_problem.set(Some(failure.message)),
+            }
+        });
+    });
+
     let actions = Actions {
         take: Callback::new(move |(id, how): (String, api::Take)| {
             spawn_local(async move {
@@ -247,6 +284,10 @@ pub fn App() -> impl IntoView {
                 }
             });
         }),
+        read_past: Callback::new(move |id: String| {
+            open_past.run(id);
+            page.set(Page::History);
+        }),
         sign_out: Callback::new(move |()| {
             spawn_local(async move {
                 let _ = api::logout().await;
@@ -312,6 +353,34 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // The shown conversation's shopper's earlier conversations, when the shop vouched for who
+    // they are.
+    let earlier = RwSignal::new(Vec::new());
+    let verified_shopper = Memo::new(move |_| {
+        desk.with(|d| {
+            let detail = &d.open_chat()?.detail;
+            let who = detail
+                .identity
+                .as_ref()
+                .filter(|_| detail.identity_verified)?;
+            Some((detail.site.clone(), who.id.clone()))
+        })
+    });
+    Effect::new(move |_| {
+        earlier.set(Vec::new());
+        let Some((site, shopper)) = verified_shopper.get() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(found) = api::earlier(&site, &shopper).await {
+                // Still the same shopper's conversation shown?
+                if verified_shopper.get_untracked() == Some((site, shopper)) {
+                    earlier.set(found);
+                }
+            }
+        });
+    });
+
     // The shown conversation's site and last shopper message: a memo, so the classifier runs
     // when they change, not on every frame of the live connection.
     let asked = Memo::new(move |_| {
@@ -333,8 +402,6 @@ pub fn App() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    // Which page: the desk, the dashboard, or (for site admins) the admin page.
-    let page = RwSignal::new(Page::Desk);
     // The dashboard, fetched when the agent asks for a site and range.
     let dashboard = RwSignal::new(None);
     let dashboard_problem = RwSignal::new(None::<String>);
@@ -386,40 +453,6 @@ pub fn App() -> impl IntoView {
             match api::remove_agent(&site, &agent).await {
                 Ok(()) => site_agents.update(|all| all.retain(|a| a.id != agent)),
                 Err(failure) => admin_failed(failure),
-            }
-        });
-    });
-
-    // The history page: pages of closed conversations, and the one opened to read.
-    let history = RwSignal::new(History::default());
-    let history_problem = RwSignal::new(None::<String>);
-    let fetch_page = move |request: PageRequest| {
-        spawn_local(async move {
-            match api::history(&request).await {
-                Ok(page) => {
-                    history.update(|h| h.arrived(&request, page));
-                    history_problem.set(None);
-                }
-                Err(failure) if failure.signed_out() => report(failure),
-                Err(failure) => history_problem.set(Some(failure.message)),
-            }
-        });
-    };
-    let show_history = Callback::new(move |filter| {
-        if let Some(request) = history.try_update(|h| h.show(filter)) {
-            fetch_page(request);
-        }
-    });
-    let older_history = Callback::new(move |()| {
-        if let Some(request) = history.with_untracked(History::older) {
-            fetch_page(request);
-        }
-    });
-    let open_past = Callback::new(move |id: String| {
-        spawn_local(async move {
-            match api::conversation(&id).await {
-                Ok(detail) => history.update(|h| h.open = Some(detail)),
-                Err(failure) => history_problem.set(Some(failure.message)),
             }
         });
     });
@@ -493,7 +526,7 @@ pub fn App() -> impl IntoView {
                     <Queue desk now actions />
                     <Inbox desk actions />
                 </aside>
-                <Conversations desk suggestions=suggested colleagues canned actions />
+                <Conversations desk suggestions=suggested colleagues canned earlier actions />
             </main>
         }
         .into_any(),

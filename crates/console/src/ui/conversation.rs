@@ -7,11 +7,11 @@
 use leptos::{ev, prelude::*};
 use serde_json::Value;
 use tandem_protocol::{
-    agent::{AgentStatus, Colleague, Resolution},
+    agent::{AgentStatus, ClosedConversation, Colleague, Resolution},
     conversation::{Author, HandoffReason, Message},
 };
 
-use super::{Actions, bar::status_text};
+use super::{Actions, bar::status_text, earlier::EarlierConversations};
 use crate::{
     desk::{Chat, Desk},
     i18n::{t, t_with},
@@ -117,6 +117,9 @@ pub fn Conversations(
     /// The site's ready-made replies.
     #[prop(into)]
     canned: Signal<Vec<String>>,
+    /// The shown conversation's shopper's earlier conversations (verified shoppers only).
+    #[prop(into)]
+    earlier: Signal<Vec<ClosedConversation>>,
     actions: Actions,
 ) -> impl IntoView {
     let colleague = RwSignal::new(String::new());
@@ -251,6 +254,7 @@ pub fn Conversations(
                     </p>
                     <p class="identity">{t("identity")}": "{identity}</p>
                 </header>
+                <EarlierConversations earlier actions />
                 <section class="context" aria-label=t("context")>
                     <h3>{t("context")}</h3>
                     <p hidden=move || !context().is_empty()>{t("no_context")}</p>

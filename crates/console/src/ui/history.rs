@@ -16,13 +16,13 @@ use crate::{
 };
 
 /// When a conversation closed, in the agent's own locale and time zone.
-fn when(ms: i64) -> String {
+pub(super) fn when(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
         .into()
 }
 
-fn rating_text(conversation: &ClosedConversation) -> String {
+pub(super) fn rating_text(conversation: &ClosedConversation) -> String {
     conversation.rating.map_or_else(
         || t("not_rated"),
         |n| t_with("rating_of_5", "n", &n.to_string()),

@@ -9,6 +9,7 @@
 //! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
+//! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
 //! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
@@ -21,6 +22,7 @@ mod app;
 mod bar;
 mod conversation;
 mod dashboard;
+mod earlier;
 mod history;
 mod inbox;
 mod login;

@@ -1,7 +1,8 @@
-//! `GET /v1/agent/history?site=S[&before=MS][&low=true]`: a site's closed conversations for
-//! its agents, newest first, a page at a time: who had each, how it ended, and what the
-//! shopper rated and wrote, so a merchant reads the comments behind the dashboard's average
-//! and follows up on the poor ones. The whole of one is `GET /v1/agent/conversations/{id}`.
+//! `GET /v1/agent/history?site=S[&before=MS][&low=true][&shopper=ID]`: a site's closed
+//! conversations for its agents, newest first, a page at a time: who had each, how it ended,
+//! and what the shopper rated and wrote, so a merchant reads the comments behind the
+//! dashboard's average and follows up on the poor ones, and an agent sees what a returning
+//! (merchant-verified) shopper went through before. The whole of one is `GET /v1/agent/conversations/{id}`.
 
 use axum::extract::{Query, State};
 use serde::Deserialize;
@@ -25,6 +26,9 @@ pub struct HistoryQuery {
     /// Only those rated `LOW_RATING` or lower.
     #[serde(default)]
     low: bool,
+    /// Only those of the shopper with this merchant-verified identity id: a returning
+    /// shopper's earlier conversations, beside their new one.
+    shopper: Option<String>,
 }
 
 pub async fn history(
@@ -39,6 +43,7 @@ pub async fn history(
             &query.site,
             query.before.unwrap_or(i64::MAX),
             query.low.then_some(LOW_RATING),
+            query.shopper.as_deref().filter(|id| !id.is_empty()),
             HISTORY_PAGE,
         )
         .await?;

@@ -97,6 +97,9 @@ pub struct NewConversation {
     pub context: String,
     pub identity: Option<String>,
     pub identity_verified: bool,
+    /// The identity's id when the merchant's signature verified it: whose earlier
+    /// conversations this one's agent may see.
+    pub shopper_id: Option<String>,
     pub language: Option<String>,
     /// The transcript so far, then the handoff marker.
     pub messages: Vec<NewMessage>,
@@ -125,8 +128,8 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO conversations (id, site, state, created_at, token_hash, reason, priority, \
-             context, identity, identity_verified, language, queued_at, last_seq) \
-             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11)",
+             context, identity, identity_verified, language, queued_at, last_seq, shopper_id) \
+             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11, $12)",
         )
         .bind(&new.id)
         .bind(&new.site)
@@ -139,6 +142,7 @@ impl Db {
         .bind(i64::from(new.identity_verified))
         .bind(&new.language)
         .bind(i64::try_from(new.messages.len()).unwrap_or(i64::MAX))
+        .bind(&new.shopper_id)
         .execute(&mut *tx)
         .await?;
         for (seq, message) in (1i64..).zip(&new.messages) {
@@ -219,12 +223,14 @@ impl Db {
     }
 
     /// The site's closed conversations, newest first: at most `limit` of those closed
-    /// before `before` (ms), only those rated `max_rating` or lower when it is given.
+    /// before `before` (ms), only those rated `max_rating` or lower and only the verified
+    /// `shopper`'s, when given.
     pub async fn closed_conversations(
         &self,
         site: &str,
         before: i64,
         max_rating: Option<u8>,
+        shopper: Option<&str>,
         limit: usize,
     ) -> Result<Vec<ClosedConversation>, StoreError> {
         let rows = sqlx::query(
@@ -234,13 +240,15 @@ impl Db {
               AND m.author = 'shopper' ORDER BY m.seq LIMIT 1) AS preview \
              FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
              WHERE c.site = $1 AND c.state = 'closed' AND c.closed_at < $2 \
-             AND ($3 < 0 OR c.rating <= $3) \
+             AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
              ORDER BY c.closed_at DESC, c.seq DESC LIMIT $4",
         )
         .bind(site)
         .bind(before)
         .bind(max_rating.map_or(-1, i64::from))
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        // Text either way, so PostgreSQL knows the parameter's type; no id is empty.
+        .bind(shopper.unwrap_or_default())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

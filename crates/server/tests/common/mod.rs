@@ -436,6 +436,19 @@ impl TestAgent {
             .unwrap()
     }
 
+    /// Takes a conversation from the queue and closes it with this resolution.
+    pub async fn claim_and_close(&self, id: &str, resolution: &str) {
+        assert_eq!(
+            self.act(id, "claim", json!({})).await,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            self.act(id, "close", json!({ "resolution": resolution }))
+                .await,
+            StatusCode::NO_CONTENT
+        );
+    }
+
     /// `POST /v1/agent/conversations/{id}/{action}`, returning the status.
     pub async fn act(&self, id: &str, action: &str, body: serde_json::Value) -> StatusCode {
         let response = self

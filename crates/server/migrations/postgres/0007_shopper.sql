@@ -1,0 +1,4 @@
+-- The merchant-verified shopper of a conversation (the signed identity's id; NULL when unsigned),
+-- so agents see a returning shopper's earlier conversations (GET /v1/agent/history?shopper=).
+ALTER TABLE conversations ADD COLUMN shopper_id TEXT;
+CREATE INDEX conversations_shopper ON conversations (site, shopper_id);
