@@ -174,6 +174,9 @@ pub async fn history(request: &PageRequest) -> Result<Vec<ClosedConversation>, F
     if request.filter.low {
         query.push(("low", "true"));
     }
+    if !request.filter.text.is_empty() {
+        query.push(("q", &request.filter.text));
+    }
     read(call(Request::get("/v1/agent/history").query(query).build()).await?).await
 }
 

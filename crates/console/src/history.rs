@@ -4,11 +4,13 @@
 
 use tandem_protocol::agent::{ClosedConversation, ConversationDetail, HISTORY_PAGE};
 
-/// What the history shows: a site, all or only the poorly rated ones.
+/// What the history shows: a site, all or only the poorly rated ones, and those that mention
+/// a text (all when empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub site: String,
     pub low: bool,
+    pub text: String,
 }
 
 /// A page to fetch: `before` is `None` for the newest.
@@ -91,6 +93,7 @@ mod tests {
         Filter {
             site: "acme".into(),
             low,
+            text: String::new(),
         }
     }
 

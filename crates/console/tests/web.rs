@@ -802,7 +802,7 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     let on_show = Callback::new(move |f: Filter| {
         a.lock()
             .unwrap()
-            .push(format!("show {} low={}", f.site, f.low))
+            .push(format!("show {} low={} text={}", f.site, f.low, f.text))
     });
     let on_older = Callback::new(move |()| b.lock().unwrap().push("older".to_owned()));
     let on_open = Callback::new(move |id: String| c.lock().unwrap().push(format!("open {id}")));
@@ -825,7 +825,7 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     tick().await;
     assert_eq!(
         *log.lock().unwrap(),
-        ["show acme low=false"],
+        ["show acme low=false text="],
         "the first site at once"
     );
     assert!(!find(&root, ".history .empty").hidden());
@@ -872,7 +872,20 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     tick().await;
     assert_eq!(
         log.lock().unwrap()[1..],
-        ["older", "open c1", "show acme low=true"]
+        ["older", "open c1", "show acme low=true text="]
+    );
+
+    // A search asks on Enter, not at every key.
+    let q: HtmlInputElement = find(&root, "#history-q").unchecked_into();
+    q.set_value(" A-1001 ");
+    q.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    tick().await;
+    assert_eq!(log.lock().unwrap().len(), 4, "nothing asked while typing");
+    find(&root, ".history-search button[type=submit]").click();
+    tick().await;
+    assert_eq!(
+        log.lock().unwrap().last().unwrap(),
+        "show acme low=true text=A-1001"
     );
 
     // The opened conversation reads whole, below the list.

@@ -1,6 +1,7 @@
 //! A site's history of closed conversations over real sockets: newest first, with who had
 //! each, how it ended, the shopper's rating and comment and first message; the poorly rated
-//! ones alone; a page at a time; one verified shopper's alone; only for the site's own agents.
+//! ones alone; a page at a time; one verified shopper's alone; those that mention a word; only
+//! for the site's own agents.
 
 mod common;
 
@@ -77,6 +78,18 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
     let older = history(&format!("&before={}", all[1].closed_at)).await;
     let ids: Vec<&str> = older.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, [&closed[0]]);
+
+    // A search finds words in the messages and the comments, in any case; `%` is only a `%`.
+    let found = |q: &str| {
+        let history = history(&format!("&q={q}"));
+        async move {
+            let found = history.await;
+            found.into_iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("KIND").await, [closed[1].clone()]);
+    assert_eq!(found("parcel").await.len(), 3);
+    assert_eq!(found("%25").await, Vec::<String>::new());
 
     // Another site's agent sees none of it.
     let stranger = server.agent("Sam", &["other"]).await;

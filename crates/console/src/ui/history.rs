@@ -1,9 +1,9 @@
 //! The history page: a site's closed conversations, newest first, with who had each, why it
 //! was handed over, how it ended, and the shopper's rating and comment; only the poorly rated
-//! ones at a click; older ones a page at a time; and one opened to read whole. The list is a
+//! ones at a click, or those that mention a text (an order number, "refund"); older ones a page at a time; and one opened to read whole. The list is a
 //! [`History`](crate::history::History); the app fetches what this asks for.
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 use tandem_protocol::agent::ClosedConversation;
 
 use super::{
@@ -42,15 +42,23 @@ pub fn HistoryView(
 ) -> impl IntoView {
     let choice = SiteChoice::new(sites);
     let low = RwSignal::new(false);
+    // What the search box holds, and what was searched for (on Enter or the button).
+    let typed = RwSignal::new(String::new());
+    let searched = RwSignal::new(String::new());
     Effect::new(move |_| {
         let site = choice.get();
         if !site.is_empty() {
             on_show.run(Filter {
                 site,
                 low: low.get(),
+                text: searched.get(),
             });
         }
     });
+    let search = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        searched.set(typed.get_untracked().trim().to_owned());
+    };
     let open = move || history.with(|h| h.open.clone());
     // An opened conversation is read where it is drawn, below the list: bring it into view
     // and focus, for screen readers too.
@@ -72,6 +80,12 @@ pub fn HistoryView(
                         on:change=move |e| low.set(event_target_checked(&e)) />
                     {t("history_low_only")}
                 </label>
+                <form class="history-search" role="search" on:submit=search>
+                    <label for="history-q">{t("history_search")}</label>
+                    <input type="search" id="history-q" prop:value=typed
+                        on:input=move |e| typed.set(event_target_value(&e)) />
+                    <button type="submit">{t("search")}</button>
+                </form>
             </div>
             <p class="problem" role="alert">{move || problem.get()}</p>
             <p class="empty" hidden=move || !history.with(|h| h.conversations.is_empty())>

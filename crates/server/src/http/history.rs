@@ -1,8 +1,8 @@
-//! `GET /v1/agent/history?site=S[&before=MS][&low=true][&shopper=ID]`: a site's closed
+//! `GET /v1/agent/history?site=S[&before=MS][&low=true][&shopper=ID][&q=TEXT]`: a site's closed
 //! conversations for its agents, newest first, a page at a time: who had each, how it ended,
 //! and what the shopper rated and wrote, so a merchant reads the comments behind the
-//! dashboard's average and follows up on the poor ones, and an agent sees what a returning
-//! (merchant-verified) shopper went through before. The whole of one is `GET /v1/agent/conversations/{id}`.
+//! dashboard's average and follows up on the poor ones, finds what was said about an order,
+//! and an agent sees what a returning (merchant-verified) shopper went through before. The whole of one is `GET /v1/agent/conversations/{id}`.
 
 use axum::extract::{Query, State};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use crate::{
     app::AppState,
     auth::AgentSession,
     error::{AppError, AppJson},
+    store::HistoryFilter,
 };
 
 /// The highest rating `low=true` keeps.
@@ -29,6 +30,8 @@ pub struct HistoryQuery {
     /// Only those of the shopper with this merchant-verified identity id: a returning
     /// shopper's earlier conversations, beside their new one.
     shopper: Option<String>,
+    /// Only those with this text in a message or the comment (an order number, "refund").
+    q: Option<String>,
 }
 
 pub async fn history(
@@ -37,15 +40,15 @@ pub async fn history(
     Query(query): Query<HistoryQuery>,
 ) -> Result<AppJson<Vec<ClosedConversation>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
+    let filter = HistoryFilter {
+        before: query.before,
+        max_rating: query.low.then_some(LOW_RATING),
+        shopper: query.shopper.as_deref().filter(|id| !id.is_empty()),
+        text: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
+    };
     let conversations = state
         .db
-        .closed_conversations(
-            &query.site,
-            query.before.unwrap_or(i64::MAX),
-            query.low.then_some(LOW_RATING),
-            query.shopper.as_deref().filter(|id| !id.is_empty()),
-            HISTORY_PAGE,
-        )
+        .closed_conversations(&query.site, &filter, HISTORY_PAGE)
         .await?;
     Ok(AppJson(conversations))
 }

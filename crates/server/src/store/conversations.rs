@@ -105,6 +105,33 @@ pub struct NewConversation {
     pub messages: Vec<NewMessage>,
 }
 
+/// Which closed conversations the history shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HistoryFilter<'a> {
+    /// Only those closed before this (ms since the epoch).
+    pub before: Option<i64>,
+    /// Only those rated this or lower.
+    pub max_rating: Option<u8>,
+    /// Only those of this merchant-verified shopper.
+    pub shopper: Option<&'a str>,
+    /// Only those with this text in a message or the shopper's comment, in any case (on
+    /// SQLite, whose `LOWER` knows only ASCII, for ASCII letters).
+    pub text: Option<&'a str>,
+}
+
+/// A `LIKE` pattern (escaped with `\`) that finds `text` anywhere, in lowercase.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// A waiting conversation with what agents see of it in the queue.
 #[derive(Debug, Clone)]
 pub struct Queued {
@@ -222,15 +249,11 @@ impl Db {
             .collect()
     }
 
-    /// The site's closed conversations, newest first: at most `limit` of those closed
-    /// before `before` (ms), only those rated `max_rating` or lower and only the verified
-    /// `shopper`'s, when given.
+    /// The site's closed conversations that pass `filter`, newest first, at most `limit`.
     pub async fn closed_conversations(
         &self,
         site: &str,
-        before: i64,
-        max_rating: Option<u8>,
-        shopper: Option<&str>,
+        filter: &HistoryFilter<'_>,
         limit: usize,
     ) -> Result<Vec<ClosedConversation>, StoreError> {
         let rows = sqlx::query(
@@ -241,14 +264,18 @@ impl Db {
              FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
              WHERE c.site = $1 AND c.state = 'closed' AND c.closed_at < $2 \
              AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
+             AND ($6 = '' OR LOWER(COALESCE(c.rating_comment, '')) LIKE $6 ESCAPE '\\' \
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
+               AND LOWER(m.text) LIKE $6 ESCAPE '\\')) \
              ORDER BY c.closed_at DESC, c.seq DESC LIMIT $4",
         )
         .bind(site)
-        .bind(before)
-        .bind(max_rating.map_or(-1, i64::from))
+        .bind(filter.before.unwrap_or(i64::MAX))
+        .bind(filter.max_rating.map_or(-1, i64::from))
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        // Text either way, so PostgreSQL knows the parameter's type; no id is empty.
-        .bind(shopper.unwrap_or_default())
+        // Text either way, so PostgreSQL knows the parameters' types; "" filters nothing.
+        .bind(filter.shopper.unwrap_or_default())
+        .bind(filter.text.map(like_pattern).unwrap_or_default())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

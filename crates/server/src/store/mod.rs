@@ -24,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::{AnyPool, Executor, any::AnyPoolOptions};
 
 pub use agents::{AgentLoad, Credentials};
-pub use conversations::{Conversation, NewConversation, NewMessage, Queued};
+pub use conversations::{Conversation, HistoryFilter, NewConversation, NewMessage, Queued};
 pub use counts::CountKey;
 pub use messages::{Append, Appended, Gate, Refused};
 pub use offline::NewOfflineMessage;
