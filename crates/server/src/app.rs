@@ -82,6 +82,12 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// Reads the sites' knowledge bases again and compiles them, the current models serving
+    /// meanwhile (what `SIGHUP` does); done when the new models are in use.
+    pub async fn reload_knowledge(&self) {
+        knowledge::reload(&self.config, self.models.clone()).await;
+    }
+
     /// Reads the sites' knowledge bases (compiling them in the background), connects to the
     /// configured database (migrating it) and assembles the state.
     pub async fn new(config: Config) -> Result<AppState, StartError> {

@@ -1,7 +1,9 @@
 //! The sites' knowledge bases: read and parsed when the server starts (a broken file stops it
 //! with every error's line and column), compiled into the assistant's model in the
 //! background (a large one takes a while; the widget offers people meanwhile), and served as
-//! a content-hashed file the browser caches for good.
+//! a content-hashed file the browser caches for good. On `SIGHUP` they are read and compiled
+//! again while the models in use go on serving, so a merchant's edit goes live without a
+//! restart and without a moment without the assistant.
 
 use std::{
     collections::HashMap,
@@ -11,7 +13,7 @@ use std::{
 use sha2::{Digest, Sha256};
 use tandem_assistant::KnowledgeBase;
 
-use crate::config::Config;
+use crate::config::{Config, SiteConfig};
 
 /// The demo shop's knowledge base, used by sites configured with `knowledge_base = "demo"`.
 pub const DEMO_KB: &str = include_str!("../demo/kb.toml");
@@ -58,6 +60,12 @@ impl SiteModel {
 #[derive(Default)]
 pub struct Models {
     by_site: RwLock<HashMap<String, Arc<SiteModel>>>,
+    /// The model each site had before its last reload: a shopper who read the site's
+    /// description just before the swap still downloads the file it names.
+    previous: RwLock<HashMap<String, Arc<SiteModel>>>,
+    /// One compiling run at a time, in the order they were asked for, so a reload's models
+    /// are never overwritten by an earlier run finishing late.
+    compiling: tokio::sync::Mutex<()>,
 }
 
 impl Models {
@@ -66,11 +74,30 @@ impl Models {
         self.by_site.read().expect("models lock").get(site).cloned()
     }
 
+    /// The site's model served under this file name: the current one, or the one before.
+    pub fn file(&self, site: &str, name: &str) -> Option<Arc<SiteModel>> {
+        let named = |map: &RwLock<HashMap<String, Arc<SiteModel>>>| {
+            map.read()
+                .expect("models lock")
+                .get(site)
+                .filter(|m| m.file_name() == name)
+                .cloned()
+        };
+        named(&self.by_site).or_else(|| named(&self.previous))
+    }
+
     fn insert(&self, site: String, model: SiteModel) {
-        self.by_site
+        let replaced = self
+            .by_site
             .write()
             .expect("models lock")
-            .insert(site, Arc::new(model));
+            .insert(site.clone(), Arc::new(model));
+        if let Some(replaced) = replaced {
+            self.previous
+                .write()
+                .expect("models lock")
+                .insert(site, replaced);
+        }
     }
 }
 
@@ -78,26 +105,50 @@ impl Models {
 pub fn load(config: &Config) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeError> {
     let mut loaded = Vec::new();
     for site in &config.sites {
-        let Some(path) = &site.knowledge_base else {
-            continue;
-        };
-        let text = if path == "demo" {
-            DEMO_KB.to_owned()
-        } else {
-            std::fs::read_to_string(path).map_err(|error| KnowledgeError::Read {
-                site: site.id.clone(),
-                path: path.clone(),
-                error,
-            })?
-        };
-        let kb = KnowledgeBase::parse(&text).map_err(|errors| KnowledgeError::Invalid {
-            site: site.id.clone(),
-            path: path.clone(),
-            errors,
-        })?;
-        loaded.push((site.id.clone(), kb));
+        if let Some(kb) = read_site(site)? {
+            loaded.push((site.id.clone(), kb));
+        }
     }
     Ok(loaded)
+}
+
+/// Reads and parses one site's knowledge base, if it has one.
+fn read_site(site: &SiteConfig) -> Result<Option<KnowledgeBase>, KnowledgeError> {
+    let Some(path) = &site.knowledge_base else {
+        return Ok(None);
+    };
+    let text = if path == "demo" {
+        DEMO_KB.to_owned()
+    } else {
+        std::fs::read_to_string(path).map_err(|error| KnowledgeError::Read {
+            site: site.id.clone(),
+            path: path.clone(),
+            error,
+        })?
+    };
+    let kb = KnowledgeBase::parse(&text).map_err(|errors| KnowledgeError::Invalid {
+        site: site.id.clone(),
+        path: path.clone(),
+        errors,
+    })?;
+    Ok(Some(kb))
+}
+
+/// Reads every site's knowledge base again (`SIGHUP`) and compiles them; each site's model
+/// in use keeps serving until its successor is ready. A file that no longer reads, or has
+/// errors, leaves its site's model as it was, and its errors are logged.
+pub async fn reload(config: &Config, models: Arc<Models>) {
+    let mut read = Vec::new();
+    for site in &config.sites {
+        match read_site(site) {
+            Ok(Some(kb)) => read.push((site.id.clone(), kb)),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "knowledge base not reloaded: the site keeps its model")
+            }
+        }
+    }
+    compile_all(models, read).await;
 }
 
 /// Compiles one knowledge base (CPU-bound: run it off the async threads).
@@ -132,6 +183,7 @@ pub fn compile(kb: &KnowledgeBase) -> SiteModel {
 /// Compiles the knowledge bases one after the other in the background, making each model
 /// available as soon as it is done.
 pub async fn compile_all(models: Arc<Models>, kbs: Vec<(String, KnowledgeBase)>) {
+    let _turn = models.compiling.lock().await;
     for (site, kb) in kbs {
         let started = std::time::Instant::now();
         match tokio::task::spawn_blocking(move || compile(&kb)).await {

@@ -266,6 +266,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let state = AppState::new(config).await.context("starting the server")?;
+    reload_on_hangup(state.clone());
     tracing::info!(address = %listener.local_addr()?, "serving");
     tandem_server::serve(state, listener, shutdown_signal()).await?;
     Ok(())
@@ -279,6 +280,24 @@ fn init_logging(format: LogFormat) {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+}
+
+/// On every `SIGHUP`, reads and compiles the knowledge bases again (the models in use serve
+/// meanwhile), so a merchant's edit goes live without a restart.
+fn reload_on_hangup(state: AppState) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the knowledge bases");
+            state.reload_knowledge().await;
+        }
+    });
+    #[cfg(not(unix))]
+    drop(state);
 }
 
 /// Completes on Ctrl-C or SIGTERM.

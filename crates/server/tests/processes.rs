@@ -387,3 +387,48 @@ async fn two_processes_on_postgresql_relay_a_conversation_across_them() {
         db.drop().await;
     }
 }
+
+#[tokio::test]
+async fn a_hangup_puts_an_edited_knowledge_base_live_without_a_restart() {
+    let dir = TempDir::new().unwrap();
+    let kb = dir.path().join("kb.toml");
+    std::fs::write(&kb, tandem_assistant::fixture::KB).unwrap();
+    let (url, postgres) = test_database(dir.path()).await;
+    let config = dir.path().join("tandem.toml");
+    let settings = Settings {
+        acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
+        ..Settings::default()
+    };
+    std::fs::write(
+        &config,
+        config_text(&url, &dir.path().join("dist"), &settings),
+    )
+    .unwrap();
+    let server = Process::start(&config).await;
+    let greeting = |expected: &'static str| {
+        let url = format!("{}/v1/sites/acme", server.base);
+        async move {
+            eventually(Duration::from_secs(60), expected, || async {
+                let site: serde_json::Value = reqwest::get(&url).await.ok()?.json().await.ok()?;
+                (site["greeting"] == expected && site["model_url"].is_string()).then_some(())
+            })
+            .await;
+        }
+    };
+    greeting("Hi!").await;
+    std::fs::write(
+        &kb,
+        tandem_assistant::fixture::KB.replace("greeting = \"Hi!\"", "greeting = \"Hello again!\""),
+    )
+    .unwrap();
+    let hup = Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    greeting("Hello again!").await;
+    drop(server);
+    if let Some(db) = postgres {
+        db.drop().await;
+    }
+}

@@ -230,3 +230,50 @@ async fn the_launcher_is_labelled_in_the_shoppers_language() {
     assert_eq!(labels(None).await[0], "Chat öffnen");
     server.stop().await;
 }
+
+/// The model's address once the description carries this greeting.
+async fn model_with_greeting(server: &TestServer, greeting: &str) -> String {
+    eventually(Duration::from_secs(60), greeting, || async {
+        let site: SiteInfo = info(server, None).await.json().await.ok()?;
+        (site.greeting == greeting).then_some(site.model_url?)
+    })
+    .await
+}
+
+async fn status(server: &TestServer, url: &str) -> StatusCode {
+    reqwest::get(server.url(url)).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn an_edited_knowledge_base_goes_live_on_reload_while_the_old_model_keeps_serving() {
+    let kb_dir = tempfile::TempDir::new().unwrap();
+    let kb = kb_dir.path().join("kb.toml");
+    std::fs::write(&kb, tandem_assistant::fixture::KB).unwrap();
+    let server = TestServer::with(Settings {
+        acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
+        ..Settings::default()
+    })
+    .await;
+    let old = model_with_greeting(&server, "Hi!").await;
+
+    // The merchant edits the greeting; the reload compiles it while the old model serves.
+    let edited =
+        tandem_assistant::fixture::KB.replace("greeting = \"Hi!\"", "greeting = \"Hello again!\"");
+    assert_ne!(edited, tandem_assistant::fixture::KB);
+    std::fs::write(&kb, edited).unwrap();
+    server.state.reload_knowledge().await;
+    let new = model_with_greeting(&server, "Hello again!").await;
+    assert_ne!(new, old, "a new content-hashed file");
+    assert_eq!(status(&server, &new).await, StatusCode::OK);
+    assert_eq!(
+        status(&server, &old).await,
+        StatusCode::OK,
+        "a shopper who read the description just before the swap still gets its model"
+    );
+
+    // A broken edit changes nothing: the site keeps the model it has.
+    std::fs::write(&kb, "[site]\nname = 1\n").unwrap();
+    server.state.reload_knowledge().await;
+    assert_eq!(model_with_greeting(&server, "Hello again!").await, new);
+    server.stop().await;
+}

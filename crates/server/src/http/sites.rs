@@ -85,11 +85,7 @@ pub async fn model(
     Path((site, file)): Path<(String, String)>,
     request_headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let model = state
-        .models
-        .get(&site)
-        .filter(|m| m.file_name() == file)
-        .ok_or(AppError::NotFound)?;
+    let model = state.models.file(&site, &file).ok_or(AppError::NotFound)?;
     let etag = format!("\"{}\"", model.hash);
     let headers = [
         (
