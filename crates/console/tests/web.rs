@@ -23,7 +23,7 @@ use tandem_protocol::{
         ConversationDetail, HISTORY_PAGE, NewAgent, Offer, OfflineMessage, Resolution, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
-    dashboard::{Dashboard, DayFigures, ReasonCount},
+    dashboard::{AgentFigures, Dashboard, DayFigures, ReasonCount},
     fixture::{agent, message, waiting},
 };
 use wasm_bindgen::JsCast;
@@ -595,6 +595,12 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
         ratings: [0, 0, 0, 1, 2],
         wait_p50_secs: Some(40),
         wait_p90_secs: Some(95),
+        agents: vec![AgentFigures {
+            name: "Anna".into(),
+            conversations: 3,
+            ratings: [1, 0, 0, 1, 0],
+            handle_p50_secs: Some(370),
+        }],
     }));
     tick().await;
     assert_eq!(
@@ -613,6 +619,14 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
         ["2026-11-2130109", "2026-11-22622"]
     );
     assert!(texts(&root, ".reasons li")[0].contains("Asked for a person"));
+    // Each person: conversations, their average rating and how many rated, time taken.
+    assert_eq!(
+        texts(
+            &root,
+            ".people-table tbody tr th, .people-table tbody tr td"
+        ),
+        ["Anna", "3", "2.5 / 5 (2 rated)", "6 min"]
+    );
 
     // Another site and range, on request.
     let site: HtmlSelectElement = find(&root, "#dashboard-site").unchecked_into();

@@ -24,6 +24,34 @@ pub struct ReasonCount {
     pub count: u64,
 }
 
+/// What one person did for the site in the range: the conversations they had last (a
+/// transfer counts for whoever closed it), the shoppers' ratings of them, and how long they
+/// were with a shopper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentFigures {
+    pub name: String,
+    pub conversations: u64,
+    /// Shoppers' 1-5 ratings: how many of each, 1 first.
+    pub ratings: [u64; 5],
+    /// Seconds from taking a conversation to closing it: the median of those closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle_p50_secs: Option<u64>,
+}
+
+impl AgentFigures {
+    /// The average rating, 1 to 5.
+    pub fn average_rating(&self) -> Option<f64> {
+        average(&self.ratings)
+    }
+}
+
+/// The average of 1-5 ratings given as counts, 1 first.
+fn average(ratings: &[u64; 5]) -> Option<f64> {
+    let count: u64 = ratings.iter().sum();
+    let total: u64 = ratings.iter().zip(1..).map(|(n, score)| n * score).sum();
+    (count > 0).then(|| total as f64 / count as f64)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub site: String,
@@ -42,6 +70,9 @@ pub struct Dashboard {
     pub wait_p50_secs: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_p90_secs: Option<u64>,
+    /// Each person who had conversations in the range, most conversations first.
+    #[serde(default)]
+    pub agents: Vec<AgentFigures>,
 }
 
 impl Dashboard {
@@ -61,14 +92,7 @@ impl Dashboard {
 
     /// The people's average rating, 1 to 5.
     pub fn average_rating(&self) -> Option<f64> {
-        let count: u64 = self.ratings.iter().sum();
-        let total: u64 = self
-            .ratings
-            .iter()
-            .zip(1..)
-            .map(|(n, score)| n * score)
-            .sum();
-        (count > 0).then(|| total as f64 / count as f64)
+        average(&self.ratings)
     }
 }
 
@@ -87,6 +111,7 @@ mod tests {
             ratings: [0; 5],
             wait_p50_secs: None,
             wait_p90_secs: None,
+            agents: vec![],
         };
         assert_eq!(
             (d.answered_alone(), d.helpful_rate(), d.average_rating()),
@@ -105,5 +130,12 @@ mod tests {
         assert_eq!(d.answered_alone(), Some(0.75));
         assert_eq!(d.helpful_rate(), Some(0.75));
         assert_eq!(d.average_rating(), Some(4.25));
+        let anna = AgentFigures {
+            name: "Anna".into(),
+            conversations: 2,
+            ratings: [1, 0, 0, 0, 0],
+            handle_p50_secs: None,
+        };
+        assert_eq!(anna.average_rating(), Some(1.0));
     }
 }

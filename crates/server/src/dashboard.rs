@@ -1,12 +1,12 @@
 //! The quality dashboard's figures: the widget's daily counts of what the assistant did
 //! (`store::counts`) and the conversations people handled, gathered for a site and a range
 //! of days. [`DayRange`] checks the range asked for; [`build`] is pure, so unit tests cover
-//! the arithmetic (zero-filled days, reasons, percentiles of waiting).
+//! the arithmetic (zero-filled days, reasons, percentiles of waiting, each person's figures).
 
 use chrono::{Days, NaiveDate};
 use tandem_protocol::{
     HandoffReason,
-    dashboard::{Dashboard, DayFigures, ReasonCount},
+    dashboard::{AgentFigures, Dashboard, DayFigures, ReasonCount},
 };
 
 /// The longest range one request may ask for.
@@ -65,11 +65,14 @@ impl DayRange {
 }
 
 /// A conversation handed to people in the range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Handled {
     pub queued_at: i64,
     pub assigned_at: Option<i64>,
+    pub closed_at: Option<i64>,
     pub rating: Option<u8>,
+    /// The name of the person who had it last, if anyone took it.
+    pub agent: Option<String>,
 }
 
 /// One row of the widget's counts: `(day, kind, entry, detail, count)`.
@@ -120,7 +123,33 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
 
     let mut ratings = [0; 5];
     let mut waits = Vec::new();
+    let mut agents: Vec<(AgentFigures, Vec<u64>)> = Vec::new();
     for h in handled {
+        if let Some(name) = &h.agent {
+            let at = match agents.iter().position(|(a, _)| &a.name == name) {
+                Some(at) => at,
+                None => {
+                    agents.push((
+                        AgentFigures {
+                            name: name.clone(),
+                            conversations: 0,
+                            ratings: [0; 5],
+                            handle_p50_secs: None,
+                        },
+                        Vec::new(),
+                    ));
+                    agents.len() - 1
+                }
+            };
+            let (figures, handle_secs) = &mut agents[at];
+            figures.conversations += 1;
+            if let Some(score @ 1..=5) = h.rating {
+                figures.ratings[usize::from(score) - 1] += 1;
+            }
+            if let (Some(assigned), Some(closed)) = (h.assigned_at, h.closed_at) {
+                handle_secs.push(u64::try_from((closed - assigned) / 1000).unwrap_or(0));
+            }
+        }
         let slot = chrono::DateTime::from_timestamp_millis(h.queued_at)
             .and_then(|t| range.index(t.date_naive()));
         if let Some(figures) = slot.and_then(|i| days.get_mut(i)) {
@@ -134,6 +163,19 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
         }
     }
     waits.sort_unstable();
+    let mut agents: Vec<AgentFigures> = agents
+        .into_iter()
+        .map(|(mut figures, mut handle_secs)| {
+            handle_secs.sort_unstable();
+            figures.handle_p50_secs = percentile(&handle_secs, 0.5);
+            figures
+        })
+        .collect();
+    agents.sort_by(|a, b| {
+        b.conversations
+            .cmp(&a.conversations)
+            .then(a.name.cmp(&b.name))
+    });
     Dashboard {
         site: site.to_owned(),
         days,
@@ -143,6 +185,7 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
         ratings,
         wait_p50_secs: percentile(&waits, 0.5),
         wait_p90_secs: percentile(&waits, 0.9),
+        agents,
     }
 }
 
@@ -232,11 +275,13 @@ mod tests {
                 queued_at: start + i * 60_000,
                 assigned_at: Some(start + i * 60_000 + i * 10_000),
                 rating: (i % 2 == 0).then_some(5),
+                ..Handled::default()
             })
             .chain([Handled {
                 queued_at: start,
                 assigned_at: None,
                 rating: Some(2),
+                ..Handled::default()
             }])
             .collect();
         let d = build("acme", range, &[], &handled);
@@ -244,5 +289,55 @@ mod tests {
         assert_eq!(d.wait_p50_secs, Some(50));
         assert_eq!(d.wait_p90_secs, Some(90));
         assert_eq!(d.ratings, [0, 1, 0, 0, 5]);
+        assert!(d.agents.is_empty(), "no one had them");
+    }
+
+    #[test]
+    fn each_person_gets_their_conversations_ratings_and_time_with_the_shopper() {
+        let range = DayRange::parse("2026-11-01", "2026-11-01").unwrap();
+        let (start, _) = range.millis();
+        let had = |agent: &str, minutes: i64, rating: Option<u8>| Handled {
+            queued_at: start,
+            assigned_at: Some(start + 60_000),
+            closed_at: Some(start + 60_000 + minutes * 60_000),
+            rating,
+            agent: Some(agent.to_owned()),
+        };
+        let handled = [
+            had("Ben", 4, Some(5)),
+            had("Anna", 2, Some(1)),
+            had("Anna", 10, Some(4)),
+            had("Anna", 6, None),
+            // Taken and not closed yet: counted, with no time.
+            Handled {
+                closed_at: None,
+                ..had("Ben", 0, None)
+            },
+            // Never taken: no one's.
+            Handled {
+                queued_at: start,
+                ..Handled::default()
+            },
+        ];
+        let d = build("acme", range, &[], &handled);
+        let people: Vec<(&str, u64, Option<f64>, Option<u64>)> = d
+            .agents
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.conversations,
+                    a.average_rating(),
+                    a.handle_p50_secs,
+                )
+            })
+            .collect();
+        assert_eq!(
+            people,
+            [
+                ("Anna", 3, Some(2.5), Some(360)),
+                ("Ben", 2, Some(5.0), Some(240))
+            ]
+        );
     }
 }

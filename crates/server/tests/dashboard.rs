@@ -1,5 +1,5 @@
 //! The quality dashboard over real sockets: the widget's counts and a conversation a person
-//! handled come back as the day's figures, and bad ranges and foreign sites are refused.
+//! handled come back as the day's and that person's figures, and bad ranges and foreign sites are refused.
 
 mod common;
 
@@ -93,6 +93,13 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
     assert_eq!(dashboard.ratings, [0, 0, 0, 1, 0]);
     assert!(dashboard.wait_p50_secs.is_some() && dashboard.wait_p90_secs.is_some());
     assert_eq!(dashboard.answered_alone(), Some(0.75));
+    let anna_figures: Vec<(&str, u64, [u64; 5])> = dashboard
+        .agents
+        .iter()
+        .map(|a| (a.name.as_str(), a.conversations, a.ratings))
+        .collect();
+    assert_eq!(anna_figures, [("Anna", 1, [0, 0, 0, 1, 0])]);
+    assert!(dashboard.agents[0].handle_p50_secs.is_some());
 
     // A bad range says what is wrong; another site's figures are not Anna's to see.
     let backwards = anna

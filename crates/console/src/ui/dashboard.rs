@@ -15,11 +15,13 @@ use crate::{
     i18n::{t, t_with},
 };
 
+/// A duration as read at a glance: seconds under two minutes, whole minutes above.
 fn seconds(value: Option<u64>) -> String {
-    value.map_or_else(
-        || "–".to_owned(),
-        |s| t_with("seconds", "n", &s.to_string()),
-    )
+    match value {
+        None => "–".to_owned(),
+        Some(s) if s < 120 => t_with("seconds", "n", &s.to_string()),
+        Some(s) => t_with("minutes", "n", &((s + 30) / 60).to_string()),
+    }
 }
 
 #[component]
@@ -58,6 +60,7 @@ pub fn DashboardView(
     let days = move || data.with(|d| d.as_ref().map(|d| d.days.clone()).unwrap_or_default());
     let reasons = move || data.with(|d| d.as_ref().map(|d| d.reasons.clone()).unwrap_or_default());
     let most_reason = move || reasons().iter().map(|r| r.count).max().unwrap_or(1).max(1);
+    let agents = move || data.with(|d| d.as_ref().map(|d| d.agents.clone()).unwrap_or_default());
 
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
@@ -148,6 +151,34 @@ pub fn DashboardView(
                         </li>
                     </For>
                 </ul>
+                <h3 id="per-person">{t("per_person")}</h3>
+                <p hidden=move || !agents().is_empty()>{t("per_person_none")}</p>
+                <table class="people-table" aria-labelledby="per-person" hidden=move || agents().is_empty()>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("name")}</th>
+                            <th scope="col">{t("conversations_with_people")}</th>
+                            <th scope="col">{t("people_rating")}</th>
+                            <th scope="col">{t("handle_p50")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=agents key=|a| (a.name.clone(), a.conversations, a.ratings, a.handle_p50_secs) let:a>
+                            <tr>
+                                <th scope="row">{a.name.clone()}</th>
+                                <td>{a.conversations}</td>
+                                <td>
+                                    {a.average_rating().map_or_else(|| "–".to_owned(), |r| {
+                                        t("rating_average")
+                                            .replace("{n}", &format!("{r:.1}"))
+                                            .replace("{count}", &a.ratings.iter().sum::<u64>().to_string())
+                                    })}
+                                </td>
+                                <td>{seconds(a.handle_p50_secs)}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
             </div>
         </section>
     }

@@ -221,7 +221,7 @@ impl Db {
     }
 
     /// The site's conversations that joined the queue in `[from_ms, to_ms)`, for the
-    /// dashboard: when they were queued and taken, and their rating.
+    /// dashboard: when they were queued, taken and closed, their rating, and who had them.
     pub async fn handled_between(
         &self,
         site: &str,
@@ -229,8 +229,9 @@ impl Db {
         to_ms: i64,
     ) -> Result<Vec<Handled>, StoreError> {
         let rows = sqlx::query(
-            "SELECT queued_at, assigned_at, rating FROM conversations \
-             WHERE site = $1 AND queued_at >= $2 AND queued_at < $3",
+            "SELECT c.queued_at, c.assigned_at, c.closed_at, c.rating, a.name AS agent \
+             FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
+             WHERE c.site = $1 AND c.queued_at >= $2 AND c.queued_at < $3",
         )
         .bind(site)
         .bind(from_ms)
@@ -243,7 +244,9 @@ impl Db {
                 Ok(Handled {
                     queued_at: r.try_get("queued_at")?,
                     assigned_at: r.try_get("assigned_at")?,
+                    closed_at: r.try_get("closed_at")?,
                     rating: rating.and_then(|n| u8::try_from(n).ok()),
+                    agent: r.try_get("agent")?,
                 })
             })
             .collect()
