@@ -298,5 +298,31 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
             .await
             .is_ok()
     );
+
+    // Signing out ends that session too, and the form that follows raises no alarm.
+    client
+        .find(Locator::XPath(
+            "//header[contains(@class, 'bar')]/button[normalize-space(.)='Sign out']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("login-email"))
+        .await
+        .unwrap();
+    // Long enough for a dropped connection to have been checked and reported.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let alarm = client
+        .find(Locator::Css(".login .problem"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(alarm, "", "a sign-out is not a lost session");
     server.stop().await;
 }

@@ -90,10 +90,13 @@ pub fn App() -> impl IntoView {
     }
     Effect::new(move |_| document().set_title(&desk.with(Desk::title)));
 
-    let signed_out = move |why: Option<String>| {
+    let stop_live = move || {
         if let Some(l) = live.try_update_value(Option::take).flatten() {
             l.stop();
         }
+    };
+    let signed_out = move |why: Option<String>| {
+        stop_live();
         desk.set(Desk::default());
         login_problem.set(why);
         signed_in.set(Some(false));
@@ -139,11 +142,7 @@ pub fn App() -> impl IntoView {
             Err(_) => signed_in.set(Some(false)),
         }
     });
-    on_cleanup(move || {
-        if let Some(l) = live.try_update_value(Option::take).flatten() {
-            l.stop();
-        }
-    });
+    on_cleanup(stop_live);
 
     let sign_in = Callback::new(move |(email, password): (String, String)| {
         busy.set(true);
@@ -289,6 +288,9 @@ pub fn App() -> impl IntoView {
             page.set(Page::History);
         }),
         sign_out: Callback::new(move |()| {
+            // First, or the server's closing of the ended session's connection would be taken
+            // for a session lost elsewhere, and the sign-in form would say "Sign in first."
+            stop_live();
             spawn_local(async move {
                 let _ = api::logout().await;
                 signed_out(None);
