@@ -166,10 +166,11 @@ pub async fn dashboard(site: &str, from: &str, to: &str) -> Result<Dashboard, Fa
 
 /// A page of the site's closed conversations, newest first.
 pub async fn history(request: &PageRequest) -> Result<Vec<ClosedConversation>, Failure> {
-    let before = request.before.map(|ms| ms.to_string());
+    let before = request.before.as_ref().map(|(ms, id)| (ms.to_string(), id));
     let mut query = vec![("site", request.filter.site.as_str())];
-    if let Some(before) = &before {
-        query.push(("before", before));
+    if let Some((ms, id)) = &before {
+        query.push(("before", ms));
+        query.push(("before_id", id));
     }
     if request.filter.low {
         query.push(("low", "true"));

@@ -13,11 +13,12 @@ pub struct Filter {
     pub text: String,
 }
 
-/// A page to fetch: `before` is `None` for the newest.
+/// A page to fetch: the one after the conversation `before` names (closing time and id), or
+/// with `None` the newest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub filter: Filter,
-    pub before: Option<i64>,
+    pub before: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -50,7 +51,7 @@ impl History {
         let last = self.conversations.last()?;
         self.more.then(|| PageRequest {
             filter: self.filter.clone(),
-            before: Some(last.closed_at),
+            before: Some((last.closed_at, last.id.clone())),
         })
     }
 
@@ -104,7 +105,8 @@ mod tests {
         assert_eq!(first.before, None);
         history.arrived(&first, (0..HISTORY_PAGE).map(closed).collect());
         let second = history.older().expect("a full page: maybe more");
-        assert_eq!(second.before, Some(closed(HISTORY_PAGE - 1).closed_at));
+        let last = closed(HISTORY_PAGE - 1);
+        assert_eq!(second.before, Some((last.closed_at, last.id)));
         history.arrived(&second, vec![closed(HISTORY_PAGE)]);
         assert_eq!(history.conversations.len(), HISTORY_PAGE + 1);
         assert_eq!(history.older(), None, "the last page was not full");

@@ -176,8 +176,9 @@ pub struct ConversationDetail {
 pub const HISTORY_PAGE: usize = 50;
 
 /// A closed conversation, as the site's history lists it
-/// (`GET /v1/agent/history?site=S[&before=MS][&low=true][&shopper=ID]`, newest first,
-/// [`HISTORY_PAGE`] at a time: `before`, the last one's `closed_at`, asks for the next page;
+/// (`GET /v1/agent/history?site=S[&before=MS&before_id=ID][&low=true][&shopper=ID][&q=TEXT]`,
+/// newest first, [`HISTORY_PAGE`] at a time: `before` and `before_id`, the last one's
+/// `closed_at` and `id`, ask for the next page; `q` keeps those that mention the text;
 /// `low` keeps those the shopper rated 1 or 2; `shopper` those of one merchant-verified
 /// identity id). The whole conversation is `GET /v1/agent/conversations/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -75,9 +75,24 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
     assert_eq!(low.len(), 1);
     assert_eq!(low[0].id, closed[0]);
     // The next page starts after the last one shown.
-    let older = history(&format!("&before={}", all[1].closed_at)).await;
+    let after = |c: &ClosedConversation| format!("&before={}&before_id={}", c.closed_at, c.id);
+    let older = history(&after(&all[1])).await;
     let ids: Vec<&str> = older.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, [&closed[0]]);
+    // Even when all were closed in the same millisecond: none is skipped or repeated.
+    sqlx::query("UPDATE conversations SET closed_at = 1000000 WHERE state = 'closed'")
+        .execute(server.state.db.pool())
+        .await
+        .unwrap();
+    let tied = history("").await;
+    let rest = history(&after(&tied[0])).await;
+    let paged: Vec<&str> = std::iter::once(&tied[0])
+        .chain(&rest)
+        .map(|c| c.id.as_str())
+        .collect();
+    let every: Vec<&str> = tied.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(paged, every);
+    assert_eq!(every.len(), 3);
 
     // A search finds words in the messages and the comments, in any case; `%` is only a `%`.
     let found = |q: &str| {

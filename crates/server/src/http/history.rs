@@ -1,8 +1,9 @@
-//! `GET /v1/agent/history?site=S[&before=MS][&low=true][&shopper=ID][&q=TEXT]`: a site's closed
-//! conversations for its agents, newest first, a page at a time: who had each, how it ended,
-//! and what the shopper rated and wrote, so a merchant reads the comments behind the
-//! dashboard's average and follows up on the poor ones, finds what was said about an order,
-//! and an agent sees what a returning (merchant-verified) shopper went through before. The whole of one is `GET /v1/agent/conversations/{id}`.
+//! `GET /v1/agent/history?site=S[&before=MS&before_id=ID][&low=true][&shopper=ID][&q=TEXT]`:
+//! a site's closed conversations for its agents, newest first, a page at a time: who had
+//! each, how it ended, and what the shopper rated and wrote, so a merchant reads the comments
+//! behind the dashboard's average and follows up on the poor ones, finds what was said about
+//! an order, and an agent sees what a returning (merchant-verified) shopper went through
+//! before. The whole of one is `GET /v1/agent/conversations/{id}`.
 
 use axum::extract::{Query, State};
 use serde::Deserialize;
@@ -22,8 +23,12 @@ const LOW_RATING: u8 = 2;
 #[derive(Deserialize)]
 pub struct HistoryQuery {
     site: String,
-    /// Only those closed before this (ms since the epoch): the last one of the page before.
+    /// Only those after the last one of the page before: closed before this (ms since the
+    /// epoch)...
     before: Option<i64>,
+    /// ...or in the same millisecond with an id before this one's, so none is skipped.
+    #[serde(default)]
+    before_id: String,
     /// Only those rated `LOW_RATING` or lower.
     #[serde(default)]
     low: bool,
@@ -41,7 +46,7 @@ pub async fn history(
 ) -> Result<AppJson<Vec<ClosedConversation>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     let filter = HistoryFilter {
-        before: query.before,
+        before: query.before.map(|ms| (ms, query.before_id.as_str())),
         max_rating: query.low.then_some(LOW_RATING),
         shopper: query.shopper.as_deref().filter(|id| !id.is_empty()),
         text: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),

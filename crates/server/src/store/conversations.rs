@@ -108,8 +108,9 @@ pub struct NewConversation {
 /// Which closed conversations the history shows.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HistoryFilter<'a> {
-    /// Only those closed before this (ms since the epoch).
-    pub before: Option<i64>,
+    /// Only those after this one in the history's order: closed earlier (ms since the
+    /// epoch), or at the same millisecond with a smaller id. The last one of the page before.
+    pub before: Option<(i64, &'a str)>,
     /// Only those rated this or lower.
     pub max_rating: Option<u8>,
     /// Only those of this merchant-verified shopper.
@@ -265,20 +266,22 @@ impl Db {
              (SELECT m.text FROM messages m WHERE m.conversation_id = c.id \
               AND m.author = 'shopper' ORDER BY m.seq LIMIT 1) AS preview \
              FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
-             WHERE c.site = $1 AND c.state = 'closed' AND c.closed_at < $2 \
+             WHERE c.site = $1 AND c.state = 'closed' \
+             AND (c.closed_at < $2 OR (c.closed_at = $2 AND c.id < $7)) \
              AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
              AND ($6 = '' OR LOWER(COALESCE(c.rating_comment, '')) LIKE $6 ESCAPE '\\' \
               OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
                AND LOWER(m.text) LIKE $6 ESCAPE '\\')) \
-             ORDER BY c.closed_at DESC, c.seq DESC LIMIT $4",
+             ORDER BY c.closed_at DESC, c.id DESC LIMIT $4",
         )
         .bind(site)
-        .bind(filter.before.unwrap_or(i64::MAX))
+        .bind(filter.before.map_or(i64::MAX, |(ms, _)| ms))
         .bind(filter.max_rating.map_or(-1, i64::from))
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         // Text either way, so PostgreSQL knows the parameters' types; "" filters nothing.
         .bind(filter.shopper.unwrap_or_default())
         .bind(filter.text.map(like_pattern).unwrap_or_default())
+        .bind(filter.before.map_or("", |(_, id)| id))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
