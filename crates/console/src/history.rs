@@ -13,6 +13,34 @@ pub struct Filter {
     pub text: String,
 }
 
+impl Filter {
+    /// Where the same conversations download as a CSV file.
+    pub fn export_url(&self) -> String {
+        let mut url = format!("/v1/agent/history.csv?site={}", encode(&self.site));
+        if self.low {
+            url.push_str("&low=true");
+        }
+        if !self.text.is_empty() {
+            url.push_str("&q=");
+            url.push_str(&encode(&self.text));
+        }
+        url
+    }
+}
+
+/// Percent-encodes all but the characters a URL never needs encoded.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A page to fetch: the one after the conversation `before` names (closing time and id), or
 /// with `None` the newest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +124,19 @@ mod tests {
             low,
             text: String::new(),
         }
+    }
+
+    #[test]
+    fn the_export_keeps_the_filter_and_encodes_the_search() {
+        assert_eq!(acme(false).export_url(), "/v1/agent/history.csv?site=acme");
+        let searched = Filter {
+            text: "A-1001 & 50% off ö".into(),
+            ..acme(true)
+        };
+        assert_eq!(
+            searched.export_url(),
+            "/v1/agent/history.csv?site=acme&low=true&q=A-1001%20%26%2050%25%20off%20%C3%B6"
+        );
     }
 
     #[test]

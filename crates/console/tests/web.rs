@@ -901,6 +901,11 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         log.lock().unwrap().last().unwrap(),
         "show acme low=true text=A-1001"
     );
+    assert_eq!(
+        find(&root, ".export a").get_attribute("href").unwrap(),
+        "/v1/agent/history.csv?site=acme&low=true&q=A-1001",
+        "the download is what is shown"
+    );
 
     // The opened conversation reads whole, below the list.
     history.update(|h| h.open = Some(conversation("c1")));

@@ -143,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .route("/canned-replies", get(agent::canned_replies))
         .route("/dashboard", get(agent::dashboard))
         .route("/history", get(history::history))
+        .route("/history.csv", get(history::history_csv))
         .route("/admin/agents", get(admin::agents).post(admin::add))
         .route("/admin/agents/{id}", delete(admin::remove))
         .route("/admin/kb-report", get(admin::kb_report))

@@ -20,7 +20,7 @@
 //! - [`auth`], [`identity`], [`origin`], [`limits`], [`client`]: who may do what, and how often.
 //! - [`error`]: `AppError`, the one conversion of failures into problem details.
 //! - [`dashboard`]: the quality dashboard's figures, from the widget's counts and the
-//!   conversations people handled.
+//!   conversations people handled; [`export`]: the history of closed conversations as CSV.
 //! - [`metrics`], [`ids`], [`views`]: counters, identifiers, what agents see.
 //!
 //! The binary (`src/main.rs`, `tandem`) parses the command line and calls [`serve`].
@@ -34,6 +34,7 @@ pub mod dashboard;
 pub mod dispatch;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod handoff;
 pub mod hours;
 pub mod http;

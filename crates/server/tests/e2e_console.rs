@@ -203,6 +203,17 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     shows(client, ".history-table tbody tr", "Ada").await;
     click(client, ".history-table .read").await;
     shows(client, ".past .transcript", "Where is my order?").await;
+    // Its download link gives the same as a spreadsheet file.
+    let csv = client
+        .execute(
+            "return fetch(document.querySelector('.export a').href).then(r => r.text());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap_or_default();
+    assert!(csv.starts_with("closed_at,id,agent,"), "{csv}");
+    assert!(csv.contains(",Ada,") && csv.contains(",solved,5,"), "{csv}");
 
     // Still needing help after the close, the shopper presses the human button again: a new
     // conversation with a person starts, with the confirmation first.

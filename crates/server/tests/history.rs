@@ -1,7 +1,7 @@
 //! A site's history of closed conversations over real sockets: newest first, with who had
 //! each, how it ended, the shopper's rating and comment and first message; the poorly rated
-//! ones alone; a page at a time; one verified shopper's alone; those that mention a word; only
-//! for the site's own agents.
+//! ones alone; a page at a time; one verified shopper's alone; those that mention a word; as a
+//! CSV file; only for the site's own agents.
 
 mod common;
 
@@ -106,14 +106,35 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
     assert_eq!(found("parcel").await.len(), 3);
     assert_eq!(found("%25").await, Vec::<String>::new());
 
-    // Another site's agent sees none of it.
-    let stranger = server.agent("Sam", &["other"]).await;
-    let refused = stranger
-        .get("/v1/agent/history?site=acme")
+    // The same as a spreadsheet file, filters and all.
+    let export = anna
+        .get("/v1/agent/history.csv?site=acme&low=true")
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(export.status(), StatusCode::OK);
+    assert_eq!(
+        export.headers()[reqwest::header::CONTENT_DISPOSITION],
+        "attachment; filename=\"history-acme.csv\""
+    );
+    let text = export.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and the one poorly rated: {text}");
+    assert!(lines[0].starts_with("closed_at,id,agent,"), "{text}");
+    assert!(
+        lines[1].contains(&closed[0]) && lines[1].contains("Nobody understood my problem"),
+        "{text}"
+    );
+
+    // Another site's agent sees none of it.
+    let stranger = server.agent("Sam", &["other"]).await;
+    for path in [
+        "/v1/agent/history?site=acme",
+        "/v1/agent/history.csv?site=acme",
+    ] {
+        let refused = stranger.get(path).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+    }
     server.stop().await;
 }
 

@@ -55,6 +55,14 @@ pub fn HistoryView(
             });
         }
     });
+    let export_url = move || {
+        Filter {
+            site: choice.get(),
+            low: low.get(),
+            text: searched.get(),
+        }
+        .export_url()
+    };
     let search = move |event: ev::SubmitEvent| {
         event.prevent_default();
         searched.set(typed.get_untracked().trim().to_owned());
@@ -87,6 +95,7 @@ pub fn HistoryView(
                     <button type="submit">{t("search")}</button>
                 </form>
             </div>
+            <p class="export"><a href=export_url download>{t("history_export")}</a></p>
             <p class="problem" role="alert">{move || problem.get()}</p>
             <p class="empty" hidden=move || !history.with(|h| h.conversations.is_empty())>
                 {t("history_empty")}

@@ -5,7 +5,11 @@
 //! an order, and an agent sees what a returning (merchant-verified) shopper went through
 //! before. The whole of one is `GET /v1/agent/conversations/{id}`.
 
-use axum::extract::{Query, State};
+use axum::{
+    extract::{Query, State},
+    http::header,
+    response::IntoResponse,
+};
 use serde::Deserialize;
 use tandem_protocol::agent::{ClosedConversation, HISTORY_PAGE};
 
@@ -14,6 +18,7 @@ use crate::{
     app::AppState,
     auth::AgentSession,
     error::{AppError, AppJson},
+    export,
     store::HistoryFilter,
 };
 
@@ -39,21 +44,49 @@ pub struct HistoryQuery {
     q: Option<String>,
 }
 
+impl HistoryQuery {
+    fn filter(&self) -> HistoryFilter<'_> {
+        HistoryFilter {
+            before: self.before.map(|ms| (ms, self.before_id.as_str())),
+            max_rating: self.low.then_some(LOW_RATING),
+            shopper: self.shopper.as_deref().filter(|id| !id.is_empty()),
+            text: self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
+        }
+    }
+}
+
 pub async fn history(
     State(state): State<AppState>,
     session: AgentSession,
     Query(query): Query<HistoryQuery>,
 ) -> Result<AppJson<Vec<ClosedConversation>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
-    let filter = HistoryFilter {
-        before: query.before.map(|ms| (ms, query.before_id.as_str())),
-        max_rating: query.low.then_some(LOW_RATING),
-        shopper: query.shopper.as_deref().filter(|id| !id.is_empty()),
-        text: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
-    };
     let conversations = state
         .db
-        .closed_conversations(&query.site, &filter, HISTORY_PAGE)
+        .closed_conversations(&query.site, &query.filter(), HISTORY_PAGE)
         .await?;
     Ok(AppJson(conversations))
+}
+
+/// `GET /v1/agent/history.csv?site=S[...]`: the same conversations (the same filters, all
+/// pages up to [`export::MAX_ROWS`]) as a CSV file to download.
+pub async fn history_csv(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<HistoryQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    require_site(&state, &session.agent, &query.site).await?;
+    let conversations = state
+        .db
+        .closed_conversations(&query.site, &query.filter(), export::MAX_ROWS)
+        .await?;
+    // Site ids are checked at configuration (letters, digits, dashes), so they fit a name.
+    let disposition = format!("attachment; filename=\"history-{}.csv\"", query.site);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        export::csv(&conversations),
+    ))
 }
