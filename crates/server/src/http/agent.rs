@@ -141,6 +141,7 @@ pub async fn change_password(
         .db
         .set_password(&session.agent, &hash, Some(&session.token_hash))
         .await?;
+    tracing::info!(%address, agent = %session.agent, "password changed; other sessions ended");
     // The agent's live connections check their sessions when told.
     state
         .bus
