@@ -210,6 +210,17 @@ pub async fn remove_agent(site: &str, agent: &str) -> Result<(), Failure> {
         .map(drop)
 }
 
+/// Has the server read the site's knowledge base file again and compile it.
+pub async fn reload_kb(site: &str) -> Result<(), Failure> {
+    call(
+        Request::post("/v1/agent/admin/kb-reload")
+            .query([("site", site)])
+            .build(),
+    )
+    .await
+    .map(drop)
+}
+
 /// The site's knowledge base check report.
 pub async fn kb_report(site: &str) -> Result<KbReport, Failure> {
     let request = Request::get("/v1/agent/admin/kb-report").query([("site", site)]);

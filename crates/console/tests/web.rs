@@ -20,7 +20,8 @@ use tandem_console::{
 use tandem_protocol::{
     agent::{
         AgentServerFrame, AgentStatus, ChangePassword, ClosedConversation, Colleague,
-        ConversationDetail, HISTORY_PAGE, NewAgent, Offer, OfflineMessage, Resolution, SiteAgent,
+        ConversationDetail, HISTORY_PAGE, KbReport, NewAgent, Offer, OfflineMessage, Resolution,
+        SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
     dashboard::{AgentFigures, Dashboard, DayFigures, ReasonCount},
@@ -668,13 +669,19 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
         status: AgentStatus::Away,
     };
     let agents = RwSignal::new(vec![member("a1", "Ada", true), member("b1", "Ben", false)]);
-    let report = RwSignal::new(Some("Knowledge base \"Acme\": 47 entries".to_owned()));
+    let report = RwSignal::new(Some(KbReport {
+        report: "Knowledge base \"Acme\": 47 entries".to_owned(),
+        reloading: false,
+    }));
+    let reloads = log.clone();
+    let on_reload =
+        Callback::new(move |site: String| reloads.lock().unwrap().push(format!("reload {site}")));
     let problem = RwSignal::new(None::<String>);
     let sites = Signal::stored(vec!["acme".to_owned()]);
     let me = Signal::stored("a1".to_owned());
     let _mounted = mount_to(root.clone(), move || {
         view! {
-            <AdminView sites me agents report problem on_site on_add on_remove />
+            <AdminView sites me agents report problem on_site on_add on_remove on_reload />
         }
     });
     tick().await;
@@ -718,6 +725,19 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
         find(&root, ".kb-report").text_content().unwrap(),
         "Knowledge base \"Acme\": 47 entries"
     );
+    // The edited knowledge base goes live on request; while it compiles, the page says so.
+    let reload: HtmlElement = find(&root, ".kb-reload button");
+    reload.click();
+    assert_eq!(log.lock().unwrap().last().unwrap(), "reload acme");
+    report.update(|r| r.as_mut().unwrap().reloading = true);
+    tick().await;
+    assert!(
+        find(&root, ".kb-reload [role=status]")
+            .text_content()
+            .unwrap()
+            .starts_with("Compiling the edited knowledge base")
+    );
+    assert!(reload.has_attribute("disabled"), "once is enough");
     problem.set(Some("Only the admins of site \"acme\" may do this.".into()));
     tick().await;
     assert!(

@@ -102,6 +102,10 @@ pub struct NewAgent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbReport {
     pub report: String,
+    /// The knowledge base is being compiled again (`POST /v1/agent/admin/kb-reload`); the
+    /// report is the current model's until the new one is ready.
+    #[serde(default)]
+    pub reloading: bool,
 }
 
 /// `PUT /v1/agent/status`.

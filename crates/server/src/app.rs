@@ -147,6 +147,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/agents", get(admin::agents).post(admin::add))
         .route("/admin/agents/{id}", delete(admin::remove))
         .route("/admin/kb-report", get(admin::kb_report))
+        .route("/admin/kb-reload", post(admin::kb_reload))
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

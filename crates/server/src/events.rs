@@ -56,6 +56,9 @@ pub enum Event {
     Agent { agent: String },
     /// Routing should look again now (someone joined the queue, an agent became free...).
     Dispatch,
+    /// A site's admin asked for its knowledge base to be read and compiled again: every
+    /// process reloads its own copy.
+    KnowledgeBase { site: String },
 }
 
 #[derive(Serialize, Deserialize)]

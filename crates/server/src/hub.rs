@@ -124,6 +124,8 @@ pub struct Hub {
     dispatch: Notify,
     /// Sites whose queue must be recomputed, for the queue watcher.
     queues: Mutex<Option<mpsc::UnboundedSender<String>>>,
+    /// Sites whose knowledge base must be reloaded, for `crate::knowledge::watch`.
+    reloads: Mutex<Option<mpsc::UnboundedSender<String>>>,
     /// Open connections, for `/metrics`.
     pub open_connections: AtomicI64,
 }
@@ -162,6 +164,11 @@ impl Hub {
     /// Hands the queue watcher the channel it reads sites from.
     pub fn watch_queues(&self, sites: mpsc::UnboundedSender<String>) {
         *self.queues.lock().expect("hub lock") = Some(sites);
+    }
+
+    /// Hands the knowledge-base watcher the channel it reads sites from.
+    pub fn watch_reloads(&self, sites: mpsc::UnboundedSender<String>) {
+        *self.reloads.lock().expect("hub lock") = Some(sites);
     }
 
     /// Waits until someone asks routing to look again.
@@ -224,6 +231,12 @@ impl Hub {
             Event::Queue { site } => {
                 if let Some(queues) = &*self.queues.lock().expect("hub lock") {
                     let _ = queues.send(site.clone());
+                }
+                Vec::new()
+            }
+            Event::KnowledgeBase { site } => {
+                if let Some(reloads) = &*self.reloads.lock().expect("hub lock") {
+                    let _ = reloads.send(site.clone());
                 }
                 Vec::new()
             }

@@ -1,9 +1,11 @@
 //! The sites' knowledge bases: read and parsed when the server starts (a broken file stops it
 //! with every error's line and column), compiled into the assistant's model in the
 //! background (a large one takes a while; the widget offers people meanwhile), and served as
-//! a content-hashed file the browser caches for good. On `SIGHUP` they are read and compiled
-//! again while the models in use go on serving, so a merchant's edit goes live without a
-//! restart and without a moment without the assistant.
+//! a content-hashed file the browser caches for good. On `SIGHUP`, or when a site's admin
+//! asks (an [`Event::KnowledgeBase`](crate::events::Event) that reaches every process, which
+//! [`watch`] acts on), they are read and compiled again while the models in use go on
+//! serving, so a merchant's edit goes live without a restart and without a moment without
+//! the assistant.
 
 use std::{
     collections::HashMap,
@@ -13,7 +15,12 @@ use std::{
 use sha2::{Digest, Sha256};
 use tandem_assistant::KnowledgeBase;
 
-use crate::config::{Config, SiteConfig};
+use tokio::sync::mpsc;
+
+use crate::{
+    app::AppState,
+    config::{Config, SiteConfig},
+};
 
 /// The demo shop's knowledge base, used by sites configured with `knowledge_base = "demo"`.
 pub const DEMO_KB: &str = include_str!("../demo/kb.toml");
@@ -66,12 +73,30 @@ pub struct Models {
     /// One compiling run at a time, in the order they were asked for, so a reload's models
     /// are never overwritten by an earlier run finishing late.
     compiling: tokio::sync::Mutex<()>,
+    /// Sites whose knowledge base is being compiled again or waits its turn.
+    reloading: RwLock<HashMap<String, usize>>,
 }
 
 impl Models {
     /// The site's model, once compiled.
     pub fn get(&self, site: &str) -> Option<Arc<SiteModel>> {
         self.by_site.read().expect("models lock").get(site).cloned()
+    }
+
+    /// Whether the site's knowledge base is being compiled again (its current model serving
+    /// meanwhile).
+    pub fn reloading(&self, site: &str) -> bool {
+        self.reloading
+            .read()
+            .expect("models lock")
+            .get(site)
+            .is_some_and(|n| *n > 0)
+    }
+
+    fn count_reload(&self, site: &str, change: isize) {
+        let mut reloading = self.reloading.write().expect("models lock");
+        let n = reloading.entry(site.to_owned()).or_default();
+        *n = n.saturating_add_signed(change);
     }
 
     /// The site's model served under this file name: the current one, or the one before.
@@ -138,8 +163,13 @@ fn read_site(site: &SiteConfig) -> Result<Option<KnowledgeBase>, KnowledgeError>
 /// in use keeps serving until its successor is ready. A file that no longer reads, or has
 /// errors, leaves its site's model as it was, and its errors are logged.
 pub async fn reload(config: &Config, models: Arc<Models>) {
+    let sites: Vec<&SiteConfig> = config.sites.iter().collect();
+    reload_sites(&sites, models).await;
+}
+
+async fn reload_sites(sites: &[&SiteConfig], models: Arc<Models>) {
     let mut read = Vec::new();
-    for site in &config.sites {
+    for site in sites {
         match read_site(site) {
             Ok(Some(kb)) => read.push((site.id.clone(), kb)),
             Ok(None) => {}
@@ -148,7 +178,32 @@ pub async fn reload(config: &Config, models: Arc<Models>) {
             }
         }
     }
-    compile_all(models, read).await;
+    for (site, _) in &read {
+        models.count_reload(site, 1);
+    }
+    let sites: Vec<String> = read.iter().map(|(site, _)| site.clone()).collect();
+    compile_all(models.clone(), read).await;
+    for site in &sites {
+        models.count_reload(site, -1);
+    }
+}
+
+/// Checks that a site's knowledge base reads well now, for an admin asking to reload it: the
+/// errors, with their lines, if not.
+pub fn check_site(site: &SiteConfig) -> Result<(), KnowledgeError> {
+    read_site(site).map(drop)
+}
+
+/// Reloads the sites the hub names ([`Event::KnowledgeBase`](crate::events::Event), from
+/// any process), one after the other, for as long as the server runs.
+pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) {
+    while let Some(site) = sites.recv().await {
+        let Some(config) = state.config.site(&site) else {
+            continue;
+        };
+        tracing::info!(%site, "reloading the knowledge base");
+        reload_sites(&[config], state.models.clone()).await;
+    }
 }
 
 /// Compiles one knowledge base (CPU-bound: run it off the async threads).

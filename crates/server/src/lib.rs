@@ -73,6 +73,9 @@ pub async fn serve(
     state.hub.watch_queues(sites);
     let mut background = tokio::task::JoinSet::new();
     background.spawn(queue::watch(state.clone(), changed));
+    let (sites, reload) = mpsc::unbounded_channel();
+    state.hub.watch_reloads(sites);
+    background.spawn(knowledge::watch(state.clone(), reload));
     background.spawn(dispatch::run(state.clone()));
     background.spawn(presence::run(state.clone()));
     if state.db.backend() == store::Backend::Postgres {

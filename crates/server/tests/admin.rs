@@ -11,6 +11,19 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tandem_protocol::agent::{AgentProfile, AgentServerFrame, KbReport, SiteAgent};
 
+/// The knowledge base's report as the admin reads it, once there is one.
+async fn kb_report(admin: &common::TestAgent) -> Option<KbReport> {
+    let response = admin
+        .get("/v1/agent/admin/kb-report?site=acme")
+        .send()
+        .await
+        .ok()?;
+    if response.status() != StatusCode::OK {
+        return None;
+    }
+    response.json().await.ok()
+}
+
 /// Anna, admin of acme, and Ben, an agent of acme; both signed in.
 async fn admin_and_agent(server: &TestServer) -> (common::TestAgent, common::TestAgent) {
     let anna = server.agent("Anna", &["acme"]).await;
@@ -96,16 +109,8 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
     );
 
     // The knowledge base's check report, once it is compiled.
-    let report: KbReport = eventually(Duration::from_secs(120), "the kb report", || async {
-        let response = anna
-            .get("/v1/agent/admin/kb-report?site=acme")
-            .send()
-            .await
-            .ok()?;
-        if response.status() != StatusCode::OK {
-            return None;
-        }
-        response.json().await.ok()
+    let report: KbReport = eventually(Duration::from_secs(120), "the kb report", || {
+        kb_report(&anna)
     })
     .await;
     assert!(
@@ -158,5 +163,55 @@ async fn an_agent_taken_off_a_site_stops_seeing_its_queue_at_once() {
     })
     .await;
     assert!(queue_frame.is_err(), "no queue of acme reaches Ben");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_puts_an_edited_knowledge_base_live_and_a_broken_one_is_refused_with_its_lines() {
+    let (server, _kb_dir, kb) = common::with_kb_file().await;
+    let (anna, ben) = admin_and_agent(&server).await;
+    let report = || kb_report(&anna);
+    let first = eventually(Duration::from_secs(60), "the first model", report).await;
+    assert!(!first.reloading);
+    let reload = |who: &common::TestAgent| {
+        who.post("/v1/agent/admin/kb-reload?site=acme")
+            .json(&json!({}))
+            .send()
+    };
+    assert_eq!(reload(&ben).await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // A broken edit is refused with every error's line, and the site keeps its model.
+    std::fs::write(&kb, "[site]\nname = 1\n[[entry]]\nid = \"A B\"\n").unwrap();
+    let refused = reload(&anna).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: tandem_protocol::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.message().contains("line 2") && problem.message().contains("line 4"),
+        "{}",
+        problem.message()
+    );
+
+    // A good edit goes live: the greeting shoppers get changes once it is compiled.
+    std::fs::write(&kb, common::kb_greeting("Hello again!")).unwrap();
+    assert_eq!(reload(&anna).await.unwrap().status(), StatusCode::ACCEPTED);
+    eventually(Duration::from_secs(60), "the new greeting", || async {
+        let site: tandem_protocol::SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (site.greeting == "Hello again!").then_some(())
+    })
+    .await;
+    let after = eventually(Duration::from_secs(60), "the reload to finish", || async {
+        report().await.filter(|r| !r.reloading)
+    })
+    .await;
+    assert!(
+        after.report.starts_with("Knowledge base"),
+        "{}",
+        after.report
+    );
     server.stop().await;
 }

@@ -416,11 +416,7 @@ async fn a_hangup_puts_an_edited_knowledge_base_live_without_a_restart() {
         }
     };
     greeting("Hi!").await;
-    std::fs::write(
-        &kb,
-        tandem_assistant::fixture::KB.replace("greeting = \"Hi!\"", "greeting = \"Hello again!\""),
-    )
-    .unwrap();
+    std::fs::write(&kb, common::kb_greeting("Hello again!")).unwrap();
     let hup = Command::new("kill")
         .args(["-HUP", &server.child.id().to_string()])
         .status()

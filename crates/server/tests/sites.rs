@@ -246,21 +246,11 @@ async fn status(server: &TestServer, url: &str) -> StatusCode {
 
 #[tokio::test]
 async fn an_edited_knowledge_base_goes_live_on_reload_while_the_old_model_keeps_serving() {
-    let kb_dir = tempfile::TempDir::new().unwrap();
-    let kb = kb_dir.path().join("kb.toml");
-    std::fs::write(&kb, tandem_assistant::fixture::KB).unwrap();
-    let server = TestServer::with(Settings {
-        acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
-        ..Settings::default()
-    })
-    .await;
+    let (server, _kb_dir, kb) = common::with_kb_file().await;
     let old = model_with_greeting(&server, "Hi!").await;
 
     // The merchant edits the greeting; the reload compiles it while the old model serves.
-    let edited =
-        tandem_assistant::fixture::KB.replace("greeting = \"Hi!\"", "greeting = \"Hello again!\"");
-    assert_ne!(edited, tandem_assistant::fixture::KB);
-    std::fs::write(&kb, edited).unwrap();
+    std::fs::write(&kb, common::kb_greeting("Hello again!")).unwrap();
     server.state.reload_knowledge().await;
     let new = model_with_greeting(&server, "Hello again!").await;
     assert_ne!(new, old, "a new content-hashed file");

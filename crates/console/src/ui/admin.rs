@@ -1,9 +1,10 @@
 //! The site admin's page: the site's agents (add one by email, with a first password for a
 //! new account; remove one), and the `kb check` report of the site's knowledge base, so
-//! the merchant sees its expected quality and the entries most often confused.
+//! the merchant sees its expected quality and the entries most often confused; and, once the
+//! merchant has edited the knowledge base file, the button that puts it live.
 
 use leptos::{ev, prelude::*};
-use tandem_protocol::agent::{NewAgent, SiteAgent};
+use tandem_protocol::agent::{KbReport, NewAgent, SiteAgent};
 
 use super::{
     bar::status_text,
@@ -20,16 +21,21 @@ pub fn AdminView(
     #[prop(into)]
     me: Signal<String>,
     #[prop(into)] agents: Signal<Vec<SiteAgent>>,
-    #[prop(into)] report: Signal<Option<String>>,
+    /// The knowledge base's check report, and whether an edit of it is being compiled.
+    #[prop(into)]
+    report: Signal<Option<KbReport>>,
     #[prop(into)] problem: Signal<Option<String>>,
     /// Called with the site to show.
     on_site: Callback<String>,
     on_add: Callback<NewAgent>,
     /// Called with `(site, agent id)`.
     on_remove: Callback<(String, String)>,
+    /// Called with the site whose edited knowledge base file should go live.
+    on_reload: Callback<String>,
 ) -> impl IntoView {
     let choice = SiteChoice::new(sites);
     let current = move || choice.get();
+    let reloading = move || report.with(|r| r.as_ref().is_some_and(|r| r.reloading));
     Effect::new(move |_| {
         let s = current();
         if !s.is_empty() {
@@ -105,7 +111,13 @@ pub fn AdminView(
                 <button type="submit" class="primary">{t("add")}</button>
             </form>
             <h3>{t("kb_report")}</h3>
-            <pre class="kb-report">{move || report.get().unwrap_or_else(|| t("kb_report_missing"))}</pre>
+            <p class="kb-reload">
+                <button type="button" disabled=reloading on:click=move |_| on_reload.run(current())>
+                    {t("kb_reload")}
+                </button>
+                <span role="status">{move || reloading().then(|| t("kb_reloading"))}</span>
+            </p>
+            <pre class="kb-report">{move || report.get().map_or_else(|| t("kb_report_missing"), |r| r.report)}</pre>
         </section>
     }
 }

@@ -424,10 +424,12 @@ pub fn App() -> impl IntoView {
     let admin_of = of_profile(desk, |p| p.admin_of.clone());
     let me = of_profile(desk, |p| p.id.clone());
     let site_agents = RwSignal::new(Vec::new());
-    let kb_report = RwSignal::new(None::<String>);
+    let kb_report = RwSignal::new(None::<tandem_protocol::agent::KbReport>);
+    let admin_site = RwSignal::new(String::new());
     let admin_problem = RwSignal::new(None::<String>);
     let admin_failed = move |failure: Failure| admin_problem.set(Some(failure.message));
     let show_site = Callback::new(move |site: String| {
+        admin_site.set(site.clone());
         spawn_local(async move {
             match api::site_agents(&site).await {
                 Ok(agents) => {
@@ -436,7 +438,40 @@ pub fn App() -> impl IntoView {
                 }
                 Err(failure) => admin_failed(failure),
             }
-            kb_report.set(api::kb_report(&site).await.ok().map(|r| r.report));
+            kb_report.set(api::kb_report(&site).await.ok());
+        });
+    });
+    let reload_kb = Callback::new(move |site: String| {
+        spawn_local(async move {
+            match api::reload_kb(&site).await {
+                Ok(()) => {
+                    admin_problem.set(None);
+                    kb_report.update(|r| {
+                        if let Some(r) = r {
+                            r.reloading = true;
+                        }
+                    });
+                }
+                Err(failure) => admin_failed(failure),
+            }
+        });
+    });
+    // While an edit compiles, the report is asked for again every two seconds.
+    let report_asked = StoredValue::new(0_i64);
+    Effect::new(move |_| {
+        let now = now.get();
+        let reloading = kb_report.with(|r| r.as_ref().is_some_and(|r| r.reloading));
+        if !reloading || now - report_asked.get_value() < 2000 {
+            return;
+        }
+        report_asked.set_value(now);
+        let site = admin_site.get_untracked();
+        spawn_local(async move {
+            if let Ok(report) = api::kb_report(&site).await
+                && admin_site.get_untracked() == site
+            {
+                kb_report.set(Some(report));
+            }
         });
     });
     let add_agent = Callback::new(move |new: tandem_protocol::agent::NewAgent| {
@@ -514,7 +549,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || page.get() == Page::Admin>
                 <main class="admin-page">
                     <AdminView sites=admin_of me agents=site_agents report=kb_report problem=admin_problem
-                        on_site=show_site on_add=add_agent on_remove=remove_agent />
+                        on_site=show_site on_add=add_agent on_remove=remove_agent on_reload=reload_kb />
                 </main>
             </Show>
             <Show when=move || page.get() == Page::Account>

@@ -1,6 +1,6 @@
-//! Site admins' API under `/v1/agent/admin/...`: the site's agents (list, add, remove) and
-//! the `kb check` report of its knowledge base. Admins are agents marked admin of that site
-//! (`tandem agent add --admin`); everyone else gets 403.
+//! Site admins' API under `/v1/agent/admin/...`: the site's agents (list, add, remove), the
+//! `kb check` report of its knowledge base, and putting an edited knowledge base live. Admins
+//! are agents marked admin of that site (`tandem agent add --admin`); everyone else gets 403.
 
 use axum::{
     extract::{Path, Query, State},
@@ -14,7 +14,7 @@ use crate::{
     auth::{self, AgentSession},
     error::{AppError, AppJson},
     events::Event,
-    ids,
+    ids, knowledge,
 };
 
 /// `GET /v1/agent/admin/agents?site=S`.
@@ -105,5 +105,31 @@ pub async fn kb_report(
     })?;
     Ok(AppJson(KbReport {
         report: model.check_report.clone(),
+        reloading: state.models.reloading(&query.site),
     }))
+}
+
+/// `POST /v1/agent/admin/kb-reload?site=S`: reads the site's knowledge base file again and,
+/// if it reads well, has every server process compile it (202); the model in use answers
+/// until the new one is ready. A file with errors is refused with all of them (422) and
+/// changes nothing.
+pub async fn kb_reload(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<StatusCode, AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    let site = state
+        .config
+        .site(&query.site)
+        .filter(|s| s.knowledge_base.is_some())
+        .ok_or_else(|| AppError::Conflict("The site has no knowledge base.".to_owned()))?;
+    knowledge::check_site(site).map_err(|error| AppError::Invalid(error.to_string()))?;
+    state
+        .bus
+        .publish(Event::KnowledgeBase {
+            site: query.site.clone(),
+        })
+        .await;
+    Ok(StatusCode::ACCEPTED)
 }

@@ -302,7 +302,7 @@ impl Session for Connection {
                 };
                 send(socket, &frame).await
             }
-            Event::Queue { .. } | Event::Dispatch => Ok(()),
+            Event::Queue { .. } | Event::Dispatch | Event::KnowledgeBase { .. } => Ok(()),
         }
     }
 }

@@ -374,6 +374,32 @@ impl TestServer {
     }
 }
 
+/// A server whose site "acme" answers from a knowledge base file the test may edit (first
+/// the assistant's test shop, greeting "Hi!"); the file's folder goes with it.
+pub async fn with_kb_file() -> (TestServer, TempDir, PathBuf) {
+    let kb_dir = TempDir::new().unwrap();
+    let kb = kb_dir.path().join("kb.toml");
+    std::fs::write(&kb, tandem_assistant::fixture::KB).unwrap();
+    let server = TestServer::with(Settings {
+        acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
+        ..Settings::default()
+    })
+    .await;
+    (server, kb_dir, kb)
+}
+
+/// The assistant's test shop with another greeting: an edit a shopper would notice.
+pub fn kb_greeting(greeting: &str) -> String {
+    let kb = tandem_assistant::fixture::KB
+        .replace("greeting = \"Hi!\"", &format!("greeting = {greeting:?}"));
+    assert_ne!(
+        kb,
+        tandem_assistant::fixture::KB,
+        "the test shop greets with \"Hi!\""
+    );
+    kb
+}
+
 /// The password of every agent [`TestServer::agent`] makes.
 pub const AGENT_PASSWORD: &str = "correct horse battery staple";
 
