@@ -1,6 +1,7 @@
 //! Real `tandem serve` processes: killed mid-conversation and restarted on the same database,
-//! nothing acknowledged is lost; and on PostgreSQL, two processes share one queue, relaying a
-//! conversation whose shopper and agent are connected to different processes.
+//! nothing acknowledged is lost; an edited knowledge base goes live on `SIGHUP`; and on
+//! PostgreSQL, two processes share one queue, relaying a conversation whose shopper and agent
+//! are connected to different processes, and an admin's "put live" reaches both.
 
 mod common;
 
@@ -140,24 +141,35 @@ impl Drop for Process {
 
 /// A configuration file on a fresh database, and an agent added with `tandem agent add`.
 async fn setup(dir: &TempDir) -> (std::path::PathBuf, Option<TestDatabase>) {
+    setup_with(dir, &Settings::default(), false).await
+}
+
+/// The same with these settings, the agent an admin of acme if `admin`.
+async fn setup_with(
+    dir: &TempDir,
+    settings: &Settings,
+    admin: bool,
+) -> (std::path::PathBuf, Option<TestDatabase>) {
     let (url, postgres) = test_database(dir.path()).await;
     let config = dir.path().join("tandem.toml");
     std::fs::write(
         &config,
-        config_text(&url, &dir.path().join("dist"), &Settings::default()),
+        config_text(&url, &dir.path().join("dist"), settings),
     )
     .unwrap();
-    let mut add = Command::new(TANDEM)
-        .args(["agent", "add", "--config"])
-        .arg(&config)
-        .args([
-            "--site",
-            "acme",
-            "--email",
-            "Anna@Agents.example",
-            "--name",
-            "Anna",
-        ])
+    let mut add = Command::new(TANDEM);
+    add.args(["agent", "add", "--config"]).arg(&config).args([
+        "--site",
+        "acme",
+        "--email",
+        "Anna@Agents.example",
+        "--name",
+        "Anna",
+    ]);
+    if admin {
+        add.arg("--admin");
+    }
+    let mut add = add
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -166,7 +178,9 @@ async fn setup(dir: &TempDir) -> (std::path::PathBuf, Option<TestDatabase>) {
     let output = add.wait_with_output().unwrap();
     assert!(output.status.success());
     assert!(
-        String::from_utf8_lossy(&output.stdout).contains("Added agent Anna <anna@agents.example>")
+        String::from_utf8_lossy(&output.stdout).contains("Anna <anna@agents.example>"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
     );
     (config, postgres)
 }
@@ -388,42 +402,70 @@ async fn two_processes_on_postgresql_relay_a_conversation_across_them() {
     }
 }
 
-#[tokio::test]
-async fn a_hangup_puts_an_edited_knowledge_base_live_without_a_restart() {
-    let dir = TempDir::new().unwrap();
+/// acme answering from a knowledge base file in `dir` (the assistant's test shop, "Hi!").
+fn kb_file_settings(dir: &TempDir) -> (Settings, std::path::PathBuf) {
     let kb = dir.path().join("kb.toml");
     std::fs::write(&kb, tandem_assistant::fixture::KB).unwrap();
-    let (url, postgres) = test_database(dir.path()).await;
-    let config = dir.path().join("tandem.toml");
     let settings = Settings {
         acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
         ..Settings::default()
     };
-    std::fs::write(
-        &config,
-        config_text(&url, &dir.path().join("dist"), &settings),
-    )
-    .unwrap();
+    (settings, kb)
+}
+
+/// Waits until the process's description of acme greets with `expected`, its model ready.
+async fn greets(process: &Process, expected: &str) {
+    let url = format!("{}/v1/sites/acme", process.base);
+    eventually(Duration::from_secs(60), expected, || async {
+        let site: serde_json::Value = reqwest::get(&url).await.ok()?.json().await.ok()?;
+        (site["greeting"] == expected && site["model_url"].is_string()).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hangup_puts_an_edited_knowledge_base_live_without_a_restart() {
+    let dir = TempDir::new().unwrap();
+    let (settings, kb) = kb_file_settings(&dir);
+    let (config, postgres) = setup_with(&dir, &settings, false).await;
     let server = Process::start(&config).await;
-    let greeting = |expected: &'static str| {
-        let url = format!("{}/v1/sites/acme", server.base);
-        async move {
-            eventually(Duration::from_secs(60), expected, || async {
-                let site: serde_json::Value = reqwest::get(&url).await.ok()?.json().await.ok()?;
-                (site["greeting"] == expected && site["model_url"].is_string()).then_some(())
-            })
-            .await;
-        }
-    };
-    greeting("Hi!").await;
+    greets(&server, "Hi!").await;
     std::fs::write(&kb, common::kb_greeting("Hello again!")).unwrap();
     let hup = Command::new("kill")
         .args(["-HUP", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(hup.success());
-    greeting("Hello again!").await;
+    greets(&server, "Hello again!").await;
     drop(server);
+    if let Some(db) = postgres {
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_puts_a_knowledge_base_live_on_every_process_sharing_the_database() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TANDEM_TEST_DATABASE_URL=postgres://...");
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let (settings, kb) = kb_file_settings(&dir);
+    let (config, postgres) = setup_with(&dir, &settings, true).await;
+    let (first, second) = (Process::start(&config).await, Process::start(&config).await);
+    greets(&first, "Hi!").await;
+    greets(&second, "Hi!").await;
+    std::fs::write(&kb, common::kb_greeting("Hello again!")).unwrap();
+    let cookie = first.sign_in("anna@agents.example").await;
+    assert_eq!(
+        first
+            .agent_post(&cookie, "/v1/agent/admin/kb-reload?site=acme", json!({}))
+            .await,
+        StatusCode::ACCEPTED
+    );
+    greets(&first, "Hello again!").await;
+    greets(&second, "Hello again!").await;
+    drop((first, second));
     if let Some(db) = postgres {
         db.drop().await;
     }
