@@ -86,6 +86,12 @@ impl Bus {
     /// connections catch up from the database on their next event or reconnect.
     pub async fn publish(&self, event: Event) {
         self.hub.deliver(&event);
+        self.tell_others(event).await;
+    }
+
+    /// Tells the other processes only (on PostgreSQL; nobody on SQLite), for what this one
+    /// has already done itself.
+    pub async fn tell_others(&self, event: Event) {
         let Some(pool) = &self.notify else { return };
         let mut envelope = Envelope {
             node: self.node.clone(),

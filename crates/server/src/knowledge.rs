@@ -194,8 +194,18 @@ pub fn check_site(site: &SiteConfig) -> Result<(), KnowledgeError> {
     read_site(site).map(drop)
 }
 
+/// Reloads one site's knowledge base in the background, starting now: the site counts as
+/// reloading from this call until its new model is in use, so whoever asked sees it at once.
+pub fn reload_site_now(models: Arc<Models>, site: SiteConfig) {
+    models.count_reload(&site.id, 1);
+    tokio::spawn(async move {
+        reload_sites(&[&site], models.clone()).await;
+        models.count_reload(&site.id, -1);
+    });
+}
+
 /// Reloads the sites the hub names ([`Event::KnowledgeBase`](crate::events::Event), from
-/// any process), one after the other, for as long as the server runs.
+/// other processes), one after the other, for as long as the server runs.
 pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) {
     while let Some(site) = sites.recv().await {
         let Some(config) = state.config.site(&site) else {

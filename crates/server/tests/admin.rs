@@ -191,17 +191,23 @@ async fn an_admin_puts_an_edited_knowledge_base_live_and_a_broken_one_is_refused
         problem.message()
     );
 
-    // A good edit goes live: the greeting shoppers get changes once it is compiled.
-    std::fs::write(&kb, common::kb_greeting("Hello again!")).unwrap();
+    // A good edit (here: the whole demo shop, which takes seconds to compile) goes live: the
+    // page says it is compiling from the moment it was asked, then the greeting changes.
+    std::fs::write(&kb, tandem_server::knowledge::DEMO_KB).unwrap();
     assert_eq!(reload(&anna).await.unwrap().status(), StatusCode::ACCEPTED);
-    eventually(Duration::from_secs(60), "the new greeting", || async {
+    let during = report()
+        .await
+        .expect("the current model's report meanwhile");
+    assert!(during.reloading, "compiling, said at once");
+    assert!(during.report.contains("Test shop"), "{}", during.report);
+    eventually(Duration::from_secs(120), "the new greeting", || async {
         let site: tandem_protocol::SiteInfo = reqwest::get(server.url("/v1/sites/acme"))
             .await
             .ok()?
             .json()
             .await
             .ok()?;
-        (site.greeting == "Hello again!").then_some(())
+        site.greeting.contains("Acme").then_some(())
     })
     .await;
     let after = eventually(Duration::from_secs(60), "the reload to finish", || async {
@@ -209,7 +215,9 @@ async fn an_admin_puts_an_edited_knowledge_base_live_and_a_broken_one_is_refused
     })
     .await;
     assert!(
-        after.report.starts_with("Knowledge base"),
+        after
+            .report
+            .starts_with("Knowledge base \"Acme Outfitters\""),
         "{}",
         after.report
     );

@@ -125,9 +125,10 @@ pub async fn kb_reload(
         .filter(|s| s.knowledge_base.is_some())
         .ok_or_else(|| AppError::Conflict("The site has no knowledge base.".to_owned()))?;
     knowledge::check_site(site).map_err(|error| AppError::Invalid(error.to_string()))?;
+    knowledge::reload_site_now(state.models.clone(), site.clone());
     state
         .bus
-        .publish(Event::KnowledgeBase {
+        .tell_others(Event::KnowledgeBase {
             site: query.site.clone(),
         })
         .await;
