@@ -2,10 +2,10 @@
 //! with every error's line and column), compiled into the assistant's model in the
 //! background (a large one takes a while; the widget offers people meanwhile), and served as
 //! a content-hashed file the browser caches for good. On `SIGHUP`, or when a site's admin
-//! asks (an [`Event::KnowledgeBase`](crate::events::Event) that reaches every process, which
-//! [`watch`] acts on), they are read and compiled again while the models in use go on
-//! serving, so a merchant's edit goes live without a restart and without a moment without
-//! the assistant.
+//! asks (the asking process at once, [`reload_site_now`]; the others through an
+//! [`Event::KnowledgeBase`](crate::events::Event) that [`watch`] acts on), they are read and
+//! compiled again while the models in use go on serving, so a merchant's edit goes live
+//! without a restart and without a moment without the assistant.
 
 use std::{
     collections::HashMap,
@@ -14,7 +14,6 @@ use std::{
 
 use sha2::{Digest, Sha256};
 use tandem_assistant::KnowledgeBase;
-
 use tokio::sync::mpsc;
 
 use crate::{
