@@ -83,18 +83,28 @@ impl History {
         })
     }
 
-    /// A page arrived. One asked for before the site or filter changed is dropped, so a slow
-    /// answer never mixes another site's conversations in.
+    /// A page arrived. One that no longer follows what is shown is dropped: asked for before
+    /// the site or filter changed (a slow answer never mixes another site's conversations
+    /// in), or an older page asked for twice (a double click adds it once).
     pub fn arrived(&mut self, request: &PageRequest, page: Vec<ClosedConversation>) {
         if request.filter != self.filter {
             return;
         }
-        self.more = page.len() == HISTORY_PAGE;
-        if request.before.is_none() {
-            self.conversations = page;
-        } else {
-            self.conversations.extend(page);
+        let full = page.len() == HISTORY_PAGE;
+        match &request.before {
+            None => self.conversations = page,
+            Some(after) => {
+                let last = self
+                    .conversations
+                    .last()
+                    .map(|c| (c.closed_at, c.id.clone()));
+                if last.as_ref() != Some(after) {
+                    return;
+                }
+                self.conversations.extend(page);
+            }
         }
+        self.more = full;
     }
 }
 
@@ -151,6 +161,9 @@ mod tests {
         history.arrived(&second, vec![closed(HISTORY_PAGE)]);
         assert_eq!(history.conversations.len(), HISTORY_PAGE + 1);
         assert_eq!(history.older(), None, "the last page was not full");
+        // The same older page again (a double click): added once.
+        history.arrived(&second, vec![closed(HISTORY_PAGE)]);
+        assert_eq!(history.conversations.len(), HISTORY_PAGE + 1);
     }
 
     #[test]

@@ -941,6 +941,22 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         focused.class_list().contains("past"),
         "the opened one has the focus"
     );
+    // A later change of the list (another page, a search) leaves the focus where it is.
+    q.focus().unwrap();
+    history.update(|h| h.conversations.push(closed("late", None, None)));
+    tick().await;
+    assert_eq!(
+        document().active_element().unwrap().id(),
+        "history-q",
+        "the focus stays in the search box"
+    );
+    assert!(
+        find(&root, ".history-table .read")
+            .get_attribute("aria-label")
+            .unwrap()
+            .starts_with("Read the conversation closed "),
+        "each button says which conversation it opens"
+    );
     let lines = texts(&root, ".past .transcript li");
     assert_eq!(lines.len(), 4);
     assert!(lines[1].contains("Standard delivery takes 2-4 working days."));

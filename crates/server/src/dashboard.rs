@@ -71,8 +71,8 @@ pub struct Handled {
     pub assigned_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub rating: Option<u8>,
-    /// The name of the person who had it last, if anyone took it.
-    pub agent: Option<String>,
+    /// The id and name of the person who had it last, if anyone took it.
+    pub agent: Option<(String, String)>,
 }
 
 /// One row of the widget's counts: `(day, kind, entry, detail, count)`.
@@ -123,13 +123,15 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
 
     let mut ratings = [0; 5];
     let mut waits = Vec::new();
-    let mut agents: Vec<(AgentFigures, Vec<u64>)> = Vec::new();
+    // By id, not name: two people may share a name.
+    let mut agents: Vec<(&str, AgentFigures, Vec<u64>)> = Vec::new();
     for h in handled {
-        if let Some(name) = &h.agent {
-            let at = match agents.iter().position(|(a, _)| &a.name == name) {
+        if let Some((id, name)) = &h.agent {
+            let at = match agents.iter().position(|(a, _, _)| a == id) {
                 Some(at) => at,
                 None => {
                     agents.push((
+                        id,
                         AgentFigures {
                             name: name.clone(),
                             conversations: 0,
@@ -141,7 +143,7 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
                     agents.len() - 1
                 }
             };
-            let (figures, handle_secs) = &mut agents[at];
+            let (_, figures, handle_secs) = &mut agents[at];
             figures.conversations += 1;
             if let Some(score @ 1..=5) = h.rating {
                 figures.ratings[usize::from(score) - 1] += 1;
@@ -165,7 +167,7 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
     waits.sort_unstable();
     let mut agents: Vec<AgentFigures> = agents
         .into_iter()
-        .map(|(mut figures, mut handle_secs)| {
+        .map(|(_, mut figures, mut handle_secs)| {
             handle_secs.sort_unstable();
             figures.handle_p50_secs = percentile(&handle_secs, 0.5);
             figures
@@ -301,7 +303,7 @@ mod tests {
             assigned_at: Some(start + 60_000),
             closed_at: Some(start + 60_000 + minutes * 60_000),
             rating,
-            agent: Some(agent.to_owned()),
+            agent: Some((format!("id-{agent}"), agent.to_owned())),
         };
         let handled = [
             had("Ben", 4, Some(5)),
@@ -312,6 +314,11 @@ mod tests {
             Handled {
                 closed_at: None,
                 ..had("Ben", 0, None)
+            },
+            // Another Ben: a row of his own.
+            Handled {
+                agent: Some(("id-ben-2".into(), "Ben".into())),
+                ..had("Ben", 1, Some(3))
             },
             // Never taken: no one's.
             Handled {
@@ -336,7 +343,8 @@ mod tests {
             people,
             [
                 ("Anna", 3, Some(2.5), Some(360)),
-                ("Ben", 2, Some(5.0), Some(240))
+                ("Ben", 2, Some(5.0), Some(240)),
+                ("Ben", 1, Some(3.0), Some(60))
             ]
         );
     }

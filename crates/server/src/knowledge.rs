@@ -137,7 +137,7 @@ pub fn load(config: &Config) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeEr
 }
 
 /// Reads and parses one site's knowledge base, if it has one.
-fn read_site(site: &SiteConfig) -> Result<Option<KnowledgeBase>, KnowledgeError> {
+pub fn read_site(site: &SiteConfig) -> Result<Option<KnowledgeBase>, KnowledgeError> {
     let Some(path) = &site.knowledge_base else {
         return Ok(None);
     };
@@ -187,19 +187,13 @@ async fn reload_sites(sites: &[&SiteConfig], models: Arc<Models>) {
     }
 }
 
-/// Checks that a site's knowledge base reads well now, for an admin asking to reload it: the
-/// errors, with their lines, if not.
-pub fn check_site(site: &SiteConfig) -> Result<(), KnowledgeError> {
-    read_site(site).map(drop)
-}
-
-/// Reloads one site's knowledge base in the background, starting now: the site counts as
+/// Compiles a site's knowledge base, just read, in the background: the site counts as
 /// reloading from this call until its new model is in use, so whoever asked sees it at once.
-pub fn reload_site_now(models: Arc<Models>, site: SiteConfig) {
-    models.count_reload(&site.id, 1);
+pub fn reload_site_now(models: Arc<Models>, site: String, kb: KnowledgeBase) {
+    models.count_reload(&site, 1);
     tokio::spawn(async move {
-        reload_sites(&[&site], models.clone()).await;
-        models.count_reload(&site.id, -1);
+        compile_all(models.clone(), vec![(site.clone(), kb)]).await;
+        models.count_reload(&site, -1);
     });
 }
 

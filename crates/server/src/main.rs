@@ -288,8 +288,12 @@ fn reload_on_hangup(state: AppState) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
-            return;
+        let mut hangups = match signal(SignalKind::hangup()) {
+            Ok(hangups) => hangups,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGHUP: knowledge bases reload only from the admin page");
+                return;
+            }
         };
         while hangups.recv().await.is_some() {
             tracing::info!("SIGHUP: reloading the knowledge bases");

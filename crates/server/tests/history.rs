@@ -103,6 +103,11 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
         }
     };
     assert_eq!(found("KIND").await, [closed[1].clone()]);
+    assert_eq!(
+        found("Nobody").await,
+        [closed[0].clone()],
+        "as written, too"
+    );
     assert_eq!(found("parcel").await.len(), 3);
     assert_eq!(found("%25").await, Vec::<String>::new());
 

@@ -1,6 +1,8 @@
 //! Agents' passwords over real sockets: an agent changes their own; an admin's command line
 //! resets a lost one. Either way the old password stops working and whoever signed in with
-//! it is signed out, live connection included, while the session that made the change stays.
+//! it is signed out, while the session that made the change stays. A change closes the other
+//! sessions' live connections at once (tested here); a reset, from another process, leaves
+//! them to the next keepalive's check (25 s; the same check, not waited for here).
 
 mod common;
 

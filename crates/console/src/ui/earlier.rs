@@ -8,7 +8,7 @@ use tandem_protocol::agent::ClosedConversation;
 use super::{
     Actions,
     conversation::resolution_text,
-    history::{rating_text, when},
+    history::{rating_text, read_label, when},
 };
 use crate::i18n::t;
 
@@ -30,7 +30,8 @@ pub fn EarlierConversations(
                                 " · "{c.resolution.map(resolution_text).unwrap_or_default()}
                                 " · "{rating_text(&c)}
                                 <p class="text" dir="auto">{c.preview.clone().unwrap_or_default()}</p>
-                                <button type="button" class="read" on:click=move |_| actions.read_past.run(id.clone())>
+                                <button type="button" class="read" aria-label=read_label(&c)
+                                    on:click=move |_| actions.read_past.run(id.clone())>
                                     {t("read_conversation")}
                                 </button>
                             </li>

@@ -22,6 +22,15 @@ pub(super) fn when(ms: i64) -> String {
         .into()
 }
 
+/// "Read the conversation closed 12/1/2026, 6:22 PM", so each button says which it opens.
+pub(super) fn read_label(conversation: &ClosedConversation) -> String {
+    t_with(
+        "read_conversation_closed",
+        "when",
+        &when(conversation.closed_at),
+    )
+}
+
 pub(super) fn rating_text(conversation: &ClosedConversation) -> String {
     conversation.rating.map_or_else(
         || t("not_rated"),
@@ -70,10 +79,11 @@ pub fn HistoryView(
     let open = move || history.with(|h| h.open.clone());
     // An opened conversation is read where it is drawn, below the list: bring it into view
     // and focus, for screen readers too.
+    // Only when another one opens: a new page or a search must not pull the focus away.
     let past = NodeRef::<leptos::html::Article>::new();
+    let opened = Memo::new(move |_| history.with(|h| h.open.as_ref().map(|c| c.id.clone())));
     Effect::new(move |_| {
-        let opened = history.with(|h| h.open.as_ref().map(|c| c.id.clone()));
-        if let (Some(_), Some(article)) = (opened, past.get()) {
+        if let (Some(_), Some(article)) = (opened.get(), past.get_untracked()) {
             article.scroll_into_view();
             let _ = article.focus();
         }
@@ -127,7 +137,8 @@ pub fn HistoryView(
                                     <td dir="auto">{c.rating_comment.clone().unwrap_or_default()}</td>
                                     <td dir="auto">{c.preview.clone().unwrap_or_default()}</td>
                                     <td>
-                                        <button type="button" class="read" on:click=move |_| on_open.run(id.clone())>
+                                        <button type="button" class="read" aria-label=read_label(&c)
+                                            on:click=move |_| on_open.run(id.clone())>
                                             {t("read_conversation")}
                                         </button>
                                     </td>

@@ -119,13 +119,15 @@ pub async fn kb_reload(
     Query(query): Query<SiteQuery>,
 ) -> Result<StatusCode, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    let site = state
-        .config
-        .site(&query.site)
-        .filter(|s| s.knowledge_base.is_some())
-        .ok_or_else(|| AppError::Conflict("The site has no knowledge base.".to_owned()))?;
-    knowledge::check_site(site).map_err(|error| AppError::Invalid(error.to_string()))?;
-    knowledge::reload_site_now(state.models.clone(), site.clone());
+    let no_kb = || AppError::Conflict("The site has no knowledge base.".to_owned());
+    let site = state.config.site(&query.site).cloned().ok_or_else(no_kb)?;
+    // Compiled as read here: what the admin was told reads well is what goes live.
+    let kb = tokio::task::spawn_blocking(move || knowledge::read_site(&site))
+        .await
+        .map_err(|_| AppError::ShuttingDown)?
+        .map_err(|error| AppError::Invalid(error.to_string()))?
+        .ok_or_else(no_kb)?;
+    knowledge::reload_site_now(state.models.clone(), query.site.clone(), kb);
     state
         .bus
         .tell_others(Event::KnowledgeBase {

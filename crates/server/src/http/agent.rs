@@ -123,7 +123,7 @@ pub async fn change_password(
     let current = change.current.clone();
     let valid = tokio::task::spawn_blocking(move || auth::verify_password(&current, &hash))
         .await
-        .unwrap_or(false);
+        .map_err(|_| AppError::ShuttingDown)?;
     if !valid {
         tracing::info!(%address, agent = %session.agent, "wrong current password");
         return Err(AppError::WrongPassword);
@@ -137,10 +137,13 @@ pub async fn change_password(
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
         .await
         .map_err(|_| AppError::ShuttingDown)?;
-    state
+    if !state
         .db
         .set_password(&session.agent, &hash, Some(&session.token_hash))
-        .await?;
+        .await?
+    {
+        return Err(AppError::SignInRequired);
+    }
     tracing::info!(%address, agent = %session.agent, "password changed; other sessions ended");
     // The agent's live connections check their sessions when told.
     state

@@ -115,15 +115,16 @@ pub struct HistoryFilter<'a> {
     pub max_rating: Option<u8>,
     /// Only those of this merchant-verified shopper.
     pub shopper: Option<&'a str>,
-    /// Only those with this text in a message or the shopper's comment, in any case (on
-    /// SQLite, whose `LOWER` knows only ASCII, for ASCII letters).
+    /// Only those with this text in a message or the shopper's comment, in any case: the
+    /// database's `LOWER` folds both sides (on SQLite it knows ASCII letters only, so "Ä"
+    /// finds "Ä" but not "ä" there).
     pub text: Option<&'a str>,
 }
 
-/// A `LIKE` pattern (escaped with `\`) that finds `text` anywhere, in lowercase.
+/// A `LIKE` pattern (escaped with `\`) that finds `text` anywhere.
 fn like_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
-    for c in text.to_lowercase().chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -230,7 +231,7 @@ impl Db {
         to_ms: i64,
     ) -> Result<Vec<Handled>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.queued_at, c.assigned_at, c.closed_at, c.rating, a.name AS agent \
+            "SELECT c.queued_at, c.assigned_at, c.closed_at, c.rating, c.agent_id, a.name \
              FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
              WHERE c.site = $1 AND c.queued_at >= $2 AND c.queued_at < $3",
         )
@@ -247,7 +248,13 @@ impl Db {
                     assigned_at: r.try_get("assigned_at")?,
                     closed_at: r.try_get("closed_at")?,
                     rating: rating.and_then(|n| u8::try_from(n).ok()),
-                    agent: r.try_get("agent")?,
+                    agent: match (
+                        r.try_get::<Option<String>, _>("agent_id")?,
+                        r.try_get::<Option<String>, _>("name")?,
+                    ) {
+                        (Some(id), name) => Some((id.clone(), name.unwrap_or(id))),
+                        (None, _) => None,
+                    },
                 })
             })
             .collect()
@@ -269,9 +276,9 @@ impl Db {
              WHERE c.site = $1 AND c.state = 'closed' \
              AND (c.closed_at < $2 OR (c.closed_at = $2 AND c.id < $7)) \
              AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
-             AND ($6 = '' OR LOWER(COALESCE(c.rating_comment, '')) LIKE $6 ESCAPE '\\' \
+             AND ($6 = '' OR LOWER(COALESCE(c.rating_comment, '')) LIKE LOWER($6) ESCAPE '\\' \
               OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
-               AND LOWER(m.text) LIKE $6 ESCAPE '\\')) \
+               AND LOWER(m.text) LIKE LOWER($6) ESCAPE '\\')) \
              ORDER BY c.closed_at DESC, c.id DESC LIMIT $4",
         )
         .bind(site)
