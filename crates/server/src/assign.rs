@@ -191,6 +191,20 @@ pub async fn transfer(
     Ok(())
 }
 
+/// An agent taken off a site: the conversations of that site they have go back to the front
+/// of the queue, so no shopper waits on someone who can no longer answer.
+pub async fn release_from_site(state: &AppState, agent: &str, site: &str) -> Result<(), AppError> {
+    for conversation in state.db.conversations_of_agent(agent).await? {
+        if conversation.site != site || !state.db.return_to_queue(&conversation.id, agent).await? {
+            continue;
+        }
+        tracing::info!(%agent, conversation = %conversation.id, "agent taken off the site: conversation back in the queue");
+        relay::notice(state, &conversation, Notice::BackInQueue).await?;
+        changed(state, &conversation, vec![agent.to_owned()]).await;
+    }
+    Ok(())
+}
+
 /// The shopper leaves the queue.
 pub async fn cancel(state: &AppState, conversation: &Conversation) -> Result<(), AppError> {
     if !state.db.cancel(&conversation.id).await? {

@@ -124,9 +124,15 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
 }
 
 #[tokio::test]
-async fn an_agent_taken_off_a_site_stops_seeing_its_queue_at_once() {
+async fn an_agent_taken_off_a_site_stops_seeing_its_queue_and_their_shoppers_go_back_to_it() {
     let server = TestServer::start().await;
     let (anna, ben) = admin_and_agent(&server).await;
+    // Ben is talking to a shopper of acme when he is taken off it.
+    let talking = server.handoff().await;
+    assert_eq!(
+        ben.act(&talking.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
     let mut live = ben.live().await;
     let sites = |frame| match frame {
         AgentServerFrame::Welcome { profile, .. } => Some(profile.sites),
@@ -145,6 +151,23 @@ async fn an_agent_taken_off_a_site_stops_seeing_its_queue_at_once() {
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     // The connection that followed acme's queue closes, asking the console to reconnect...
     assert_eq!(live.closed_with().await, Some(1013));
+    // ...his shopper goes back to the front of the queue, told so, not left waiting on him...
+    let back = server
+        .state
+        .db
+        .conversation(&talking.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (back.state, back.agent_id),
+        (tandem_protocol::ConversationState::Queued, None)
+    );
+    let told = server.stored_messages(&talking.id).await;
+    assert_eq!(
+        told.last().and_then(|m| m.notice.clone()),
+        Some(tandem_protocol::Notice::BackInQueue)
+    );
     // ...and the new one follows no site: a shopper queueing at acme is shown to Anna, who
     // is available there, and not to Ben.
     let mut live = ben.live().await;

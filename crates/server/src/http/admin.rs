@@ -11,6 +11,7 @@ use tandem_protocol::agent::{KbReport, NewAgent, SiteAgent};
 use super::agent::{SiteQuery, require_admin};
 use crate::{
     app::AppState,
+    assign,
     auth::{self, AgentSession},
     error::{AppError, AppJson},
     events::Event,
@@ -78,6 +79,7 @@ pub async fn remove(
         ));
     }
     if state.db.remove_agent_from_site(&agent, &query.site).await? {
+        assign::release_from_site(&state, &agent, &query.site).await?;
         sites_changed(&state, agent).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
