@@ -10,7 +10,7 @@
 //! line), and Tab cycles within the widget, so focus never wanders off into the merchant's
 //! page behind the open panel.
 
-use leptos::{ev, html::Div, prelude::*};
+use leptos::{ev, html::Main, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 
@@ -232,7 +232,7 @@ fn draw(root: &HtmlElement, chat: &Chat, screen: &Screen, drawn: &mut Drawn) {
 /// The chat's frame.
 #[component]
 pub fn Shell(view: View, actions: Actions) -> impl IntoView {
-    let root = NodeRef::<Div>::new();
+    let root = NodeRef::<Main>::new();
     // One effect draws everything: each effect is code of its own in the wasm.
     Effect::new(move |drawn: Option<Drawn>| {
         let mut drawn = drawn.unwrap_or_default();
@@ -264,7 +264,9 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
         _ => {}
     };
     view! {
-        <div
+        // The main landmark of the widget's page; the conversation a log (a role on the list
+        // itself would take its list semantics away).
+        <main
             class="tandem"
             hidden
             node_ref=root
@@ -293,7 +295,7 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
                 <button type="button" class="close" data-act="close" data-t-label="close_chat">"×"</button>
             </header>
             <p class="banner" role="alert" data-t="offline_banner" hidden></p>
-            <ol class="messages" role="log" aria-live="polite" data-t-label="conversation_label"></ol>
+            <div class="log" role="log" aria-live="polite" data-t-label="conversation_label"><ol class="messages"></ol></div>
             <div class="status" role="status">
                 <p class="place"></p>
                 <p class="hint" data-part="waiting" data-t="waiting_hint"></p>
@@ -357,6 +359,6 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
                 <p role="status" class="offline-sent"></p>
                 <button type="button" class="primary" data-act="back" data-t="back_to_assistant"></button>
             </section>
-        </div>
+        </main>
     }
 }

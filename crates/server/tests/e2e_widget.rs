@@ -333,3 +333,47 @@ async fn on_a_slow_network_the_live_connection_opens_once_and_delivers_what_was_
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_conversation_longer_than_the_widget_scrolls_in_its_list_and_the_header_stays() {
+    let server = demo_server().await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    open_widget(client, &server.url("/demo")).await;
+    let questions = [
+        "Where is my order?",
+        "How long does shipping take?",
+        "Can I pay with Klarna?",
+        "Do you ship to Norway?",
+        "How do I return an item?",
+        "Can I change my delivery address?",
+    ];
+    // Asked one after the other, as a shopper would: each answered before the next.
+    for question in questions {
+        let before = lines(client).await.len();
+        say(client, question).await;
+        eventually(WAIT, question, || async {
+            (lines(client).await.len() >= before + 2).then_some(())
+        })
+        .await;
+    }
+    // Once the answers make the conversation longer than the whole widget...
+    let measure = "const list = document.querySelector('.messages'); \
+         return [list.scrollHeight > innerHeight, \
+                 document.scrollingElement.scrollHeight - innerHeight, \
+                 document.querySelector('button.human').getBoundingClientRect().top];";
+    let (overflow, header_top) =
+        eventually(WAIT, "a conversation longer than the widget", || async {
+            let measured = client.execute(measure, vec![]).await.ok()?;
+            let (list_scrolls, overflow, header_top) =
+                serde_json::from_value::<(bool, i64, f64)>(measured).ok()?;
+            list_scrolls.then_some((overflow, header_top))
+        })
+        .await;
+    // ...it scrolls in its list: the widget's page does not, and the header stays in view.
+    assert_eq!(overflow, 0, "the widget's page itself does not scroll");
+    assert!(header_top >= 0.0, "the human button stays in view");
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}

@@ -246,7 +246,7 @@ pub fn Conversations(
                     }
                 </For>
             </div>
-            <article id="conversation" role="tabpanel" hidden=move || open_id.get().is_none()>
+            <section id="conversation" role="tabpanel" hidden=move || open_id.get().is_none()>
                 <header>
                     <p class="reason">
                         {t("handoff_reason")}": "
@@ -265,8 +265,8 @@ pub fn Conversations(
                         </For>
                     </dl>
                 </section>
-                <h3>{t("transcript")}</h3>
-                <ol class="transcript" role="log" aria-live="polite">
+                <h3 id="transcript-title">{t("transcript")}</h3>
+                <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript">
                     <For each=messages key=|m| m.seq let:message>
                         <TranscriptLine message />
                     </For>
@@ -284,7 +284,7 @@ pub fn Conversations(
                             }
                         }
                     </For>
-                </ol>
+                </ol></div>
                 <p class="typing" role="status">
                     {move || desk.with(|d| d.open_chat().is_some_and(|c| c.shopper_typing)).then(|| t("shopper_typing"))}
                 </p>
@@ -382,7 +382,7 @@ pub fn Conversations(
                         }
                     }>{t("transfer")}</button>
                 </footer>
-            </article>
+            </section>
         </section>
     }
 }
