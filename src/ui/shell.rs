@@ -295,7 +295,7 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
                 <button type="button" class="close" data-act="close" data-t-label="close_chat">"×"</button>
             </header>
             <p class="banner" role="alert" data-t="offline_banner" hidden></p>
-            <div class="log" role="log" aria-live="polite" data-t-label="conversation_label"><ol class="messages"></ol></div>
+            <div class="log" role="log" aria-live="polite" data-t-label="conversation_label"><ol class="messages" tabindex="0"></ol></div>
             <div class="status" role="status">
                 <p class="place"></p>
                 <p class="hint" data-part="waiting" data-t="waiting_hint"></p>

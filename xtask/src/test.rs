@@ -116,7 +116,7 @@ pub fn run() -> anyhow::Result<()> {
     let last = "size budgets and end-to-end tests in headless Chromium";
     if built {
         report.step(last, || {
-            run::status(cargo().args([
+            run::status(cargo().env("TANDEM_AXE", &tools.axe).args([
                 "test",
                 "-p",
                 "tandem-server",

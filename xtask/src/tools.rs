@@ -5,8 +5,9 @@
 //! `Cargo.lock`, and wasm-opt from npm's binaryen, because Debian's binaryen 108 rewrites the
 //! export of wasm-bindgen's externref table to the function table and the widget then fails
 //! at start. The widget's release build also needs the standard library's source (rustup's
-//! `rust-src`, see `apps`) and terser from npm (see `shrink`). Browsers come from Debian's
-//! packages; everything else is installed without root.
+//! `rust-src`, see `apps`) and terser from npm (see `shrink`); the end-to-end tests run
+//! axe-core from npm in their pages. Browsers come from Debian's packages; everything else is
+//! installed without root.
 
 use std::{
     ffi::OsString,
@@ -21,6 +22,7 @@ use crate::run;
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
 const TERSER_VERSION: &str = "5.51.4";
+const AXE_VERSION: &str = "4.14.1";
 
 /// Where installed tools are, for the commands that use them.
 pub struct Tools {
@@ -29,6 +31,8 @@ pub struct Tools {
     pub wasm_opt: PathBuf,
     pub terser: PathBuf,
     pub chromedriver: PathBuf,
+    /// axe-core's script, which the end-to-end tests run in the pages to check accessibility.
+    pub axe: PathBuf,
 }
 
 /// Ensures everything needed to build the widget is installed.
@@ -43,6 +47,7 @@ pub fn for_build() -> anyhow::Result<Tools> {
         wasm_opt: wasm_opt()?,
         terser: terser()?,
         chromedriver: PathBuf::new(),
+        axe: PathBuf::new(),
     })
 }
 
@@ -50,6 +55,7 @@ pub fn for_build() -> anyhow::Result<Tools> {
 pub fn for_tests() -> anyhow::Result<Tools> {
     let mut tools = for_build()?;
     tools.chromedriver = chromium()?;
+    tools.axe = axe()?;
     Ok(tools)
 }
 
@@ -176,6 +182,16 @@ fn terser() -> anyhow::Result<PathBuf> {
         npm_install("terser", TERSER_VERSION)?;
     }
     Ok(exe)
+}
+
+fn axe() -> anyhow::Result<PathBuf> {
+    let package = npm_dir("axe-core").join("node_modules/axe-core");
+    let installed = std::fs::read_to_string(package.join("package.json"))
+        .is_ok_and(|manifest| manifest.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
+    if !installed {
+        npm_install("axe-core", AXE_VERSION)?;
+    }
+    Ok(package.join("axe.min.js"))
 }
 
 /// Installs an npm package into its own folder under `target/tools/`.

@@ -11,6 +11,7 @@ mod common;
 
 use common::{
     AGENT_PASSWORD, Settings, TestServer,
+    axe::assert_accessible,
     browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
     console_dist,
     widget::{open_widget, say},
@@ -151,6 +152,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
         (!value.is_empty()).then_some(value)
     })
     .await;
+    assert_accessible(client, "the desk with a conversation open").await;
     click(client, ".composer button[type=submit]").await;
 
     // The shopper sees exactly that, from Ada.
@@ -197,12 +199,14 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     view(client, "Quality dashboard").await;
     shows(client, ".dashboard .with-people", "1").await;
     shows(client, ".dashboard .rating", "5.0 / 5").await;
+    assert_accessible(client, "the dashboard").await;
     // The history lists it with who had it and its rating, and opens it whole.
     view(client, "History").await;
     shows(client, ".history-table tbody tr", "5 of 5").await;
     shows(client, ".history-table tbody tr", "Ada").await;
     click(client, ".history-table .read").await;
     shows(client, ".past .transcript", "Where is my order?").await;
+    assert_accessible(client, "the history with a conversation open").await;
     // Its download link gives the same as a spreadsheet file.
     let csv = client
         .execute(
@@ -280,6 +284,7 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
     shows(client, ".bar .link", "Live").await;
     view(client, "Account").await;
     shows(client, ".signed-in-as", "ada@agents.example").await;
+    assert_accessible(client, "the account page").await;
     let desk = client.find(Locator::Css("main.desk")).await.unwrap();
     assert!(
         !desk.is_displayed().await.unwrap(),

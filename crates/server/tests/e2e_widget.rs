@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use common::{
     Settings, TestAgent, TestServer,
+    axe::assert_accessible,
     browser::{
         Browser, Screen, WAIT, click, eventually, text_becomes_within, text_containing as shows,
     },
@@ -374,6 +375,15 @@ async fn a_conversation_longer_than_the_widget_scrolls_in_its_list_and_the_heade
     // ...it scrolls in its list: the widget's page does not, and the header stays in view.
     assert_eq!(overflow, 0, "the widget's page itself does not scroll");
     assert!(header_top >= 0.0, "the human button stays in view");
+    assert_accessible(
+        client,
+        "the widget with answers, guesses and feedback buttons",
+    )
+    .await;
+    // The offer of a person, too.
+    click(client, "button.human").await;
+    shows(client, "section.confirm", "Talk to a person?").await;
+    assert_accessible(client, "the widget offering a person").await;
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -266,7 +266,7 @@ pub fn Conversations(
                     </dl>
                 </section>
                 <h3 id="transcript-title">{t("transcript")}</h3>
-                <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript">
+                <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title">
                     <For each=messages key=|m| m.seq let:message>
                         <TranscriptLine message />
                     </For>

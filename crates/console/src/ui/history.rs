@@ -155,7 +155,8 @@ pub fn HistoryView(
                 <h3 id="past-title">
                     {move || open().map(|c| t_with("past_conversation", "id", &c.id))}
                 </h3>
-                <ol class="transcript">
+                // Focusable: a keyboard scrolls it when it is longer than its box.
+                <ol class="transcript" tabindex="0" aria-labelledby="past-title">
                     <For each=move || open().map(|c| c.messages).unwrap_or_default() key=|m| m.seq let:message>
                         <TranscriptLine message />
                     </For>

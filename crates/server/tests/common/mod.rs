@@ -5,6 +5,7 @@
 //! server, a new database created on it for this test alone, so the same tests cover both.
 #![allow(dead_code)] // Each test file uses its own part of this harness.
 
+pub mod axe;
 pub mod browser;
 pub mod live;
 pub mod proxy;
