@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::{
     TestServer,
+    axe::assert_accessible,
     browser::{Browser, Screen, WAIT, click, eventually, text_becomes, text_containing},
     widget::{find_in, launcher_root, open_widget},
     widget_dist,
@@ -163,6 +164,7 @@ async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_
     human.click().await.unwrap();
     click(client, "[data-act=confirm]").await;
     text_containing(client, ".status .place", "You are next in line.").await;
+    assert_accessible(client, "the widget waiting in the queue, on a phone").await;
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

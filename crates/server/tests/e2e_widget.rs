@@ -266,6 +266,7 @@ async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_g
         "Anna ist der Unterhaltung beigetreten.",
     )
     .await;
+    assert_accessible(client, "the widget in German, with a person").await;
     assert!(
         agent_sees(&anna, &id, "Anna joined the conversation.").await,
         "agents read Tandem's lines in English"
