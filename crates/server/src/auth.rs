@@ -73,6 +73,20 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// [`hash_password`] off the async threads: Argon2 takes tens of milliseconds of CPU.
+pub async fn hash_password_async(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AppError::ShuttingDown)
+}
+
+/// [`verify_password`] off the async threads.
+pub async fn verify_password_async(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|_| AppError::ShuttingDown)
+}
+
 /// A hash to check passwords of unknown accounts against, so a wrong email takes as long as
 /// a wrong password and sign-in does not reveal which emails exist.
 pub fn decoy_hash() -> &'static str {

@@ -2,7 +2,7 @@
 //! with every error's line and column), compiled into the assistant's model in the
 //! background (a large one takes a while; the widget offers people meanwhile), and served as
 //! a content-hashed file the browser caches for good. On `SIGHUP`, or when a site's admin
-//! asks (the asking process at once, [`reload_site_now`]; the others through an
+//! asks (the asking process at once, [`recompile`]; the others through an
 //! [`Event::KnowledgeBase`](crate::events::Event) that [`watch`] acts on), they are read and
 //! compiled again while the models in use go on serving, so a merchant's edit goes live
 //! without a restart and without a moment without the assistant.
@@ -163,10 +163,11 @@ pub fn read_site(site: &SiteConfig) -> Result<Option<KnowledgeBase>, KnowledgeEr
 /// errors, leaves its site's model as it was, and its errors are logged.
 pub async fn reload(config: &Config, models: Arc<Models>) {
     let sites: Vec<&SiteConfig> = config.sites.iter().collect();
-    reload_sites(&sites, models).await;
+    recompile(models, read_again(&sites)).await;
 }
 
-async fn reload_sites(sites: &[&SiteConfig], models: Arc<Models>) {
+/// The sites' knowledge bases read again; one that no longer reads is logged and left out.
+fn read_again(sites: &[&SiteConfig]) -> Vec<(String, KnowledgeBase)> {
     let mut read = Vec::new();
     for site in sites {
         match read_site(site) {
@@ -177,24 +178,26 @@ async fn reload_sites(sites: &[&SiteConfig], models: Arc<Models>) {
             }
         }
     }
-    for (site, _) in &read {
-        models.count_reload(site, 1);
-    }
-    let sites: Vec<String> = read.iter().map(|(site, _)| site.clone()).collect();
-    compile_all(models.clone(), read).await;
-    for site in &sites {
-        models.count_reload(site, -1);
-    }
+    read
 }
 
-/// Compiles a site's knowledge base, just read, in the background: the site counts as
-/// reloading from this call until its new model is in use, so whoever asked sees it at once.
-pub fn reload_site_now(models: Arc<Models>, site: String, kb: KnowledgeBase) {
-    models.count_reload(&site, 1);
-    tokio::spawn(async move {
-        compile_all(models.clone(), vec![(site.clone(), kb)]).await;
-        models.count_reload(&site, -1);
-    });
+/// Compiles knowledge bases just read, their models in use serving meanwhile. Each site
+/// counts as reloading from this call, before the returned future runs (so whoever asked sees
+/// it at once), until its new model is in use.
+pub fn recompile(
+    models: Arc<Models>,
+    kbs: Vec<(String, KnowledgeBase)>,
+) -> impl Future<Output = ()> + Send + 'static {
+    let sites: Vec<String> = kbs.iter().map(|(site, _)| site.clone()).collect();
+    for site in &sites {
+        models.count_reload(site, 1);
+    }
+    async move {
+        compile_all(models.clone(), kbs).await;
+        for site in &sites {
+            models.count_reload(site, -1);
+        }
+    }
 }
 
 /// Reloads the sites the hub names ([`Event::KnowledgeBase`](crate::events::Event), from
@@ -205,7 +208,7 @@ pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) 
             continue;
         };
         tracing::info!(%site, "reloading the knowledge base");
-        reload_sites(&[config], state.models.clone()).await;
+        recompile(state.models.clone(), read_again(&[config])).await;
     }
 }
 

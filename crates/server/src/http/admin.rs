@@ -48,10 +48,7 @@ pub async fn add(
         None => {
             let name =
                 auth::check_new_account(&new.name, &new.password).map_err(AppError::Invalid)?;
-            let password = new.password.clone();
-            let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-                .await
-                .map_err(|_| AppError::ShuttingDown)?;
+            let hash = auth::hash_password_async(new.password.clone()).await?;
             let sites = [new.site.clone()];
             state
                 .db
@@ -129,7 +126,10 @@ pub async fn kb_reload(
         .map_err(|_| AppError::ShuttingDown)?
         .map_err(|error| AppError::Invalid(error.to_string()))?
         .ok_or_else(no_kb)?;
-    knowledge::reload_site_now(state.models.clone(), query.site.clone(), kb);
+    tokio::spawn(knowledge::recompile(
+        state.models.clone(),
+        vec![(query.site.clone(), kb)],
+    ));
     state
         .bus
         .tell_others(Event::KnowledgeBase {

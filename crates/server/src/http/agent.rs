@@ -55,8 +55,7 @@ pub async fn login(
         || auth::decoy_hash().to_owned(),
         |a| a.password_hash.clone(),
     );
-    let password = login.password;
-    let valid = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let valid = auth::verify_password_async(login.password, hash)
         .await
         .unwrap_or(false);
     let Some(account) = account.filter(|_| valid) else {
@@ -120,10 +119,7 @@ pub async fn change_password(
         .password_hash(&session.agent)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    let current = change.current.clone();
-    let valid = tokio::task::spawn_blocking(move || auth::verify_password(&current, &hash))
-        .await
-        .map_err(|_| AppError::ShuttingDown)?;
+    let valid = auth::verify_password_async(change.current.clone(), hash).await?;
     if !valid {
         tracing::info!(%address, agent = %session.agent, "wrong current password");
         return Err(AppError::WrongPassword);
@@ -133,10 +129,7 @@ pub async fn change_password(
             "The new password is the same as the current one.".to_owned(),
         ));
     }
-    let new = change.new;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
-        .await
-        .map_err(|_| AppError::ShuttingDown)?;
+    let hash = auth::hash_password_async(change.new).await?;
     if !state
         .db
         .set_password(&session.agent, &hash, Some(&session.token_hash))

@@ -4,8 +4,8 @@
 //! it answers them, how hub deliveries reach it); [`serve`] does the rest: it reads client
 //! frames (JSON text, at most [`MAX_FRAME_BYTES`], each refused with a problem the client
 //! can read, the connection staying open), passes on deliveries, pings an idle connection
-//! and rechecks that its client may still be served, closes a client that cannot keep up, and tells clients when to reconnect when the server
-//! shuts down.
+//! and rechecks that its client may still be served, closes a client that cannot keep up,
+//! and tells clients when to reconnect when the server shuts down.
 
 use std::future::Future;
 
