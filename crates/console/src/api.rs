@@ -8,8 +8,8 @@ use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
         AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
-        ConversationDetail, KbReport, Login, NewAgent, OfflineMessage, Resolution, SetStatus,
-        SiteAgent, Transfer,
+        ConversationDetail, KbEdit, KbReport, KbSource, Login, NewAgent, OfflineMessage,
+        Resolution, SetStatus, SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -210,15 +210,24 @@ pub async fn remove_agent(site: &str, agent: &str) -> Result<(), Failure> {
         .map(drop)
 }
 
-/// Has the server read the site's knowledge base file again and compile it.
-pub async fn reload_kb(site: &str) -> Result<(), Failure> {
-    call(
-        Request::post("/v1/agent/admin/kb-reload")
-            .query([("site", site)])
-            .build(),
-    )
-    .await
-    .map(drop)
+/// Has the server put the site's knowledge base file (back) in use and compile it; the text
+/// now in use.
+pub async fn reload_kb(site: &str) -> Result<KbSource, Failure> {
+    let request = Request::post("/v1/agent/admin/kb-reload").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// The site's knowledge base text in use, to edit.
+pub async fn kb_source(site: &str) -> Result<KbSource, Failure> {
+    let request = Request::get("/v1/agent/admin/kb-source").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// Saves an edited knowledge base as the site's next version and has it compiled; the text
+/// now in use.
+pub async fn save_kb(site: &str, edit: &KbEdit) -> Result<KbSource, Failure> {
+    let request = Request::put("/v1/agent/admin/kb-source").query([("site", site)]);
+    read(call(with_body(request, edit)).await?).await
 }
 
 /// The site's knowledge base check report.

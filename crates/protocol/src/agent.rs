@@ -102,10 +102,43 @@ pub struct NewAgent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbReport {
     pub report: String,
-    /// The knowledge base is being compiled again (`POST /v1/agent/admin/kb-reload`); the
+    /// The knowledge base is being compiled again (an edit saved, or the file read again); the
     /// report is the current model's until the new one is ready.
     #[serde(default)]
     pub reloading: bool,
+}
+
+/// `GET /v1/agent/admin/kb-source?site=S`: the text of the site's knowledge base, for its
+/// admins to edit in the console: the configured file's, or the newest version saved there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbSource {
+    /// The knowledge base as TOML.
+    pub text: String,
+    /// How many versions the site's admins have saved (0: none yet); a save names the one it
+    /// started from, so that it cannot overwrite a newer one unseen.
+    pub version: i64,
+    /// Who saved the text in use, and when; `None` while the configured file is in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved: Option<KbSaved>,
+    /// The site has a configured file to put (back) in use (`POST .../kb-reload`).
+    #[serde(default)]
+    pub file: bool,
+}
+
+/// Who saved a knowledge base in the console, and when (milliseconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbSaved {
+    pub by: String,
+    pub at: i64,
+}
+
+/// `PUT /v1/agent/admin/kb-source?site=S`: an edited knowledge base to check, keep and put
+/// live. Refused with every error's line when it does not read (422), and when another
+/// version was saved after `base_version` (409).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbEdit {
+    pub text: String,
+    pub base_version: i64,
 }
 
 /// `PUT /v1/agent/status`.

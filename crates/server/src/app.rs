@@ -85,16 +85,16 @@ impl AppState {
     /// Reads the sites' knowledge bases again and compiles them, the current models serving
     /// meanwhile (what `SIGHUP` does); done when the new models are in use.
     pub async fn reload_knowledge(&self) {
-        knowledge::reload(&self.config, self.models.clone()).await;
+        knowledge::reload(&self.db, &self.config, self.models.clone()).await;
     }
 
-    /// Reads the sites' knowledge bases (compiling them in the background), connects to the
-    /// configured database (migrating it) and assembles the state.
+    /// Connects to the configured database (migrating it), reads the sites' knowledge bases
+    /// (compiling them in the background) and assembles the state.
     pub async fn new(config: Config) -> Result<AppState, StartError> {
-        let knowledge_bases = knowledge::load(&config)?;
+        let db = Db::connect(&config.database_url).await?;
+        let knowledge_bases = knowledge::load(&db, &config).await?;
         let models = Arc::new(Models::default());
         tokio::spawn(knowledge::compile_all(models.clone(), knowledge_bases));
-        let db = Db::connect(&config.database_url).await?;
         let hub = Arc::new(Hub::default());
         let notify = (db.backend() == Backend::Postgres).then(|| db.pool().clone());
         let bus = Bus::new(ids::random_id(), hub.clone(), notify);
@@ -148,6 +148,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/agents/{id}", delete(admin::remove))
         .route("/admin/kb-report", get(admin::kb_report))
         .route("/admin/kb-reload", post(admin::kb_reload))
+        .route(
+            "/admin/kb-source",
+            get(admin::kb_source).put(admin::save_kb),
+        )
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

@@ -1,11 +1,15 @@
-//! The sites' knowledge bases: read and parsed when the server starts (a broken file stops it
+//! The sites' knowledge bases: read and parsed when the server starts (a broken one stops it
 //! with every error's line and column), compiled into the assistant's model in the
 //! background (a large one takes a while; the widget offers people meanwhile), and served as
-//! a content-hashed file the browser caches for good. On `SIGHUP`, or when a site's admin
-//! asks (the asking process at once, [`recompile`]; the others through an
-//! [`Event::KnowledgeBase`](crate::events::Event) that [`watch`] acts on), they are read and
-//! compiled again while the models in use go on serving, so a merchant's edit goes live
-//! without a restart and without a moment without the assistant.
+//! a content-hashed file the browser caches for good.
+//!
+//! A site's knowledge base is its configured file until an admin saves an edit in the
+//! console: from then on the newest saved version (kept in the database, so every process
+//! and every restart reads the same) until an admin puts the file back in use. When an edit
+//! is saved, the file put back, or on `SIGHUP`, they are read and compiled again while the
+//! models in use go on serving (the asking process at once, [`recompile`]; the others
+//! through an [`Event::KnowledgeBase`](crate::events::Event) that [`watch`] acts on), so a
+//! merchant's edit goes live without a restart and without a moment without the assistant.
 
 use std::{
     collections::HashMap,
@@ -19,6 +23,7 @@ use tokio::sync::mpsc;
 use crate::{
     app::AppState,
     config::{Config, SiteConfig},
+    store::{Db, KbVersion, StoreError},
 };
 
 /// The demo shop's knowledge base, used by sites configured with `knowledge_base = "demo"`.
@@ -39,6 +44,8 @@ pub enum KnowledgeError {
         path: String,
         errors: tandem_assistant::KbErrors,
     },
+    #[error("site {site:?}: cannot read its saved knowledge base: {error}")]
+    Store { site: String, error: StoreError },
 }
 
 /// A compiled model, ready to serve.
@@ -126,51 +133,110 @@ impl Models {
 }
 
 /// Reads and parses every site's knowledge base.
-pub fn load(config: &Config) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeError> {
+pub async fn load(
+    db: &Db,
+    config: &Config,
+) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeError> {
     let mut loaded = Vec::new();
     for site in &config.sites {
-        if let Some(kb) = read_site(site)? {
+        if let Some(kb) = read_site(db, site).await? {
             loaded.push((site.id.clone(), kb));
         }
     }
     Ok(loaded)
 }
 
-/// Reads and parses one site's knowledge base, if it has one.
-pub fn read_site(site: &SiteConfig) -> Result<Option<KnowledgeBase>, KnowledgeError> {
+/// A site's knowledge base as it reads now: the newest version its admins saved in the
+/// console, or else its configured file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteSource {
+    /// `None` when the site has neither a saved version nor a file.
+    pub text: Option<String>,
+    /// The newest saved version (`None`: none yet); its text is `text` when it has one.
+    pub saved: Option<KbVersion>,
+}
+
+impl SiteSource {
+    /// The saved version in use, if the text is one (not the file).
+    pub fn edited(&self) -> Option<&KbVersion> {
+        self.saved.as_ref().filter(|v| v.text.is_some())
+    }
+
+    /// Where the text comes from, for error messages.
+    fn origin(&self, site: &SiteConfig) -> String {
+        match (self.edited(), &site.knowledge_base) {
+            (Some(v), _) => format!("version {} saved in the console", v.version),
+            (None, Some(path)) => path.clone(),
+            (None, None) => "the site's knowledge base".to_owned(),
+        }
+    }
+}
+
+/// Reads a site's knowledge base as it is now.
+pub async fn read_source(db: &Db, site: &SiteConfig) -> Result<SiteSource, KnowledgeError> {
+    let saved = db
+        .kb_version(&site.id)
+        .await
+        .map_err(|error| KnowledgeError::Store {
+            site: site.id.clone(),
+            error,
+        })?;
+    let text = match saved.as_ref().and_then(|v| v.text.clone()) {
+        Some(text) => Some(text),
+        None => read_file(site).await?,
+    };
+    Ok(SiteSource { text, saved })
+}
+
+/// Reads the site's configured knowledge base file, if it has one.
+pub async fn read_file(site: &SiteConfig) -> Result<Option<String>, KnowledgeError> {
     let Some(path) = &site.knowledge_base else {
         return Ok(None);
     };
-    let text = if path == "demo" {
-        DEMO_KB.to_owned()
-    } else {
-        std::fs::read_to_string(path).map_err(|error| KnowledgeError::Read {
+    if path == "demo" {
+        return Ok(Some(DEMO_KB.to_owned()));
+    }
+    let text = tokio::fs::read_to_string(path)
+        .await
+        .map_err(|error| KnowledgeError::Read {
             site: site.id.clone(),
             path: path.clone(),
             error,
-        })?
+        })?;
+    Ok(Some(text))
+}
+
+/// Reads and parses one site's knowledge base, if it has one.
+pub async fn read_site(
+    db: &Db,
+    site: &SiteConfig,
+) -> Result<Option<KnowledgeBase>, KnowledgeError> {
+    let source = read_source(db, site).await?;
+    let Some(text) = &source.text else {
+        return Ok(None);
     };
-    let kb = KnowledgeBase::parse(&text).map_err(|errors| KnowledgeError::Invalid {
-        site: site.id.clone(),
-        path: path.clone(),
-        errors,
-    })?;
-    Ok(Some(kb))
+    KnowledgeBase::parse(text)
+        .map(Some)
+        .map_err(|errors| KnowledgeError::Invalid {
+            site: site.id.clone(),
+            path: source.origin(site),
+            errors,
+        })
 }
 
 /// Reads every site's knowledge base again (`SIGHUP`) and compiles them; each site's model
 /// in use keeps serving until its successor is ready. A file that no longer reads, or has
 /// errors, leaves its site's model as it was, and its errors are logged.
-pub async fn reload(config: &Config, models: Arc<Models>) {
+pub async fn reload(db: &Db, config: &Config, models: Arc<Models>) {
     let sites: Vec<&SiteConfig> = config.sites.iter().collect();
-    recompile(models, read_again(&sites)).await;
+    recompile(models, read_again(db, &sites).await).await;
 }
 
 /// The sites' knowledge bases read again; one that no longer reads is logged and left out.
-fn read_again(sites: &[&SiteConfig]) -> Vec<(String, KnowledgeBase)> {
+async fn read_again(db: &Db, sites: &[&SiteConfig]) -> Vec<(String, KnowledgeBase)> {
     let mut read = Vec::new();
     for site in sites {
-        match read_site(site) {
+        match read_site(db, site).await {
             Ok(Some(kb)) => read.push((site.id.clone(), kb)),
             Ok(None) => {}
             Err(error) => {
@@ -208,7 +274,7 @@ pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) 
             continue;
         };
         tracing::info!(%site, "reloading the knowledge base");
-        recompile(state.models.clone(), read_again(&[config])).await;
+        recompile(state.models.clone(), read_again(&state.db, &[config]).await).await;
     }
 }
 
@@ -261,32 +327,80 @@ pub async fn compile_all(models: Arc<Models>, kbs: Vec<(String, KnowledgeBase)>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Author;
 
-    #[test]
-    fn a_broken_knowledge_base_names_the_site_and_every_error() {
+    async fn db() -> Db {
+        Db::connect("sqlite::memory:").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_broken_knowledge_base_names_the_site_and_every_error() {
         let dir = tempfile::TempDir::new().unwrap();
         let path = dir.path().join("kb.toml");
         std::fs::write(&path, "[site]\nname = 1\n").unwrap();
         let mut config = Config::default_demo();
         config.sites[0].knowledge_base = Some(path.display().to_string());
-        let error = load(&config).unwrap_err().to_string();
+        let db = db().await;
+        let error = load(&db, &config).await.unwrap_err().to_string();
         assert!(error.contains("\"acme\""), "{error}");
         assert!(error.contains("line 2"), "{error}");
         config.sites[0].knowledge_base = Some("/no/such/kb.toml".into());
         assert!(
-            load(&config)
+            load(&db, &config)
+                .await
                 .unwrap_err()
                 .to_string()
                 .contains("/no/such/kb.toml")
         );
     }
 
-    #[test]
-    fn the_demo_knowledge_base_parses() {
+    #[tokio::test]
+    async fn the_demo_knowledge_base_parses() {
         let mut config = Config::default_demo();
         config.sites[0].knowledge_base = Some("demo".into());
-        let loaded = load(&config).unwrap();
+        let loaded = load(&db().await, &config).await.unwrap();
         assert_eq!(loaded.len(), 1);
         assert!(loaded[0].1.entries.len() >= 40);
+    }
+
+    #[tokio::test]
+    async fn a_version_saved_in_the_console_wins_over_the_file_until_the_file_is_put_back() {
+        let mut config = Config::default_demo();
+        config.sites[0].knowledge_base = Some("demo".into());
+        let site = &config.sites[0];
+        let db = db().await;
+        let author = Author {
+            id: "a1",
+            name: "Anna",
+        };
+        let edited = tandem_assistant::fixture::KB;
+        assert_eq!(
+            db.save_kb_version("acme", 0, Some(edited), author)
+                .await
+                .unwrap()
+                .map(|v| v.version),
+            Some(1)
+        );
+        let source = read_source(&db, site).await.unwrap();
+        assert_eq!(source.text.as_deref(), Some(edited));
+        assert_eq!(source.edited().unwrap().agent_name, "Anna");
+        // A save from a version that is no longer the newest would overwrite it unseen.
+        assert_eq!(
+            db.save_kb_version("acme", 0, Some("x"), author)
+                .await
+                .unwrap(),
+            None
+        );
+        // Broken text saved anyway (by an older server, say) names where it came from.
+        db.save_kb_version("acme", 1, Some("[site]\nname = 1\n"), author)
+            .await
+            .unwrap();
+        let error = read_site(&db, site).await.unwrap_err().to_string();
+        assert!(error.contains("version 2 saved in the console"), "{error}");
+        db.save_kb_version("acme", 2, None, author).await.unwrap();
+        let back = read_source(&db, site).await.unwrap();
+        assert_eq!(back.text.as_deref(), Some(DEMO_KB));
+        assert_eq!(back.edited(), None);
+        assert_eq!(back.saved.unwrap().version, 3);
     }
 }

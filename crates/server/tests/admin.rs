@@ -1,6 +1,6 @@
 //! Site admins over real sockets: they list, add and remove the site's agents (one taken off
-//! a site stops seeing it at once) and read the knowledge base's check report; other agents
-//! cannot.
+//! a site stops seeing it at once), read the knowledge base's check report, edit the
+//! knowledge base and put its file back in use; other agents cannot.
 
 mod common;
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{Settings, TestServer, browser::eventually};
 use reqwest::StatusCode;
 use serde_json::json;
-use tandem_protocol::agent::{AgentProfile, AgentServerFrame, KbReport, SiteAgent};
+use tandem_protocol::agent::{AgentProfile, AgentServerFrame, KbReport, KbSource, SiteAgent};
 
 /// The knowledge base's report as the admin reads it, once there is one.
 async fn kb_report(admin: &common::TestAgent) -> Option<KbReport> {
@@ -22,6 +22,20 @@ async fn kb_report(admin: &common::TestAgent) -> Option<KbReport> {
         return None;
     }
     response.json().await.ok()
+}
+
+/// A knowledge base with errors on lines 2 and 4.
+const BROKEN_KB: &str = "[site]\nname = 1\n[[entry]]\nid = \"A B\"\n";
+
+/// Asserts the answer refuses [`BROKEN_KB`] naming both lines at once.
+async fn refused_with_lines_2_and_4(refused: reqwest::Response) {
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: tandem_protocol::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.message().contains("line 2") && problem.message().contains("line 4"),
+        "{}",
+        problem.message()
+    );
 }
 
 /// Anna, admin of acme, and Ben, an agent of acme; both signed in.
@@ -204,15 +218,8 @@ async fn an_admin_puts_an_edited_knowledge_base_live_and_a_broken_one_is_refused
     assert_eq!(reload(&ben).await.unwrap().status(), StatusCode::FORBIDDEN);
 
     // A broken edit is refused with every error's line, and the site keeps its model.
-    std::fs::write(&kb, "[site]\nname = 1\n[[entry]]\nid = \"A B\"\n").unwrap();
-    let refused = reload(&anna).await.unwrap();
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let problem: tandem_protocol::Problem = refused.json().await.unwrap();
-    assert!(
-        problem.message().contains("line 2") && problem.message().contains("line 4"),
-        "{}",
-        problem.message()
-    );
+    std::fs::write(&kb, BROKEN_KB).unwrap();
+    refused_with_lines_2_and_4(reload(&anna).await.unwrap()).await;
 
     // A good edit (here: the whole demo shop, which takes seconds to compile) goes live: the
     // page says it is compiling from the moment it was asked, then the greeting changes.
@@ -244,5 +251,128 @@ async fn an_admin_puts_an_edited_knowledge_base_live_and_a_broken_one_is_refused
         "{}",
         after.report
     );
+    server.stop().await;
+}
+
+/// acme's description as a shopper's widget reads it.
+async fn site_info(server: &TestServer) -> Option<tandem_protocol::SiteInfo> {
+    reqwest::get(server.url("/v1/sites/acme"))
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
+}
+
+#[tokio::test]
+async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newer_one_is_refused() {
+    let (server, _kb_dir, _kb) = common::with_kb_file().await;
+    let (anna, ben) = admin_and_agent(&server).await;
+    let source = |who: &common::TestAgent| who.get("/v1/agent/admin/kb-source?site=acme").send();
+    let save = |who: &common::TestAgent, text: &str, base: i64| {
+        who.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
+            .json(&json!({ "text": text, "base_version": base }))
+            .send()
+    };
+    assert_eq!(source(&ben).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        save(&ben, tandem_assistant::fixture::KB, 0)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let file: KbSource = source(&anna).await.unwrap().json().await.unwrap();
+    assert_eq!(file.text, tandem_assistant::fixture::KB);
+    assert_eq!((file.version, &file.saved, file.file), (0, &None, true));
+    eventually(Duration::from_secs(60), "the first model", || {
+        kb_report(&anna)
+    })
+    .await;
+
+    // A broken edit is refused with every error's line, and nothing changes.
+    refused_with_lines_2_and_4(save(&anna, BROKEN_KB, 0).await.unwrap()).await;
+    let unchanged: KbSource = source(&anna).await.unwrap().json().await.unwrap();
+    assert_eq!(unchanged, file);
+
+    // A good one is kept as version 1, signed, and goes live: shoppers get the new greeting.
+    let edited = common::kb_greeting("Edited in the console!");
+    let saved = save(&anna, &edited, 0).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::ACCEPTED);
+    let saved: KbSource = saved.json().await.unwrap();
+    assert_eq!((saved.version, saved.text.as_str()), (1, edited.as_str()));
+    assert_eq!(saved.saved.as_ref().unwrap().by, "Anna");
+    eventually(Duration::from_secs(60), "the edited greeting", || async {
+        let site = site_info(&server).await?;
+        (site.greeting == "Edited in the console!" && site.model_url.is_some()).then_some(())
+    })
+    .await;
+    let now: KbSource = source(&anna).await.unwrap().json().await.unwrap();
+    assert_eq!(now, saved);
+
+    // An admin who opened version 0 meanwhile is not allowed to overwrite version 1 unseen.
+    let stale = save(&anna, tandem_assistant::fixture::KB, 0).await.unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let problem: tandem_protocol::Problem = stale.json().await.unwrap();
+    assert!(
+        problem.message().contains("Anna saved version 1"),
+        "{}",
+        problem.message()
+    );
+
+    // Putting the file back in use is version 2, unsigned, and the file's greeting returns.
+    let back = anna
+        .post("/v1/agent/admin/kb-reload?site=acme")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::ACCEPTED);
+    let back: KbSource = back.json().await.unwrap();
+    assert_eq!((back.version, back.saved), (2, None));
+    assert_eq!(back.text, tandem_assistant::fixture::KB);
+    eventually(Duration::from_secs(60), "the file's greeting", || async {
+        (site_info(&server).await?.greeting == "Hi!").then_some(())
+    })
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_writes_a_knowledge_base_for_a_site_that_had_none() {
+    let server = TestServer::start().await;
+    let (anna, _ben) = admin_and_agent(&server).await;
+    let empty: KbSource = anna
+        .get("/v1/agent/admin/kb-source?site=acme")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (empty.text.as_str(), empty.version, empty.file),
+        ("", 0, false)
+    );
+    assert!(site_info(&server).await.unwrap().model_url.is_none());
+    let saved = anna
+        .request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
+        .json(&json!({ "text": tandem_assistant::fixture::KB, "base_version": 0 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::ACCEPTED);
+    // The assistant is on its way at once (the widget says so), then ready.
+    assert!(site_info(&server).await.unwrap().assistant_pending);
+    eventually(Duration::from_secs(60), "the new assistant", || async {
+        site_info(&server).await?.model_url.map(drop)
+    })
+    .await;
+    // There is no file to go back to.
+    let no_file = anna
+        .post("/v1/agent/admin/kb-reload?site=acme")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_file.status(), StatusCode::CONFLICT);
     server.stop().await;
 }

@@ -1,13 +1,15 @@
 //! End to end, both sides: real headless Chromium windows for an agent on the console and a
 //! shopper in the widget on the demo checkout page of a real server, from the shopper's
 //! question to the assistant through the agent's answer and the shopper's rating, to the
-//! quality dashboard and the history; and an agent's password changed in and out of the
-//! console.
+//! quality dashboard and the history; an agent's password changed in and out of the
+//! console; and a site admin editing the knowledge base, which shoppers then get answers from.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
 
 mod common;
+
+use std::time::Duration;
 
 use common::{
     AGENT_PASSWORD, Settings, TestServer,
@@ -340,5 +342,109 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
         .await
         .unwrap();
     assert_eq!(alarm, "", "a sign-out is not a lost session");
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the console build: run by `cargo xtask test`"]
+async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_the_new_answer() {
+    let kb_dir = tempfile::TempDir::new().unwrap();
+    let kb = kb_dir.path().join("kb.toml");
+    std::fs::write(&kb, tandem_assistant::fixture::KB).unwrap();
+    let settings = Settings {
+        acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
+        ..Settings::default()
+    };
+    let server =
+        TestServer::launch(tempfile::TempDir::new().unwrap(), &widget_dist(), settings).await;
+    let ada = server.agent("Ada", &["acme"]).await;
+    server
+        .state
+        .db
+        .set_site_admin(&ada.id, "acme", true)
+        .await
+        .unwrap();
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    client.goto(&server.url("/console")).await.unwrap();
+    sign_in(client, "ada@agents.example", AGENT_PASSWORD).await;
+    view(client, "Site admin").await;
+    shows(client, ".kb-origin", "the site's knowledge base file").await;
+    let editor = client.find(Locator::Id("kb-text")).await.unwrap();
+    assert_eq!(
+        editor.prop("value").await.unwrap().as_deref(),
+        Some(tandem_assistant::fixture::KB)
+    );
+
+    // A broken entry typed at the end is refused with its line, and the text stays.
+    editor
+        .send_keys("\n[[entry]]\nid = \"Not an id\"\n")
+        .await
+        .unwrap();
+    shows(client, ".kb-actions [role=status]", "Unsaved changes").await;
+    click(client, ".kb-editor .save-kb").await;
+    let problem = shows(client, ".kb-problem", "line").await;
+    assert!(problem.contains("errors"), "{problem}");
+    assert!(
+        editor
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap()
+            .ends_with("id = \"Not an id\"\n"),
+        "what was typed is kept"
+    );
+    assert_accessible(client, "the admin page with a refused knowledge base").await;
+
+    // Discarded, then a new answer written and saved: it is version 1, signed by Ada.
+    click(client, ".kb-editor .discard-kb").await;
+    eventually(WAIT, "the text in use again", || async {
+        let value = editor.prop("value").await.ok()??;
+        (value == tandem_assistant::fixture::KB).then_some(())
+    })
+    .await;
+    let edited =
+        tandem_assistant::fixture::KB.replace("30 days, free.", "60 days, and free of charge.");
+    assert_ne!(edited, tandem_assistant::fixture::KB);
+    client
+        .execute(
+            "const area = document.getElementById('kb-text'); area.value = arguments[0]; \
+             area.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::Value::String(edited)],
+        )
+        .await
+        .unwrap();
+    click(client, ".kb-editor .save-kb").await;
+    shows(client, ".kb-origin", "version 1, saved here by Ada").await;
+    eventually(Duration::from_secs(60), "the new model", || async {
+        let text = client
+            .find(Locator::Css(".kb-reloading"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        text.is_empty().then_some(())
+    })
+    .await;
+
+    // A shopper who opens the chat now gets the new answer, from the assistant in the browser.
+    let shopper = Browser::start(Screen::Desktop).await;
+    let shop = &shopper.client;
+    open_widget(shop, &server.url("/demo")).await;
+    say(shop, "how do I return an item").await;
+    shows(shop, "li.answer", "60 days, and free of charge.").await;
+
+    // The file is put back in use from the same page.
+    client
+        .find(Locator::Css(".kb-editor .file-kb"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shows(client, ".kb-origin", "the site's knowledge base file").await;
+    shopper.client.clone().close().await.unwrap();
+    browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -122,13 +122,26 @@ impl Process {
     }
 
     async fn agent_post(&self, cookie: &str, path: &str, body: serde_json::Value) -> StatusCode {
-        self.post(path)
+        self.agent_call(reqwest::Method::POST, cookie, path, body)
+            .await
+            .status()
+    }
+
+    async fn agent_call(
+        &self,
+        method: reqwest::Method,
+        cookie: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .request(method, format!("{}{path}", self.base))
+            .header(header::ORIGIN, &self.base)
             .header(header::COOKIE, cookie)
             .json(&body)
             .send()
             .await
             .unwrap()
-            .status()
     }
 }
 
@@ -466,6 +479,56 @@ async fn an_admin_puts_a_knowledge_base_live_on_every_process_sharing_the_databa
     greets(&first, "Hello again!").await;
     greets(&second, "Hello again!").await;
     drop((first, second));
+    if let Some(db) = postgres {
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_knowledge_base_edited_in_the_console_outlives_a_restart_until_the_file_is_put_back() {
+    let dir = TempDir::new().unwrap();
+    let (settings, kb) = kb_file_settings(&dir);
+    let (config, postgres) = setup_with(&dir, &settings, true).await;
+    let mut server = Process::start(&config).await;
+    greets(&server, "Hi!").await;
+    let cookie = server.sign_in("anna@agents.example").await;
+    let edit = json!({ "text": common::kb_greeting("Edited here!"), "base_version": 0 });
+    let saved = server
+        .agent_call(
+            reqwest::Method::PUT,
+            &cookie,
+            "/v1/agent/admin/kb-source?site=acme",
+            edit,
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::ACCEPTED);
+    greets(&server, "Edited here!").await;
+    // Another process on the same database serves the edit too, not its file.
+    let other = if on_postgres() {
+        let other = Process::start(&config).await;
+        greets(&other, "Edited here!").await;
+        Some(other)
+    } else {
+        None
+    };
+
+    // The file changes meanwhile; a server killed and started again keeps the edit.
+    std::fs::write(&kb, common::kb_greeting("From the file")).unwrap();
+    server.kill();
+    drop(other);
+    let server = Process::start(&config).await;
+    greets(&server, "Edited here!").await;
+
+    // Until an admin puts the file back in use.
+    let cookie = server.sign_in("anna@agents.example").await;
+    assert_eq!(
+        server
+            .agent_post(&cookie, "/v1/agent/admin/kb-reload?site=acme", json!({}))
+            .await,
+        StatusCode::ACCEPTED
+    );
+    greets(&server, "From the file").await;
+    drop(server);
     if let Some(db) = postgres {
         db.drop().await;
     }

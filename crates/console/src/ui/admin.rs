@@ -1,13 +1,14 @@
 //! The site admin's page: the site's agents (add one by email, with a first password for a
-//! new account; remove one), and the `kb check` report of the site's knowledge base, so
-//! the merchant sees its expected quality and the entries most often confused; and, once the
-//! merchant has edited the knowledge base file, the button that puts it live.
+//! new account; remove one), the site's knowledge base to edit and put live (`kb_editor`),
+//! and the `kb check` report of the model in use, so the merchant sees its expected quality
+//! and the entries most often confused.
 
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::{KbReport, NewAgent, SiteAgent};
 
 use super::{
     bar::status_text,
+    kb_editor::KbEditor,
     site::{SiteChoice, SitePicker},
 };
 use crate::i18n::t;
@@ -30,8 +31,8 @@ pub fn AdminView(
     on_add: Callback<NewAgent>,
     /// Called with `(site, agent id)`.
     on_remove: Callback<(String, String)>,
-    /// Called with the site whose edited knowledge base file should go live.
-    on_reload: Callback<String>,
+    /// Called once an edited knowledge base (or the file) is being compiled for the site shown.
+    on_live: Callback<()>,
 ) -> impl IntoView {
     let choice = SiteChoice::new(sites);
     let current = move || choice.get();
@@ -110,13 +111,9 @@ pub fn AdminView(
                 <p class="hint">{t("first_password_hint")}</p>
                 <button type="submit" class="primary">{t("add")}</button>
             </form>
+            <KbEditor site=Signal::derive(current) compiling=Signal::derive(reloading) on_live />
             <h3>{t("kb_report")}</h3>
-            <p class="kb-reload">
-                <button type="button" disabled=reloading on:click=move |_| on_reload.run(current())>
-                    {t("kb_reload")}
-                </button>
-                <span role="status">{move || reloading().then(|| t("kb_reloading"))}</span>
-            </p>
+            <p class="kb-reloading" role="status">{move || reloading().then(|| t("kb_reloading"))}</p>
             <pre class="kb-report">{move || report.get().map_or_else(|| t("kb_report_missing"), |r| r.report)}</pre>
         </section>
     }

@@ -441,20 +441,17 @@ pub fn App() -> impl IntoView {
             kb_report.set(api::kb_report(&site).await.ok());
         });
     });
-    let reload_kb = Callback::new(move |site: String| {
-        spawn_local(async move {
-            match api::reload_kb(&site).await {
-                Ok(()) => {
-                    admin_problem.set(None);
-                    kb_report.update(|r| {
-                        if let Some(r) = r {
-                            r.reloading = true;
-                        }
-                    });
-                }
-                Err(failure) => admin_failed(failure),
+    // An edit (or the file) is being compiled: the page says so, and asks for the new report.
+    let kb_compiling = Callback::new(move |()| {
+        kb_report.update(|r| match r {
+            Some(r) => r.reloading = true,
+            None => {
+                *r = Some(tandem_protocol::agent::KbReport {
+                    report: t("kb_report_missing"),
+                    reloading: true,
+                })
             }
-        });
+        })
     });
     // While an edit compiles, the report is asked for again every two seconds.
     let report_asked = StoredValue::new(0_i64);
@@ -549,7 +546,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || page.get() == Page::Admin>
                 <main class="admin-page">
                     <AdminView sites=admin_of me agents=site_agents report=kb_report problem=admin_problem
-                        on_site=show_site on_add=add_agent on_remove=remove_agent on_reload=reload_kb />
+                        on_site=show_site on_add=add_agent on_remove=remove_agent on_live=kb_compiling />
                 </main>
             </Show>
             <Show when=move || page.get() == Page::Account>

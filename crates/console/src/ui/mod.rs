@@ -7,6 +7,7 @@
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
 //! - `account`: the agent's own account: changing their password.
 //! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
+//! - `kb_editor`: the admin page's knowledge base editor.
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
@@ -25,6 +26,7 @@ mod dashboard;
 mod earlier;
 mod history;
 mod inbox;
+mod kb_editor;
 mod login;
 mod queue;
 mod site;

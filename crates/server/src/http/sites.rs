@@ -53,7 +53,8 @@ pub async fn info(
             days: h.days_text(),
         }),
         reply_promise: site.reply_promise.clone(),
-        assistant_pending: site.knowledge_base.is_some() && model.is_none(),
+        assistant_pending: (site.knowledge_base.is_some() || state.models.reloading(&site.id))
+            && model.is_none(),
         model_url: model.map(|m| format!("/v1/sites/{}/model/{}", site.id, m.file_name())),
         launcher: Some(launcher::labels(&request_headers, &site.languages)),
     };

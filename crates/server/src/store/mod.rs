@@ -11,11 +11,12 @@
 //! errors altogether; a 64 MiB page cache and memory-mapped reads keep it off the disk.
 //!
 //! Each concept's queries live in their own module (`conversations`, `messages`, `agents`,
-//! `offline`, `counts`), as `impl Db` blocks.
+//! `offline`, `counts`, `knowledge`), as `impl Db` blocks.
 
 mod agents;
 mod conversations;
 mod counts;
+mod knowledge;
 mod messages;
 mod offline;
 
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor, any::AnyPoolOptions};
 pub use agents::{AgentLoad, Credentials};
 pub use conversations::{Conversation, HistoryFilter, NewConversation, NewMessage, Queued};
 pub use counts::CountKey;
+pub use knowledge::{Author, KbVersion};
 pub use messages::{Append, Appended, Gate, Refused};
 pub use offline::NewOfflineMessage;
 

@@ -1,0 +1,116 @@
+//! The knowledge base editor on the admin page: the site's knowledge base as TOML in a text
+//! area, where it comes from (its file, or a version saved here, by whom and when), "Save and
+//! put live", "Discard changes", and putting the file (back) in use. A refused save shows the
+//! server's errors with their lines and keeps what was typed. The rules are
+//! [`KbDraft`](crate::kb_draft::KbDraft)'s; this draws it and makes the calls.
+
+use leptos::{prelude::*, task::spawn_local};
+use tandem_protocol::agent::{KbEdit, KbSource};
+
+use super::history::when;
+use crate::{
+    api::{self, Failure},
+    i18n::{t, t_with},
+    kb_draft::{KbDraft, Origin},
+};
+
+#[component]
+pub fn KbEditor(
+    /// The site whose knowledge base is edited.
+    #[prop(into)]
+    site: Signal<String>,
+    /// Whether a new model is being compiled (the buttons wait for it).
+    #[prop(into)]
+    compiling: Signal<bool>,
+    /// Called once an edit was saved or the file put in use: the site compiles it now.
+    on_live: Callback<()>,
+) -> impl IntoView {
+    let draft = RwSignal::new(KbDraft::default());
+    // Answers for a site no longer shown are dropped.
+    let arrived = move |site: String, answer: Result<KbSource, Failure>| {
+        draft.update(|d| {
+            if d.site != site {
+                return;
+            }
+            match answer {
+                Ok(source) => d.loaded(source),
+                Err(failure) => d.refused(failure.message),
+            }
+        })
+    };
+    let load = move |site: String| {
+        draft.set(KbDraft::for_site(&site));
+        spawn_local(async move { arrived(site.clone(), api::kb_source(&site).await) });
+    };
+    Effect::new(move |_| {
+        let s = site.get();
+        if !s.is_empty() {
+            load(s);
+        }
+    });
+    let put_live = move |site: String, answer: Result<KbSource, Failure>| {
+        if answer.is_ok() {
+            on_live.run(());
+        }
+        arrived(site, answer);
+    };
+    let save = move |_| {
+        let (site, edit) = draft.with_untracked(|d| {
+            (
+                d.site.clone(),
+                KbEdit {
+                    text: d.text().to_owned(),
+                    base_version: d.base_version(),
+                },
+            )
+        });
+        draft.update(|d| d.busy = true);
+        spawn_local(async move { put_live(site.clone(), api::save_kb(&site, &edit).await) });
+    };
+    let from_file = move |_| {
+        let site = draft.with_untracked(|d| d.site.clone());
+        draft.update(|d| d.busy = true);
+        spawn_local(async move { put_live(site.clone(), api::reload_kb(&site).await) });
+    };
+    let changed = move || draft.with(KbDraft::changed);
+    let busy = move || draft.with(|d| d.busy) || compiling.get();
+    let origin = move || match draft.with(KbDraft::origin) {
+        Origin::Loading => String::new(),
+        Origin::None => t("kb_none"),
+        Origin::File => t("kb_from_file"),
+        Origin::Saved { version, by } => t_with("kb_saved", "n", &version.to_string())
+            .replace("{by}", &by.by)
+            .replace("{when}", &when(by.at)),
+    };
+    let file_label = move || match draft.with(KbDraft::origin) {
+        Origin::Saved { .. } => t("kb_file_back"),
+        _ => t("kb_reload"),
+    };
+    view! {
+        <section class="kb-editor" aria-labelledby="kb-editor-title">
+            <h3 id="kb-editor-title">{t("kb_editor")}</h3>
+            <p class="kb-origin">{origin}</p>
+            <label for="kb-text">{t("kb_text")}</label>
+            <textarea id="kb-text" class="kb-text" rows="24" spellcheck="false" autocomplete="off"
+                aria-describedby="kb-hint kb-problem"
+                prop:value=move || draft.with(|d| d.text().to_owned())
+                on:input=move |e| draft.update(|d| d.edit(event_target_value(&e)))></textarea>
+            <p id="kb-hint" class="hint">{t("kb_hint")}</p>
+            <pre id="kb-problem" class="kb-problem" role="alert">{move || draft.with(|d| d.problem.clone())}</pre>
+            <p class="kb-actions">
+                <button type="button" class="primary save-kb" disabled=move || !changed() || busy() on:click=save>
+                    {t("kb_save")}
+                </button>
+                <button type="button" class="discard-kb" disabled=move || !changed() || busy()
+                    on:click=move |_| load(draft.with_untracked(|d| d.site.clone()))>
+                    {t("kb_discard")}
+                </button>
+                <button type="button" class="file-kb" hidden=move || !draft.with(KbDraft::has_file)
+                    disabled=busy on:click=from_file>
+                    {file_label}
+                </button>
+                <span class="unsaved" role="status">{move || changed().then(|| t("kb_unsaved"))}</span>
+            </p>
+        </section>
+    }
+}

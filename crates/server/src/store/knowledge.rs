@@ -1,0 +1,84 @@
+//! Knowledge bases edited in the agent console: every version a site's admins saved, the
+//! newest being the one in use (see `crate::knowledge`). A version without text records that
+//! the site went back to its configured file.
+
+use sqlx::Row;
+
+use super::{Db, StoreError, now_ms};
+
+/// A saved version of a site's knowledge base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbVersion {
+    pub version: i64,
+    /// The TOML text; `None` when this version put the configured file back in use.
+    pub text: Option<String>,
+    pub agent_name: String,
+    pub saved_at: i64,
+}
+
+/// Who saves a version.
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+impl Db {
+    /// The newest saved version of the site's knowledge base, if any was saved.
+    pub async fn kb_version(&self, site: &str) -> Result<Option<KbVersion>, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, text, agent_name, saved_at FROM kb_versions WHERE site = $1 \
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(site)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(KbVersion {
+                version: row.try_get("version")?,
+                text: row.try_get("text")?,
+                agent_name: row.try_get("agent_name")?,
+                saved_at: row.try_get("saved_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves the next version after `base` (`None` text: back to the file). Returns it, or
+    /// `None` when `base` is no longer the newest: someone saved since, and this save would
+    /// overwrite their version unseen.
+    pub async fn save_kb_version(
+        &self,
+        site: &str,
+        base: i64,
+        text: Option<&str>,
+        author: Author<'_>,
+    ) -> Result<Option<KbVersion>, StoreError> {
+        let saved_at = now_ms();
+        let inserted = sqlx::query(
+            "INSERT INTO kb_versions (site, version, text, agent_id, agent_name, saved_at) \
+             SELECT $1, $2 + 1, $3, $4, $5, $6 \
+             WHERE (SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE site = $1) = $2",
+        )
+        .bind(site)
+        .bind(base)
+        .bind(text)
+        .bind(author.id)
+        .bind(author.name)
+        .bind(saved_at)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(done) if done.rows_affected() == 1 => Ok(Some(KbVersion {
+                version: base + 1,
+                text: text.map(str::to_owned),
+                agent_name: author.name.to_owned(),
+                saved_at,
+            })),
+            Ok(_) => Ok(None),
+            // Two saves from the same base at once: the primary key lets one in.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
