@@ -17,6 +17,40 @@ pub enum Origin {
     Saved { version: i64, by: KbSaved },
 }
 
+/// One line of a refused save, and the line and column (from 1) it names, if it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemLine {
+    pub text: String,
+    pub at: Option<(usize, usize)>,
+}
+
+/// The place an error names: "line 12, column 3: ..." (how the knowledge base's errors
+/// begin).
+fn place(line: &str) -> Option<(usize, usize)> {
+    let rest = line.strip_prefix("line ")?;
+    let (number, rest) = rest.split_once(", column ")?;
+    let (column, _) = rest.split_once(':')?;
+    Some((number.parse().ok()?, column.parse().ok()?))
+}
+
+/// Where the caret goes for a line and column (from 1) of `text`, counted as a text area
+/// counts (UTF-16 code units); past the end of a line or the text, its end.
+pub fn caret(text: &str, line: usize, column: usize) -> u32 {
+    let mut units = 0;
+    for (n, content) in text.split('\n').enumerate() {
+        if n + 1 == line {
+            let before: usize = content
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf16)
+                .sum();
+            return u32::try_from(units + before).unwrap_or(u32::MAX);
+        }
+        units += content.encode_utf16().count() + 1;
+    }
+    u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX)
+}
+
 /// One site's editor.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KbDraft {
@@ -74,6 +108,21 @@ impl KbDraft {
     pub fn refused(&mut self, problem: String) {
         self.busy = false;
         self.problem = Some(problem);
+    }
+
+    /// The last refusal, a line at a time, each error with the place it points to, so the
+    /// editor can take the admin there.
+    pub fn problem_lines(&self) -> Vec<ProblemLine> {
+        let Some(problem) = &self.problem else {
+            return Vec::new();
+        };
+        problem
+            .lines()
+            .map(|line| ProblemLine {
+                text: line.to_owned(),
+                at: place(line),
+            })
+            .collect()
     }
 
     /// Whether the site has a file to put (back) in use.
@@ -153,6 +202,46 @@ mod tests {
         assert_eq!(draft.problem.as_deref(), Some("line 1, column 1: ..."));
         draft.loaded(file("[site]\n"));
         assert_eq!((draft.text(), draft.problem.as_deref()), ("[site]\n", None));
+    }
+
+    #[test]
+    fn each_error_of_a_refusal_names_the_place_the_editor_takes_the_admin_to() {
+        let mut draft = KbDraft::for_site("acme");
+        draft.loaded(file("[site]\n"));
+        draft.refused(
+            "The knowledge base has errors; nothing changed:\n\
+             line 4, column 6: entry id \"A B\" may only use lowercase letters\n\
+             line 12, column 1: missing `title`"
+                .to_owned(),
+        );
+        let lines = draft.problem_lines();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].at, None, "the heading points nowhere");
+        assert_eq!(lines[1].at, Some((4, 6)));
+        assert_eq!(lines[2].at, Some((12, 1)));
+        assert!(lines[2].text.ends_with("missing `title`"));
+        draft.loaded(file("[site]\n"));
+        assert!(draft.problem_lines().is_empty());
+    }
+
+    #[test]
+    fn the_caret_lands_on_the_named_line_and_column_as_a_text_area_counts() {
+        let text = "[site]\nname = \"Café 🛍\"\n[[entry]]\nid = \"A B\"";
+        assert_eq!(caret(text, 1, 1), 0);
+        assert_eq!(caret(text, 2, 1), 7);
+        // "é" is one unit, "🛍" two: line 3 starts after 7 + 16 units + the newline.
+        assert_eq!(caret(text, 3, 1), 24);
+        assert_eq!(caret(text, 4, 6), 34 + 5);
+        assert_eq!(
+            caret(text, 2, 99),
+            7 + 16,
+            "a column past the end: the line's end"
+        );
+        assert_eq!(
+            caret(text, 99, 1),
+            44,
+            "a line past the end: the text's end"
+        );
     }
 
     #[test]

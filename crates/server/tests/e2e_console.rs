@@ -395,6 +395,35 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         "what was typed is kept"
     );
     assert_accessible(client, "the admin page with a refused knowledge base").await;
+    // An error takes the caret, and the view, to its place in the text.
+    client
+        .execute(
+            "const area = document.getElementById('kb-text'); area.setSelectionRange(0, 0); \
+             area.scrollTop = 0;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(client, ".kb-problem .at").await;
+    let place = client
+        .execute(
+            "const area = document.getElementById('kb-text'); \
+             return [area.selectionStart, area.value.lastIndexOf('[[entry]]'), area.scrollTop, \
+             document.activeElement === area];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (caret, entry) = (place[0].as_u64().unwrap(), place[1].as_u64().unwrap());
+    assert!(
+        caret >= entry,
+        "the caret at {caret}, in the broken entry from {entry}"
+    );
+    assert!(
+        place[2].as_f64().unwrap() > 0.0,
+        "scrolled to it: {place:?}"
+    );
+    assert_eq!(place[3], true, "the text area has the focus");
 
     // Discarded, then a new answer written and saved: it is version 1, signed by Ada.
     click(client, ".kb-editor .discard-kb").await;

@@ -1,7 +1,8 @@
 //! The knowledge base editor on the admin page: the site's knowledge base as TOML in a text
 //! area, where it comes from (its file, or a version saved here, by whom and when), "Save and
 //! put live", "Discard changes", and putting the file (back) in use. A refused save shows the
-//! server's errors with their lines and keeps what was typed. The rules are
+//! server's errors with their lines, each a button that takes the caret there, and keeps
+//! what was typed. The rules are
 //! [`KbDraft`](crate::kb_draft::KbDraft)'s; this draws it and makes the calls.
 
 use leptos::{prelude::*, task::spawn_local};
@@ -11,7 +12,7 @@ use super::history::when;
 use crate::{
     api::{self, Failure},
     i18n::{t, t_with},
-    kb_draft::{KbDraft, Origin},
+    kb_draft::{KbDraft, Origin, caret},
 };
 
 #[component]
@@ -72,6 +73,17 @@ pub fn KbEditor(
         draft.update(|d| d.busy = true);
         spawn_local(async move { put_live(site.clone(), api::reload_kb(&site).await) });
     };
+    // An error's place: the caret there, and the text area scrolled to it.
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let go_to = move |line: usize, column: usize| {
+        let Some(area) = area.get_untracked() else {
+            return;
+        };
+        let at = draft.with_untracked(|d| caret(d.text(), line, column));
+        let _ = area.blur();
+        let _ = area.set_selection_range(at, at);
+        let _ = area.focus();
+    };
     let changed = move || draft.with(KbDraft::changed);
     let busy = move || draft.with(|d| d.busy) || compiling.get();
     let origin = move || match draft.with(KbDraft::origin) {
@@ -91,12 +103,23 @@ pub fn KbEditor(
             <h3 id="kb-editor-title">{t("kb_editor")}</h3>
             <p class="kb-origin">{origin}</p>
             <label for="kb-text">{t("kb_text")}</label>
-            <textarea id="kb-text" class="kb-text" rows="24" spellcheck="false" autocomplete="off"
+            <textarea id="kb-text" class="kb-text" node_ref=area rows="24" spellcheck="false" autocomplete="off"
                 aria-describedby="kb-hint kb-problem"
                 prop:value=move || draft.with(|d| d.text().to_owned())
                 on:input=move |e| draft.update(|d| d.edit(event_target_value(&e)))></textarea>
             <p id="kb-hint" class="hint">{t("kb_hint")}</p>
-            <pre id="kb-problem" class="kb-problem" role="alert">{move || draft.with(|d| d.problem.clone())}</pre>
+            <div id="kb-problem" class="kb-problem" role="alert">
+                <For each=move || draft.with(KbDraft::problem_lines).into_iter().enumerate()
+                    key=|(n, line)| (*n, line.text.clone()) let:((_, line))>
+                    {match line.at {
+                        Some((number, column)) => view! {
+                            <button type="button" class="at" title=t("kb_go_to")
+                                on:click=move |_| go_to(number, column)>{line.text}</button>
+                        }.into_any(),
+                        None => view! { <p>{line.text}</p> }.into_any(),
+                    }}
+                </For>
+            </div>
             <p class="kb-actions">
                 <button type="button" class="primary save-kb" disabled=move || !changed() || busy() on:click=save>
                     {t("kb_save")}
