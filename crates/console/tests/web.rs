@@ -674,12 +674,13 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
         reloading: false,
     }));
     let on_live = Callback::new(|()| {});
+    let kb_draft = RwSignal::new(tandem_console::kb_draft::KbDraft::default());
     let problem = RwSignal::new(None::<String>);
     let sites = Signal::stored(vec!["acme".to_owned()]);
     let me = Signal::stored("a1".to_owned());
     let _mounted = mount_to(root.clone(), move || {
         view! {
-            <AdminView sites me agents report problem on_site on_add on_remove on_live />
+            <AdminView sites me agents report problem on_site on_add on_remove on_live kb_draft />
         }
     });
     tick().await;

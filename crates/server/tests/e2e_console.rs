@@ -424,6 +424,19 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         "scrolled to it: {place:?}"
     );
     assert_eq!(place[3], true, "the text area has the focus");
+    // A visit to the desk loses nothing typed.
+    view(client, "Desk").await;
+    view(client, "Site admin").await;
+    let editor = client
+        .wait()
+        .for_element(Locator::Id("kb-text"))
+        .await
+        .unwrap();
+    let kept = editor.prop("value").await.unwrap().unwrap();
+    assert!(
+        kept.ends_with("id = \"Not an id\"\n"),
+        "kept after the desk"
+    );
 
     // Discarded, then a new answer written and saved: it is version 1, signed by Ada.
     click(client, ".kb-editor .discard-kb").await;

@@ -25,8 +25,9 @@ pub fn KbEditor(
     compiling: Signal<bool>,
     /// Called once an edit was saved or the file put in use: the site compiles it now.
     on_live: Callback<()>,
+    /// The editor's state, kept by the app: what was typed survives a visit to another page.
+    draft: RwSignal<KbDraft>,
 ) -> impl IntoView {
-    let draft = RwSignal::new(KbDraft::default());
     // Answers for a site no longer shown are dropped.
     let arrived = move |site: String, answer: Result<KbSource, Failure>| {
         draft.update(|d| {
@@ -43,9 +44,10 @@ pub fn KbEditor(
         draft.set(KbDraft::for_site(&site));
         spawn_local(async move { arrived(site.clone(), api::kb_source(&site).await) });
     };
+    // Loaded afresh for another site, or when nothing typed would be lost.
     Effect::new(move |_| {
         let s = site.get();
-        if !s.is_empty() {
+        if !s.is_empty() && draft.with_untracked(|d| d.site != s || !d.changed()) {
             load(s);
         }
     });
