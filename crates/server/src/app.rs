@@ -42,7 +42,7 @@ pub enum StartError {
 }
 
 /// The largest request body: a full handoff transcript (200 messages of 4 KB) and context.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// What every handler can reach; cheap to clone.
 #[derive(Clone)]

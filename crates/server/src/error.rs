@@ -25,7 +25,7 @@ pub enum AppError {
     #[error("Pages from {origin} are not allowed to use site {site:?}.")]
     OriginNotAllowed { origin: String, site: String },
     #[error("{}", .0.body_text())]
-    BadJson(#[from] JsonRejection),
+    BadJson(JsonRejection),
     #[error("{0}")]
     Invalid(String),
     #[error("{what} is too large: at most {limit}.")]
@@ -159,6 +159,20 @@ impl IntoResponse for AppError {
             );
         }
         response
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    /// A body over the server's limit is told as such, with the limit, rather than as axum's
+    /// "Failed to buffer the request body".
+    fn from(rejection: JsonRejection) -> AppError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge {
+                what: "The request",
+                limit: format!("{} KB", crate::app::MAX_BODY_BYTES / 1024),
+            };
+        }
+        AppError::BadJson(rejection)
     }
 }
 

@@ -292,6 +292,13 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newe
 
     // A broken edit is refused with every error's line, and nothing changes.
     refused_with_lines_2_and_4(save(&anna, BROKEN_KB, 0).await.unwrap()).await;
+    let huge = save(&anna, &"#".repeat(1100 * 1024), 0).await.unwrap();
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let problem: tandem_protocol::Problem = huge.json().await.unwrap();
+    assert_eq!(
+        problem.message(),
+        "The request is too large: at most 1024 KB."
+    );
     let unchanged: KbSource = source(&anna).await.unwrap().json().await.unwrap();
     assert_eq!(unchanged, file);
 
