@@ -14,14 +14,14 @@ use tandem_console::{
     suggest::Suggestion,
     ui::{
         AccountView, Actions, AdminView, Bar, Conversations, DashboardView, HistoryView, Inbox,
-        Queue,
+        Queue, warn_before_leaving,
     },
 };
 use tandem_protocol::{
     agent::{
         AgentServerFrame, AgentStatus, ChangePassword, ClosedConversation, Colleague,
-        ConversationDetail, HISTORY_PAGE, KbReport, NewAgent, Offer, OfflineMessage, Resolution,
-        SiteAgent,
+        ConversationDetail, HISTORY_PAGE, KbReport, KbSource, NewAgent, Offer, OfflineMessage,
+        Resolution, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
     dashboard::{AgentFigures, Dashboard, DayFigures, ReasonCount},
@@ -30,8 +30,8 @@ use tandem_protocol::{
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
-    KeyboardEventInit,
+    Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+    KeyboardEvent, KeyboardEventInit,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -967,4 +967,31 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         "the assistant's confidence: {:?}",
         lines[1]
     );
+}
+
+#[wasm_bindgen_test]
+async fn leaving_the_page_with_unsaved_knowledge_base_changes_asks_first() {
+    let draft = RwSignal::new(tandem_console::kb_draft::KbDraft::for_site("acme"));
+    let _mounted = mount_to(frame(), move || {
+        warn_before_leaving(draft);
+    });
+    // What the browser does when the page is closed: a cancelable `beforeunload`.
+    let leaving = || {
+        let init = EventInit::new();
+        init.set_cancelable(true);
+        let event = Event::new_with_event_init_dict("beforeunload", &init).unwrap();
+        window().dispatch_event(&event).unwrap();
+        event.default_prevented()
+    };
+    draft.update(|d| {
+        d.loaded(KbSource {
+            text: "[site]\n".to_owned(),
+            version: 0,
+            saved: None,
+            file: true,
+        })
+    });
+    assert!(!leaving(), "nothing typed: the page just closes");
+    draft.update(|d| d.edit("[site]\nname = \"Acme\"\n".to_owned()));
+    assert!(leaving(), "unsaved changes: the browser asks first");
 }

@@ -443,6 +443,7 @@ pub fn App() -> impl IntoView {
         });
     });
     let kb_draft = RwSignal::new(KbDraft::default());
+    super::warn_before_leaving(kb_draft);
     // An edit (or the file) is being compiled: the page says so, and asks for the new report.
     let kb_compiling = Callback::new(move |()| {
         kb_report.update(|r| match r {

@@ -5,7 +5,7 @@
 //! what was typed. The rules are
 //! [`KbDraft`](crate::kb_draft::KbDraft)'s; this draws it and makes the calls.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{ev, prelude::*, task::spawn_local};
 use tandem_protocol::agent::{KbEdit, KbSource};
 
 use super::history::when;
@@ -14,6 +14,17 @@ use crate::{
     i18n::{t, t_with},
     kb_draft::{KbDraft, Origin, caret},
 };
+
+/// Has the browser ask before the page is closed or reloaded while the knowledge base holds
+/// unsaved changes (on any of the console's pages), for as long as the caller's owner lives.
+pub fn warn_before_leaving(draft: RwSignal<KbDraft>) {
+    let handle = window_event_listener(ev::beforeunload, move |event| {
+        if draft.with_untracked(KbDraft::changed) {
+            event.prevent_default();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
 
 #[component]
 pub fn KbEditor(

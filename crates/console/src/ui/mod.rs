@@ -40,5 +40,6 @@ pub use conversation::Conversations;
 pub use dashboard::DashboardView;
 pub use history::HistoryView;
 pub use inbox::Inbox;
+pub use kb_editor::warn_before_leaving;
 pub use login::Login;
 pub use queue::Queue;
