@@ -210,10 +210,12 @@ pub async fn remove_agent(site: &str, agent: &str) -> Result<(), Failure> {
         .map(drop)
 }
 
-/// Has the server put the site's knowledge base file (back) in use and compile it; the text
-/// now in use.
-pub async fn reload_kb(site: &str) -> Result<KbSource, Failure> {
-    let request = Request::post("/v1/agent/admin/kb-reload").query([("site", site)]);
+/// Has the server put the site's knowledge base file (back) in use and compile it, unless a
+/// version after `base_version` was saved meanwhile; the text now in use.
+pub async fn reload_kb(site: &str, base_version: i64) -> Result<KbSource, Failure> {
+    let base = base_version.to_string();
+    let request = Request::post("/v1/agent/admin/kb-reload")
+        .query([("site", site), ("base_version", base.as_str())]);
     read(call(request.build()).await?).await
 }
 

@@ -674,7 +674,16 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
         reloading: false,
     }));
     let on_live = Callback::new(|()| {});
-    let kb_draft = RwSignal::new(tandem_console::kb_draft::KbDraft::default());
+    // The editor as the admin left it: a change typed, not saved yet.
+    let mut typed = tandem_console::kb_draft::KbDraft::for_site("acme");
+    typed.loaded(KbSource {
+        text: "[site]\n".to_owned(),
+        version: 0,
+        saved: None,
+        file: true,
+    });
+    typed.edit("[site]\nname = \"Acme\"\n".to_owned());
+    let kb_draft = RwSignal::new(typed);
     let problem = RwSignal::new(None::<String>);
     let sites = Signal::stored(vec!["acme".to_owned()]);
     let me = Signal::stored("a1".to_owned());
@@ -727,9 +736,16 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
     // While an edit compiles, the page says so, and the editor waits for it (its calls, which
     // find no server here, are tested end to end).
     let save: HtmlElement = find(&root, ".kb-editor .save-kb");
+    let area: HtmlTextAreaElement = find(&root, "#kb-text").unchecked_into();
+    assert_eq!(
+        area.value(),
+        "[site]\nname = \"Acme\"\n",
+        "what was typed is shown"
+    );
+    assert!(!save.has_attribute("disabled"), "a change to save");
     assert!(
-        save.has_attribute("disabled"),
-        "nothing typed, nothing to save"
+        find(&root, ".kb-editor .file-kb").has_attribute("disabled"),
+        "the file does not replace unsaved changes unasked"
     );
     report.update(|r| r.as_mut().unwrap().reloading = true);
     tick().await;
@@ -739,7 +755,7 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
             .unwrap()
             .starts_with("Compiling the knowledge base")
     );
-    assert!(find(&root, ".kb-editor .file-kb").has_attribute("disabled"));
+    assert!(save.has_attribute("disabled"), "no save while compiling");
     problem.set(Some("Only the admins of site \"acme\" may do this.".into()));
     tick().await;
     assert!(

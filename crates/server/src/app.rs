@@ -94,7 +94,8 @@ impl AppState {
         let db = Db::connect(&config.database_url).await?;
         let knowledge_bases = knowledge::load(&db, &config).await?;
         let models = Arc::new(Models::default());
-        tokio::spawn(knowledge::compile_all(models.clone(), knowledge_bases));
+        // Counted as compiling, so the sites' descriptions say their assistant is coming.
+        tokio::spawn(knowledge::recompile(models.clone(), knowledge_bases));
         let hub = Arc::new(Hub::default());
         let notify = (db.backend() == Backend::Postgres).then(|| db.pool().clone());
         let bus = Bus::new(ids::random_id(), hub.clone(), notify);

@@ -44,6 +44,12 @@ pub enum KnowledgeError {
         path: String,
         errors: tandem_assistant::KbErrors,
     },
+    #[error("site {site:?}: version {version} saved in the console has errors:\n{errors}")]
+    InvalidSaved {
+        site: String,
+        version: i64,
+        errors: tandem_assistant::KbErrors,
+    },
     #[error("site {site:?}: cannot read its saved knowledge base: {error}")]
     Store { site: String, error: StoreError },
 }
@@ -139,8 +145,16 @@ pub async fn load(
 ) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeError> {
     let mut loaded = Vec::new();
     for site in &config.sites {
-        if let Some(kb) = read_site(db, site).await? {
-            loaded.push((site.id.clone(), kb));
+        match read_site(db, site).await {
+            Ok(Some(kb)) => loaded.push((site.id.clone(), kb)),
+            Ok(None) => {}
+            // A version an older server accepted and this one does not: that site starts
+            // without its assistant (people answer), not the whole server not at all, and an
+            // admin mends it in the console.
+            Err(error @ KnowledgeError::InvalidSaved { .. }) => {
+                tracing::error!(%error, "the site starts without its assistant")
+            }
+            Err(error) => return Err(error),
         }
     }
     Ok(loaded)
@@ -160,15 +174,6 @@ impl SiteSource {
     /// The saved version in use, if the text is one (not the file).
     pub fn edited(&self) -> Option<&KbVersion> {
         self.saved.as_ref().filter(|v| v.text.is_some())
-    }
-
-    /// Where the text comes from, for error messages.
-    fn origin(&self, site: &SiteConfig) -> String {
-        match (self.edited(), &site.knowledge_base) {
-            (Some(v), _) => format!("version {} saved in the console", v.version),
-            (None, Some(path)) => path.clone(),
-            (None, None) => "the site's knowledge base".to_owned(),
-        }
     }
 }
 
@@ -217,10 +222,17 @@ pub async fn read_site(
     };
     KnowledgeBase::parse(text)
         .map(Some)
-        .map_err(|errors| KnowledgeError::Invalid {
-            site: site.id.clone(),
-            path: source.origin(site),
-            errors,
+        .map_err(|errors| match source.edited() {
+            Some(saved) => KnowledgeError::InvalidSaved {
+                site: site.id.clone(),
+                version: saved.version,
+                errors,
+            },
+            None => KnowledgeError::Invalid {
+                site: site.id.clone(),
+                path: site.knowledge_base.clone().unwrap_or_default(),
+                errors,
+            },
         })
 }
 
@@ -309,7 +321,7 @@ pub fn compile(kb: &KnowledgeBase) -> SiteModel {
 
 /// Compiles the knowledge bases one after the other in the background, making each model
 /// available as soon as it is done.
-pub async fn compile_all(models: Arc<Models>, kbs: Vec<(String, KnowledgeBase)>) {
+async fn compile_all(models: Arc<Models>, kbs: Vec<(String, KnowledgeBase)>) {
     let _turn = models.compiling.lock().await;
     for (site, kb) in kbs {
         let started = std::time::Instant::now();
@@ -397,6 +409,8 @@ mod tests {
             .unwrap();
         let error = read_site(&db, site).await.unwrap_err().to_string();
         assert!(error.contains("version 2 saved in the console"), "{error}");
+        // It does not keep the server from starting: that site just has no assistant.
+        assert!(load(&db, &config).await.unwrap().is_empty());
         db.save_kb_version("acme", 2, None, author).await.unwrap();
         let back = read_source(&db, site).await.unwrap();
         assert_eq!(back.text.as_deref(), Some(DEMO_KB));

@@ -322,14 +322,24 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newe
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let problem: tandem_protocol::Problem = stale.json().await.unwrap();
     assert!(
-        problem.message().contains("Anna saved version 1"),
+        problem
+            .message()
+            .contains("Anna saved version 1 after you opened it"),
         "{}",
         problem.message()
     );
 
+    // Nor to put the file back over it.
+    let stale = anna
+        .post("/v1/agent/admin/kb-reload?site=acme&base_version=0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+
     // Putting the file back in use is version 2, unsigned, and the file's greeting returns.
     let back = anna
-        .post("/v1/agent/admin/kb-reload?site=acme")
+        .post("/v1/agent/admin/kb-reload?site=acme&base_version=1")
         .send()
         .await
         .unwrap();

@@ -55,7 +55,9 @@ pub fn KbEditor(
         draft.set(KbDraft::for_site(&site));
         spawn_local(async move { arrived(site.clone(), api::kb_source(&site).await) });
     };
-    // Loaded afresh for another site, or when nothing typed would be lost.
+    // Loaded afresh for another site, or when nothing typed would be lost. A memo: the site
+    // is derived from the desk, which every live message changes.
+    let site = Memo::new(move |_| site.get());
     Effect::new(move |_| {
         let s = site.get();
         if !s.is_empty() && draft.with_untracked(|d| d.site != s || !d.changed()) {
@@ -63,7 +65,7 @@ pub fn KbEditor(
         }
     });
     let put_live = move |site: String, answer: Result<KbSource, Failure>| {
-        if answer.is_ok() {
+        if answer.is_ok() && draft.with_untracked(|d| d.site == site) {
             on_live.run(());
         }
         arrived(site, answer);
@@ -82,9 +84,9 @@ pub fn KbEditor(
         spawn_local(async move { put_live(site.clone(), api::save_kb(&site, &edit).await) });
     };
     let from_file = move |_| {
-        let site = draft.with_untracked(|d| d.site.clone());
+        let (site, base) = draft.with_untracked(|d| (d.site.clone(), d.base_version()));
         draft.update(|d| d.busy = true);
-        spawn_local(async move { put_live(site.clone(), api::reload_kb(&site).await) });
+        spawn_local(async move { put_live(site.clone(), api::reload_kb(&site, base).await) });
     };
     // An error's place: the caret there, and the text area scrolled to it.
     let area = NodeRef::<leptos::html::Textarea>::new();
@@ -116,7 +118,8 @@ pub fn KbEditor(
             <h3 id="kb-editor-title">{t("kb_editor")}</h3>
             <p class="kb-origin">{origin}</p>
             <label for="kb-text">{t("kb_text")}</label>
-            <textarea id="kb-text" class="kb-text" node_ref=area rows="24" spellcheck="false" autocomplete="off"
+            // Read-only while a save is on its way: its answer replaces the text.
+            <textarea id="kb-text" class="kb-text" node_ref=area readonly=move || draft.with(|d| d.busy) rows="24" spellcheck="false" autocomplete="off"
                 aria-describedby="kb-hint kb-problem"
                 prop:value=move || draft.with(|d| d.text().to_owned())
                 on:input=move |e| draft.update(|d| d.edit(event_target_value(&e)))></textarea>
@@ -141,8 +144,9 @@ pub fn KbEditor(
                     on:click=move |_| load(draft.with_untracked(|d| d.site.clone()))>
                     {t("kb_discard")}
                 </button>
+                // Not over unsaved changes: they would be dropped unasked.
                 <button type="button" class="file-kb" hidden=move || !draft.with(KbDraft::has_file)
-                    disabled=busy on:click=from_file>
+                    disabled=move || busy() || changed() on:click=from_file>
                     {file_label}
                 </button>
                 <span class="unsaved" role="status">{move || changed().then(|| t("kb_unsaved"))}</span>

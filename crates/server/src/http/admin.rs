@@ -7,6 +7,7 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
 };
+use serde::Deserialize;
 use tandem_assistant::KnowledgeBase;
 use tandem_protocol::agent::{KbEdit, KbReport, KbSaved, KbSource, NewAgent, SiteAgent};
 
@@ -181,7 +182,7 @@ pub async fn save_kb(
 pub async fn kb_reload(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    Query(query): Query<ReloadQuery>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     let site = site_config(&state, &query.site)?;
@@ -196,14 +197,15 @@ pub async fn kb_reload(
         })?;
     // Compiled as read here: what the admin was told reads well is what goes live.
     let kb = parse(text.clone()).await?;
-    let mut version = 0;
-    if let Some(newest) = state.db.kb_version(&query.site).await? {
-        version = newest.version;
-        if newest.text.is_some() {
-            // A version without text: the file is in use again.
-            let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
-            version = saved.version;
-        }
+    let newest = state.db.kb_version(&query.site).await?;
+    let mut version = newest.as_ref().map_or(0, |v| v.version);
+    if query.base_version.is_some_and(|base| base != version) {
+        return Err(saved_meanwhile(newest));
+    }
+    if newest.is_some_and(|v| v.text.is_some()) {
+        // A version without text: the file is in use again.
+        let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
+        version = saved.version;
     }
     put_live(&state, &query.site, kb).await;
     Ok((
@@ -263,14 +265,29 @@ async fn save_version(
     if let Some(saved) = state.db.save_kb_version(site, base, text, author).await? {
         return Ok(saved);
     }
-    let by = match state.db.kb_version(site).await? {
-        Some(newest) => format!("{} saved version {}", newest.agent_name, newest.version),
-        None => "Someone saved a newer version".to_owned(),
+    Err(saved_meanwhile(state.db.kb_version(site).await?))
+}
+
+/// A change refused because the knowledge base changed after the admin opened it.
+fn saved_meanwhile(newest: Option<KbVersion>) -> AppError {
+    let what = match newest {
+        Some(v) if v.text.is_some() => format!("{} saved version {}", v.agent_name, v.version),
+        Some(v) => format!("{} put the file back in use", v.agent_name),
+        None => "The knowledge base changed".to_owned(),
     };
-    Err(AppError::Conflict(format!(
-        "{by} of this knowledge base after you opened it. Copy your changes, load the \
-         newest version and make them again."
-    )))
+    AppError::Conflict(format!(
+        "{what} after you opened it. Copy your changes, load the newest version (Discard \
+         changes) and make them again."
+    ))
+}
+
+/// `?site=S[&base_version=N]`: putting the file back in use, refused if a version after
+/// `N` was saved meanwhile.
+#[derive(Deserialize)]
+pub struct ReloadQuery {
+    site: String,
+    #[serde(default)]
+    base_version: Option<i64>,
 }
 
 /// Has every process compile the site's knowledge base just saved or read; the model in use
