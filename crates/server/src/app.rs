@@ -21,8 +21,8 @@ use crate::{
     error::AppError,
     events::Bus,
     http::{
-        admin, agent, console, conversations, demo, embed, events, health, history, live, offline,
-        sites, widget,
+        admin, agent, console, conversations, demo, embed, events, health, history, kb, live,
+        offline, sites, widget,
     },
     hub::Hub,
     ids,
@@ -147,12 +147,9 @@ pub fn router(state: AppState) -> Router {
         .route("/history.csv", get(history::history_csv))
         .route("/admin/agents", get(admin::agents).post(admin::add))
         .route("/admin/agents/{id}", delete(admin::remove))
-        .route("/admin/kb-report", get(admin::kb_report))
-        .route("/admin/kb-reload", post(admin::kb_reload))
-        .route(
-            "/admin/kb-source",
-            get(admin::kb_source).put(admin::save_kb),
-        )
+        .route("/admin/kb-report", get(kb::kb_report))
+        .route("/admin/kb-reload", post(kb::kb_reload))
+        .route("/admin/kb-source", get(kb::kb_source).put(kb::save_kb))
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

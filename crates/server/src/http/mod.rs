@@ -8,8 +8,8 @@
 //! - `events`: the widget's counts of what the assistant did.
 //! - `conversations`: the shopper's side: handoff, messages, cancel, rating.
 //! - `offline`: leaving a message when no one can answer.
-//! - `agent`: the agents' API; `admin`: the site admins' part of it; `history`: the site's
-//!   closed conversations.
+//! - `agent`: the agents' API; `admin`: the site admins' part of it, `kb` their knowledge
+//!   base; `history`: the site's closed conversations.
 //! - `live`: the WebSocket upgrades for shoppers and agents.
 //! - `health`: liveness, readiness and metrics.
 
@@ -22,6 +22,7 @@ pub mod embed;
 pub mod events;
 pub mod health;
 pub mod history;
+pub mod kb;
 pub mod live;
 pub mod offline;
 pub mod sites;

@@ -1,0 +1,225 @@
+//! Site admins' API for the site's knowledge base, under `/v1/agent/admin/kb-...`: the `kb
+//! check` report of the model in use, the text to edit, saving an edit (each save a numbered
+//! version kept in the database, refused over a newer one) and putting the configured file
+//! (back) in use; each change goes live on every process while the model before it answers
+//! (see `crate::knowledge`).
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use tandem_assistant::KnowledgeBase;
+use tandem_protocol::agent::{KbEdit, KbReport, KbSaved, KbSource};
+
+use super::agent::{SiteQuery, require_admin};
+use crate::{
+    app::AppState,
+    auth::AgentSession,
+    config::SiteConfig,
+    error::{AppError, AppJson},
+    events::Event,
+    knowledge,
+    store::{Author, KbVersion},
+};
+
+/// `GET /v1/agent/admin/kb-report?site=S`: made when the knowledge base was compiled.
+pub async fn kb_report(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<KbReport>, AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    let model = state.models.get(&query.site).ok_or_else(|| {
+        AppError::Conflict(
+            "The site has no knowledge base, or it is still being compiled.".to_owned(),
+        )
+    })?;
+    Ok(AppJson(KbReport {
+        report: model.check_report.clone(),
+        reloading: state.models.reloading(&query.site),
+    }))
+}
+
+/// `GET /v1/agent/admin/kb-source?site=S`: the text of the site's knowledge base in use, to
+/// edit (empty for a site without one: its admins may write one).
+pub async fn kb_source(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<KbSource>, AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    let site = site_config(&state, &query.site)?;
+    let source = knowledge::read_source(&state.db, site)
+        .await
+        .map_err(unreadable)?;
+    let version = source.saved.as_ref().map_or(0, |v| v.version);
+    let text = source.text.clone().unwrap_or_default();
+    Ok(AppJson(in_use(site, text, version, source.edited())))
+}
+
+/// What the site has in use now: the text, the newest version number, who saved the text
+/// (`None`: the file).
+fn in_use(site: &SiteConfig, text: String, version: i64, saved: Option<&KbVersion>) -> KbSource {
+    KbSource {
+        text,
+        version,
+        saved: saved.map(|v| KbSaved {
+            by: v.agent_name.clone(),
+            at: v.saved_at,
+        }),
+        file: site.knowledge_base.is_some(),
+    }
+}
+
+/// `PUT /v1/agent/admin/kb-source?site=S`: keeps an edited knowledge base as the site's next
+/// version and has every server process compile it (202, with what is now in use); the model
+/// in use answers until the new one is ready. A text that does not read is refused with
+/// every error's line (422), a save over a version saved meanwhile by someone else (409).
+pub async fn save_kb(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+    AppJson(edit): AppJson<KbEdit>,
+) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    let site = site_config(&state, &query.site)?;
+    let kb = parse(edit.text.clone()).await?;
+    let saved = save_version(
+        &state,
+        &query.site,
+        &session.agent,
+        edit.base_version,
+        Some(&edit.text),
+    )
+    .await?;
+    put_live(&state, &query.site, kb).await;
+    let now = in_use(site, edit.text, saved.version, Some(&saved));
+    Ok((StatusCode::ACCEPTED, AppJson(now)))
+}
+
+/// `POST /v1/agent/admin/kb-reload?site=S`: reads the site's knowledge base file again and,
+/// if it reads well, puts it in use (instead of a version saved in the console, if one was)
+/// and has every server process compile it (202, with its text); the model in use answers
+/// until the new one is ready. A file with errors is refused with all of them (422) and
+/// changes nothing.
+pub async fn kb_reload(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<ReloadQuery>,
+) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    let site = site_config(&state, &query.site)?;
+    let text = knowledge::read_file(site)
+        .await
+        .map_err(unreadable)?
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "The site has no knowledge base file; edit its knowledge base here instead."
+                    .to_owned(),
+            )
+        })?;
+    // Compiled as read here: what the admin was told reads well is what goes live.
+    let kb = parse(text.clone()).await?;
+    let newest = state.db.kb_version(&query.site).await?;
+    let mut version = newest.as_ref().map_or(0, |v| v.version);
+    if query.base_version.is_some_and(|base| base != version) {
+        return Err(saved_meanwhile(newest));
+    }
+    if newest.is_some_and(|v| v.text.is_some()) {
+        // A version without text: the file is in use again.
+        let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
+        version = saved.version;
+    }
+    put_live(&state, &query.site, kb).await;
+    Ok((
+        StatusCode::ACCEPTED,
+        AppJson(in_use(site, text, version, None)),
+    ))
+}
+
+fn site_config<'a>(state: &'a AppState, site: &str) -> Result<&'a SiteConfig, AppError> {
+    state
+        .config
+        .site(site)
+        .ok_or_else(|| AppError::UnknownSite(site.to_owned()))
+}
+
+/// A knowledge base text parsed off the async threads (a large one takes a moment), or every
+/// error with its line.
+async fn parse(text: String) -> Result<KnowledgeBase, AppError> {
+    tokio::task::spawn_blocking(move || KnowledgeBase::parse(&text))
+        .await
+        .map_err(|_| AppError::ShuttingDown)?
+        .map_err(|errors| {
+            AppError::Invalid(format!(
+                "The knowledge base has errors; nothing changed:\n{errors}"
+            ))
+        })
+}
+
+/// A knowledge base that could not be read, told to the site's admin (who may see its path).
+fn unreadable(error: knowledge::KnowledgeError) -> AppError {
+    match error {
+        knowledge::KnowledgeError::Store { error, .. } => AppError::Store(error),
+        other => AppError::Invalid(other.to_string()),
+    }
+}
+
+/// Saves the site's next version after `base`, signed by the agent (`None` text: back to the
+/// file); refused if someone else saved a newer version first.
+async fn save_version(
+    state: &AppState,
+    site: &str,
+    agent: &str,
+    base: i64,
+    text: Option<&str>,
+) -> Result<KbVersion, AppError> {
+    let profile = state.db.agent_profile(agent).await?;
+    let name = profile.ok_or(AppError::SignInRequired)?.name;
+    let author = Author {
+        id: agent,
+        name: &name,
+    };
+    if let Some(saved) = state.db.save_kb_version(site, base, text, author).await? {
+        return Ok(saved);
+    }
+    Err(saved_meanwhile(state.db.kb_version(site).await?))
+}
+
+/// A change refused because the knowledge base changed after the admin opened it.
+fn saved_meanwhile(newest: Option<KbVersion>) -> AppError {
+    let what = match newest {
+        Some(v) if v.text.is_some() => format!("{} saved version {}", v.agent_name, v.version),
+        Some(v) => format!("{} put the file back in use", v.agent_name),
+        None => "The knowledge base changed".to_owned(),
+    };
+    AppError::Conflict(format!(
+        "{what} after you opened it. Copy your changes, load the newest version (Discard \
+         changes) and make them again."
+    ))
+}
+
+/// `?site=S[&base_version=N]`: putting the file back in use, refused if a version after
+/// `N` was saved meanwhile.
+#[derive(Deserialize)]
+pub struct ReloadQuery {
+    site: String,
+    #[serde(default)]
+    base_version: Option<i64>,
+}
+
+/// Has every process compile the site's knowledge base just saved or read; the model in use
+/// answers until the new one is ready.
+async fn put_live(state: &AppState, site: &str, kb: KnowledgeBase) {
+    tokio::spawn(knowledge::recompile(
+        state.models.clone(),
+        vec![(site.to_owned(), kb)],
+    ));
+    state
+        .bus
+        .tell_others(Event::KnowledgeBase {
+            site: site.to_owned(),
+        })
+        .await;
+}
