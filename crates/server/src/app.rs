@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 use crate::{
-    config::Config,
+    config::{Config, SiteConfig},
     error::AppError,
     events::Bus,
     http::{
@@ -82,6 +82,13 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// The configured site with this id, or the error every request about an unknown one gets.
+    pub fn site(&self, id: &str) -> Result<&SiteConfig, AppError> {
+        self.config
+            .site(id)
+            .ok_or_else(|| AppError::UnknownSite(id.to_owned()))
+    }
+
     /// Reads the sites' knowledge bases again and compiles them, the current models serving
     /// meanwhile (what `SIGHUP` does); done when the new models are in use.
     pub async fn reload_knowledge(&self) {

@@ -382,10 +382,7 @@ pub async fn canned_replies(
     Query(query): Query<SiteQuery>,
 ) -> Result<AppJson<Vec<String>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
-    let site = state
-        .config
-        .site(&query.site)
-        .ok_or_else(|| AppError::UnknownSite(query.site.clone()))?;
+    let site = state.site(&query.site)?;
     Ok(AppJson(site.canned_replies.clone()))
 }
 

@@ -38,10 +38,7 @@ pub fn check_origin(state: &AppState, site: &str, from: &RequestOrigin) -> Resul
     let Some(origin) = &from.origin else {
         return Ok(());
     };
-    let site = state
-        .config
-        .site(site)
-        .ok_or_else(|| AppError::UnknownSite(site.to_owned()))?;
+    let site = state.site(site)?;
     let origins = SiteOrigins {
         allowed: &site.allowed_origins,
         host: from.host.as_deref(),
@@ -63,11 +60,7 @@ pub async fn create(
     ClientAddress(address): ClientAddress,
     AppJson(packet): AppJson<CreateConversation>,
 ) -> Result<impl IntoResponse, AppError> {
-    let site = state
-        .config
-        .site(&packet.site)
-        .ok_or_else(|| AppError::UnknownSite(packet.site.clone()))?
-        .clone();
+    let site = state.site(&packet.site)?.clone();
     check_origin(&state, &site.id, &from)?;
     state
         .limits

@@ -56,10 +56,7 @@ pub async fn record(
     ClientAddress(address): ClientAddress,
     AppJson(batch): AppJson<EventBatch>,
 ) -> Result<StatusCode, AppError> {
-    let site = state
-        .config
-        .site(&site)
-        .ok_or(AppError::UnknownSite(site))?;
+    let site = state.site(&site)?;
     check_origin(&state, &site.id, &from)?;
     state
         .limits

@@ -49,7 +49,7 @@ pub async fn kb_source(
     Query(query): Query<SiteQuery>,
 ) -> Result<AppJson<KbSource>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    let site = site_config(&state, &query.site)?;
+    let site = state.site(&query.site)?;
     let source = knowledge::read_source(&state.db, site)
         .await
         .map_err(unreadable)?;
@@ -83,7 +83,7 @@ pub async fn save_kb(
     AppJson(edit): AppJson<KbEdit>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    let site = site_config(&state, &query.site)?;
+    let site = state.site(&query.site)?;
     let kb = parse(edit.text.clone()).await?;
     let saved = save_version(
         &state,
@@ -109,7 +109,7 @@ pub async fn kb_reload(
     Query(query): Query<ReloadQuery>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    let site = site_config(&state, &query.site)?;
+    let site = state.site(&query.site)?;
     let text = knowledge::read_file(site)
         .await
         .map_err(unreadable)?
@@ -136,13 +136,6 @@ pub async fn kb_reload(
         StatusCode::ACCEPTED,
         AppJson(in_use(site, text, version, None)),
     ))
-}
-
-fn site_config<'a>(state: &'a AppState, site: &str) -> Result<&'a SiteConfig, AppError> {
-    state
-        .config
-        .site(site)
-        .ok_or_else(|| AppError::UnknownSite(site.to_owned()))
 }
 
 /// A knowledge base text parsed off the async threads (a large one takes a moment), or every

@@ -42,11 +42,7 @@ pub async fn leave(
     ClientAddress(address): ClientAddress,
     AppJson(left): AppJson<LeaveMessage>,
 ) -> Result<impl IntoResponse, AppError> {
-    let site = state
-        .config
-        .site(&site)
-        .ok_or(AppError::UnknownSite(site))?
-        .clone();
+    let site = state.site(&site)?.clone();
     check_origin(&state, &site.id, &from)?;
     let email = left.email.trim();
     if !plausible_email(email) {

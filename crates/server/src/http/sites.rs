@@ -31,10 +31,7 @@ pub async fn info(
     from: RequestOrigin,
     request_headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let site = state
-        .config
-        .site(&site)
-        .ok_or(AppError::UnknownSite(site))?;
+    let site = state.site(&site)?;
     let model = state.models.get(&site.id);
     let brand = theme::Color::parse(&site.brand_color).expect("validated with the configuration");
     let info = SiteInfo {

@@ -39,10 +39,7 @@ pub async fn page(
     Query(query): Query<PageQuery>,
     from: RequestOrigin,
 ) -> Result<impl IntoResponse, AppError> {
-    let site = state
-        .config
-        .site(&site)
-        .ok_or(AppError::UnknownSite(site))?;
+    let site = state.site(&site)?;
     let origins = SiteOrigins {
         allowed: &site.allowed_origins,
         host: from.host.as_deref(),
