@@ -1,5 +1,6 @@
 //! Every text the console shows, from one JSON file per language (`i18n/en.json`, the same
-//! approach as the widget's). A `{n}`-style placeholder is filled by [`t_with`].
+//! approach as the widget's). A `{n}`-style placeholder is filled by [`t_with`], several by
+//! [`t_args`].
 
 use std::collections::HashMap;
 
@@ -15,14 +16,21 @@ pub fn t(key: &str) -> String {
 
 /// The text for `key` with `{name}` replaced by `value`.
 pub fn t_with(key: &str, name: &str, value: &str) -> String {
-    t(key).replace(&format!("{{{name}}}"), value)
+    t_args(key, &[(name, value)])
+}
+
+/// The text for `key` with each `{name}` replaced by its value.
+pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(t(key), |text, (name, value)| {
+        text.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use std::{collections::HashMap, path::Path};
 
-    /// Every `t("key")` and `t_with("key"` in the sources, by reading them.
+    /// Every `t("key")`, `t_with("key"` and `t_args("key"` in the sources, by reading them.
     fn used_keys() -> Vec<String> {
         let mut keys = Vec::new();
         let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
@@ -38,7 +46,7 @@ mod tests {
                     continue;
                 }
                 let source = std::fs::read_to_string(&path).unwrap();
-                for marker in ["t(\"", "t_with(\""] {
+                for marker in ["t(\"", "t_with(\"", "t_args(\""] {
                     for (at, _) in source.match_indices(marker) {
                         // A call of `t`, not of `select(` or `expect(`.
                         let before = source[..at].chars().next_back();
@@ -69,6 +77,10 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(super::t_with("offer_expires", "n", "12"), "12 s left");
+        assert_eq!(
+            super::t_args("rating_average", &[("n", "4.5"), ("count", "2")]),
+            "4.5 / 5 (2 rated)"
+        );
         assert_eq!(super::t("no_such_key"), "no_such_key");
     }
 }

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     charts::{HEIGHT, WIDTH, day_bars, percent},
-    i18n::{t, t_with},
+    i18n::{t, t_args, t_with},
 };
 
 /// A duration as read at a glance: seconds under two minutes, whole minutes above.
@@ -169,9 +169,10 @@ pub fn DashboardView(
                                 <td>{a.conversations}</td>
                                 <td>
                                     {a.average_rating().map_or_else(|| "–".to_owned(), |r| {
-                                        t("rating_average")
-                                            .replace("{n}", &format!("{r:.1}"))
-                                            .replace("{count}", &a.ratings.iter().sum::<u64>().to_string())
+                                        t_args("rating_average", &[
+                                            ("n", &format!("{r:.1}")),
+                                            ("count", &a.ratings.iter().sum::<u64>().to_string()),
+                                        ])
                                     })}
                                 </td>
                                 <td>{seconds(a.handle_p50_secs)}</td>

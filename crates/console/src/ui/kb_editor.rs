@@ -11,7 +11,7 @@ use tandem_protocol::agent::{KbEdit, KbSource};
 use super::history::when;
 use crate::{
     api::{self, Failure},
-    i18n::{t, t_with},
+    i18n::{t, t_args},
     kb_draft::{KbDraft, Origin, caret},
 };
 
@@ -105,9 +105,14 @@ pub fn KbEditor(
         Origin::Loading => String::new(),
         Origin::None => t("kb_none"),
         Origin::File => t("kb_from_file"),
-        Origin::Saved { version, by } => t_with("kb_saved", "n", &version.to_string())
-            .replace("{by}", &by.by)
-            .replace("{when}", &when(by.at)),
+        Origin::Saved { version, by } => t_args(
+            "kb_saved",
+            &[
+                ("n", &version.to_string()),
+                ("by", &by.by),
+                ("when", &when(by.at)),
+            ],
+        ),
     };
     let file_label = move || match draft.with(KbDraft::origin) {
         Origin::Saved { .. } => t("kb_file_back"),
