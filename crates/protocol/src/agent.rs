@@ -123,6 +123,10 @@ pub struct KbSource {
     /// The site has a configured file to put (back) in use (`POST .../kb-reload`).
     #[serde(default)]
     pub file: bool,
+    /// Why the text in use could not be read (its file, on the server); `text` is then empty,
+    /// to write the knowledge base afresh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// Who saved a knowledge base in the console, and when (milliseconds since the epoch).

@@ -87,6 +87,9 @@ pub struct Models {
     compiling: tokio::sync::Mutex<()>,
     /// Sites whose knowledge base is being compiled again or waits its turn.
     reloading: RwLock<HashMap<String, usize>>,
+    /// The text each site's model was (or is being) compiled from: what the editor shows, and
+    /// what a reload compares with, so an unchanged one is not compiled again.
+    in_use: RwLock<HashMap<String, Read>>,
 }
 
 impl Models {
@@ -109,6 +112,11 @@ impl Models {
         let mut reloading = self.reloading.write().expect("models lock");
         let n = reloading.entry(site.to_owned()).or_default();
         *n = n.saturating_add_signed(change);
+    }
+
+    /// The text the site's model in use, or the one being compiled, was read from.
+    pub fn text_in_use(&self, site: &str) -> Option<Read> {
+        self.in_use.read().expect("models lock").get(site).cloned()
     }
 
     /// The site's model served under this file name: the current one, or the one before.
@@ -138,15 +146,28 @@ impl Models {
     }
 }
 
+/// A site's knowledge base as read: its text, and where the text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub text: String,
+    /// The saved version the text is (`None`: the configured file).
+    pub version: Option<i64>,
+}
+
+/// A knowledge base read and parsed for a site, to compile.
+#[derive(Debug)]
+pub struct ReadKb {
+    pub site: String,
+    pub read: Read,
+    pub kb: KnowledgeBase,
+}
+
 /// Reads and parses every site's knowledge base.
-pub async fn load(
-    db: &Db,
-    config: &Config,
-) -> Result<Vec<(String, KnowledgeBase)>, KnowledgeError> {
+pub async fn load(db: &Db, config: &Config) -> Result<Vec<ReadKb>, KnowledgeError> {
     let mut loaded = Vec::new();
     for site in &config.sites {
         match read_site(db, site).await {
-            Ok(Some(kb)) => loaded.push((site.id.clone(), kb)),
+            Ok(Some(kb)) => loaded.push(kb),
             Ok(None) => {}
             // A version an older server accepted and this one does not: that site starts
             // without its assistant (people answer), not the whole server not at all, and an
@@ -179,18 +200,48 @@ impl SiteSource {
 
 /// Reads a site's knowledge base as it is now.
 pub async fn read_source(db: &Db, site: &SiteConfig) -> Result<SiteSource, KnowledgeError> {
-    let saved = db
-        .kb_version(&site.id)
-        .await
-        .map_err(|error| KnowledgeError::Store {
-            site: site.id.clone(),
-            error,
-        })?;
+    let saved = newest_saved(db, site).await?;
     let text = match saved.as_ref().and_then(|v| v.text.clone()) {
         Some(text) => Some(text),
         None => read_file(site).await?,
     };
     Ok(SiteSource { text, saved })
+}
+
+/// The site's knowledge base in use, for its admins to edit: the newest version saved in the
+/// console, or else the file's text as it was read for the model (the file on disk may have
+/// changed since without being put live). The file is read now only if this process has not
+/// read it since it was put (back) in use.
+pub async fn source_in_use(
+    db: &Db,
+    models: &Models,
+    site: &SiteConfig,
+) -> Result<SiteSource, KnowledgeError> {
+    let saved = newest_saved(db, site).await?;
+    let text = match (
+        saved.as_ref().and_then(|v| v.text.clone()),
+        models.text_in_use(&site.id),
+    ) {
+        (Some(text), _) => Some(text),
+        (
+            None,
+            Some(Read {
+                text,
+                version: None,
+            }),
+        ) => Some(text),
+        (None, _) => read_file(site).await?,
+    };
+    Ok(SiteSource { text, saved })
+}
+
+async fn newest_saved(db: &Db, site: &SiteConfig) -> Result<Option<KbVersion>, KnowledgeError> {
+    db.kb_version(&site.id)
+        .await
+        .map_err(|error| KnowledgeError::Store {
+            site: site.id.clone(),
+            error,
+        })
 }
 
 /// Reads the site's configured knowledge base file, if it has one.
@@ -212,16 +263,20 @@ pub async fn read_file(site: &SiteConfig) -> Result<Option<String>, KnowledgeErr
 }
 
 /// Reads and parses one site's knowledge base, if it has one.
-pub async fn read_site(
-    db: &Db,
-    site: &SiteConfig,
-) -> Result<Option<KnowledgeBase>, KnowledgeError> {
+pub async fn read_site(db: &Db, site: &SiteConfig) -> Result<Option<ReadKb>, KnowledgeError> {
     let source = read_source(db, site).await?;
-    let Some(text) = &source.text else {
+    let Some(text) = source.text.clone() else {
         return Ok(None);
     };
-    KnowledgeBase::parse(text)
-        .map(Some)
+    let version = source.edited().map(|v| v.version);
+    KnowledgeBase::parse(&text)
+        .map(|kb| {
+            Some(ReadKb {
+                site: site.id.clone(),
+                read: Read { text, version },
+                kb,
+            })
+        })
         .map_err(|errors| match source.edited() {
             Some(saved) => KnowledgeError::InvalidSaved {
                 site: site.id.clone(),
@@ -236,27 +291,32 @@ pub async fn read_site(
         })
 }
 
-/// Reads every site's knowledge base again (`SIGHUP`) and compiles them; each site's model
-/// in use keeps serving until its successor is ready. A file that no longer reads, or has
-/// errors, leaves its site's model as it was, and its errors are logged.
+/// Reads every site's knowledge base again (`SIGHUP`) and compiles those that changed; each
+/// site's model in use keeps serving until its successor is ready. A file that no longer
+/// reads, or has errors, leaves its site's model as it was, and its errors are logged.
 pub async fn reload(db: &Db, config: &Config, models: Arc<Models>) {
     let sites: Vec<&SiteConfig> = config.sites.iter().collect();
-    recompile(models, read_again(db, &sites).await).await;
+    let changed = read_again(db, &models, &sites).await;
+    recompile(models, changed).await;
 }
 
-/// The sites' knowledge bases read again; one that no longer reads is logged and left out.
-async fn read_again(db: &Db, sites: &[&SiteConfig]) -> Vec<(String, KnowledgeBase)> {
-    let mut read = Vec::new();
+/// The sites' knowledge bases read again, those whose text differs from the one in use (the
+/// same text compiles to the same model); one that no longer reads is logged and left out.
+async fn read_again(db: &Db, models: &Models, sites: &[&SiteConfig]) -> Vec<ReadKb> {
+    let mut changed = Vec::new();
     for site in sites {
         match read_site(db, site).await {
-            Ok(Some(kb)) => read.push((site.id.clone(), kb)),
+            Ok(Some(kb)) if models.text_in_use(&site.id).as_ref() == Some(&kb.read) => {
+                tracing::info!(site = %site.id, "knowledge base unchanged: not compiled again")
+            }
+            Ok(Some(kb)) => changed.push(kb),
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(%error, "knowledge base not reloaded: the site keeps its model")
             }
         }
     }
-    read
+    changed
 }
 
 /// Compiles knowledge bases just read, their models in use serving meanwhile. Each site
@@ -264,11 +324,19 @@ async fn read_again(db: &Db, sites: &[&SiteConfig]) -> Vec<(String, KnowledgeBas
 /// it at once), until its new model is in use.
 pub fn recompile(
     models: Arc<Models>,
-    kbs: Vec<(String, KnowledgeBase)>,
+    read: Vec<ReadKb>,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let sites: Vec<String> = kbs.iter().map(|(site, _)| site.clone()).collect();
-    for site in &sites {
-        models.count_reload(site, 1);
+    let mut sites = Vec::new();
+    let mut kbs = Vec::new();
+    for ReadKb { site, read, kb } in read {
+        models.count_reload(&site, 1);
+        models
+            .in_use
+            .write()
+            .expect("models lock")
+            .insert(site.clone(), read);
+        sites.push(site.clone());
+        kbs.push((site, kb));
     }
     async move {
         compile_all(models.clone(), kbs).await;
@@ -286,7 +354,8 @@ pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) 
             continue;
         };
         tracing::info!(%site, "reloading the knowledge base");
-        recompile(state.models.clone(), read_again(&state.db, &[config]).await).await;
+        let changed = read_again(&state.db, &state.models, &[config]).await;
+        recompile(state.models.clone(), changed).await;
     }
 }
 
@@ -372,7 +441,7 @@ mod tests {
         config.sites[0].knowledge_base = Some("demo".into());
         let loaded = load(&db().await, &config).await.unwrap();
         assert_eq!(loaded.len(), 1);
-        assert!(loaded[0].1.entries.len() >= 40);
+        assert!(loaded[0].kb.entries.len() >= 40);
     }
 
     #[tokio::test]
@@ -416,5 +485,69 @@ mod tests {
         assert_eq!(back.text.as_deref(), Some(DEMO_KB));
         assert_eq!(back.edited(), None);
         assert_eq!(back.saved.unwrap().version, 3);
+    }
+
+    /// acme configured with a knowledge base file holding `text`.
+    fn with_file(dir: &tempfile::TempDir, text: &str) -> (Config, std::path::PathBuf) {
+        let path = dir.path().join("kb.toml");
+        std::fs::write(&path, text).unwrap();
+        let mut config = Config::default_demo();
+        config.sites[0].knowledge_base = Some(path.display().to_string());
+        (config, path)
+    }
+
+    #[tokio::test]
+    async fn the_text_in_use_is_what_was_compiled_not_the_file_changed_since() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (config, path) = with_file(&dir, tandem_assistant::fixture::KB);
+        let site = &config.sites[0];
+        let db = db().await;
+        let models = Arc::new(Models::default());
+        recompile(models.clone(), load(&db, &config).await.unwrap()).await;
+        let compiled = models.get("acme").expect("compiled");
+
+        std::fs::write(&path, "[site]\nname = \"Changed on disk\"\n").unwrap();
+        let source = source_in_use(&db, &models, site).await.unwrap();
+        assert_eq!(source.text.as_deref(), Some(tandem_assistant::fixture::KB));
+
+        // Read again unchanged (SIGHUP), a knowledge base is not compiled again.
+        std::fs::write(&path, tandem_assistant::fixture::KB).unwrap();
+        reload(&db, &config, models.clone()).await;
+        assert!(Arc::ptr_eq(&compiled, &models.get("acme").unwrap()));
+        // Changed, it is.
+        let greeting = tandem_assistant::fixture::KB.replace("Hi!", "Hello again!");
+        std::fs::write(&path, &greeting).unwrap();
+        reload(&db, &config, models.clone()).await;
+        assert_eq!(models.get("acme").unwrap().greeting, "Hello again!");
+        let source = source_in_use(&db, &models, site).await.unwrap();
+        assert_eq!(source.text.as_deref(), Some(greeting.as_str()));
+    }
+
+    #[tokio::test]
+    async fn the_file_is_read_when_put_back_by_another_process_and_may_not_read() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (config, path) = with_file(&dir, tandem_assistant::fixture::KB);
+        let site = &config.sites[0];
+        let db = db().await;
+        let author = Author {
+            id: "a1",
+            name: "Anna",
+        };
+        let edited = tandem_assistant::fixture::KB.replace("Hi!", "Edited");
+        db.save_kb_version("acme", 0, Some(&edited), author)
+            .await
+            .unwrap();
+        let models = Arc::new(Models::default());
+        recompile(models.clone(), load(&db, &config).await.unwrap()).await;
+        let source = source_in_use(&db, &models, site).await.unwrap();
+        assert_eq!(source.text.as_deref(), Some(edited.as_str()));
+
+        // Another process puts the file back in use; this one has not read it yet.
+        db.save_kb_version("acme", 1, None, author).await.unwrap();
+        let source = source_in_use(&db, &models, site).await.unwrap();
+        assert_eq!(source.text.as_deref(), Some(tandem_assistant::fixture::KB));
+        std::fs::remove_file(&path).unwrap();
+        let error = source_in_use(&db, &models, site).await.unwrap_err();
+        assert!(matches!(error, KnowledgeError::Read { .. }), "{error}");
     }
 }

@@ -393,3 +393,70 @@ async fn an_admin_writes_a_knowledge_base_for_a_site_that_had_none() {
     assert_eq!(no_file.status(), StatusCode::CONFLICT);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_read_without_its_path()
+ {
+    let (server, kb_dir, kb) = common::with_kb_file().await;
+    let (anna, _ben) = admin_and_agent(&server).await;
+    let source = || async {
+        let answer = anna.get("/v1/agent/admin/kb-source?site=acme").send();
+        answer.await.unwrap().json::<KbSource>().await.unwrap()
+    };
+    eventually(Duration::from_secs(60), "the first model", || {
+        kb_report(&anna)
+    })
+    .await;
+
+    // The file changed on disk but was not put live: the editor shows what shoppers get.
+    std::fs::write(&kb, common::kb_greeting("Not live yet")).unwrap();
+    assert_eq!(source().await.text, tandem_assistant::fixture::KB);
+
+    // A file that cannot be read is told to the admin without the server's path or error.
+    std::fs::remove_file(&kb).unwrap();
+    let path = kb_dir.path().display().to_string();
+    let refused = anna
+        .post("/v1/agent/admin/kb-reload?site=acme")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let problem: tandem_protocol::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.message().contains("cannot be read on the server")
+            && !problem.message().contains(&path)
+            && !problem.message().contains("os error"),
+        "{}",
+        problem.message()
+    );
+    assert_eq!(source().await.text, tandem_assistant::fixture::KB);
+
+    // An edit saved here, then another process put the file back in use (as far as this one
+    // knows, only the database says so) and it cannot be read: the admin gets an empty text
+    // to write one, and why.
+    let save = |text: String, base: i64| {
+        anna.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
+            .json(&json!({ "text": text, "base_version": base }))
+            .send()
+    };
+    let saved = save(common::kb_greeting("Edited"), 0).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::ACCEPTED);
+    let author = tandem_server::store::Author {
+        id: &anna.id,
+        name: "Anna",
+    };
+    let db = &server.state.db;
+    db.save_kb_version("acme", 1, None, author).await.unwrap();
+    let unreadable = source().await;
+    assert_eq!((unreadable.text.as_str(), unreadable.version), ("", 2));
+    let problem = unreadable.problem.expect("why there is no text");
+    assert!(
+        problem.contains("cannot be read") && !problem.contains(&path),
+        "{problem}"
+    );
+    // Written afresh here, it is saved and in use.
+    let saved = save(common::kb_greeting("Rewritten"), 2).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::ACCEPTED);
+    assert_eq!(source().await.problem, None);
+    server.stop().await;
+}

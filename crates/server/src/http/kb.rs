@@ -19,7 +19,7 @@ use crate::{
     config::SiteConfig,
     error::{AppError, AppJson},
     events::Event,
-    knowledge,
+    knowledge::{self, Read, ReadKb},
     store::{Author, KbVersion},
 };
 
@@ -42,7 +42,8 @@ pub async fn kb_report(
 }
 
 /// `GET /v1/agent/admin/kb-source?site=S`: the text of the site's knowledge base in use, to
-/// edit (empty for a site without one: its admins may write one).
+/// edit (empty for a site without one: its admins may write one; empty too, with the
+/// problem, when its file cannot be read: they may write one instead).
 pub async fn kb_source(
     State(state): State<AppState>,
     session: AgentSession,
@@ -50,9 +51,18 @@ pub async fn kb_source(
 ) -> Result<AppJson<KbSource>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     let site = state.site(&query.site)?;
-    let source = knowledge::read_source(&state.db, site)
-        .await
-        .map_err(unreadable)?;
+    let source = match knowledge::source_in_use(&state.db, &state.models, site).await {
+        Ok(source) => source,
+        Err(error) => {
+            let problem = unreadable(error)?;
+            let saved = state.db.kb_version(&query.site).await?;
+            let version = saved.as_ref().map_or(0, |v| v.version);
+            return Ok(AppJson(KbSource {
+                problem: Some(problem),
+                ..in_use(site, String::new(), version, None)
+            }));
+        }
+    };
     let version = source.saved.as_ref().map_or(0, |v| v.version);
     let text = source.text.clone().unwrap_or_default();
     Ok(AppJson(in_use(site, text, version, source.edited())))
@@ -69,6 +79,7 @@ fn in_use(site: &SiteConfig, text: String, version: i64, saved: Option<&KbVersio
             at: v.saved_at,
         }),
         file: site.knowledge_base.is_some(),
+        problem: None,
     }
 }
 
@@ -93,7 +104,11 @@ pub async fn save_kb(
         Some(&edit.text),
     )
     .await?;
-    put_live(&state, &query.site, kb).await;
+    let read = Read {
+        text: edit.text.clone(),
+        version: Some(saved.version),
+    };
+    put_live(&state, &query.site, read, kb).await;
     let now = in_use(site, edit.text, saved.version, Some(&saved));
     Ok((StatusCode::ACCEPTED, AppJson(now)))
 }
@@ -112,7 +127,10 @@ pub async fn kb_reload(
     let site = state.site(&query.site)?;
     let text = knowledge::read_file(site)
         .await
-        .map_err(unreadable)?
+        .map_err(|error| match unreadable(error) {
+            Ok(problem) => AppError::Conflict(problem),
+            Err(error) => error,
+        })?
         .ok_or_else(|| {
             AppError::Conflict(
                 "The site has no knowledge base file; edit its knowledge base here instead."
@@ -131,7 +149,11 @@ pub async fn kb_reload(
         let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
         version = saved.version;
     }
-    put_live(&state, &query.site, kb).await;
+    let read = Read {
+        text: text.clone(),
+        version: None,
+    };
+    put_live(&state, &query.site, read, kb).await;
     Ok((
         StatusCode::ACCEPTED,
         AppJson(in_use(site, text, version, None)),
@@ -151,12 +173,20 @@ async fn parse(text: String) -> Result<KnowledgeBase, AppError> {
         })
 }
 
-/// A knowledge base that could not be read, told to the site's admin (who may see its path).
-fn unreadable(error: knowledge::KnowledgeError) -> AppError {
-    match error {
-        knowledge::KnowledgeError::Store { error, .. } => AppError::Store(error),
-        other => AppError::Invalid(other.to_string()),
+/// Why a site's knowledge base could not be read, in words for its admin, who is not
+/// necessarily who runs the server: the file's path and the system's error go to the log.
+/// A failing database stays the error it is.
+fn unreadable(error: knowledge::KnowledgeError) -> Result<String, AppError> {
+    if let knowledge::KnowledgeError::Store { error, .. } = error {
+        return Err(AppError::Store(error));
     }
+    tracing::warn!(%error, "a knowledge base file asked for in the console cannot be read");
+    Ok(
+        "The knowledge base file configured for this site cannot be read on the server (its \
+        log says why). Ask whoever runs the server, or write the knowledge base here and save \
+        it."
+        .to_owned(),
+    )
 }
 
 /// Saves the site's next version after `base`, signed by the agent (`None` text: back to the
@@ -204,15 +234,15 @@ pub struct ReloadQuery {
 
 /// Has every process compile the site's knowledge base just saved or read; the model in use
 /// answers until the new one is ready.
-async fn put_live(state: &AppState, site: &str, kb: KnowledgeBase) {
+async fn put_live(state: &AppState, site: &str, read: Read, kb: KnowledgeBase) {
+    let site = site.to_owned();
     tokio::spawn(knowledge::recompile(
         state.models.clone(),
-        vec![(site.to_owned(), kb)],
+        vec![ReadKb {
+            site: site.clone(),
+            read,
+            kb,
+        }],
     ));
-    state
-        .bus
-        .tell_others(Event::KnowledgeBase {
-            site: site.to_owned(),
-        })
-        .await;
+    state.bus.tell_others(Event::KnowledgeBase { site }).await;
 }
