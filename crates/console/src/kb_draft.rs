@@ -1,6 +1,9 @@
 //! The admin page's knowledge base editor as a plain value: the text the server has in use
-//! (and its version), what the admin typed over it, and how the last save went. Native tests
-//! cover its rules; `ui::kb_editor` draws it and makes the calls.
+//! (and its version), what the admin typed over it, and how the last save went
+//! ([`KbDraft`]), for each site the admin typed in ([`KbDrafts`]: switching sites loses
+//! nothing). Native tests cover its rules; `ui::kb_editor` draws it and makes the calls.
+
+use std::collections::BTreeMap;
 
 use tandem_protocol::agent::{KbSaved, KbSource};
 
@@ -76,12 +79,12 @@ impl KbDraft {
     }
 
     /// The server's text in use, loaded (or loaded again): the editor shows it, and what was
-    /// typed before is dropped.
+    /// typed before is dropped. If the server could not read it, why.
     pub fn loaded(&mut self, source: KbSource) {
         self.text = source.text.clone();
-        self.current = Some(source);
         self.busy = false;
-        self.problem = None;
+        self.problem = source.problem.clone();
+        self.current = Some(source);
     }
 
     /// The admin typed.
@@ -147,6 +150,70 @@ impl KbDraft {
     }
 }
 
+/// The editor of every site the admin typed in: the one shown, and the others' unsaved
+/// changes, kept while the admin looks at another site (or another page) and shown again
+/// when they come back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KbDrafts {
+    shown: KbDraft,
+    /// Other sites' editors, those with unsaved changes or a save on its way.
+    kept: BTreeMap<String, KbDraft>,
+}
+
+impl KbDrafts {
+    /// The editor shown.
+    pub fn shown(&self) -> &KbDraft {
+        &self.shown
+    }
+
+    pub fn shown_mut(&mut self) -> &mut KbDraft {
+        &mut self.shown
+    }
+
+    /// Shows the site's editor: as the admin left it if it holds changes (or a save on its
+    /// way), else a new one. Whether it needs the server's text (loaded afresh when nothing
+    /// typed would be lost).
+    pub fn show(&mut self, site: &str) -> bool {
+        if self.shown.site != site {
+            let next = self
+                .kept
+                .remove(site)
+                .unwrap_or_else(|| KbDraft::for_site(site));
+            let before = std::mem::replace(&mut self.shown, next);
+            if before.changed() || before.busy {
+                self.kept.insert(before.site.clone(), before);
+            }
+        }
+        let needs_text = !self.shown.changed() && !self.shown.busy;
+        if needs_text {
+            self.shown = KbDraft::for_site(site);
+        }
+        needs_text
+    }
+
+    /// The site's editor, shown or kept (an answer may arrive after the admin moved on).
+    pub fn draft_mut(&mut self, site: &str) -> Option<&mut KbDraft> {
+        if self.shown.site == site {
+            return Some(&mut self.shown);
+        }
+        self.kept.get_mut(site)
+    }
+
+    /// Whether any site's editor holds changes the server does not have.
+    pub fn changed(&self) -> bool {
+        self.shown.changed() || self.kept.values().any(KbDraft::changed)
+    }
+
+    /// The other sites whose editors hold unsaved changes, to remind the admin.
+    pub fn unsaved_elsewhere(&self) -> Vec<String> {
+        self.kept
+            .values()
+            .filter(|d| d.changed())
+            .map(|d| d.site.clone())
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +224,7 @@ mod tests {
             version: 0,
             saved: None,
             file: true,
+            problem: None,
         }
     }
 
@@ -184,6 +252,7 @@ mod tests {
             version: 1,
             saved: Some(by.clone()),
             file: true,
+            problem: None,
         });
         assert!(!draft.changed() && !draft.busy);
         assert_eq!(draft.origin(), Origin::Saved { version: 1, by });
@@ -252,8 +321,68 @@ mod tests {
             version: 0,
             saved: None,
             file: false,
+            problem: None,
         });
         assert_eq!(draft.origin(), Origin::None);
         assert!(!draft.has_file());
+    }
+
+    #[test]
+    fn a_file_the_server_cannot_read_loads_an_empty_text_to_write_and_says_why() {
+        let mut draft = KbDraft::for_site("acme");
+        draft.loaded(KbSource {
+            problem: Some("The knowledge base file ... cannot be read".to_owned()),
+            ..file("")
+        });
+        assert_eq!(draft.origin(), Origin::File);
+        assert_eq!(draft.problem_lines().len(), 1);
+        draft.edit("[site]\n".to_owned());
+        assert!(draft.changed(), "what is written can be saved");
+    }
+
+    #[test]
+    fn switching_sites_keeps_each_sites_unsaved_changes() {
+        let mut drafts = KbDrafts::default();
+        assert!(drafts.show("acme"), "acme's text is loaded");
+        drafts.draft_mut("acme").unwrap().loaded(file("[site]\n"));
+        assert!(
+            drafts.show("acme"),
+            "shown again, nothing typed: loaded afresh"
+        );
+        drafts.draft_mut("acme").unwrap().loaded(file("[site]\n"));
+        drafts
+            .draft_mut("acme")
+            .unwrap()
+            .edit("acme's change".to_owned());
+        assert!(drafts.changed());
+
+        assert!(drafts.show("bolt"), "bolt's text is loaded");
+        assert_eq!(drafts.shown().site, "bolt");
+        assert_eq!(drafts.unsaved_elsewhere(), ["acme"]);
+        assert!(drafts.changed(), "the page still asks before closing");
+        drafts.draft_mut("bolt").unwrap().loaded(file("[site]\n"));
+
+        assert!(!drafts.show("acme"), "acme comes back as it was left");
+        assert_eq!(drafts.shown().text(), "acme's change");
+        assert!(drafts.unsaved_elsewhere().is_empty(), "bolt had no changes");
+        assert!(drafts.show("bolt"), "bolt, unchanged, is loaded afresh");
+    }
+
+    #[test]
+    fn a_save_answered_after_the_admin_moved_on_reaches_its_site() {
+        let mut drafts = KbDrafts::default();
+        drafts.show("acme");
+        let acme = drafts.draft_mut("acme").unwrap();
+        acme.loaded(file("[site]\n"));
+        acme.edit("saved".to_owned());
+        acme.busy = true;
+        drafts.show("bolt");
+        drafts.draft_mut("acme").unwrap().loaded(file("saved"));
+        assert!(!drafts.changed());
+        assert!(drafts.unsaved_elsewhere().is_empty());
+        assert!(
+            drafts.draft_mut("zeta").is_none(),
+            "never shown: nothing to answer"
+        );
     }
 }

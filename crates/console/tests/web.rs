@@ -675,21 +675,25 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
     }));
     let on_live = Callback::new(|()| {});
     // The editor as the admin left it: a change typed, not saved yet.
-    let mut typed = tandem_console::kb_draft::KbDraft::for_site("acme");
-    typed.loaded(KbSource {
+    let mut typed = tandem_console::kb_draft::KbDrafts::default();
+    typed.show("acme");
+    typed.shown_mut().loaded(KbSource {
         text: "[site]\n".to_owned(),
         version: 0,
         saved: None,
         file: true,
+        problem: None,
     });
-    typed.edit("[site]\nname = \"Acme\"\n".to_owned());
-    let kb_draft = RwSignal::new(typed);
+    typed
+        .shown_mut()
+        .edit("[site]\nname = \"Acme\"\n".to_owned());
+    let kb_drafts = RwSignal::new(typed);
     let problem = RwSignal::new(None::<String>);
-    let sites = Signal::stored(vec!["acme".to_owned()]);
+    let sites = Signal::stored(vec!["acme".to_owned(), "bolt".to_owned()]);
     let me = Signal::stored("a1".to_owned());
     let _mounted = mount_to(root.clone(), move || {
         view! {
-            <AdminView sites me agents report problem on_site on_add on_remove on_live kb_draft />
+            <AdminView sites me agents report problem on_site on_add on_remove on_live kb_drafts />
         }
     });
     tick().await;
@@ -746,6 +750,38 @@ async fn a_site_admin_lists_adds_and_removes_agents_and_reads_the_kb_report() {
     assert!(
         find(&root, ".kb-editor .file-kb").has_attribute("disabled"),
         "the file does not replace unsaved changes unasked"
+    );
+    // Another site's knowledge base, and back: what was typed for acme is kept meanwhile.
+    let pick = |site: &str| {
+        let select: web_sys::HtmlSelectElement = find(&root, "#admin-site").unchecked_into();
+        select.set_value(site);
+        select
+            .dispatch_event(&Event::new("change").unwrap())
+            .unwrap();
+    };
+    // A site picked reaches the editor through a memo and two effects: a few turns.
+    let settled = || async {
+        for _ in 0..5 {
+            tick().await;
+        }
+    };
+    pick("bolt");
+    settled().await;
+    assert_eq!(area.value(), "", "bolt's text is on its way");
+    assert_eq!(
+        find(&root, ".unsaved-elsewhere").text_content().unwrap(),
+        "Unsaved changes also in the knowledge base of: acme"
+    );
+    pick("acme");
+    settled().await;
+    assert_eq!(
+        area.value(),
+        "[site]\nname = \"Acme\"\n",
+        "acme as it was left"
+    );
+    assert_eq!(
+        find(&root, ".unsaved-elsewhere").text_content().unwrap(),
+        ""
     );
     report.update(|r| r.as_mut().unwrap().reloading = true);
     tick().await;
@@ -987,9 +1023,9 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
 
 #[wasm_bindgen_test]
 async fn leaving_the_page_with_unsaved_knowledge_base_changes_asks_first() {
-    let draft = RwSignal::new(tandem_console::kb_draft::KbDraft::for_site("acme"));
+    let drafts = RwSignal::new(tandem_console::kb_draft::KbDrafts::default());
     let _mounted = mount_to(frame(), move || {
-        warn_before_leaving(draft);
+        warn_before_leaving(drafts);
     });
     // What the browser does when the page is closed: a cancelable `beforeunload`.
     let leaving = || {
@@ -999,15 +1035,24 @@ async fn leaving_the_page_with_unsaved_knowledge_base_changes_asks_first() {
         window().dispatch_event(&event).unwrap();
         event.default_prevented()
     };
-    draft.update(|d| {
-        d.loaded(KbSource {
+    drafts.update(|d| {
+        d.show("acme");
+        d.shown_mut().loaded(KbSource {
             text: "[site]\n".to_owned(),
             version: 0,
             saved: None,
             file: true,
+            problem: None,
         })
     });
     assert!(!leaving(), "nothing typed: the page just closes");
-    draft.update(|d| d.edit("[site]\nname = \"Acme\"\n".to_owned()));
+    drafts.update(|d| d.shown_mut().edit("[site]\nname = \"Acme\"\n".to_owned()));
     assert!(leaving(), "unsaved changes: the browser asks first");
+    drafts.update(|d| {
+        d.show("bolt");
+    });
+    assert!(
+        leaving(),
+        "also while another site's knowledge base is shown"
+    );
 }

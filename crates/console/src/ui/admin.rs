@@ -11,7 +11,7 @@ use super::{
     kb_editor::KbEditor,
     site::{SiteChoice, SitePicker},
 };
-use crate::{i18n::t, kb_draft::KbDraft};
+use crate::{i18n::t, kb_draft::KbDrafts};
 
 #[component]
 pub fn AdminView(
@@ -33,8 +33,8 @@ pub fn AdminView(
     on_remove: Callback<(String, String)>,
     /// Called once an edited knowledge base (or the file) is being compiled for the site shown.
     on_live: Callback<()>,
-    /// The knowledge base editor's state, kept while the agent visits other pages.
-    kb_draft: RwSignal<KbDraft>,
+    /// The knowledge base editors' state, kept while the agent visits other sites or pages.
+    kb_drafts: RwSignal<KbDrafts>,
 ) -> impl IntoView {
     let choice = SiteChoice::new(sites);
     let current = move || choice.get();
@@ -113,7 +113,7 @@ pub fn AdminView(
                 <p class="hint">{t("first_password_hint")}</p>
                 <button type="submit" class="primary">{t("add")}</button>
             </form>
-            <KbEditor site=Signal::derive(current) compiling=Signal::derive(reloading) on_live draft=kb_draft />
+            <KbEditor site=Signal::derive(current) compiling=Signal::derive(reloading) on_live drafts=kb_drafts />
             <h3>{t("kb_report")}</h3>
             <p class="kb-reloading" role="status">{move || reloading().then(|| t("kb_reloading"))}</p>
             <pre class="kb-report">{move || report.get().map_or_else(|| t("kb_report_missing"), |r| r.report)}</pre>

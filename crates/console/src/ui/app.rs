@@ -21,7 +21,7 @@ use crate::{
     desk::{Alert, Desk},
     history::{History, PageRequest},
     i18n::t,
-    kb_draft::KbDraft,
+    kb_draft::KbDrafts,
     live::{Link, Live},
     suggest::{Models, suggestions},
 };
@@ -442,8 +442,8 @@ pub fn App() -> impl IntoView {
             kb_report.set(api::kb_report(&site).await.ok());
         });
     });
-    let kb_draft = RwSignal::new(KbDraft::default());
-    super::warn_before_leaving(kb_draft);
+    let kb_drafts = RwSignal::new(KbDrafts::default());
+    super::warn_before_leaving(kb_drafts);
     // An edit (or the file) is being compiled: the page says so, and asks for the new report.
     let kb_compiling = Callback::new(move |()| {
         kb_report.update(|r| match r {
@@ -549,7 +549,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || page.get() == Page::Admin>
                 <main class="admin-page">
                     <AdminView sites=admin_of me agents=site_agents report=kb_report problem=admin_problem
-                        on_site=show_site on_add=add_agent on_remove=remove_agent on_live=kb_compiling kb_draft />
+                        on_site=show_site on_add=add_agent on_remove=remove_agent on_live=kb_compiling kb_drafts />
                 </main>
             </Show>
             <Show when=move || page.get() == Page::Account>

@@ -2,8 +2,9 @@
 //! area, where it comes from (its file, or a version saved here, by whom and when), "Save and
 //! put live", "Discard changes", and putting the file (back) in use. A refused save shows the
 //! server's errors with their lines, each a button that takes the caret there, and keeps
-//! what was typed. The rules are
-//! [`KbDraft`](crate::kb_draft::KbDraft)'s; this draws it and makes the calls.
+//! what was typed. Each site's unsaved changes are kept while the admin looks at another
+//! (which the editor reminds them of). The rules are [`KbDrafts`]'s; this draws them and
+//! makes the calls.
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use tandem_protocol::agent::{KbEdit, KbSource};
@@ -11,19 +12,33 @@ use tandem_protocol::agent::{KbEdit, KbSource};
 use super::history::when;
 use crate::{
     api::{self, Failure},
-    i18n::{t, t_args},
-    kb_draft::{KbDraft, Origin, caret},
+    i18n::{t, t_args, t_with},
+    kb_draft::{KbDraft, KbDrafts, Origin, caret},
 };
 
-/// Has the browser ask before the page is closed or reloaded while the knowledge base holds
+/// Has the browser ask before the page is closed or reloaded while a knowledge base holds
 /// unsaved changes (on any of the console's pages), for as long as the caller's owner lives.
-pub fn warn_before_leaving(draft: RwSignal<KbDraft>) {
+pub fn warn_before_leaving(drafts: RwSignal<KbDrafts>) {
     let handle = window_event_listener(ev::beforeunload, move |event| {
-        if draft.with_untracked(KbDraft::changed) {
+        if drafts.with_untracked(KbDrafts::changed) {
             event.prevent_default();
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// The editor shown, read from the drafts of every site.
+#[derive(Clone, Copy)]
+struct Shown(RwSignal<KbDrafts>);
+
+impl Shown {
+    fn with<T>(&self, f: impl FnOnce(&KbDraft) -> T) -> T {
+        self.0.with(|d| f(d.shown()))
+    }
+
+    fn with_untracked<T>(&self, f: impl FnOnce(&KbDraft) -> T) -> T {
+        self.0.with_untracked(|d| f(d.shown()))
+    }
 }
 
 #[component]
@@ -36,15 +51,16 @@ pub fn KbEditor(
     compiling: Signal<bool>,
     /// Called once an edit was saved or the file put in use: the site compiles it now.
     on_live: Callback<()>,
-    /// The editor's state, kept by the app: what was typed survives a visit to another page.
-    draft: RwSignal<KbDraft>,
+    /// The editors' state, kept by the app: what was typed survives a visit to another site
+    /// or page.
+    drafts: RwSignal<KbDrafts>,
 ) -> impl IntoView {
-    // Answers for a site no longer shown are dropped.
+    // An answer reaches its site's editor, shown or kept.
     let arrived = move |site: String, answer: Result<KbSource, Failure>| {
-        draft.update(|d| {
-            if d.site != site {
+        drafts.update(|d| {
+            let Some(d) = d.draft_mut(&site) else {
                 return;
-            }
+            };
             match answer {
                 Ok(source) => d.loaded(source),
                 Err(failure) => d.refused(failure.message),
@@ -52,18 +68,18 @@ pub fn KbEditor(
         })
     };
     let load = move |site: String| {
-        draft.set(KbDraft::for_site(&site));
         spawn_local(async move { arrived(site.clone(), api::kb_source(&site).await) });
     };
-    // Loaded afresh for another site, or when nothing typed would be lost. A memo: the site
-    // is derived from the desk, which every live message changes.
+    // The site's editor as the admin left it, or its text loaded afresh. A memo: the site is
+    // derived from the desk, which every live message changes.
     let site = Memo::new(move |_| site.get());
     Effect::new(move |_| {
         let s = site.get();
-        if !s.is_empty() && draft.with_untracked(|d| d.site != s || !d.changed()) {
+        if !s.is_empty() && drafts.try_update(|d| d.show(&s)) == Some(true) {
             load(s);
         }
     });
+    let draft = Shown(drafts);
     let put_live = move |site: String, answer: Result<KbSource, Failure>| {
         if answer.is_ok() && draft.with_untracked(|d| d.site == site) {
             on_live.run(());
@@ -80,12 +96,12 @@ pub fn KbEditor(
                 },
             )
         });
-        draft.update(|d| d.busy = true);
+        drafts.update(|d| d.shown_mut().busy = true);
         spawn_local(async move { put_live(site.clone(), api::save_kb(&site, &edit).await) });
     };
     let from_file = move |_| {
         let (site, base) = draft.with_untracked(|d| (d.site.clone(), d.base_version()));
-        draft.update(|d| d.busy = true);
+        drafts.update(|d| d.shown_mut().busy = true);
         spawn_local(async move { put_live(site.clone(), api::reload_kb(&site, base).await) });
     };
     // An error's place: the caret there, and the text area scrolled to it.
@@ -100,7 +116,12 @@ pub fn KbEditor(
         let _ = area.focus();
     };
     let changed = move || draft.with(KbDraft::changed);
-    let busy = move || draft.with(|d| d.busy) || compiling.get();
+    let edit = move |text: String| drafts.update(|d| d.shown_mut().edit(text));
+    let elsewhere = move || {
+        let sites = drafts.with(KbDrafts::unsaved_elsewhere);
+        (!sites.is_empty()).then(|| t_with("kb_unsaved_elsewhere", "sites", &sites.join(", ")))
+    };
+    let waiting = move || draft.with(|d| d.busy) || compiling.get();
     let origin = move || match draft.with(KbDraft::origin) {
         Origin::Loading => String::new(),
         Origin::None => t("kb_none"),
@@ -127,7 +148,7 @@ pub fn KbEditor(
             <textarea id="kb-text" class="kb-text" node_ref=area readonly=move || draft.with(|d| d.busy) rows="24" spellcheck="false" autocomplete="off"
                 aria-describedby="kb-hint kb-problem"
                 prop:value=move || draft.with(|d| d.text().to_owned())
-                on:input=move |e| draft.update(|d| d.edit(event_target_value(&e)))></textarea>
+                on:input=move |e| edit(event_target_value(&e))></textarea>
             <p id="kb-hint" class="hint">{t("kb_hint")}</p>
             <div id="kb-problem" class="kb-problem" role="alert">
                 <For each=move || draft.with(KbDraft::problem_lines).into_iter().enumerate()
@@ -142,20 +163,21 @@ pub fn KbEditor(
                 </For>
             </div>
             <p class="kb-actions">
-                <button type="button" class="primary save-kb" disabled=move || !changed() || busy() on:click=save>
+                <button type="button" class="primary save-kb" disabled=move || !changed() || waiting() on:click=save>
                     {t("kb_save")}
                 </button>
-                <button type="button" class="discard-kb" disabled=move || !changed() || busy()
+                <button type="button" class="discard-kb" disabled=move || !changed() || waiting()
                     on:click=move |_| load(draft.with_untracked(|d| d.site.clone()))>
                     {t("kb_discard")}
                 </button>
                 // Not over unsaved changes: they would be dropped unasked.
                 <button type="button" class="file-kb" hidden=move || !draft.with(KbDraft::has_file)
-                    disabled=move || busy() || changed() on:click=from_file>
+                    disabled=move || waiting() || changed() on:click=from_file>
                     {file_label}
                 </button>
                 <span class="unsaved" role="status">{move || changed().then(|| t("kb_unsaved"))}</span>
             </p>
+            <p class="unsaved-elsewhere" role="status">{elsewhere}</p>
         </section>
     }
 }
