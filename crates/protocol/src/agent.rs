@@ -129,6 +129,25 @@ pub struct KbSource {
     pub problem: Option<String>,
 }
 
+/// One version of a site's knowledge base saved in the console, as listed by
+/// `GET /v1/agent/admin/kb-versions?site=S` (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbVersionInfo {
+    pub version: i64,
+    pub saved: KbSaved,
+    /// This version put the configured file back in use: it has no text of its own.
+    #[serde(default)]
+    pub file: bool,
+}
+
+/// A saved version's text (`GET /v1/agent/admin/kb-versions/N?site=S`), to open in the
+/// editor and save again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbVersionText {
+    pub version: i64,
+    pub text: String,
+}
+
 /// Who saved a knowledge base in the console, and when (milliseconds since the epoch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbSaved {

@@ -157,6 +157,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/kb-report", get(kb::kb_report))
         .route("/admin/kb-reload", post(kb::kb_reload))
         .route("/admin/kb-source", get(kb::kb_source).put(kb::save_kb))
+        .route("/admin/kb-versions", get(kb::kb_versions))
+        .route("/admin/kb-versions/{version}", get(kb::kb_version))
         .route("/offline-messages", get(agent::offline_messages))
         .route(
             "/offline-messages/{id}/handled",

@@ -9,7 +9,9 @@ use std::time::Duration;
 use common::{Settings, TestServer, browser::eventually};
 use reqwest::StatusCode;
 use serde_json::json;
-use tandem_protocol::agent::{AgentProfile, AgentServerFrame, KbReport, KbSource, SiteAgent};
+use tandem_protocol::agent::{
+    AgentProfile, AgentServerFrame, KbReport, KbSource, KbVersionInfo, KbVersionText, SiteAgent,
+};
 
 /// The knowledge base's report as the admin reads it, once there is one.
 async fn kb_report(admin: &common::TestAgent) -> Option<KbReport> {
@@ -458,5 +460,96 @@ async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_re
     let saved = save(common::kb_greeting("Rewritten"), 2).await.unwrap();
     assert_eq!(saved.status(), StatusCode::ACCEPTED);
     assert_eq!(source().await.problem, None);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again() {
+    let (server, _kb_dir, _kb) = common::with_kb_file().await;
+    let (anna, ben) = admin_and_agent(&server).await;
+    let versions =
+        |who: &common::TestAgent| who.get("/v1/agent/admin/kb-versions?site=acme").send();
+    let open = |who: &common::TestAgent, version: &str| {
+        who.get(&format!("/v1/agent/admin/kb-versions/{version}?site=acme"))
+            .send()
+    };
+    let save = |text: String, base: i64| {
+        anna.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
+            .json(&json!({ "text": text, "base_version": base }))
+            .send()
+    };
+    let none: Vec<KbVersionInfo> = versions(&anna).await.unwrap().json().await.unwrap();
+    assert!(none.is_empty(), "the file, never edited here");
+
+    let first = common::kb_greeting("First edit");
+    assert_eq!(
+        save(first.clone(), 0).await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        save(common::kb_greeting("Second edit"), 1)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    let back = anna
+        .post("/v1/agent/admin/kb-reload?site=acme&base_version=2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::ACCEPTED);
+
+    let listed: Vec<KbVersionInfo> = versions(&anna).await.unwrap().json().await.unwrap();
+    let shown: Vec<(i64, &str, bool)> = listed
+        .iter()
+        .map(|v| (v.version, v.saved.by.as_str(), v.file))
+        .collect();
+    assert_eq!(
+        shown,
+        [(3, "Anna", true), (2, "Anna", false), (1, "Anna", false)],
+        "newest first; version 3 put the file back"
+    );
+    assert!(listed[0].saved.at >= listed[2].saved.at);
+
+    // An older version opened, and saved again as the newest.
+    let opened: KbVersionText = open(&anna, "1").await.unwrap().json().await.unwrap();
+    assert_eq!((opened.version, opened.text.as_str()), (1, first.as_str()));
+    assert_eq!(
+        save(opened.text, 3).await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    eventually(
+        Duration::from_secs(60),
+        "version 1's greeting again",
+        || async { (site_info(&server).await?.greeting == "First edit").then_some(()) },
+    )
+    .await;
+
+    // What cannot be opened says why.
+    let file = open(&anna, "3").await.unwrap();
+    assert_eq!(file.status(), StatusCode::CONFLICT);
+    let problem: tandem_protocol::Problem = file.json().await.unwrap();
+    assert!(
+        problem.message().contains("no text of its own"),
+        "{}",
+        problem.message()
+    );
+    assert_eq!(
+        open(&anna, "9").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        open(&anna, "one").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        versions(&ben).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        open(&ben, "1").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     server.stop().await;
 }

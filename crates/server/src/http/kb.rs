@@ -1,16 +1,17 @@
 //! Site admins' API for the site's knowledge base, under `/v1/agent/admin/kb-...`: the `kb
 //! check` report of the model in use, the text to edit, saving an edit (each save a numbered
-//! version kept in the database, refused over a newer one) and putting the configured file
-//! (back) in use; each change goes live on every process while the model before it answers
-//! (see `crate::knowledge`).
+//! version kept in the database, refused over a newer one), the versions saved before (to
+//! open one again and save it anew) and putting the configured file (back) in use; each
+//! change goes live on every process while the model before it answers (see
+//! `crate::knowledge`).
 
 use axum::{
-    extract::{Query, State},
+    extract::{Path, Query, State},
     http::StatusCode,
 };
 use serde::Deserialize;
 use tandem_assistant::KnowledgeBase;
-use tandem_protocol::agent::{KbEdit, KbReport, KbSaved, KbSource};
+use tandem_protocol::agent::{KbEdit, KbReport, KbSaved, KbSource, KbVersionInfo, KbVersionText};
 
 use super::agent::{SiteQuery, require_admin};
 use crate::{
@@ -111,6 +112,56 @@ pub async fn save_kb(
     put_live(&state, &query.site, read, kb).await;
     let now = in_use(site, edit.text, saved.version, Some(&saved));
     Ok((StatusCode::ACCEPTED, AppJson(now)))
+}
+
+/// How many saved versions the list shows, newest first.
+const LISTED_VERSIONS: i64 = 100;
+
+/// `GET /v1/agent/admin/kb-versions?site=S`: the versions the site's admins saved, newest
+/// first (the newest [`LISTED_VERSIONS`]), to open one again.
+pub async fn kb_versions(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<Vec<KbVersionInfo>>, AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    state.site(&query.site)?;
+    let versions = state.db.kb_versions(&query.site, LISTED_VERSIONS).await?;
+    Ok(AppJson(
+        versions
+            .into_iter()
+            .map(|v| KbVersionInfo {
+                version: v.version,
+                saved: KbSaved {
+                    by: v.agent_name,
+                    at: v.saved_at,
+                },
+                file: v.file,
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /v1/agent/admin/kb-versions/{version}?site=S`: a saved version's text (404 for one
+/// never saved; 409 for one that put the file back in use, which has no text of its own).
+pub async fn kb_version(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(version): Path<String>,
+    Query(query): Query<SiteQuery>,
+) -> Result<AppJson<KbVersionText>, AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    state.site(&query.site)?;
+    // Not a number: no such version (a problem-details 404, not the router's plain text).
+    let version: i64 = version.parse().map_err(|_| AppError::NotFound)?;
+    let saved = state.db.kb_version_at(&query.site, version).await?;
+    let saved = saved.ok_or(AppError::NotFound)?;
+    let text = saved.text.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "Version {version} put the knowledge base file back in use; it has no text of its own."
+        ))
+    })?;
+    Ok(AppJson(KbVersionText { version, text }))
 }
 
 /// `POST /v1/agent/admin/kb-reload?site=S`: reads the site's knowledge base file again and,

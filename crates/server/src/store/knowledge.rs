@@ -16,6 +16,16 @@ pub struct KbVersion {
     pub saved_at: i64,
 }
 
+/// A saved version as listed, without its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbVersionListed {
+    pub version: i64,
+    /// This version put the configured file back in use (it has no text).
+    pub file: bool,
+    pub agent_name: String,
+    pub saved_at: i64,
+}
+
 /// Who saves a version.
 #[derive(Debug, Clone, Copy)]
 pub struct Author<'a> {
@@ -33,15 +43,50 @@ impl Db {
         .bind(site)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(KbVersion {
-                version: row.try_get("version")?,
-                text: row.try_get("text")?,
-                agent_name: row.try_get("agent_name")?,
-                saved_at: row.try_get("saved_at")?,
+        row.as_ref().map(version_of).transpose()
+    }
+
+    /// The site's saved versions, newest first, at most `limit` of them.
+    pub async fn kb_versions(
+        &self,
+        site: &str,
+        limit: i64,
+    ) -> Result<Vec<KbVersionListed>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT version, CAST(LENGTH(text) AS BIGINT) AS size, agent_name, saved_at \
+             FROM kb_versions WHERE site = $1 ORDER BY version DESC LIMIT $2",
+        )
+        .bind(site)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(KbVersionListed {
+                    version: row.try_get("version")?,
+                    file: row.try_get::<Option<i64>, _>("size")?.is_none(),
+                    agent_name: row.try_get("agent_name")?,
+                    saved_at: row.try_get("saved_at")?,
+                })
             })
-        })
-        .transpose()
+            .collect()
+    }
+
+    /// One saved version of the site's knowledge base, if it exists.
+    pub async fn kb_version_at(
+        &self,
+        site: &str,
+        version: i64,
+    ) -> Result<Option<KbVersion>, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, text, agent_name, saved_at FROM kb_versions \
+             WHERE site = $1 AND version = $2",
+        )
+        .bind(site)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(version_of).transpose()
     }
 
     /// Saves the next version after `base` (`None` text: back to the file). Returns it, or
@@ -81,4 +126,13 @@ impl Db {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+fn version_of(row: &sqlx::any::AnyRow) -> Result<KbVersion, StoreError> {
+    Ok(KbVersion {
+        version: row.try_get("version")?,
+        text: row.try_get("text")?,
+        agent_name: row.try_get("agent_name")?,
+        saved_at: row.try_get("saved_at")?,
+    })
 }

@@ -27,7 +27,7 @@ use sqlx::{AnyPool, Executor, any::AnyPoolOptions};
 pub use agents::{AgentLoad, Credentials};
 pub use conversations::{Conversation, HistoryFilter, NewConversation, NewMessage, Queued};
 pub use counts::CountKey;
-pub use knowledge::{Author, KbVersion};
+pub use knowledge::{Author, KbVersion, KbVersionListed};
 pub use messages::{Append, Appended, Gate, Refused};
 pub use offline::NewOfflineMessage;
 
