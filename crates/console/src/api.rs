@@ -8,8 +8,8 @@ use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
         AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
-        ConversationDetail, KbEdit, KbReport, KbSource, Login, NewAgent, OfflineMessage,
-        Resolution, SetStatus, SiteAgent, Transfer,
+        ConversationDetail, KbEdit, KbReport, KbSource, KbVersionInfo, KbVersionText, Login,
+        NewAgent, OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -230,6 +230,19 @@ pub async fn kb_source(site: &str) -> Result<KbSource, Failure> {
 pub async fn save_kb(site: &str, edit: &KbEdit) -> Result<KbSource, Failure> {
     let request = Request::put("/v1/agent/admin/kb-source").query([("site", site)]);
     read(call(with_body(request, edit)).await?).await
+}
+
+/// The versions of the site's knowledge base saved in the console, newest first.
+pub async fn kb_versions(site: &str) -> Result<Vec<KbVersionInfo>, Failure> {
+    let request = Request::get("/v1/agent/admin/kb-versions").query([("site", site)]);
+    read(call(request.build()).await?).await
+}
+
+/// A saved version's text, to open in the editor.
+pub async fn kb_version(site: &str, version: i64) -> Result<KbVersionText, Failure> {
+    let request =
+        Request::get(&format!("/v1/agent/admin/kb-versions/{version}")).query([("site", site)]);
+    read(call(request.build()).await?).await
 }
 
 /// The site's knowledge base check report.

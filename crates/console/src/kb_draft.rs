@@ -67,6 +67,8 @@ pub struct KbDraft {
     /// Why the last save was refused (every error with its line, or a newer version saved
     /// meanwhile); the typed text stays, so nothing is lost.
     pub problem: Option<String>,
+    /// The saved version opened into the editor to be saved again, until saved or discarded.
+    pub opened: Option<i64>,
 }
 
 impl KbDraft {
@@ -84,7 +86,22 @@ impl KbDraft {
         self.text = source.text.clone();
         self.busy = false;
         self.problem = source.problem.clone();
+        self.opened = None;
         self.current = Some(source);
+    }
+
+    /// An older saved version's text, opened in the editor over the text in use: a change to
+    /// save (which makes it the newest version) or discard.
+    pub fn open_version(&mut self, version: i64, text: String) {
+        self.text = text;
+        self.opened = Some(version);
+        self.problem = None;
+    }
+
+    /// Whether an older version may be opened: not over unsaved changes (they would be lost
+    /// unasked), nor while a save is on its way or before the text in use is loaded.
+    pub fn can_open_version(&self) -> bool {
+        self.current.is_some() && !self.changed() && !self.busy
     }
 
     /// The admin typed.
@@ -338,6 +355,24 @@ mod tests {
         assert_eq!(draft.problem_lines().len(), 1);
         draft.edit("[site]\n".to_owned());
         assert!(draft.changed(), "what is written can be saved");
+    }
+
+    #[test]
+    fn an_older_version_opens_as_a_change_to_save_and_only_over_no_other_change() {
+        let mut draft = KbDraft::for_site("acme");
+        assert!(!draft.can_open_version(), "nothing loaded yet");
+        draft.loaded(file("[site]\nname = \"Now\"\n"));
+        assert!(draft.can_open_version());
+        draft.open_version(1, "[site]\nname = \"Then\"\n".to_owned());
+        assert_eq!(draft.opened, Some(1));
+        assert!(draft.changed(), "saving it makes it the newest version");
+        assert!(
+            !draft.can_open_version(),
+            "not over what is in the editor now"
+        );
+        assert_eq!(draft.base_version(), 0, "saved over the version in use");
+        draft.loaded(file("[site]\nname = \"Then\"\n"));
+        assert_eq!(draft.opened, None, "saved (or discarded)");
     }
 
     #[test]

@@ -486,6 +486,33 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         .await
         .unwrap();
     shows(client, ".kb-origin", "the site's knowledge base file").await;
+
+    // The earlier versions: version 1 opened into the editor and saved again is version 3.
+    click(client, ".kb-versions .show-versions").await;
+    shows(
+        client,
+        ".kb-versions li:first-child",
+        "Version 2: Ada put the file back in use",
+    )
+    .await;
+    assert_accessible(client, "the admin page with the earlier versions").await;
+    click(client, ".kb-versions li:nth-child(2) .open-version").await;
+    shows(client, ".kb-actions [role=status]", "version 1 opened here").await;
+    let opened = editor.prop("value").await.unwrap().unwrap();
+    assert!(opened.contains("60 days, and free of charge."), "{opened}");
+    let focused = client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "kb-text", "the focus goes to the text opened");
+    click(client, ".kb-editor .save-kb").await;
+    shows(client, ".kb-origin", "version 3, saved here by Ada").await;
+    shows(
+        client,
+        ".kb-versions li:first-child",
+        "Version 3, saved by Ada",
+    )
+    .await;
     shopper.client.clone().close().await.unwrap();
     browser.client.clone().close().await.unwrap();
     server.stop().await;

@@ -9,7 +9,7 @@
 use leptos::{ev, prelude::*, task::spawn_local};
 use tandem_protocol::agent::{KbEdit, KbSource};
 
-use super::history::when;
+use super::{history::when, kb_versions::KbVersions};
 use crate::{
     api::{self, Failure},
     i18n::{t, t_args, t_with},
@@ -117,6 +117,17 @@ pub fn KbEditor(
     };
     let changed = move || draft.with(KbDraft::changed);
     let edit = move |text: String| drafts.update(|d| d.shown_mut().edit(text));
+    let unsaved = move || {
+        changed().then(|| match draft.with(|d| d.opened) {
+            Some(n) => t_with("kb_opened", "n", &n.to_string()),
+            None => t("kb_unsaved"),
+        })
+    };
+    let focus_editor = move || {
+        if let Some(area) = area.get_untracked() {
+            let _ = area.focus();
+        }
+    };
     let elsewhere = move || {
         let sites = drafts.with(KbDrafts::unsaved_elsewhere);
         (!sites.is_empty()).then(|| t_with("kb_unsaved_elsewhere", "sites", &sites.join(", ")))
@@ -175,9 +186,10 @@ pub fn KbEditor(
                     disabled=move || waiting() || changed() on:click=from_file>
                     {file_label}
                 </button>
-                <span class="unsaved" role="status">{move || changed().then(|| t("kb_unsaved"))}</span>
+                <span class="unsaved" role="status">{unsaved}</span>
             </p>
             <p class="unsaved-elsewhere" role="status">{elsewhere}</p>
+            <KbVersions drafts on_opened=Callback::new(move |()| focus_editor()) />
         </section>
     }
 }

@@ -1,0 +1,120 @@
+//! The knowledge base's earlier versions, under the editor on the admin page: every version
+//! saved in the console, newest first, who saved it and when (or that it put the file back
+//! in use). An older one opened goes into the editor as a change, to save (it becomes the
+//! newest version, live) or discard; never over unsaved changes. Listed when the admin shows
+//! the list, and again after each save. The rules are
+//! [`KbDraft`](crate::kb_draft::KbDraft)'s; this draws the list and makes the calls.
+
+use leptos::{prelude::*, task::spawn_local};
+use tandem_protocol::agent::KbVersionInfo;
+
+use super::history::when;
+use crate::{
+    api,
+    i18n::{t, t_args, t_with},
+    kb_draft::KbDrafts,
+};
+
+#[component]
+pub fn KbVersions(
+    /// The editors' state: the shown site's, whose versions are listed and which one opens.
+    drafts: RwSignal<KbDrafts>,
+    /// Called once a version is in the editor (to take the focus there).
+    on_opened: Callback<()>,
+) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let listed = RwSignal::new(None::<Result<Vec<KbVersionInfo>, String>>);
+    // Listed again for another site, or once a save made a new version.
+    let key =
+        Memo::new(move |_| drafts.with(|d| (d.shown().site.clone(), d.shown().base_version())));
+    Effect::new(move |_| {
+        let (site, _) = key.get();
+        if !shown.get() || site.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            let answer = api::kb_versions(&site).await.map_err(|f| f.message);
+            if drafts.with_untracked(|d| d.shown().site == site) {
+                listed.set(Some(answer));
+            }
+        });
+    });
+    let open = move |version: i64| {
+        let site = drafts.with_untracked(|d| d.shown().site.clone());
+        spawn_local(async move {
+            let answer = api::kb_version(&site, version).await;
+            let opened = answer.is_ok();
+            drafts.update(|d| {
+                let Some(d) = d.draft_mut(&site) else {
+                    return;
+                };
+                match answer {
+                    Ok(v) => d.open_version(v.version, v.text),
+                    Err(failure) => d.refused(failure.message),
+                }
+            });
+            if opened {
+                on_opened.run(());
+            }
+        });
+    };
+    let can_open = move || drafts.with(|d| d.shown().can_open_version());
+    let changed = move || drafts.with(|d| d.shown().changed());
+    let rows = move |versions: Vec<KbVersionInfo>| {
+        let newest = versions.first().map(|v| v.version);
+        versions
+            .into_iter()
+            .map(|v| {
+                let args = [
+                    ("n", v.version.to_string()),
+                    ("by", v.saved.by.clone()),
+                    ("when", when(v.saved.at)),
+                ];
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, a)| (*k, a.as_str())).collect();
+                let line = t_args(
+                    if v.file {
+                        "kb_version_file"
+                    } else {
+                        "kb_version_saved"
+                    },
+                    &args,
+                );
+                let in_use = Some(v.version) == newest;
+                let openable = !v.file && !in_use;
+                let version = v.version;
+                view! {
+                    <li>
+                        <span>{line}</span>
+                        {in_use.then(|| view! { <span class="badge">{t("kb_version_in_use")}</span> })}
+                        {openable.then(|| view! {
+                            <button type="button" class="open-version" disabled=move || !can_open()
+                                aria-label=t_with("kb_open_version_label", "n", &version.to_string())
+                                on:click=move |_| open(version)>
+                                {t("kb_open_version")}
+                            </button>
+                        })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="kb-versions" aria-labelledby="kb-versions-title">
+            <h4 id="kb-versions-title">
+                <button type="button" class="show-versions" aria-expanded=move || shown.get().to_string()
+                    aria-controls="kb-version-list" on:click=move |_| shown.update(|s| *s = !*s)>
+                    {t("kb_versions")}
+                </button>
+            </h4>
+            <div id="kb-version-list" hidden=move || !shown.get()>
+                <p class="hint" hidden=move || !changed()>{t("kb_versions_changed")}</p>
+                {move || match listed.get() {
+                    None => view! { <p>{t("kb_versions_loading")}</p> }.into_any(),
+                    Some(Err(problem)) => view! { <p class="problem" role="alert">{problem}</p> }.into_any(),
+                    Some(Ok(versions)) if versions.is_empty() => view! { <p>{t("kb_versions_none")}</p> }.into_any(),
+                    Some(Ok(versions)) => view! { <ol class="version-list">{rows(versions)}</ol> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
