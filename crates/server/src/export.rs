@@ -1,12 +1,10 @@
 //! A site's history as CSV, for the merchant's spreadsheet (`GET /v1/agent/history.csv`): one
-//! row per closed conversation, newest first. Shoppers wrote some of these cells, and a
-//! spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula, so such cells
-//! are defused with a leading `'` (what spreadsheets themselves use to mean "text").
+//! row per closed conversation, newest first, written a page of rows at a time as the file
+//! downloads. Shoppers wrote some of these cells, and a spreadsheet runs a cell that starts
+//! with `=`, `+`, `-` or `@` as a formula, so such cells are defused with a leading `'` (what
+//! spreadsheets themselves use to mean "text").
 
 use tandem_protocol::agent::ClosedConversation;
-
-/// The most rows one export holds.
-pub const MAX_ROWS: usize = 10_000;
 
 const HEADER: [&str; 8] = [
     "closed_at",
@@ -19,12 +17,15 @@ const HEADER: [&str; 8] = [
     "first_message",
 ];
 
-/// The conversations as CSV text with a header row; `closed_at` in UTC, RFC 3339.
-pub fn csv(conversations: &[ClosedConversation]) -> String {
+/// The conversations as CSV rows, after a header row if `header`; `closed_at` in UTC,
+/// RFC 3339.
+pub fn csv(conversations: &[ClosedConversation], header: bool) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(HEADER)
-        .expect("writing to memory does not fail");
+    if header {
+        writer
+            .write_record(HEADER)
+            .expect("writing to memory does not fail");
+    }
     for c in conversations {
         let closed_at = chrono::DateTime::from_timestamp_millis(c.closed_at)
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -79,7 +80,7 @@ mod tests {
             rating_comment: Some("=HYPERLINK(\"http://evil.example\")".into()),
             preview: Some("Where is my parcel, \"order\" 12?\nPlease".into()),
         };
-        let text = csv(&[conversation]);
+        let text = csv(std::slice::from_ref(&conversation), true);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(reader.headers().unwrap(), HEADER.as_slice());
         let row = reader.records().next().unwrap().unwrap();
@@ -94,6 +95,11 @@ mod tests {
         assert_eq!(
             &row[7], "Where is my parcel, \"order\" 12?\nPlease",
             "commas, quotes and lines survive"
+        );
+        let more = csv(&[conversation], false);
+        assert!(
+            more.starts_with("2025-12-01T12:00:00Z,c1,"),
+            "further pages have no header: {more}"
         );
         assert_eq!(cell(Some("-1 star")), "'-1 star");
         assert_eq!(cell(Some("fine")), "fine");

@@ -190,3 +190,47 @@ async fn a_returning_verified_shopper_brings_their_earlier_conversations_only() 
     assert_eq!(all.len(), 3, "an empty shopper filters nothing");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_csv_export_holds_a_sites_whole_history_page_after_page() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    // Ten pages and more of closed conversations (more than the export once held at most),
+    // most closed in the same millisecond as others, so pages end in mid-millisecond.
+    let total = 10 * tandem_server::http::history::EXPORT_PAGE + 50;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
+         INSERT INTO conversations (id, site, state, created_at, reason, closed_at, rating) \
+         SELECT 'c' || i, 'acme', 'closed', 1764590400000, 'asked', 1764590400000 + i / 700, \
+         CASE WHEN i % 2 = 0 THEN 1 ELSE 5 END FROM n",
+    )
+    .bind(i64::try_from(total).unwrap())
+    .execute(server.state.db.pool())
+    .await
+    .unwrap();
+    let export = |query: &str| {
+        let request = anna.get(&format!("/v1/agent/history.csv?site=acme{query}"));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let text = response.text().await.unwrap();
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            assert_eq!(&reader.headers().unwrap()[1], "id");
+            reader
+                .records()
+                .map(|r| r.unwrap()[1].to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let ids = export("").await;
+    assert_eq!(ids.len(), total, "every conversation, one header");
+    let mut expected: Vec<(i64, String)> = (0..total)
+        .map(|i| (1_764_590_400_000 + i as i64 / 700, format!("c{i}")))
+        .collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, expected, "newest first, none twice, none skipped");
+    // The filters hold on every page.
+    assert_eq!(export("&low=true").await.len(), total / 2);
+    server.stop().await;
+}

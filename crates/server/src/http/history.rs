@@ -6,10 +6,12 @@
 //! before. The whole of one is `GET /v1/agent/conversations/{id}`.
 
 use axum::{
+    body::Body,
     extract::{Query, State},
     http::header,
     response::IntoResponse,
 };
+use futures_util::{Stream, stream};
 use serde::Deserialize;
 use tandem_protocol::agent::{ClosedConversation, HISTORY_PAGE};
 
@@ -19,7 +21,7 @@ use crate::{
     auth::AgentSession,
     error::{AppError, AppJson},
     export,
-    store::HistoryFilter,
+    store::{Db, HistoryFilter, StoreError},
 };
 
 /// The highest rating `low=true` keeps.
@@ -68,25 +70,78 @@ pub async fn history(
     Ok(AppJson(conversations))
 }
 
-/// `GET /v1/agent/history.csv?site=S[...]`: the same conversations (the same filters, all
-/// pages up to [`export::MAX_ROWS`]) as a CSV file to download.
+/// `GET /v1/agent/history.csv?site=S[...]`: the same conversations (the same filters, every
+/// page of them) as a CSV file to download, read [`EXPORT_PAGE`] rows at a time as it
+/// streams out, so a site's whole history downloads without being held in memory.
 pub async fn history_csv(
     State(state): State<AppState>,
     session: AgentSession,
     Query(query): Query<HistoryQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
-    let conversations = state
+    // The first page is read before answering: a failing database is then an error, not a
+    // file that stops short.
+    let first = state
         .db
-        .closed_conversations(&query.site, &query.filter(), export::MAX_ROWS)
+        .closed_conversations(&query.site, &query.filter(), EXPORT_PAGE)
         .await?;
     // Site ids are checked at configuration (letters, digits, dashes), so they fit a name.
     let disposition = format!("attachment; filename=\"history-{}.csv\"", query.site);
+    let pages = csv_pages(state.db.clone(), query, first);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        export::csv(&conversations),
+        Body::from_stream(pages),
     ))
+}
+
+/// How many conversations the export reads from the database at a time.
+pub const EXPORT_PAGE: usize = 1000;
+
+/// What the export writes next: a page already read (the first, with the header), the page
+/// after a conversation, or nothing more.
+enum Next {
+    Page(Vec<ClosedConversation>, bool),
+    After(i64, String),
+    Done,
+}
+
+/// The export as text chunks, one per page: each page is read only when the one before has
+/// gone out. A database failing halfway ends the download early (and is logged).
+fn csv_pages(
+    db: Db,
+    query: HistoryQuery,
+    first: Vec<ClosedConversation>,
+) -> impl Stream<Item = Result<String, StoreError>> + Send + 'static {
+    let start = (db, query, Next::Page(first, true));
+    stream::unfold(start, |(db, query, next)| async move {
+        let (page, header) = match next {
+            Next::Done => return None,
+            Next::Page(page, header) => (page, header),
+            Next::After(ms, id) => {
+                let filter = HistoryFilter {
+                    before: Some((ms, &id)),
+                    ..query.filter()
+                };
+                match db
+                    .closed_conversations(&query.site, &filter, EXPORT_PAGE)
+                    .await
+                {
+                    Ok(page) if page.is_empty() => return None,
+                    Ok(page) => (page, false),
+                    Err(error) => {
+                        tracing::error!(%error, site = %query.site, "the history export stopped");
+                        return Some((Err(error), (db, query, Next::Done)));
+                    }
+                }
+            }
+        };
+        let next = match page.last() {
+            Some(last) if page.len() == EXPORT_PAGE => Next::After(last.closed_at, last.id.clone()),
+            _ => Next::Done,
+        };
+        Some((Ok(export::csv(&page, header)), (db, query, next)))
+    })
 }
