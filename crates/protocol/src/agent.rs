@@ -164,6 +164,49 @@ pub struct KbEdit {
     pub base_version: i64,
 }
 
+/// `POST /v1/agent/admin/kb-try?site=S`: a knowledge base text tried before it is saved:
+/// compiled as a save would compile it, and the questions put to it in turn, as one shopper's
+/// conversation. Refused with every error's line when it does not read (422).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbTry {
+    pub text: String,
+    /// At most [`MAX_TRIED_QUESTIONS`], each at most [`crate::MAX_MESSAGE_BYTES`].
+    pub questions: Vec<String>,
+}
+
+/// The most questions one try puts to a knowledge base.
+pub const MAX_TRIED_QUESTIONS: usize = 20;
+
+/// What a tried knowledge base would do: its `kb check` report (lint and cross-validated
+/// quality, as the site's admins see it once it is live) and its reply to each question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KbTried {
+    pub report: String,
+    pub replies: Vec<KbReply>,
+}
+
+/// What the assistant would do with one question; entries are named by their titles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum KbReply {
+    /// The entry's answer, shown.
+    Answer {
+        entry: String,
+        confidence: f32,
+        answer: String,
+    },
+    /// "Which of these did you mean?"
+    Clarify { entries: Vec<String> },
+    /// Not sure: these best guesses offered (none: asked to rephrase).
+    Unsure { entries: Vec<String> },
+    /// Handed to a person; a sensitive topic's safety line shown.
+    Handoff {
+        reason: HandoffReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        safety_line: Option<String>,
+    },
+}
+
 /// `PUT /v1/agent/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetStatus {

@@ -72,6 +72,8 @@ pub struct Inner {
     pub shutdown: CancellationToken,
     /// One dispatch round at a time in this process.
     pub dispatch_lock: tokio::sync::Mutex<()>,
+    /// One knowledge base tried at a time in this process (each compiles a whole one).
+    pub trial_lock: tokio::sync::Mutex<()>,
 }
 
 impl std::ops::Deref for AppState {
@@ -126,6 +128,7 @@ impl AppState {
             models,
             shutdown: CancellationToken::new(),
             dispatch_lock: tokio::sync::Mutex::new(()),
+            trial_lock: tokio::sync::Mutex::new(()),
         })))
     }
 }
@@ -157,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/kb-report", get(kb::kb_report))
         .route("/admin/kb-reload", post(kb::kb_reload))
         .route("/admin/kb-source", get(kb::kb_source).put(kb::save_kb))
+        .route("/admin/kb-try", post(kb::try_kb))
         .route("/admin/kb-versions", get(kb::kb_versions))
         .route("/admin/kb-versions/{version}", get(kb::kb_version))
         .route("/offline-messages", get(agent::offline_messages))

@@ -362,13 +362,7 @@ pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) 
 /// Compiles one knowledge base (CPU-bound: run it off the async threads).
 pub fn compile(kb: &KnowledgeBase) -> SiteModel {
     let compiled = tandem_assistant::compile(kb);
-    let check_report = tandem_assistant::check::CheckReport {
-        site: kb.site.name.clone(),
-        language: kb.site.language.clone(),
-        lints: tandem_assistant::lint::lint(kb),
-        quality: compiled.report.clone(),
-    }
-    .to_string();
+    let check_report = check_report(kb, &compiled.report);
     let bytes = compiled.model.to_bytes();
     let hash = Sha256::digest(&bytes)
         .iter()
@@ -386,6 +380,20 @@ pub fn compile(kb: &KnowledgeBase) -> SiteModel {
             .collect(),
         check_report,
     }
+}
+
+/// The `kb check` report of a compiled knowledge base: its lint and cross-validated quality.
+pub fn check_report(
+    kb: &KnowledgeBase,
+    quality: &tandem_assistant::compile::CompileReport,
+) -> String {
+    tandem_assistant::check::CheckReport {
+        site: kb.site.name.clone(),
+        language: kb.site.language.clone(),
+        lints: tandem_assistant::lint::lint(kb),
+        quality: quality.clone(),
+    }
+    .to_string()
 }
 
 /// Compiles the knowledge bases one after the other in the background, making each model

@@ -6,7 +6,8 @@
 //!
 //! - [`config`], [`hours`], [`theme`]: the TOML configuration, validated at start;
 //!   [`launcher`]: the launcher's labels in the shopper's language.
-//! - [`knowledge`]: the sites' knowledge bases, compiled into the assistant's models.
+//! - [`knowledge`]: the sites' knowledge bases, compiled into the assistant's models;
+//!   [`trial`]: an edited one tried before it is saved.
 //! - [`app`]: the shared state and the router, the one map of every URL; handlers in [`http`].
 //! - [`store`]: the database (SQLite by default, PostgreSQL to scale out) and its queries.
 //! - [`handoff`]: a widget's packet becomes a queued conversation.
@@ -53,6 +54,7 @@ pub mod relay;
 pub mod routing;
 pub mod store;
 pub mod theme;
+pub mod trial;
 pub mod views;
 
 use std::{future::Future, net::SocketAddr};

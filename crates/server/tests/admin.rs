@@ -10,7 +10,8 @@ use common::{Settings, TestServer, browser::eventually};
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_protocol::agent::{
-    AgentProfile, AgentServerFrame, KbReport, KbSource, KbVersionInfo, KbVersionText, SiteAgent,
+    AgentProfile, AgentServerFrame, KbReply, KbReport, KbSource, KbTried, KbVersionInfo,
+    KbVersionText, SiteAgent,
 };
 
 /// The knowledge base's report as the admin reads it, once there is one.
@@ -549,6 +550,74 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
     );
     assert_eq!(
         open(&ben, "1").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_tries_an_edit_before_saving_it_and_nothing_changes() {
+    let (server, _kb_dir, _kb) = common::with_kb_file().await;
+    let (anna, ben) = admin_and_agent(&server).await;
+    let try_kb = |who: &common::TestAgent, text: &str, questions: &[&str]| {
+        who.post("/v1/agent/admin/kb-try?site=acme")
+            .json(&json!({ "text": text, "questions": questions }))
+            .send()
+    };
+    let edited = tandem_assistant::fixture::KB.replace("30 days, free.", "60 days, free.");
+    let tried = try_kb(
+        &anna,
+        &edited,
+        &["how do I return an item", "I want a chargeback"],
+    )
+    .await
+    .unwrap();
+    assert_eq!(tried.status(), StatusCode::OK);
+    let tried: KbTried = tried.json().await.unwrap();
+    assert!(tried.report.contains("Test shop"), "{}", tried.report);
+    match &tried.replies[0] {
+        KbReply::Answer { entry, answer, .. } => {
+            assert_eq!(
+                (entry.as_str(), answer.as_str()),
+                ("Returns", "60 days, free.")
+            )
+        }
+        other => panic!("the edited answer, not {other:?}"),
+    }
+    assert!(matches!(
+        tried.replies[1],
+        KbReply::Handoff {
+            reason: tandem_protocol::HandoffReason::Sensitive,
+            ..
+        }
+    ));
+
+    // Nothing was saved.
+    let source: KbSource = anna
+        .get("/v1/agent/admin/kb-source?site=acme")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (source.version, source.text.as_str()),
+        (0, tandem_assistant::fixture::KB)
+    );
+
+    refused_with_lines_2_and_4(try_kb(&anna, BROKEN_KB, &["hello"]).await.unwrap()).await;
+    let many = vec!["where is my parcel"; 21];
+    let refused = try_kb(&anna, &edited, &many).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: tandem_protocol::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.message().contains("At most 20 questions"),
+        "{}",
+        problem.message()
+    );
+    assert_eq!(
+        try_kb(&ben, &edited, &["hello"]).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
     server.stop().await;

@@ -1,9 +1,9 @@
 //! Site admins' API for the site's knowledge base, under `/v1/agent/admin/kb-...`: the `kb
 //! check` report of the model in use, the text to edit, saving an edit (each save a numbered
 //! version kept in the database, refused over a newer one), the versions saved before (to
-//! open one again and save it anew) and putting the configured file (back) in use; each
-//! change goes live on every process while the model before it answers (see
-//! `crate::knowledge`).
+//! open one again and save it anew), trying an edit before saving it (`crate::trial`) and
+//! putting the configured file (back) in use; each change goes live on every process while
+//! the model before it answers (see `crate::knowledge`).
 
 use axum::{
     extract::{Path, Query, State},
@@ -11,7 +11,13 @@ use axum::{
 };
 use serde::Deserialize;
 use tandem_assistant::KnowledgeBase;
-use tandem_protocol::agent::{KbEdit, KbReport, KbSaved, KbSource, KbVersionInfo, KbVersionText};
+use tandem_protocol::{
+    MAX_MESSAGE_BYTES,
+    agent::{
+        KbEdit, KbReport, KbSaved, KbSource, KbTried, KbTry, KbVersionInfo, KbVersionText,
+        MAX_TRIED_QUESTIONS,
+    },
+};
 
 use super::agent::{SiteQuery, require_admin};
 use crate::{
@@ -22,6 +28,7 @@ use crate::{
     events::Event,
     knowledge::{self, Read, ReadKb},
     store::{Author, KbVersion},
+    trial,
 };
 
 /// `GET /v1/agent/admin/kb-report?site=S`: made when the knowledge base was compiled.
@@ -112,6 +119,39 @@ pub async fn save_kb(
     put_live(&state, &query.site, read, kb).await;
     let now = in_use(site, edit.text, saved.version, Some(&saved));
     Ok((StatusCode::ACCEPTED, AppJson(now)))
+}
+
+/// `POST /v1/agent/admin/kb-try?site=S`: an edited knowledge base tried before it is saved:
+/// its `kb check` report and what it would reply to each question, as one conversation
+/// ([`crate::trial`]). Nothing is kept. A text that does not read is refused with every
+/// error's line (422); one try at a time in this process, the next waiting its turn.
+pub async fn try_kb(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(query): Query<SiteQuery>,
+    AppJson(body): AppJson<KbTry>,
+) -> Result<AppJson<KbTried>, AppError> {
+    require_admin(&state, &session.agent, &query.site).await?;
+    state.site(&query.site)?;
+    if body.questions.len() > MAX_TRIED_QUESTIONS {
+        return Err(AppError::Invalid(format!(
+            "At most {MAX_TRIED_QUESTIONS} questions at a time; {} were sent.",
+            body.questions.len()
+        )));
+    }
+    if body.questions.iter().any(|q| q.len() > MAX_MESSAGE_BYTES) {
+        return Err(AppError::TooLarge {
+            what: "A question",
+            limit: format!("{MAX_MESSAGE_BYTES} bytes"),
+        });
+    }
+    let kb = parse(body.text).await?;
+    let _turn = state.trial_lock.lock().await;
+    let questions = body.questions;
+    let tried = tokio::task::spawn_blocking(move || trial::try_kb(&kb, &questions))
+        .await
+        .map_err(|_| AppError::ShuttingDown)?;
+    Ok(AppJson(tried))
 }
 
 /// How many saved versions the list shows, newest first.
