@@ -8,8 +8,8 @@ use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
         AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
-        ConversationDetail, KbEdit, KbReport, KbSource, KbVersionInfo, KbVersionText, Login,
-        NewAgent, OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
+        ConversationDetail, KbEdit, KbReport, KbSource, KbTried, KbTry, KbVersionInfo,
+        KbVersionText, Login, NewAgent, OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -230,6 +230,12 @@ pub async fn kb_source(site: &str) -> Result<KbSource, Failure> {
 pub async fn save_kb(site: &str, edit: &KbEdit) -> Result<KbSource, Failure> {
     let request = Request::put("/v1/agent/admin/kb-source").query([("site", site)]);
     read(call(with_body(request, edit)).await?).await
+}
+
+/// A knowledge base text tried before it is saved: its report and replies to the questions.
+pub async fn try_kb(site: &str, trial: &KbTry) -> Result<KbTried, Failure> {
+    let request = Request::post("/v1/agent/admin/kb-try").query([("site", site)]);
+    read(call(with_body(request, trial)).await?).await
 }
 
 /// The versions of the site's knowledge base saved in the console, newest first.

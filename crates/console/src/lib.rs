@@ -11,7 +11,8 @@
 //! - [`alerts`]: a tone and a browser notification for a new offer, if the agent wants them.
 //! - [`charts`]: the dashboard's bars as plain geometry.
 //! - [`history`]: the site's closed conversations as the history page lists them.
-//! - [`kb_draft`]: the admin page's knowledge base editor as a plain value.
+//! - [`kb_draft`]: the admin page's knowledge base editor as a plain value; [`kb_trial`]:
+//!   trying its text before saving it.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
 //! - [`ui`]: the components, kept thin.
 //!
@@ -24,6 +25,7 @@ pub mod desk;
 pub mod history;
 pub mod i18n;
 pub mod kb_draft;
+pub mod kb_trial;
 pub mod live;
 pub mod suggest;
 pub mod ui;

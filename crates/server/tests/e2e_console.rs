@@ -456,6 +456,28 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         )
         .await
         .unwrap();
+    // Tried before it is saved: the new answer, and a dispute still goes to a person.
+    let questions = client.find(Locator::Id("kb-questions")).await.unwrap();
+    questions
+        .send_keys("how do I return an item\nI want to dispute a charge\n")
+        .await
+        .unwrap();
+    click(client, ".kb-try .try-kb").await;
+    shows(client, ".kb-try .try-status", "Tried 2 questions").await;
+    shows(
+        client,
+        ".kb-replies li:first-child",
+        "60 days, and free of charge.",
+    )
+    .await;
+    shows(
+        client,
+        ".kb-replies li:nth-child(2)",
+        "Hands over to a person: Sensitive topic",
+    )
+    .await;
+    assert_accessible(client, "the admin page with a knowledge base tried").await;
+    shows(client, ".kb-origin", "the site's knowledge base file").await;
     click(client, ".kb-editor .save-kb").await;
     shows(client, ".kb-origin", "version 1, saved here by Ada").await;
     eventually(Duration::from_secs(60), "the new model", || async {

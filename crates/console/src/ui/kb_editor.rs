@@ -9,7 +9,7 @@
 use leptos::{ev, prelude::*, task::spawn_local};
 use tandem_protocol::agent::{KbEdit, KbSource};
 
-use super::{history::when, kb_versions::KbVersions};
+use super::{history::when, kb_try::KbTry, kb_versions::KbVersions};
 use crate::{
     api::{self, Failure},
     i18n::{t, t_args, t_with},
@@ -189,6 +189,7 @@ pub fn KbEditor(
                 <span class="unsaved" role="status">{unsaved}</span>
             </p>
             <p class="unsaved-elsewhere" role="status">{elsewhere}</p>
+            <KbTry drafts />
             <KbVersions drafts on_opened=Callback::new(move |()| focus_editor()) />
         </section>
     }

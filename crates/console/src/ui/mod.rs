@@ -7,7 +7,8 @@
 //! - `queue`: offers with their countdown (keys A and D) and the waiting shoppers.
 //! - `account`: the agent's own account: changing their password.
 //! - `admin`: a site admin's page: the site's agents and its knowledge base's check report.
-//! - `kb_editor`: the admin page's knowledge base editor; `kb_versions`: its earlier versions.
+//! - `kb_editor`: the admin page's knowledge base editor; `kb_try`: trying its text before
+//!   saving it; `kb_versions`: its earlier versions.
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
@@ -27,6 +28,7 @@ mod earlier;
 mod history;
 mod inbox;
 mod kb_editor;
+mod kb_try;
 mod kb_versions;
 mod login;
 mod queue;
@@ -37,7 +39,7 @@ pub use actions::Actions;
 pub use admin::AdminView;
 pub use app::App;
 pub use bar::Bar;
-pub use conversation::Conversations;
+pub use conversation::{Conversations, reason_text};
 pub use dashboard::DashboardView;
 pub use history::HistoryView;
 pub use inbox::Inbox;

@@ -1,0 +1,128 @@
+//! Trying the knowledge base in the editor before saving it, as plain values: the questions
+//! the admin typed (one per line) and each reply told as the admin reads it ("Answers with
+//! Returns, 97 % sure", the answer's text beside). Native tests cover it; `ui::kb_try` draws
+//! it and makes the call.
+
+use tandem_protocol::agent::{KbReply, MAX_TRIED_QUESTIONS};
+
+use crate::i18n::{t, t_args, t_with};
+
+/// The questions typed, one per line (blank lines skipped), the first
+/// [`MAX_TRIED_QUESTIONS`] of them, and how many more there were (left out).
+pub fn questions(typed: &str) -> (Vec<String>, usize) {
+    let all: Vec<String> = typed
+        .lines()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let left_out = all.len().saturating_sub(MAX_TRIED_QUESTIONS);
+    (
+        all.into_iter().take(MAX_TRIED_QUESTIONS).collect(),
+        left_out,
+    )
+}
+
+/// One reply as the admin reads it: what the assistant does, and the text the shopper is
+/// shown with it (an answer, or a sensitive topic's safety line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyLine {
+    pub summary: String,
+    pub shown: Option<String>,
+}
+
+pub fn describe(reply: &KbReply) -> ReplyLine {
+    let list = |entries: &[String]| entries.join(", ");
+    match reply {
+        KbReply::Answer {
+            entry,
+            confidence,
+            answer,
+        } => ReplyLine {
+            summary: t_args(
+                "kb_reply_answer",
+                &[
+                    ("entry", entry),
+                    ("percent", &format!("{:.0}", confidence * 100.0)),
+                ],
+            ),
+            shown: Some(answer.clone()),
+        },
+        KbReply::Clarify { entries } => ReplyLine {
+            summary: t_with("kb_reply_clarify", "entries", &list(entries)),
+            shown: None,
+        },
+        KbReply::Unsure { entries } if entries.is_empty() => ReplyLine {
+            summary: t("kb_reply_rephrase"),
+            shown: None,
+        },
+        KbReply::Unsure { entries } => ReplyLine {
+            summary: t_with("kb_reply_unsure", "entries", &list(entries)),
+            shown: None,
+        },
+        KbReply::Handoff {
+            reason,
+            safety_line,
+        } => ReplyLine {
+            summary: t_with(
+                "kb_reply_handoff",
+                "reason",
+                &crate::ui::reason_text(*reason),
+            ),
+            shown: safety_line.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_protocol::HandoffReason;
+
+    use super::*;
+
+    #[test]
+    fn one_question_a_line_blank_lines_skipped_and_too_many_counted() {
+        let (asked, left_out) = questions("  where is my parcel \n\n\ncan I return shoes\n");
+        assert_eq!(asked, ["where is my parcel", "can I return shoes"]);
+        assert_eq!(left_out, 0);
+        let many: String = (0..25).map(|i| format!("question {i}\n")).collect();
+        let (asked, left_out) = questions(&many);
+        assert_eq!((asked.len(), left_out), (MAX_TRIED_QUESTIONS, 5));
+        assert_eq!(asked[0], "question 0", "the first ones, in order");
+    }
+
+    #[test]
+    fn each_reply_says_what_the_shopper_would_get() {
+        let answer = describe(&KbReply::Answer {
+            entry: "Returns".into(),
+            confidence: 0.974,
+            answer: "30 days, free.".into(),
+        });
+        assert_eq!(answer.summary, "Answers with “Returns” (97 % sure)");
+        assert_eq!(answer.shown.as_deref(), Some("30 days, free."));
+        let clarify = describe(&KbReply::Clarify {
+            entries: vec!["Size guide".into(), "Shoe sizes".into()],
+        });
+        assert_eq!(
+            clarify.summary,
+            "Asks which was meant: Size guide, Shoe sizes"
+        );
+        assert_eq!(
+            describe(&KbReply::Unsure { entries: vec![] }).summary,
+            "Not sure: asks the shopper to rephrase"
+        );
+        assert_eq!(
+            describe(&KbReply::Unsure {
+                entries: vec!["Promo codes".into()]
+            })
+            .summary,
+            "Not sure: offers Promo codes"
+        );
+        let handoff = describe(&KbReply::Handoff {
+            reason: HandoffReason::Sensitive,
+            safety_line: Some("Do not type card numbers.".into()),
+        });
+        assert_eq!(handoff.summary, "Hands over to a person: Sensitive topic");
+        assert_eq!(handoff.shown.as_deref(), Some("Do not type card numbers."));
+    }
+}

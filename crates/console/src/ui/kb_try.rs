@@ -1,0 +1,114 @@
+//! Trying the knowledge base in the editor before saving it, on the admin page: the admin
+//! types questions a shopper might ask, one per line, and sees what the text in the editor
+//! would reply to each (as one conversation) and its expected quality, before anything goes
+//! live. A text with errors is refused in the editor's own alert, each error with its line.
+//! The rules are [`kb_trial`](crate::kb_trial)'s; this draws them and makes the call.
+
+use leptos::{prelude::*, task::spawn_local};
+use tandem_protocol::agent::{KbTried, KbTry};
+
+use crate::{
+    api,
+    i18n::{t, t_with},
+    kb_draft::KbDrafts,
+    kb_trial::{describe, questions},
+};
+
+/// A try's outcome: the questions asked, the text tried, and the replies.
+#[derive(Clone)]
+struct Tried {
+    site: String,
+    asked: Vec<String>,
+    text: String,
+    left_out: usize,
+    tried: KbTried,
+}
+
+#[component]
+pub fn KbTry(
+    /// The editors' state: the shown site's text is what is tried.
+    drafts: RwSignal<KbDrafts>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Tried>);
+    let try_it = move |_| {
+        let (site, text) =
+            drafts.with_untracked(|d| (d.shown().site.clone(), d.shown().text().to_owned()));
+        let (asked, left_out) = questions(&typed.get_untracked());
+        busy.set(true);
+        spawn_local(async move {
+            let trial = KbTry {
+                text: text.clone(),
+                questions: asked.clone(),
+            };
+            match api::try_kb(&site, &trial).await {
+                Ok(tried) => outcome.set(Some(Tried {
+                    site,
+                    asked,
+                    text,
+                    left_out,
+                    tried,
+                })),
+                // Told where a refused save is told: a text's errors point at its lines.
+                Err(failure) => drafts.update(|d| {
+                    if let Some(d) = d.draft_mut(&site) {
+                        d.refused(failure.message);
+                    }
+                }),
+            }
+            busy.set(false);
+        });
+    };
+    let shown = move || {
+        let site = drafts.with(|d| d.shown().site.clone());
+        outcome.get().filter(|o| o.site == site)
+    };
+    let changed_since =
+        move || shown().is_some_and(|o| drafts.with(|d| d.shown().text() != o.text));
+    let status = move || {
+        if busy.get() {
+            Some(t("kb_try_busy"))
+        } else {
+            shown().map(|o| t_with("kb_try_done", "n", &o.asked.len().to_string()))
+        }
+    };
+    let nothing_to_ask = move || typed.with(|q| questions(q).0.is_empty());
+    view! {
+        <section class="kb-try" aria-labelledby="kb-try-title">
+            <h4 id="kb-try-title">{t("kb_try")}</h4>
+            <label for="kb-questions">{t("kb_try_questions")}</label>
+            <textarea id="kb-questions" rows="4" prop:value=typed
+                on:input=move |e| typed.set(event_target_value(&e))></textarea>
+            <p class="try-actions">
+                <button type="button" class="try-kb" disabled=move || busy.get() || nothing_to_ask() on:click=try_it>
+                    {t("kb_try_button")}
+                </button>
+                <span class="try-status" role="status">{status}</span>
+            </p>
+            <div class="kb-tried">
+                {move || shown().map(|o| {
+                    let replies = o.asked.iter().zip(&o.tried.replies).map(|(question, reply)| {
+                        let line = describe(reply);
+                        view! {
+                            <li>
+                                <p class="question">{question.clone()}</p>
+                                <p class="reply">{line.summary}</p>
+                                {line.shown.map(|text| view! { <p class="shown">{text}</p> })}
+                            </li>
+                        }
+                    }).collect_view();
+                    view! {
+                        <p class="hint" hidden=move || !changed_since()>{t("kb_try_changed")}</p>
+                        {(o.left_out > 0).then(|| view! { <p class="hint">{t_with("kb_try_left_out", "n", &o.left_out.to_string())}</p> })}
+                        <ol class="kb-replies">{replies}</ol>
+                        <details>
+                            <summary>{t("kb_try_report")}</summary>
+                            <pre class="kb-report">{o.tried.report.clone()}</pre>
+                        </details>
+                    }
+                })}
+            </div>
+        </section>
+    }
+}
