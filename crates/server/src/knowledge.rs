@@ -10,6 +10,8 @@
 //! models in use go on serving (the asking process at once, [`recompile`]; the others
 //! through an [`Event::KnowledgeBase`](crate::events::Event) that [`watch`] acts on), so a
 //! merchant's edit goes live without a restart and without a moment without the assistant.
+//! [`Models`] keeps the text each model was compiled from: the editor shows that text (not
+//! the file as it may have changed since), and a reload leaves an unchanged one alone.
 
 use std::{
     collections::HashMap,
@@ -218,19 +220,12 @@ pub async fn source_in_use(
     site: &SiteConfig,
 ) -> Result<SiteSource, KnowledgeError> {
     let saved = newest_saved(db, site).await?;
-    let text = match (
-        saved.as_ref().and_then(|v| v.text.clone()),
-        models.text_in_use(&site.id),
-    ) {
-        (Some(text), _) => Some(text),
-        (
-            None,
-            Some(Read {
-                text,
-                version: None,
-            }),
-        ) => Some(text),
-        (None, _) => read_file(site).await?,
+    let text = match saved.as_ref().and_then(|v| v.text.clone()) {
+        Some(text) => Some(text),
+        None => match models.text_in_use(&site.id) {
+            Some(read) if read.version.is_none() => Some(read.text),
+            _ => read_file(site).await?,
+        },
     };
     Ok(SiteSource { text, saved })
 }

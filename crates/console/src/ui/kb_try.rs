@@ -104,7 +104,7 @@ pub fn KbTry(
                         <ol class="kb-replies">{replies}</ol>
                         <details>
                             <summary>{t("kb_try_report")}</summary>
-                            <pre class="kb-report">{o.tried.report.clone()}</pre>
+                            <pre class="kb-tried-report">{o.tried.report.clone()}</pre>
                         </details>
                     }
                 })}
