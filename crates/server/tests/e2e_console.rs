@@ -480,17 +480,7 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
     shows(client, ".kb-origin", "the site's knowledge base file").await;
     click(client, ".kb-editor .save-kb").await;
     shows(client, ".kb-origin", "version 1, saved here by Ada").await;
-    eventually(Duration::from_secs(60), "the new model", || async {
-        let text = client
-            .find(Locator::Css(".kb-reloading"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        text.is_empty().then_some(())
-    })
-    .await;
+    compiled(client).await;
 
     // A shopper who opens the chat now gets the new answer, from the assistant in the browser.
     let shopper = Browser::start(Screen::Desktop).await;
@@ -508,6 +498,7 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         .await
         .unwrap();
     shows(client, ".kb-origin", "the site's knowledge base file").await;
+    compiled(client).await;
 
     // The earlier versions: version 1 opened into the editor and saved again is version 3.
     click(client, ".kb-versions .show-versions").await;
@@ -538,4 +529,20 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
     shopper.client.clone().close().await.unwrap();
     browser.client.clone().close().await.unwrap();
     server.stop().await;
+}
+
+/// Waits until the admin page no longer says a knowledge base is compiling (its buttons wait
+/// for that).
+async fn compiled(client: &fantoccini::Client) {
+    eventually(Duration::from_secs(60), "the new model", || async {
+        let text = client
+            .find(Locator::Css(".kb-reloading"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        text.is_empty().then_some(())
+    })
+    .await;
 }
