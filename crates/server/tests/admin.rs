@@ -54,6 +54,31 @@ async fn admin_and_agent(server: &TestServer) -> (common::TestAgent, common::Tes
     (anna, ben)
 }
 
+/// Asks for the knowledge base text in use, as the admin page's editor does.
+fn get_kb_source(
+    who: &common::TestAgent,
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    who.get("/v1/agent/admin/kb-source?site=acme").send()
+}
+
+/// The knowledge base text in use, for an admin.
+async fn kb_source(admin: &common::TestAgent) -> KbSource {
+    let answer = get_kb_source(admin).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    answer.json().await.unwrap()
+}
+
+/// Saves `text` over version `base`, as the editor's "Save and put live" does.
+fn save_kb(
+    who: &common::TestAgent,
+    text: &str,
+    base: i64,
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    who.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
+        .json(&json!({ "text": text, "base_version": base }))
+        .send()
+}
+
 #[tokio::test]
 async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
     let server = TestServer::with(Settings {
@@ -271,12 +296,7 @@ async fn site_info(server: &TestServer) -> Option<tandem_protocol::SiteInfo> {
 async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newer_one_is_refused() {
     let (server, _kb_dir, _kb) = common::with_kb_file().await;
     let (anna, ben) = admin_and_agent(&server).await;
-    let source = |who: &common::TestAgent| who.get("/v1/agent/admin/kb-source?site=acme").send();
-    let save = |who: &common::TestAgent, text: &str, base: i64| {
-        who.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
-            .json(&json!({ "text": text, "base_version": base }))
-            .send()
-    };
+    let (source, save) = (get_kb_source, save_kb);
     assert_eq!(source(&ben).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(
         save(&ben, tandem_assistant::fixture::KB, 0)
@@ -361,23 +381,13 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newe
 async fn an_admin_writes_a_knowledge_base_for_a_site_that_had_none() {
     let server = TestServer::start().await;
     let (anna, _ben) = admin_and_agent(&server).await;
-    let empty: KbSource = anna
-        .get("/v1/agent/admin/kb-source?site=acme")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let empty = kb_source(&anna).await;
     assert_eq!(
         (empty.text.as_str(), empty.version, empty.file),
         ("", 0, false)
     );
     assert!(site_info(&server).await.unwrap().model_url.is_none());
-    let saved = anna
-        .request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
-        .json(&json!({ "text": tandem_assistant::fixture::KB, "base_version": 0 }))
-        .send()
+    let saved = save_kb(&anna, tandem_assistant::fixture::KB, 0)
         .await
         .unwrap();
     assert_eq!(saved.status(), StatusCode::ACCEPTED);
@@ -402,10 +412,7 @@ async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_re
  {
     let (server, kb_dir, kb) = common::with_kb_file().await;
     let (anna, _ben) = admin_and_agent(&server).await;
-    let source = || async {
-        let answer = anna.get("/v1/agent/admin/kb-source?site=acme").send();
-        answer.await.unwrap().json::<KbSource>().await.unwrap()
-    };
+    let source = || kb_source(&anna);
     eventually(Duration::from_secs(60), "the first model", || {
         kb_report(&anna)
     })
@@ -437,12 +444,9 @@ async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_re
     // An edit saved here, then another process put the file back in use (as far as this one
     // knows, only the database says so) and it cannot be read: the admin gets an empty text
     // to write one, and why.
-    let save = |text: String, base: i64| {
-        anna.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
-            .json(&json!({ "text": text, "base_version": base }))
-            .send()
-    };
-    let saved = save(common::kb_greeting("Edited"), 0).await.unwrap();
+    let saved = save_kb(&anna, &common::kb_greeting("Edited"), 0)
+        .await
+        .unwrap();
     assert_eq!(saved.status(), StatusCode::ACCEPTED);
     let author = tandem_server::store::Author {
         id: &anna.id,
@@ -458,7 +462,9 @@ async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_re
         "{problem}"
     );
     // Written afresh here, it is saved and in use.
-    let saved = save(common::kb_greeting("Rewritten"), 2).await.unwrap();
+    let saved = save_kb(&anna, &common::kb_greeting("Rewritten"), 2)
+        .await
+        .unwrap();
     assert_eq!(saved.status(), StatusCode::ACCEPTED);
     assert_eq!(source().await.problem, None);
     server.stop().await;
@@ -474,21 +480,16 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
         who.get(&format!("/v1/agent/admin/kb-versions/{version}?site=acme"))
             .send()
     };
-    let save = |text: String, base: i64| {
-        anna.request(reqwest::Method::PUT, "/v1/agent/admin/kb-source?site=acme")
-            .json(&json!({ "text": text, "base_version": base }))
-            .send()
-    };
     let none: Vec<KbVersionInfo> = versions(&anna).await.unwrap().json().await.unwrap();
     assert!(none.is_empty(), "the file, never edited here");
 
     let first = common::kb_greeting("First edit");
     assert_eq!(
-        save(first.clone(), 0).await.unwrap().status(),
+        save_kb(&anna, &first, 0).await.unwrap().status(),
         StatusCode::ACCEPTED
     );
     assert_eq!(
-        save(common::kb_greeting("Second edit"), 1)
+        save_kb(&anna, &common::kb_greeting("Second edit"), 1)
             .await
             .unwrap()
             .status(),
@@ -517,7 +518,7 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
     let opened: KbVersionText = open(&anna, "1").await.unwrap().json().await.unwrap();
     assert_eq!((opened.version, opened.text.as_str()), (1, first.as_str()));
     assert_eq!(
-        save(opened.text, 3).await.unwrap().status(),
+        save_kb(&anna, &opened.text, 3).await.unwrap().status(),
         StatusCode::ACCEPTED
     );
     eventually(
@@ -593,14 +594,7 @@ async fn an_admin_tries_an_edit_before_saving_it_and_nothing_changes() {
     ));
 
     // Nothing was saved.
-    let source: KbSource = anna
-        .get("/v1/agent/admin/kb-source?site=acme")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let source = kb_source(&anna).await;
     assert_eq!(
         (source.version, source.text.as_str()),
         (0, tandem_assistant::fixture::KB)
