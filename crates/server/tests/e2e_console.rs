@@ -459,11 +459,13 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
     // Tried before it is saved: the new answer, and a dispute still goes to a person.
     let questions = client.find(Locator::Id("kb-questions")).await.unwrap();
     questions
-        .send_keys("how do I return an item\nI want to dispute a charge\n")
+        .send_keys(
+            "how do I return an item\nI want to dispute a charge\nhow long does delivery take\n",
+        )
         .await
         .unwrap();
     click(client, ".kb-try .try-kb").await;
-    shows(client, ".kb-try .try-status", "Tried 2 questions").await;
+    shows(client, ".kb-try .try-status", "Tried 3 questions").await;
     shows(
         client,
         ".kb-replies li:first-child",
@@ -476,6 +478,15 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         "Hands over to a person: Sensitive topic",
     )
     .await;
+    // The merchant's link is a link, as the widget shows it.
+    let link = client
+        .find(Locator::Css(".kb-replies li:nth-child(3) .shown a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some("https://shop.example/track")
+    );
     assert_accessible(client, "the admin page with a knowledge base tried").await;
     shows(client, ".kb-origin", "the site's knowledge base file").await;
     click(client, ".kb-editor .save-kb").await;

@@ -5,6 +5,7 @@
 //! The rules are [`kb_trial`](crate::kb_trial)'s; this draws them and makes the call.
 
 use leptos::{prelude::*, task::spawn_local};
+use tandem_assistant::answer::{Segment, segments};
 use tandem_protocol::agent::{KbTried, KbTry};
 
 use crate::{
@@ -22,6 +23,24 @@ struct Tried {
     text: String,
     left_out: usize,
     tried: KbTried,
+}
+
+/// What the shopper is shown, as the widget shows it: text, and the merchant's links as links
+/// (only ever `http(s)`: never markup).
+fn as_shown(text: &str) -> impl IntoView + use<> {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text { text } => text.to_owned().into_any(),
+            Segment::Link { text, url } => view! {
+                <a href=url.to_owned() target="_blank" rel="noopener noreferrer">
+                    {text.to_owned()}
+                    <span class="sr-only">{t("opens_in_new_tab")}</span>
+                </a>
+            }
+            .into_any(),
+        })
+        .collect_view()
 }
 
 #[component]
@@ -94,7 +113,7 @@ pub fn KbTry(
                             <li>
                                 <p class="question">{question.clone()}</p>
                                 <p class="reply">{line.summary}</p>
-                                {line.shown.map(|text| view! { <p class="shown">{text}</p> })}
+                                {line.shown.map(|text| view! { <p class="shown" dir="auto">{as_shown(&text)}</p> })}
                             </li>
                         }
                     }).collect_view();
