@@ -234,3 +234,41 @@ async fn the_csv_export_holds_a_sites_whole_history_page_after_page() {
     assert_eq!(export("&low=true").await.len(), total / 2);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_search_finds_words_in_any_case_in_every_alphabet_and_wildcards_as_themselves() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let created = server.handoff().await;
+    anna.claim_and_close(&created.id, "not_solved").await;
+    let rated = server
+        .post(&format!("/v1/conversations/{}/rating", created.id))
+        .bearer_auth(&created.token)
+        .json(&json!({ "score": 2, "comment": "Die Überweisung [sofort]* kam nicht: 50% zurück?" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), StatusCode::NO_CONTENT);
+    let found = |q: &'static str| {
+        let request = anna
+            .get("/v1/agent/history")
+            .query(&[("site", "acme"), ("q", q)]);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response
+                .json::<Vec<ClosedConversation>>()
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    // A German agent types it small, or shouting; SQLite's LOWER alone knows only A to Z.
+    for q in ["überweisung", "ÜBERWEISUNG", "ZURÜCK?", "[sofort]*", "50%"] {
+        assert_eq!(found(q).await, 1, "{q}");
+    }
+    for q in ["sofort]x", "50_", "ueberweisung"] {
+        assert_eq!(found(q).await, 0, "{q}");
+    }
+    server.stop().await;
+}

@@ -12,7 +12,7 @@ use tandem_protocol::{
     agent::{ClosedConversation, Resolution},
 };
 
-use super::{Db, StoreError, now_ms};
+use super::{Db, StoreError, now_ms, search};
 use crate::dashboard::Handled;
 
 /// A conversation row.
@@ -115,23 +115,9 @@ pub struct HistoryFilter<'a> {
     pub max_rating: Option<u8>,
     /// Only those of this merchant-verified shopper.
     pub shopper: Option<&'a str>,
-    /// Only those with this text in a message or the shopper's comment, in any case: the
-    /// database's `LOWER` folds both sides (on SQLite it knows ASCII letters only, so "Ä"
-    /// finds "Ä" but not "ä" there).
+    /// Only those with this text in a message or the shopper's comment, in any case (see
+    /// `store::search`).
     pub text: Option<&'a str>,
-}
-
-/// A `LIKE` pattern (escaped with `\`) that finds `text` anywhere.
-fn like_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// A waiting conversation with what agents see of it in the queue.
@@ -267,7 +253,8 @@ impl Db {
         filter: &HistoryFilter<'_>,
         limit: usize,
     ) -> Result<Vec<ClosedConversation>, StoreError> {
-        let rows = sqlx::query(
+        let contains = |column| search::contains(self.backend, column, "$6");
+        let sql = format!(
             "SELECT c.id, c.reason, c.closed_at, c.resolution, c.rating, c.rating_comment, \
              a.name AS agent_name, \
              (SELECT m.text FROM messages m WHERE m.conversation_id = c.id \
@@ -276,21 +263,27 @@ impl Db {
              WHERE c.site = $1 AND c.state = 'closed' \
              AND (c.closed_at < $2 OR (c.closed_at = $2 AND c.id < $7)) \
              AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
-             AND ($6 = '' OR LOWER(COALESCE(c.rating_comment, '')) LIKE LOWER($6) ESCAPE '\\' \
-              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
-               AND LOWER(m.text) LIKE LOWER($6) ESCAPE '\\')) \
+             AND ($6 = '' OR {} \
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND {})) \
              ORDER BY c.closed_at DESC, c.id DESC LIMIT $4",
-        )
-        .bind(site)
-        .bind(filter.before.map_or(i64::MAX, |(ms, _)| ms))
-        .bind(filter.max_rating.map_or(-1, i64::from))
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        // Text either way, so PostgreSQL knows the parameters' types; "" filters nothing.
-        .bind(filter.shopper.unwrap_or_default())
-        .bind(filter.text.map(like_pattern).unwrap_or_default())
-        .bind(filter.before.map_or("", |(_, id)| id))
-        .fetch_all(&self.pool)
-        .await?;
+            contains("COALESCE(c.rating_comment, '')"),
+            contains("m.text"),
+        );
+        let rows = sqlx::query(&sql)
+            .bind(site)
+            .bind(filter.before.map_or(i64::MAX, |(ms, _)| ms))
+            .bind(filter.max_rating.map_or(-1, i64::from))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            // Text either way, so PostgreSQL knows the parameters' types; "" filters nothing.
+            .bind(filter.shopper.unwrap_or_default())
+            .bind(
+                filter
+                    .text
+                    .map_or_else(String::new, |t| search::pattern(self.backend, t)),
+            )
+            .bind(filter.before.map_or("", |(_, id)| id))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let reason: String = row.try_get("reason")?;

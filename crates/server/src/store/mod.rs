@@ -3,7 +3,8 @@
 //! Queries are written once, in SQL both databases accept (`$1` placeholders, `RETURNING`,
 //! conditional updates instead of row locks), and run through sqlx's `Any` driver; only the
 //! schema differs, so each database has its own migrations (`migrations/sqlite`,
-//! `migrations/postgres`), embedded in the binary and applied at start.
+//! `migrations/postgres`), embedded in the binary and applied at start. The one condition
+//! written per database is finding a text in any case (`search`).
 //!
 //! SQLite runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives the
 //! process being killed (what "nothing is lost" needs), at a fraction of the fsyncs. One
@@ -19,6 +20,7 @@ mod counts;
 mod knowledge;
 mod messages;
 mod offline;
+mod search;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
