@@ -72,8 +72,9 @@ pub struct Inner {
     pub shutdown: CancellationToken,
     /// One dispatch round at a time in this process.
     pub dispatch_lock: tokio::sync::Mutex<()>,
-    /// One knowledge base tried at a time in this process (each compiles a whole one).
-    pub trial_lock: tokio::sync::Mutex<()>,
+    /// One knowledge base tried at a time in this process (each compiles a whole one): the
+    /// permit goes with the compile, so a try abandoned by its caller still holds it.
+    pub trials: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -128,7 +129,7 @@ impl AppState {
             models,
             shutdown: CancellationToken::new(),
             dispatch_lock: tokio::sync::Mutex::new(()),
-            trial_lock: tokio::sync::Mutex::new(()),
+            trials: Arc::new(tokio::sync::Semaphore::new(1)),
         })))
     }
 }

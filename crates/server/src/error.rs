@@ -66,6 +66,9 @@ pub enum AppError {
     ShuttingDown,
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
+    /// A failure of ours, such as a panic in a background task: logged, never told in detail.
+    #[error("internal failure: {0}")]
+    Internal(String),
 }
 
 impl AppError {
@@ -89,7 +92,7 @@ impl AppError {
                 StatusCode::UNAUTHORIZED
             }
             AppError::Conflict(_) | AppError::AfterHours => StatusCode::CONFLICT,
-            AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -115,14 +118,16 @@ impl AppError {
             AppError::Conflict(_) => "Conflict",
             AppError::AfterHours => "After hours",
             AppError::ShuttingDown => "Shutting down",
-            AppError::Store(_) => "Internal error",
+            AppError::Store(_) | AppError::Internal(_) => "Internal error",
         }
     }
 
     /// The sentence shown to the caller: never an internal detail.
     fn detail(&self) -> String {
         match self {
-            AppError::Store(_) => "Something went wrong on our side. Please try again.".to_owned(),
+            AppError::Store(_) | AppError::Internal(_) => {
+                "Something went wrong on our side. Please try again.".to_owned()
+            }
             other => other.to_string(),
         }
     }
@@ -159,6 +164,18 @@ impl IntoResponse for AppError {
             );
         }
         response
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    /// Work run off the async threads that did not finish: cancelled because the server is
+    /// stopping, or a panic (a bug of ours).
+    fn from(error: tokio::task::JoinError) -> AppError {
+        if error.is_panic() {
+            AppError::Internal(error.to_string())
+        } else {
+            AppError::ShuttingDown
+        }
     }
 }
 

@@ -89,9 +89,9 @@ pub struct Models {
     compiling: tokio::sync::Mutex<()>,
     /// Sites whose knowledge base is being compiled again or waits its turn.
     reloading: RwLock<HashMap<String, usize>>,
-    /// The text each site's model was (or is being) compiled from: what the editor shows, and
-    /// what a reload compares with, so an unchanged one is not compiled again.
-    in_use: RwLock<HashMap<String, Read>>,
+    /// The text each site's model in use was compiled from: what the editor shows, and what
+    /// a reload compares with, so an unchanged one is not compiled again.
+    in_use: RwLock<HashMap<String, KbText>>,
 }
 
 impl Models {
@@ -116,8 +116,8 @@ impl Models {
         *n = n.saturating_add_signed(change);
     }
 
-    /// The text the site's model in use, or the one being compiled, was read from.
-    pub fn text_in_use(&self, site: &str) -> Option<Read> {
+    /// The text the site's model in use was compiled from.
+    pub fn text_in_use(&self, site: &str) -> Option<KbText> {
         self.in_use.read().expect("models lock").get(site).cloned()
     }
 
@@ -133,7 +133,11 @@ impl Models {
         named(&self.by_site).or_else(|| named(&self.previous))
     }
 
-    fn insert(&self, site: String, model: SiteModel) {
+    fn insert(&self, site: String, model: SiteModel, text: KbText) {
+        self.in_use
+            .write()
+            .expect("models lock")
+            .insert(site.clone(), text);
         let replaced = self
             .by_site
             .write()
@@ -150,7 +154,7 @@ impl Models {
 
 /// A site's knowledge base as read: its text, and where the text came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Read {
+pub struct KbText {
     pub text: String,
     /// The saved version the text is (`None`: the configured file).
     pub version: Option<i64>,
@@ -160,7 +164,7 @@ pub struct Read {
 #[derive(Debug)]
 pub struct ReadKb {
     pub site: String,
-    pub read: Read,
+    pub read: KbText,
     pub kb: KnowledgeBase,
 }
 
@@ -200,37 +204,34 @@ impl SiteSource {
     }
 }
 
-/// Reads a site's knowledge base as it is now.
+/// Reads a site's knowledge base as it is now: the newest version saved in the console, or
+/// else its configured file, read now.
 pub async fn read_source(db: &Db, site: &SiteConfig) -> Result<SiteSource, KnowledgeError> {
     let saved = newest_saved(db, site).await?;
-    let text = match saved.as_ref().and_then(|v| v.text.clone()) {
-        Some(text) => Some(text),
-        None => read_file(site).await?,
-    };
+    let text = text_of(None, site, saved.as_ref()).await?;
     Ok(SiteSource { text, saved })
 }
 
-/// The site's knowledge base in use, for its admins to edit: the newest version saved in the
-/// console, or else the file's text as it was read for the model (the file on disk may have
-/// changed since without being put live). The file is read now only if this process has not
-/// read it since it was put (back) in use.
-pub async fn source_in_use(
-    db: &Db,
-    models: &Models,
+/// The text of the site's knowledge base for `saved`, its newest saved version: that
+/// version's text, or else the file's. With `models`, the file's text as it was read for the
+/// model in use (the file on disk may have changed since without being put live), the file
+/// itself read only if that model was not compiled from it (another process put it back).
+pub async fn text_of(
+    models: Option<&Models>,
     site: &SiteConfig,
-) -> Result<SiteSource, KnowledgeError> {
-    let saved = newest_saved(db, site).await?;
-    let text = match saved.as_ref().and_then(|v| v.text.clone()) {
-        Some(text) => Some(text),
-        None => match models.text_in_use(&site.id) {
-            Some(read) if read.version.is_none() => Some(read.text),
-            _ => read_file(site).await?,
-        },
-    };
-    Ok(SiteSource { text, saved })
+    saved: Option<&KbVersion>,
+) -> Result<Option<String>, KnowledgeError> {
+    if let Some(text) = saved.and_then(|v| v.text.clone()) {
+        return Ok(Some(text));
+    }
+    match models.and_then(|m| m.text_in_use(&site.id)) {
+        Some(in_use) if in_use.version.is_none() => Ok(Some(in_use.text)),
+        _ => read_file(site).await,
+    }
 }
 
-async fn newest_saved(db: &Db, site: &SiteConfig) -> Result<Option<KbVersion>, KnowledgeError> {
+/// The newest version of the site's knowledge base saved in the console, if any.
+pub async fn newest_saved(db: &Db, site: &SiteConfig) -> Result<Option<KbVersion>, KnowledgeError> {
     db.kb_version(&site.id)
         .await
         .map_err(|error| KnowledgeError::Store {
@@ -268,7 +269,7 @@ pub async fn read_site(db: &Db, site: &SiteConfig) -> Result<Option<ReadKb>, Kno
         .map(|kb| {
             Some(ReadKb {
                 site: site.id.clone(),
-                read: Read { text, version },
+                read: KbText { text, version },
                 kb,
             })
         })
@@ -321,20 +322,12 @@ pub fn recompile(
     models: Arc<Models>,
     read: Vec<ReadKb>,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let mut sites = Vec::new();
-    let mut kbs = Vec::new();
-    for ReadKb { site, read, kb } in read {
-        models.count_reload(&site, 1);
-        models
-            .in_use
-            .write()
-            .expect("models lock")
-            .insert(site.clone(), read);
-        sites.push(site.clone());
-        kbs.push((site, kb));
+    let sites: Vec<String> = read.iter().map(|r| r.site.clone()).collect();
+    for site in &sites {
+        models.count_reload(site, 1);
     }
     async move {
-        compile_all(models.clone(), kbs).await;
+        compile_all(models.clone(), read).await;
         for site in &sites {
             models.count_reload(site, -1);
         }
@@ -392,16 +385,16 @@ pub fn check_report(
 }
 
 /// Compiles the knowledge bases one after the other in the background, making each model
-/// available as soon as it is done.
-async fn compile_all(models: Arc<Models>, kbs: Vec<(String, KnowledgeBase)>) {
+/// available as soon as it is done, with the text it was compiled from.
+async fn compile_all(models: Arc<Models>, read: Vec<ReadKb>) {
     let _turn = models.compiling.lock().await;
-    for (site, kb) in kbs {
+    for ReadKb { site, read, kb } in read {
         let started = std::time::Instant::now();
         match tokio::task::spawn_blocking(move || compile(&kb)).await {
             Ok(model) => {
                 tracing::info!(%site, entries = model.entries.len(), bytes = model.bytes.len(),
                     seconds = started.elapsed().as_secs_f32(), "knowledge base compiled");
-                models.insert(site, model);
+                models.insert(site, model, read);
             }
             Err(error) => tracing::error!(%site, %error, "compiling the knowledge base failed"),
         }
@@ -499,6 +492,16 @@ mod tests {
         (config, path)
     }
 
+    /// The text the editor loads, as the admin's handler reads it.
+    async fn in_use(
+        db: &Db,
+        models: &Models,
+        site: &SiteConfig,
+    ) -> Result<Option<String>, KnowledgeError> {
+        let saved = newest_saved(db, site).await?;
+        text_of(Some(models), site, saved.as_ref()).await
+    }
+
     #[tokio::test]
     async fn the_text_in_use_is_what_was_compiled_not_the_file_changed_since() {
         let dir = tempfile::TempDir::new().unwrap();
@@ -510,8 +513,8 @@ mod tests {
         let compiled = models.get("acme").expect("compiled");
 
         std::fs::write(&path, "[site]\nname = \"Changed on disk\"\n").unwrap();
-        let source = source_in_use(&db, &models, site).await.unwrap();
-        assert_eq!(source.text.as_deref(), Some(tandem_assistant::fixture::KB));
+        let text = in_use(&db, &models, site).await.unwrap();
+        assert_eq!(text.as_deref(), Some(tandem_assistant::fixture::KB));
 
         // Read again unchanged (SIGHUP), a knowledge base is not compiled again.
         std::fs::write(&path, tandem_assistant::fixture::KB).unwrap();
@@ -522,8 +525,8 @@ mod tests {
         std::fs::write(&path, &greeting).unwrap();
         reload(&db, &config, models.clone()).await;
         assert_eq!(models.get("acme").unwrap().greeting, "Hello again!");
-        let source = source_in_use(&db, &models, site).await.unwrap();
-        assert_eq!(source.text.as_deref(), Some(greeting.as_str()));
+        let text = in_use(&db, &models, site).await.unwrap();
+        assert_eq!(text.as_deref(), Some(greeting.as_str()));
     }
 
     #[tokio::test]
@@ -542,15 +545,15 @@ mod tests {
             .unwrap();
         let models = Arc::new(Models::default());
         recompile(models.clone(), load(&db, &config).await.unwrap()).await;
-        let source = source_in_use(&db, &models, site).await.unwrap();
-        assert_eq!(source.text.as_deref(), Some(edited.as_str()));
+        let text = in_use(&db, &models, site).await.unwrap();
+        assert_eq!(text.as_deref(), Some(edited.as_str()));
 
         // Another process puts the file back in use; this one has not read it yet.
         db.save_kb_version("acme", 1, None, author).await.unwrap();
-        let source = source_in_use(&db, &models, site).await.unwrap();
-        assert_eq!(source.text.as_deref(), Some(tandem_assistant::fixture::KB));
+        let text = in_use(&db, &models, site).await.unwrap();
+        assert_eq!(text.as_deref(), Some(tandem_assistant::fixture::KB));
         std::fs::remove_file(&path).unwrap();
-        let error = source_in_use(&db, &models, site).await.unwrap_err();
+        let error = in_use(&db, &models, site).await.unwrap_err();
         assert!(matches!(error, KnowledgeError::Read { .. }), "{error}");
     }
 }

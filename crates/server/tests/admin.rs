@@ -448,6 +448,10 @@ async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_re
         .await
         .unwrap();
     assert_eq!(saved.status(), StatusCode::ACCEPTED);
+    eventually(Duration::from_secs(60), "the edit in use", || async {
+        (site_info(&server).await?.greeting == "Edited").then_some(())
+    })
+    .await;
     let author = tandem_server::store::Author {
         id: &anna.id,
         name: "Anna",
@@ -610,9 +614,23 @@ async fn an_admin_tries_an_edit_before_saving_it_and_nothing_changes() {
         "{}",
         problem.message()
     );
+    let long = "where is my parcel ".repeat(300);
+    let refused = try_kb(&anna, &edited, &[long.as_str()]).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         try_kb(&ben, &edited, &["hello"]).await.unwrap().status(),
         StatusCode::FORBIDDEN
+    );
+
+    // While another try compiles, the next is told to come back shortly, not queued.
+    let running = server.state.trials.clone().try_acquire_owned().unwrap();
+    let busy = try_kb(&anna, &edited, &["hello"]).await.unwrap();
+    assert_eq!(busy.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(busy.headers()[reqwest::header::RETRY_AFTER], "5");
+    drop(running);
+    assert_eq!(
+        try_kb(&anna, &edited, &["hello"]).await.unwrap().status(),
+        StatusCode::OK
     );
     server.stop().await;
 }

@@ -239,6 +239,22 @@ async fn the_csv_export_holds_a_sites_whole_history_page_after_page() {
 async fn a_search_finds_words_in_any_case_in_every_alphabet_and_wildcards_as_themselves() {
     let server = TestServer::start().await;
     let anna = server.agent("Anna", &["acme"]).await;
+    // One conversation mentions it in a message, another in the comment of its rating.
+    let mut packet = CreateConversation::new("acme");
+    packet.transcript = serde_json::from_value(json!([
+        { "author": "shopper", "text": "Wo ist meine ÜBERWEISUNG geblieben?" }
+    ]))
+    .unwrap();
+    let said: ConversationCreated = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    anna.claim_and_close(&said.id, "solved").await;
     let created = server.handoff().await;
     anna.claim_and_close(&created.id, "not_solved").await;
     let rated = server
@@ -264,11 +280,27 @@ async fn a_search_finds_words_in_any_case_in_every_alphabet_and_wildcards_as_the
         }
     };
     // A German agent types it small, or shouting; SQLite's LOWER alone knows only A to Z.
-    for q in ["überweisung", "ÜBERWEISUNG", "ZURÜCK?", "[sofort]*", "50%"] {
+    for q in ["überweisung", "Überweisung"] {
+        assert_eq!(found(q).await, 2, "{q}: in a message and in a comment");
+    }
+    for q in ["ZURÜCK?", "[sofort]*", "50%", "wo IST"] {
         assert_eq!(found(q).await, 1, "{q}");
     }
     for q in ["sofort]x", "50_", "ueberweisung"] {
         assert_eq!(found(q).await, 0, "{q}");
     }
+    // A search is a few words, not a page: a clear refusal, on both databases alike.
+    let long = anna
+        .get("/v1/agent/history")
+        .query(&[("site", "acme"), ("q", &"ü".repeat(201))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: tandem_protocol::Problem = long.json().await.unwrap();
+    assert_eq!(
+        problem.message(),
+        "A search is at most 200 characters long."
+    );
     server.stop().await;
 }

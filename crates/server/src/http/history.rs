@@ -46,7 +46,21 @@ pub struct HistoryQuery {
     q: Option<String>,
 }
 
+/// The longest text a search looks for: a sentence is plenty, and SQLite refuses very long
+/// patterns.
+const MAX_SEARCH_CHARS: usize = 200;
+
 impl HistoryQuery {
+    /// Refuses a search text over [`MAX_SEARCH_CHARS`] (422).
+    fn check(&self) -> Result<(), AppError> {
+        match &self.q {
+            Some(q) if q.trim().chars().count() > MAX_SEARCH_CHARS => Err(AppError::Invalid(
+                format!("A search is at most {MAX_SEARCH_CHARS} characters long."),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn filter(&self) -> HistoryFilter<'_> {
         HistoryFilter {
             before: self.before.map(|ms| (ms, self.before_id.as_str())),
@@ -63,6 +77,7 @@ pub async fn history(
     Query(query): Query<HistoryQuery>,
 ) -> Result<AppJson<Vec<ClosedConversation>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
+    query.check()?;
     let conversations = state
         .db
         .closed_conversations(&query.site, &query.filter(), HISTORY_PAGE)
@@ -79,6 +94,7 @@ pub async fn history_csv(
     Query(query): Query<HistoryQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
+    query.check()?;
     // The first page is read before answering: a failing database is then an error, not a
     // file that stops short.
     let first = state

@@ -26,7 +26,7 @@ use crate::{
     config::SiteConfig,
     error::{AppError, AppJson},
     events::Event,
-    knowledge::{self, Read, ReadKb},
+    knowledge::{self, KbText, ReadKb},
     store::{Author, KbVersion},
     trial,
 };
@@ -59,21 +59,17 @@ pub async fn kb_source(
 ) -> Result<AppJson<KbSource>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     let site = state.site(&query.site)?;
-    let source = match knowledge::source_in_use(&state.db, &state.models, site).await {
-        Ok(source) => source,
-        Err(error) => {
-            let problem = unreadable(error)?;
-            let saved = state.db.kb_version(&query.site).await?;
-            let version = saved.as_ref().map_or(0, |v| v.version);
-            return Ok(AppJson(KbSource {
-                problem: Some(problem),
-                ..in_use(site, String::new(), version, None)
-            }));
-        }
+    let saved = state.db.kb_version(&query.site).await?;
+    let version = saved.as_ref().map_or(0, |v| v.version);
+    let edited = saved.as_ref().filter(|v| v.text.is_some());
+    let source = match knowledge::text_of(Some(&state.models), site, saved.as_ref()).await {
+        Ok(text) => in_use(site, text.unwrap_or_default(), version, edited),
+        Err(error) => KbSource {
+            problem: Some(unreadable(error)?),
+            ..in_use(site, String::new(), version, None)
+        },
     };
-    let version = source.saved.as_ref().map_or(0, |v| v.version);
-    let text = source.text.clone().unwrap_or_default();
-    Ok(AppJson(in_use(site, text, version, source.edited())))
+    Ok(AppJson(source))
 }
 
 /// What the site has in use now: the text, the newest version number, who saved the text
@@ -112,7 +108,7 @@ pub async fn save_kb(
         Some(&edit.text),
     )
     .await?;
-    let read = Read {
+    let read = KbText {
         text: edit.text.clone(),
         version: Some(saved.version),
     };
@@ -124,7 +120,8 @@ pub async fn save_kb(
 /// `POST /v1/agent/admin/kb-try?site=S`: an edited knowledge base tried before it is saved:
 /// its `kb check` report and what it would reply to each question, as one conversation
 /// ([`crate::trial`]). Nothing is kept. A text that does not read is refused with every
-/// error's line (422); one try at a time in this process, the next waiting its turn.
+/// error's line (422); one try at a time in this process, another meanwhile is told to come
+/// back in a few seconds (429).
 pub async fn try_kb(
     State(state): State<AppState>,
     session: AgentSession,
@@ -146,13 +143,20 @@ pub async fn try_kb(
         });
     }
     let kb = parse(body.text).await?;
-    let _turn = state.trial_lock.lock().await;
+    let Ok(turn) = state.trials.clone().try_acquire_owned() else {
+        return Err(AppError::RateLimited(TRIAL_RETRY));
+    };
     let questions = body.questions;
-    let tried = tokio::task::spawn_blocking(move || trial::try_kb(&kb, &questions))
-        .await
-        .map_err(|_| AppError::ShuttingDown)?;
+    let tried = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        trial::try_kb(&kb, &questions)
+    })
+    .await?;
     Ok(AppJson(tried))
 }
+
+/// When to try again while another try compiles (a shop's knowledge base takes seconds).
+const TRIAL_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How many saved versions the list shows, newest first.
 const LISTED_VERSIONS: i64 = 100;
@@ -240,7 +244,7 @@ pub async fn kb_reload(
         let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
         version = saved.version;
     }
-    let read = Read {
+    let read = KbText {
         text: text.clone(),
         version: None,
     };
@@ -255,8 +259,7 @@ pub async fn kb_reload(
 /// error with its line.
 async fn parse(text: String) -> Result<KnowledgeBase, AppError> {
     tokio::task::spawn_blocking(move || KnowledgeBase::parse(&text))
-        .await
-        .map_err(|_| AppError::ShuttingDown)?
+        .await?
         .map_err(|errors| {
             AppError::Invalid(format!(
                 "The knowledge base has errors; nothing changed:\n{errors}"
@@ -325,7 +328,7 @@ pub struct ReloadQuery {
 
 /// Has every process compile the site's knowledge base just saved or read; the model in use
 /// answers until the new one is ready.
-async fn put_live(state: &AppState, site: &str, read: Read, kb: KnowledgeBase) {
+async fn put_live(state: &AppState, site: &str, read: KbText, kb: KnowledgeBase) {
     let site = site.to_owned();
     tokio::spawn(knowledge::recompile(
         state.models.clone(),

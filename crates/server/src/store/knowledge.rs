@@ -53,7 +53,8 @@ impl Db {
         limit: i64,
     ) -> Result<Vec<KbVersionListed>, StoreError> {
         let rows = sqlx::query(
-            "SELECT version, CAST(LENGTH(text) AS BIGINT) AS size, agent_name, saved_at \
+            "SELECT version, CAST(CASE WHEN text IS NULL THEN 1 ELSE 0 END AS BIGINT) AS file, \
+             agent_name, saved_at \
              FROM kb_versions WHERE site = $1 ORDER BY version DESC LIMIT $2",
         )
         .bind(site)
@@ -64,7 +65,7 @@ impl Db {
             .map(|row| {
                 Ok(KbVersionListed {
                     version: row.try_get("version")?,
-                    file: row.try_get::<Option<i64>, _>("size")?.is_none(),
+                    file: row.try_get::<i64, _>("file")? == 1,
                     agent_name: row.try_get("agent_name")?,
                     saved_at: row.try_get("saved_at")?,
                 })
