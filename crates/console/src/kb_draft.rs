@@ -130,6 +130,12 @@ impl KbDraft {
         self.problem = Some(problem);
     }
 
+    /// A try of the text came back: its errors (each with its line) shown as a refused
+    /// save's are, or, once it reads, none; a save on its way goes on waiting.
+    pub fn tried(&mut self, outcome: Result<(), String>) {
+        self.problem = outcome.err();
+    }
+
     /// The last refusal, a line at a time, each error with the place it points to, so the
     /// editor can take the admin there.
     pub fn problem_lines(&self) -> Vec<ProblemLine> {
@@ -373,6 +379,19 @@ mod tests {
         assert_eq!(draft.base_version(), 0, "saved over the version in use");
         draft.loaded(file("[site]\nname = \"Then\"\n"));
         assert_eq!(draft.opened, None, "saved (or discarded)");
+    }
+
+    #[test]
+    fn a_try_shows_its_errors_without_ending_a_save_on_its_way() {
+        let mut draft = KbDraft::for_site("acme");
+        draft.loaded(file("[site]\n"));
+        draft.edit("broken".to_owned());
+        draft.busy = true;
+        draft.tried(Err("line 1, column 1: ...".to_owned()));
+        assert!(draft.busy, "the save's answer ends the wait, not the try's");
+        assert_eq!(draft.problem_lines()[0].at, Some((1, 1)));
+        draft.tried(Ok(()));
+        assert_eq!(draft.problem, None, "mended: the old errors go");
     }
 
     #[test]

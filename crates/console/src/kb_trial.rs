@@ -3,7 +3,10 @@
 //! Returns, 97 % sure", the answer's text beside). Native tests cover it; `ui::kb_try` draws
 //! it and makes the call.
 
-use tandem_protocol::agent::{KbReply, MAX_TRIED_QUESTIONS};
+use tandem_protocol::{
+    HandoffReason,
+    agent::{KbReply, MAX_TRIED_QUESTIONS},
+};
 
 use crate::i18n::{t, t_args, t_with};
 
@@ -31,7 +34,8 @@ pub struct ReplyLine {
     pub shown: Option<String>,
 }
 
-pub fn describe(reply: &KbReply) -> ReplyLine {
+/// `reason` words why a conversation was handed over (the console's one wording of it).
+pub fn describe(reply: &KbReply, reason: impl Fn(HandoffReason) -> String) -> ReplyLine {
     let list = |entries: &[String]| entries.join(", ");
     match reply {
         KbReply::Answer {
@@ -61,14 +65,10 @@ pub fn describe(reply: &KbReply) -> ReplyLine {
             shown: None,
         },
         KbReply::Handoff {
-            reason,
+            reason: why,
             safety_line,
         } => ReplyLine {
-            summary: t_with(
-                "kb_reply_handoff",
-                "reason",
-                &crate::ui::reason_text(*reason),
-            ),
+            summary: t_with("kb_reply_handoff", "reason", &reason(*why)),
             shown: safety_line.clone(),
         },
     }
@@ -76,9 +76,11 @@ pub fn describe(reply: &KbReply) -> ReplyLine {
 
 #[cfg(test)]
 mod tests {
-    use tandem_protocol::HandoffReason;
-
     use super::*;
+
+    fn described(reply: KbReply) -> ReplyLine {
+        describe(&reply, |r| format!("<{}>", r.as_str()))
+    }
 
     #[test]
     fn one_question_a_line_blank_lines_skipped_and_too_many_counted() {
@@ -93,14 +95,14 @@ mod tests {
 
     #[test]
     fn each_reply_says_what_the_shopper_would_get() {
-        let answer = describe(&KbReply::Answer {
+        let answer = described(KbReply::Answer {
             entry: "Returns".into(),
             confidence: 0.974,
             answer: "30 days, free.".into(),
         });
         assert_eq!(answer.summary, "Answers with “Returns” (97 % sure)");
         assert_eq!(answer.shown.as_deref(), Some("30 days, free."));
-        let clarify = describe(&KbReply::Clarify {
+        let clarify = described(KbReply::Clarify {
             entries: vec!["Size guide".into(), "Shoe sizes".into()],
         });
         assert_eq!(
@@ -108,21 +110,21 @@ mod tests {
             "Asks which was meant: Size guide, Shoe sizes"
         );
         assert_eq!(
-            describe(&KbReply::Unsure { entries: vec![] }).summary,
+            described(KbReply::Unsure { entries: vec![] }).summary,
             "Not sure: asks the shopper to rephrase"
         );
         assert_eq!(
-            describe(&KbReply::Unsure {
+            described(KbReply::Unsure {
                 entries: vec!["Promo codes".into()]
             })
             .summary,
             "Not sure: offers Promo codes"
         );
-        let handoff = describe(&KbReply::Handoff {
+        let handoff = described(KbReply::Handoff {
             reason: HandoffReason::Sensitive,
             safety_line: Some("Do not type card numbers.".into()),
         });
-        assert_eq!(handoff.summary, "Hands over to a person: Sensitive topic");
+        assert_eq!(handoff.summary, "Hands over to a person: <sensitive>");
         assert_eq!(handoff.shown.as_deref(), Some("Do not type card numbers."));
     }
 }

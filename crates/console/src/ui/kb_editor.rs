@@ -99,6 +99,13 @@ pub fn KbEditor(
         drafts.update(|d| d.shown_mut().busy = true);
         spawn_local(async move { put_live(site.clone(), api::save_kb(&site, &edit).await) });
     };
+    // The text in use loaded again over the changes; the editor waits for it (what is typed
+    // meanwhile would be replaced).
+    let discard = move |_| {
+        let site = draft.with_untracked(|d| d.site.clone());
+        drafts.update(|d| d.shown_mut().busy = true);
+        load(site);
+    };
     let from_file = move |_| {
         let (site, base) = draft.with_untracked(|d| (d.site.clone(), d.base_version()));
         drafts.update(|d| d.shown_mut().busy = true);
@@ -178,7 +185,7 @@ pub fn KbEditor(
                     {t("kb_save")}
                 </button>
                 <button type="button" class="discard-kb" disabled=move || !changed() || waiting()
-                    on:click=move |_| load(draft.with_untracked(|d| d.site.clone()))>
+                    on:click=discard>
                     {t("kb_discard")}
                 </button>
                 // Not over unsaved changes: they would be dropped unasked.

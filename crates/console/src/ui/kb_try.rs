@@ -8,6 +8,7 @@ use leptos::{prelude::*, task::spawn_local};
 use tandem_assistant::answer::{Segment, segments};
 use tandem_protocol::agent::{KbTried, KbTry};
 
+use super::conversation::reason_text;
 use crate::{
     api,
     i18n::{t, t_with},
@@ -49,44 +50,52 @@ pub fn KbTry(
     drafts: RwSignal<KbDrafts>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    // The site whose text is being tried, while it is.
+    let trying = RwSignal::new(None::<String>);
     let outcome = RwSignal::new(None::<Tried>);
+    let shown_site = move || drafts.with(|d| d.shown().site.clone());
+    let busy = move || trying.with(|t| t.as_deref() == Some(shown_site().as_str()));
     let try_it = move |_| {
+        // Not while a try runs: the button stays focusable (not disabled) for keyboards.
+        if trying.with_untracked(Option::is_some) {
+            return;
+        }
         let (site, text) =
             drafts.with_untracked(|d| (d.shown().site.clone(), d.shown().text().to_owned()));
         let (asked, left_out) = questions(&typed.get_untracked());
-        busy.set(true);
+        trying.set(Some(site.clone()));
         spawn_local(async move {
             let trial = KbTry {
                 text: text.clone(),
                 questions: asked.clone(),
             };
-            match api::try_kb(&site, &trial).await {
-                Ok(tried) => outcome.set(Some(Tried {
+            let answer = api::try_kb(&site, &trial).await;
+            // Told where a refused save is told: a text's errors point at their lines.
+            drafts.update(|d| {
+                if let Some(d) = d.draft_mut(&site) {
+                    d.tried(answer.as_ref().map(drop).map_err(|f| f.message.clone()));
+                }
+            });
+            if let Ok(tried) = answer {
+                outcome.set(Some(Tried {
                     site,
                     asked,
                     text,
                     left_out,
                     tried,
-                })),
-                // Told where a refused save is told: a text's errors point at its lines.
-                Err(failure) => drafts.update(|d| {
-                    if let Some(d) = d.draft_mut(&site) {
-                        d.refused(failure.message);
-                    }
-                }),
+                }));
             }
-            busy.set(false);
+            trying.set(None);
         });
     };
     let shown = move || {
-        let site = drafts.with(|d| d.shown().site.clone());
+        let site = shown_site();
         outcome.get().filter(|o| o.site == site)
     };
     let changed_since =
         move || shown().is_some_and(|o| drafts.with(|d| d.shown().text() != o.text));
     let status = move || {
-        if busy.get() {
+        if busy() {
             Some(t("kb_try_busy"))
         } else {
             shown().map(|o| t_with("kb_try_done", "n", &o.asked.len().to_string()))
@@ -100,7 +109,8 @@ pub fn KbTry(
             <textarea id="kb-questions" rows="4" prop:value=typed
                 on:input=move |e| typed.set(event_target_value(&e))></textarea>
             <p class="try-actions">
-                <button type="button" class="try-kb" disabled=move || busy.get() || nothing_to_ask() on:click=try_it>
+                <button type="button" class="try-kb" disabled=nothing_to_ask
+                    aria-disabled=move || trying.with(Option::is_some).to_string() on:click=try_it>
                     {t("kb_try_button")}
                 </button>
                 <span class="try-status" role="status">{status}</span>
@@ -108,7 +118,7 @@ pub fn KbTry(
             <div class="kb-tried">
                 {move || shown().map(|o| {
                     let replies = o.asked.iter().zip(&o.tried.replies).map(|(question, reply)| {
-                        let line = describe(reply);
+                        let line = describe(reply, reason_text);
                         view! {
                             <li>
                                 <p class="question">{question.clone()}</p>

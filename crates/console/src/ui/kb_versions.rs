@@ -23,22 +23,29 @@ pub fn KbVersions(
     on_opened: Callback<()>,
 ) -> impl IntoView {
     let shown = RwSignal::new(false);
-    let listed = RwSignal::new(None::<Result<Vec<KbVersionInfo>, String>>);
-    // Listed again for another site, or once a save made a new version.
+    // The list, with the site and version in use it was asked for: shown only while they are
+    // still the editor's, so another site's list (or an older one) never stands in.
+    let listed = RwSignal::new(None::<((String, i64), Result<Vec<KbVersionInfo>, String>)>);
     let key =
         Memo::new(move |_| drafts.with(|d| (d.shown().site.clone(), d.shown().base_version())));
     Effect::new(move |_| {
-        let (site, _) = key.get();
-        if !shown.get() || site.is_empty() {
+        let asked = key.get();
+        if !shown.get() || asked.0.is_empty() {
             return;
         }
         spawn_local(async move {
-            let answer = api::kb_versions(&site).await.map_err(|f| f.message);
-            if drafts.with_untracked(|d| d.shown().site == site) {
-                listed.set(Some(answer));
+            let answer = api::kb_versions(&asked.0).await.map_err(|f| f.message);
+            if key.get_untracked() == asked {
+                listed.set(Some((asked, answer)));
             }
         });
     });
+    let current = move || {
+        listed
+            .get()
+            .filter(|(asked, _)| *asked == key.get())
+            .map(|(_, answer)| answer)
+    };
     let open = move |version: i64| {
         let site = drafts.with_untracked(|d| d.shown().site.clone());
         spawn_local(async move {
@@ -108,7 +115,7 @@ pub fn KbVersions(
             </h4>
             <div id="kb-version-list" hidden=move || !shown.get()>
                 <p class="hint" hidden=move || !changed()>{t("kb_versions_changed")}</p>
-                {move || match listed.get() {
+                {move || match current() {
                     None => view! { <p>{t("kb_versions_loading")}</p> }.into_any(),
                     Some(Err(problem)) => view! { <p class="problem" role="alert">{problem}</p> }.into_any(),
                     Some(Ok(versions)) if versions.is_empty() => view! { <p>{t("kb_versions_none")}</p> }.into_any(),

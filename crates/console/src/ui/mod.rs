@@ -39,7 +39,7 @@ pub use actions::Actions;
 pub use admin::AdminView;
 pub use app::App;
 pub use bar::Bar;
-pub use conversation::{Conversations, reason_text};
+pub use conversation::Conversations;
 pub use dashboard::DashboardView;
 pub use history::HistoryView;
 pub use inbox::Inbox;
