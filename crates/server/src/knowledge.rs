@@ -206,7 +206,7 @@ impl SiteSource {
 
 /// Reads a site's knowledge base as it is now: the newest version saved in the console, or
 /// else its configured file, read now.
-pub async fn read_source(db: &Db, site: &SiteConfig) -> Result<SiteSource, KnowledgeError> {
+async fn read_source(db: &Db, site: &SiteConfig) -> Result<SiteSource, KnowledgeError> {
     let saved = newest_saved(db, site).await?;
     let text = text_of(None, site, saved.as_ref()).await?;
     Ok(SiteSource { text, saved })
@@ -231,7 +231,7 @@ pub async fn text_of(
 }
 
 /// The newest version of the site's knowledge base saved in the console, if any.
-pub async fn newest_saved(db: &Db, site: &SiteConfig) -> Result<Option<KbVersion>, KnowledgeError> {
+async fn newest_saved(db: &Db, site: &SiteConfig) -> Result<Option<KbVersion>, KnowledgeError> {
     db.kb_version(&site.id)
         .await
         .map_err(|error| KnowledgeError::Store {

@@ -65,7 +65,7 @@ pub async fn kb_source(
     let source = match knowledge::text_of(Some(&state.models), site, saved.as_ref()).await {
         Ok(text) => in_use(site, text.unwrap_or_default(), version, edited),
         Err(error) => KbSource {
-            problem: Some(unreadable(error)?),
+            problem: Some(unreadable(error)),
             ..in_use(site, String::new(), version, None)
         },
     };
@@ -222,10 +222,7 @@ pub async fn kb_reload(
     let site = state.site(&query.site)?;
     let text = knowledge::read_file(site)
         .await
-        .map_err(|error| match unreadable(error) {
-            Ok(problem) => AppError::Conflict(problem),
-            Err(error) => error,
-        })?
+        .map_err(|error| AppError::Conflict(unreadable(error)))?
         .ok_or_else(|| {
             AppError::Conflict(
                 "The site has no knowledge base file; edit its knowledge base here instead."
@@ -267,20 +264,13 @@ async fn parse(text: String) -> Result<KnowledgeBase, AppError> {
         })
 }
 
-/// Why a site's knowledge base could not be read, in words for its admin, who is not
+/// Why a site's knowledge base file could not be read, in words for its admin, who is not
 /// necessarily who runs the server: the file's path and the system's error go to the log.
-/// A failing database stays the error it is.
-fn unreadable(error: knowledge::KnowledgeError) -> Result<String, AppError> {
-    if let knowledge::KnowledgeError::Store { error, .. } = error {
-        return Err(AppError::Store(error));
-    }
+fn unreadable(error: knowledge::KnowledgeError) -> String {
     tracing::warn!(%error, "a knowledge base file asked for in the console cannot be read");
-    Ok(
-        "The knowledge base file configured for this site cannot be read on the server (its \
-        log says why). Ask whoever runs the server, or write the knowledge base here and save \
-        it."
-        .to_owned(),
-    )
+    "The knowledge base file configured for this site cannot be read on the server (its log \
+     says why). Ask whoever runs the server, or write the knowledge base here and save it."
+        .to_owned()
 }
 
 /// Saves the site's next version after `base`, signed by the agent (`None` text: back to the
