@@ -25,11 +25,10 @@ use crate::{
         offline, sites, widget,
     },
     hub::Hub,
-    ids,
     knowledge::{self, KnowledgeError, Models},
     limits::RateLimiter,
     metrics::Metrics,
-    store::{Backend, Db, StoreError},
+    store::{Db, StoreError},
 };
 
 /// Why the server could not start.
@@ -107,8 +106,7 @@ impl AppState {
         // Counted as compiling, so the sites' descriptions say their assistant is coming.
         tokio::spawn(knowledge::recompile(models.clone(), knowledge_bases));
         let hub = Arc::new(Hub::default());
-        let notify = (db.backend() == Backend::Postgres).then(|| db.pool().clone());
-        let bus = Bus::new(ids::random_id(), hub.clone(), notify);
+        let bus = Bus::on(&db, hub.clone());
         let minute = Duration::from_secs(60);
         let limits = Limits {
             conversations: RateLimiter::new(config.limits.conversations_per_minute, minute),

@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, postgres::PgListener};
 use tandem_protocol::{Author, Message, agent::Offer};
 
-use crate::hub::Hub;
+use crate::{
+    hub::Hub,
+    store::{Backend, Db},
+};
 
 /// The PostgreSQL channel events travel on.
 const CHANNEL: &str = "tandem_events";
@@ -80,6 +83,13 @@ impl Bus {
     /// through PostgreSQL.
     pub fn new(node: String, hub: Arc<Hub>, notify: Option<AnyPool>) -> Bus {
         Bus { node, hub, notify }
+    }
+
+    /// A bus for a process on `db`, under a random name: on PostgreSQL it also reaches the
+    /// other processes on the same database.
+    pub fn on(db: &Db, hub: Arc<Hub>) -> Bus {
+        let notify = (db.backend() == Backend::Postgres).then(|| db.pool().clone());
+        Bus::new(crate::ids::random_id(), hub, notify)
     }
 
     /// Tells everyone. Delivery to other processes is best effort: if `NOTIFY` fails, their

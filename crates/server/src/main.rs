@@ -5,11 +5,16 @@
 //! This is the binary edge: errors are `anyhow` here and printed for a person; the library
 //! (`tandem_server`) keeps typed errors.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use tandem_server::{AppState, Config, store::Db};
+use tandem_server::{
+    AppState, Config,
+    events::{Bus, Event},
+    hub::Hub,
+    store::Db,
+};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -232,6 +237,11 @@ async fn reset_password(args: AgentPasswordArgs) -> anyhow::Result<()> {
         .with_context(|| format!("no agent has the email {email}"))?;
     let hash = tandem_server::auth::hash_password(&password);
     db.set_password(&account.id, &hash, None).await?;
+    // Running servers close the account's live connections: at once on PostgreSQL, where
+    // they hear this; on SQLite at their next keepalive check.
+    Bus::on(&db, Arc::new(Hub::default()))
+        .tell_others(Event::Agent { agent: account.id })
+        .await;
     println!("Set a new password for {email}; their sessions have ended.");
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! Agents' passwords over real sockets: an agent changes their own; an admin's command line
 //! resets a lost one. Either way the old password stops working and whoever signed in with
 //! it is signed out, while the session that made the change stays. A change closes the other
-//! sessions' live connections at once (tested here); a reset, from another process, leaves
-//! them to the next keepalive's check (25 s; the same check, not waited for here).
+//! sessions' live connections at once; so does a reset, from another process, on PostgreSQL
+//! (it tells the servers as they tell each other), while on SQLite it leaves them to the
+//! next keepalive's check (25 s; the same check, not waited for here).
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::{
     process::{Command, Stdio},
 };
 
-use common::{AGENT_PASSWORD, TestAgent, TestServer, agent_email, live::Ws};
+use common::{AGENT_PASSWORD, TestAgent, TestServer, agent_email, live::Ws, on_postgres};
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_protocol::agent::AgentServerFrame;
@@ -30,6 +31,18 @@ async fn change(agent: &TestAgent, current: &str, new: &str) -> (StatusCode, Str
 
 async fn me(agent: &TestAgent) -> StatusCode {
     agent.get("/v1/agent/me").send().await.unwrap().status()
+}
+
+/// Waits for the live connection to say its session is over and close.
+async fn signed_out(ws: &mut Ws) {
+    let refusal = ws
+        .until(|frame| match frame {
+            AgentServerFrame::Error { problem, .. } => Some(problem),
+            _ => None,
+        })
+        .await;
+    assert_eq!(refusal.status, 401, "{refusal:?}");
+    assert_eq!(ws.closed_with().await, Some(1008));
 }
 
 /// Waits for the live connection's welcome, so it is known to be open.
@@ -69,14 +82,7 @@ async fn an_agent_changes_their_password_and_every_other_session_ends() {
     assert_eq!(status, StatusCode::NO_CONTENT, "{problem}");
 
     // The other session is over, and its live connection says so and closes at once.
-    let refusal = elsewhere_live
-        .until(|frame| match frame {
-            AgentServerFrame::Error { problem, .. } => Some(problem),
-            _ => None,
-        })
-        .await;
-    assert_eq!(refusal.status, 401, "{refusal:?}");
-    assert_eq!(elsewhere_live.closed_with().await, Some(1008));
+    signed_out(&mut elsewhere_live).await;
     assert_eq!(me(&elsewhere).await, StatusCode::UNAUTHORIZED);
     // The session that changed it goes on, live connection and all.
     assert_eq!(me(&here).await, StatusCode::OK);
@@ -100,6 +106,8 @@ async fn an_agent_changes_their_password_and_every_other_session_ends() {
 async fn a_lost_password_is_reset_from_the_command_line_and_its_sessions_end() {
     let server = TestServer::start().await;
     let anna = server.agent("Anna", &["acme"]).await;
+    let mut anna_live = anna.live().await;
+    welcomed(&mut anna_live).await;
     let email = agent_email("Anna");
     let reset = |email: &str, password: &str| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"))
@@ -135,6 +143,10 @@ async fn a_lost_password_is_reset_from_the_command_line_and_its_sessions_end() {
     );
     assert!(String::from_utf8_lossy(&done.stdout).contains(&email));
     assert_eq!(me(&anna).await, StatusCode::UNAUTHORIZED);
+    if on_postgres() {
+        // Well before the keepalive's check: the servers were told.
+        signed_out(&mut anna_live).await;
+    }
     assert_eq!(
         server.sign_in(&email, AGENT_PASSWORD).await.err(),
         Some(StatusCode::UNAUTHORIZED)
