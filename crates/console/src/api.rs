@@ -8,7 +8,7 @@ use tandem_protocol::{
     Problem, SiteInfo,
     agent::{
         AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
-        ConversationDetail, KbEdit, KbReport, KbSource, KbTried, KbTry, KbVersionInfo,
+        ConversationDetail, KbEdit, KbReport, KbSource, KbTried, KbTry, KbVersionPage,
         KbVersionText, Login, NewAgent, OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
     },
     conversation::SendMessage,
@@ -238,10 +238,23 @@ pub async fn try_kb(site: &str, trial: &KbTry) -> Result<KbTried, Failure> {
     read(call(with_body(request, trial)).await?).await
 }
 
-/// The versions of the site's knowledge base saved in the console, newest first.
-pub async fn kb_versions(site: &str) -> Result<Vec<KbVersionInfo>, Failure> {
-    let request = Request::get("/v1/agent/admin/kb-versions").query([("site", site)]);
-    read(call(request.build()).await?).await
+/// A page of the versions of the site's knowledge base saved in the console, newest first:
+/// the newest, or those before version `before`.
+pub async fn kb_versions(site: &str, before: Option<i64>) -> Result<KbVersionPage, Failure> {
+    let before = before.map(|n| n.to_string());
+    let mut query = vec![("site", site)];
+    if let Some(before) = &before {
+        query.push(("before", before));
+    }
+    read(
+        call(
+            Request::get("/v1/agent/admin/kb-versions")
+                .query(query)
+                .build(),
+        )
+        .await?,
+    )
+    .await
 }
 
 /// A saved version's text, to open in the editor.

@@ -12,7 +12,7 @@
 //! - [`charts`]: the dashboard's bars as plain geometry.
 //! - [`history`]: the site's closed conversations as the history page lists them.
 //! - [`kb_draft`]: the admin page's knowledge base editor as a plain value; [`kb_trial`]:
-//!   trying its text before saving it.
+//!   trying its text before saving it; [`kb_versions`]: its saved versions listed.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
 //! - [`ui`]: the components, kept thin.
 //!
@@ -26,6 +26,7 @@ pub mod history;
 pub mod i18n;
 pub mod kb_draft;
 pub mod kb_trial;
+pub mod kb_versions;
 pub mod live;
 pub mod suggest;
 pub mod ui;

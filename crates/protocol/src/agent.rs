@@ -129,8 +129,17 @@ pub struct KbSource {
     pub problem: Option<String>,
 }
 
-/// One version of a site's knowledge base saved in the console, as listed by
-/// `GET /v1/agent/admin/kb-versions?site=S` (newest first).
+/// A page of the versions of a site's knowledge base saved in the console, newest first:
+/// `GET /v1/agent/admin/kb-versions?site=S` for the newest, `&before=N` for those before
+/// version N.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbVersionPage {
+    pub versions: Vec<KbVersionInfo>,
+    /// Older versions follow: ask for those before the last one listed.
+    pub more: bool,
+}
+
+/// One version of a site's knowledge base saved in the console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbVersionInfo {
     pub version: i64,

@@ -10,7 +10,7 @@ use common::{Settings, TestServer, browser::eventually};
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_protocol::agent::{
-    AgentProfile, AgentServerFrame, KbReply, KbReport, KbSource, KbTried, KbVersionInfo,
+    AgentProfile, AgentServerFrame, KbReply, KbReport, KbSource, KbTried, KbVersionPage,
     KbVersionText, SiteAgent,
 };
 
@@ -484,8 +484,9 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
         who.get(&format!("/v1/agent/admin/kb-versions/{version}?site=acme"))
             .send()
     };
-    let none: Vec<KbVersionInfo> = versions(&anna).await.unwrap().json().await.unwrap();
-    assert!(none.is_empty(), "the file, never edited here");
+    let none: KbVersionPage = versions(&anna).await.unwrap().json().await.unwrap();
+    assert!(none.versions.is_empty(), "the file, never edited here");
+    assert!(!none.more);
 
     let first = common::kb_greeting("First edit");
     assert_eq!(
@@ -506,7 +507,9 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
         .unwrap();
     assert_eq!(back.status(), StatusCode::ACCEPTED);
 
-    let listed: Vec<KbVersionInfo> = versions(&anna).await.unwrap().json().await.unwrap();
+    let listed: KbVersionPage = versions(&anna).await.unwrap().json().await.unwrap();
+    assert!(!listed.more, "{listed:?}");
+    let listed = listed.versions;
     let shown: Vec<(i64, &str, bool)> = listed
         .iter()
         .map(|v| (v.version, v.saved.by.as_str(), v.file))
@@ -557,6 +560,58 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
         open(&ben, "1").await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_long_history_of_versions_is_listed_a_page_at_a_time() {
+    let server = TestServer::start().await;
+    let (anna, _ben) = admin_and_agent(&server).await;
+    let author = tandem_server::store::Author {
+        id: &anna.id,
+        name: &anna.name,
+    };
+    // A year of small edits, saved straight into the store (compiling each would only
+    // take time): every tenth put the file back.
+    for base in 0..120 {
+        let text = (base % 10 != 9).then(|| common::kb_greeting(&format!("Edit {}", base + 1)));
+        let saved = server
+            .state
+            .db
+            .save_kb_version("acme", base, text.as_deref(), author)
+            .await
+            .unwrap();
+        assert!(saved.is_some());
+    }
+    let page = |before: Option<i64>| {
+        let query = before.map_or_else(String::new, |n| format!("&before={n}"));
+        let anna = &anna;
+        async move {
+            let response = anna
+                .get(&format!("/v1/agent/admin/kb-versions?site=acme{query}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<KbVersionPage>().await.unwrap()
+        }
+    };
+    let mut seen = Vec::new();
+    let mut before = None;
+    let mut pages = 0;
+    loop {
+        let listed = page(before).await;
+        pages += 1;
+        seen.extend(listed.versions.iter().map(|v| (v.version, v.file)));
+        before = listed.versions.last().map(|v| v.version);
+        if !listed.more {
+            break;
+        }
+    }
+    assert_eq!(pages, 3, "two pages of 50 and one of 20");
+    let expected: Vec<(i64, bool)> = (1..=120).rev().map(|n| (n, n % 10 == 0)).collect();
+    assert_eq!(seen, expected, "every version once, newest first");
+    assert!(page(Some(1)).await.versions.is_empty());
     server.stop().await;
 }
 

@@ -1,18 +1,19 @@
 //! The knowledge base's earlier versions, under the editor on the admin page: every version
-//! saved in the console, newest first, who saved it and when (or that it put the file back
-//! in use). An older one opened goes into the editor as a change, to save (it becomes the
-//! newest version, live) or discard; never over unsaved changes. Listed when the admin shows
-//! the list, and again after each save. The rules are
-//! [`KbDraft`](crate::kb_draft::KbDraft)'s; this draws the list and makes the calls.
+//! saved in the console, newest first (older ones a page at a time), who saved it and when
+//! (or that it put the file back in use). An older one opened goes into the editor as a
+//! change, to save (it becomes the newest version, live) or discard; never over unsaved
+//! changes. Listed when the admin shows the list, and again after each save. The rules are
+//! [`KbDraft`](crate::kb_draft::KbDraft)'s and [`VersionList`]'s; this draws the list and
+//! makes the calls.
 
 use leptos::{prelude::*, task::spawn_local};
-use tandem_protocol::agent::KbVersionInfo;
 
 use super::history::when;
 use crate::{
     api,
     i18n::{t, t_args, t_with},
     kb_draft::KbDrafts,
+    kb_versions::{Row, VersionList},
 };
 
 #[component]
@@ -25,7 +26,9 @@ pub fn KbVersions(
     let shown = RwSignal::new(false);
     // The list, with the site and version in use it was asked for: shown only while they are
     // still the editor's, so another site's list (or an older one) never stands in.
-    let listed = RwSignal::new(None::<((String, i64), Result<Vec<KbVersionInfo>, String>)>);
+    let listed = RwSignal::new(None::<((String, i64), Result<VersionList, String>)>);
+    // Older versions on their way, or why they did not come.
+    let older = RwSignal::new(None::<Result<(), String>>);
     let key =
         Memo::new(move |_| drafts.with(|d| (d.shown().site.clone(), d.shown().base_version())));
     Effect::new(move |_| {
@@ -34,12 +37,42 @@ pub fn KbVersions(
             return;
         }
         spawn_local(async move {
-            let answer = api::kb_versions(&asked.0).await.map_err(|f| f.message);
+            let answer = api::kb_versions(&asked.0, None).await;
             if key.get_untracked() == asked {
-                listed.set(Some((asked, answer)));
+                older.set(None);
+                listed.set(Some((
+                    asked,
+                    answer.map(VersionList::first).map_err(|f| f.message),
+                )));
             }
         });
     });
+    let show_older = move |_| {
+        let Some((asked, before)) = listed.with_untracked(|l| match l {
+            Some((asked, Ok(list))) => list.next_before().map(|b| (asked.clone(), b)),
+            _ => None,
+        }) else {
+            return;
+        };
+        older.set(Some(Ok(())));
+        spawn_local(async move {
+            let answer = api::kb_versions(&asked.0, Some(before)).await;
+            if key.get_untracked() != asked {
+                return;
+            }
+            match answer {
+                Ok(page) => {
+                    older.set(None);
+                    listed.update(|l| {
+                        if let Some((_, Ok(list))) = l {
+                            list.append(before, page);
+                        }
+                    });
+                }
+                Err(failure) => older.set(Some(Err(failure.message))),
+            }
+        });
+    };
     let current = move || {
         listed
             .get()
@@ -67,43 +100,52 @@ pub fn KbVersions(
     };
     let can_open = move || drafts.with(|d| d.shown().can_open_version());
     let changed = move || drafts.with(|d| d.shown().changed());
-    let rows = move |versions: Vec<KbVersionInfo>| {
-        let newest = versions.first().map(|v| v.version);
-        versions
-            .into_iter()
-            .map(|v| {
-                let args = [
-                    ("n", v.version.to_string()),
-                    ("by", v.saved.by.clone()),
-                    ("when", when(v.saved.at)),
-                ];
-                let args: Vec<(&str, &str)> = args.iter().map(|(k, a)| (*k, a.as_str())).collect();
-                let line = t_args(
-                    if v.file {
-                        "kb_version_file"
-                    } else {
-                        "kb_version_saved"
-                    },
-                    &args,
-                );
-                let in_use = Some(v.version) == newest;
-                let openable = !v.file && !in_use;
-                let version = v.version;
-                view! {
-                    <li>
-                        <span>{line}</span>
-                        {in_use.then(|| view! { <span class="badge">{t("kb_version_in_use")}</span> })}
-                        {openable.then(|| view! {
-                            <button type="button" class="open-version" disabled=move || !can_open()
-                                aria-label=t_with("kb_open_version_label", "n", &version.to_string())
-                                on:click=move |_| open(version)>
-                                {t("kb_open_version")}
-                            </button>
-                        })}
-                    </li>
-                }
-            })
-            .collect_view()
+    let row = move |row: Row<'_>| {
+        let v = row.info;
+        let args = [
+            ("n", v.version.to_string()),
+            ("by", v.saved.by.clone()),
+            ("when", when(v.saved.at)),
+        ];
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, a)| (*k, a.as_str())).collect();
+        let line = t_args(
+            if v.file {
+                "kb_version_file"
+            } else {
+                "kb_version_saved"
+            },
+            &args,
+        );
+        let version = v.version;
+        view! {
+            <li>
+                <span>{line}</span>
+                {row.in_use.then(|| view! { <span class="badge">{t("kb_version_in_use")}</span> })}
+                {row.openable.then(|| view! {
+                    <button type="button" class="open-version" disabled=move || !can_open()
+                        aria-label=t_with("kb_open_version_label", "n", &version.to_string())
+                        on:click=move |_| open(version)>
+                        {t("kb_open_version")}
+                    </button>
+                })}
+            </li>
+        }
+    };
+    let list = move |list: VersionList| {
+        let more = list.more;
+        view! {
+            <ol class="version-list">{list.rows().map(row).collect_view()}</ol>
+            {move || match older.get() {
+                Some(Err(problem)) => Some(view! { <p class="problem" role="alert">{problem}</p> }.into_any()),
+                _ => None,
+            }}
+            {more.then(|| view! {
+                <button type="button" class="older-versions" disabled=move || older.get() == Some(Ok(()))
+                    on:click=show_older>
+                    {move || if older.get() == Some(Ok(())) { t("kb_versions_older_loading") } else { t("kb_versions_older") }}
+                </button>
+            })}
+        }
     };
     view! {
         <section class="kb-versions" aria-labelledby="kb-versions-title">
@@ -118,8 +160,8 @@ pub fn KbVersions(
                 {move || match current() {
                     None => view! { <p>{t("kb_versions_loading")}</p> }.into_any(),
                     Some(Err(problem)) => view! { <p class="problem" role="alert">{problem}</p> }.into_any(),
-                    Some(Ok(versions)) if versions.is_empty() => view! { <p>{t("kb_versions_none")}</p> }.into_any(),
-                    Some(Ok(versions)) => view! { <ol class="version-list">{rows(versions)}</ol> }.into_any(),
+                    Some(Ok(versions)) if versions.versions.is_empty() => view! { <p>{t("kb_versions_none")}</p> }.into_any(),
+                    Some(Ok(versions)) => list(versions).into_any(),
                 }}
             </div>
         </section>

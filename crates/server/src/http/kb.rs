@@ -14,8 +14,8 @@ use tandem_assistant::KnowledgeBase;
 use tandem_protocol::{
     MAX_MESSAGE_BYTES,
     agent::{
-        KbEdit, KbReport, KbSaved, KbSource, KbTried, KbTry, KbVersionInfo, KbVersionText,
-        MAX_TRIED_QUESTIONS,
+        KbEdit, KbReport, KbSaved, KbSource, KbTried, KbTry, KbVersionInfo, KbVersionPage,
+        KbVersionText, MAX_TRIED_QUESTIONS,
     },
 };
 
@@ -158,32 +158,44 @@ pub async fn try_kb(
 /// When to try again while another try compiles (a shop's knowledge base takes seconds).
 const TRIAL_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// How many saved versions the list shows, newest first.
-const LISTED_VERSIONS: i64 = 100;
+/// How many saved versions a page of the list holds.
+const VERSIONS_PAGE: usize = 50;
 
-/// `GET /v1/agent/admin/kb-versions?site=S`: the versions the site's admins saved, newest
-/// first (the newest [`LISTED_VERSIONS`]), to open one again.
+#[derive(Debug, Deserialize)]
+pub struct VersionsQuery {
+    site: String,
+    /// Only the versions before this one (the page after one ending with it).
+    before: Option<i64>,
+}
+
+/// `GET /v1/agent/admin/kb-versions?site=S[&before=N]`: the versions the site's admins
+/// saved, newest first, a page ([`VERSIONS_PAGE`]) at a time, to open one again.
 pub async fn kb_versions(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
-) -> Result<AppJson<Vec<KbVersionInfo>>, AppError> {
+    Query(query): Query<VersionsQuery>,
+) -> Result<AppJson<KbVersionPage>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     state.site(&query.site)?;
-    let versions = state.db.kb_versions(&query.site, LISTED_VERSIONS).await?;
-    Ok(AppJson(
-        versions
-            .into_iter()
-            .map(|v| KbVersionInfo {
-                version: v.version,
-                saved: KbSaved {
-                    by: v.agent_name,
-                    at: v.saved_at,
-                },
-                file: v.file,
-            })
-            .collect(),
-    ))
+    // One more than a page: whether older ones follow.
+    let mut versions = state
+        .db
+        .kb_versions(&query.site, query.before, VERSIONS_PAGE as i64 + 1)
+        .await?;
+    let more = versions.len() > VERSIONS_PAGE;
+    versions.truncate(VERSIONS_PAGE);
+    let versions = versions
+        .into_iter()
+        .map(|v| KbVersionInfo {
+            version: v.version,
+            saved: KbSaved {
+                by: v.agent_name,
+                at: v.saved_at,
+            },
+            file: v.file,
+        })
+        .collect();
+    Ok(AppJson(KbVersionPage { versions, more }))
 }
 
 /// `GET /v1/agent/admin/kb-versions/{version}?site=S`: a saved version's text (404 for one

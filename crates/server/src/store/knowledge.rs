@@ -46,18 +46,21 @@ impl Db {
         row.as_ref().map(version_of).transpose()
     }
 
-    /// The site's saved versions, newest first, at most `limit` of them.
+    /// The site's saved versions before version `before` (all of them for `None`), newest
+    /// first, at most `limit` of them.
     pub async fn kb_versions(
         &self,
         site: &str,
+        before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<KbVersionListed>, StoreError> {
         let rows = sqlx::query(
             "SELECT version, CAST(CASE WHEN text IS NULL THEN 1 ELSE 0 END AS BIGINT) AS file, \
              agent_name, saved_at \
-             FROM kb_versions WHERE site = $1 ORDER BY version DESC LIMIT $2",
+             FROM kb_versions WHERE site = $1 AND version < $2 ORDER BY version DESC LIMIT $3",
         )
         .bind(site)
+        .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
