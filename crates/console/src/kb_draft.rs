@@ -1,11 +1,14 @@
 //! The admin page's knowledge base editor as a plain value: the text the server has in use
-//! (and its version), what the admin typed over it, and how the last save went
-//! ([`KbDraft`]), for each site the admin typed in ([`KbDrafts`]: switching sites loses
-//! nothing). Native tests cover its rules; `ui::kb_editor` draws it and makes the calls.
+//! (and its version), what the admin typed over it, how the last save went and the questions
+//! tried on it ([`KbDraft`]), for each site the admin typed in ([`KbDrafts`]: switching
+//! sites or pages loses nothing). Native tests cover its rules; `ui::kb_editor` draws it and
+//! makes the calls.
 
 use std::collections::BTreeMap;
 
 use tandem_protocol::agent::{KbSaved, KbSource};
+
+use crate::kb_trial::Trial;
 
 /// Where the text in use comes from, for the line above the editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +72,8 @@ pub struct KbDraft {
     pub problem: Option<String>,
     /// The saved version opened into the editor to be saved again, until saved or discarded.
     pub opened: Option<i64>,
+    /// The questions tried on the text, and the last try's replies.
+    pub trial: Trial,
 }
 
 impl KbDraft {
@@ -117,6 +122,11 @@ impl KbDraft {
     /// Whether the editor holds changes the server does not have.
     pub fn changed(&self) -> bool {
         self.current.as_ref().is_some_and(|c| c.text != self.text)
+    }
+
+    /// Whether leaving the editor would lose something: changes, a save on its way, or a try.
+    fn worth_keeping(&self) -> bool {
+        self.changed() || self.busy || !self.trial.is_empty()
     }
 
     /// The version the changes start from, for the save.
@@ -194,8 +204,8 @@ impl KbDrafts {
     }
 
     /// Shows the site's editor: as the admin left it if it holds changes (or a save on its
-    /// way), else a new one. Whether it needs the server's text (loaded afresh when nothing
-    /// typed would be lost).
+    /// way), else a new one with the questions tried before. Whether it needs the server's
+    /// text (loaded afresh when nothing typed would be lost).
     pub fn show(&mut self, site: &str) -> bool {
         if self.shown.site != site {
             let next = self
@@ -203,13 +213,17 @@ impl KbDrafts {
                 .remove(site)
                 .unwrap_or_else(|| KbDraft::for_site(site));
             let before = std::mem::replace(&mut self.shown, next);
-            if before.changed() || before.busy {
+            if before.worth_keeping() {
                 self.kept.insert(before.site.clone(), before);
             }
         }
         let needs_text = !self.shown.changed() && !self.shown.busy;
         if needs_text {
-            self.shown = KbDraft::for_site(site);
+            let trial = std::mem::take(&mut self.shown.trial);
+            self.shown = KbDraft {
+                trial,
+                ..KbDraft::for_site(site)
+            };
         }
         needs_text
     }
@@ -420,6 +434,41 @@ mod tests {
         assert_eq!(drafts.shown().text(), "acme's change");
         assert!(drafts.unsaved_elsewhere().is_empty(), "bolt had no changes");
         assert!(drafts.show("bolt"), "bolt, unchanged, is loaded afresh");
+    }
+
+    #[test]
+    fn questions_tried_and_their_replies_stay_with_their_site() {
+        let mut drafts = KbDrafts::default();
+        drafts.show("acme");
+        let acme = drafts.draft_mut("acme").unwrap();
+        acme.loaded(file("[site]\n"));
+        acme.trial.typed = "where is my parcel".to_owned();
+        acme.trial.last = Some(crate::kb_trial::Tried {
+            asked: vec!["where is my parcel".to_owned()],
+            text: "[site]\n".to_owned(),
+            left_out: 0,
+            tried: tandem_protocol::agent::KbTried {
+                report: "report".to_owned(),
+                replies: vec![],
+            },
+        });
+        let tried = acme.trial.clone();
+
+        assert!(drafts.show("bolt"));
+        assert!(drafts.shown().trial.is_empty(), "bolt has its own");
+        assert!(
+            drafts.unsaved_elsewhere().is_empty(),
+            "a try is not an unsaved change"
+        );
+        assert!(!drafts.changed(), "nor does the page ask before closing");
+        assert!(drafts.show("acme"), "unchanged: its text is loaded afresh");
+        assert_eq!(
+            drafts.shown().trial,
+            tried,
+            "with the questions and replies"
+        );
+        drafts.draft_mut("acme").unwrap().loaded(file("[site]\n"));
+        assert_eq!(drafts.shown().trial, tried, "and they outlive the load");
     }
 
     #[test]

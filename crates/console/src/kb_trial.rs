@@ -1,11 +1,12 @@
 //! Trying the knowledge base in the editor before saving it, as plain values: the questions
-//! the admin typed (one per line) and each reply told as the admin reads it ("Answers with
+//! the admin typed (one per line) and the last try's outcome ([`Trial`], one per site's
+//! editor, kept with its draft), and each reply told as the admin reads it ("Answers with
 //! Returns, 97 % sure", the answer's text beside). Native tests cover it; `ui::kb_try` draws
 //! it and makes the call.
 
 use tandem_protocol::{
     HandoffReason,
-    agent::{KbReply, MAX_TRIED_QUESTIONS},
+    agent::{KbReply, KbTried, MAX_TRIED_QUESTIONS},
 };
 
 use crate::i18n::{t, t_args, t_with};
@@ -24,6 +25,31 @@ pub fn questions(typed: &str) -> (Vec<String>, usize) {
         all.into_iter().take(MAX_TRIED_QUESTIONS).collect(),
         left_out,
     )
+}
+
+/// A site editor's try: the questions typed and what the last try replied, kept while the
+/// admin looks at another site or page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trial {
+    pub typed: String,
+    pub last: Option<Tried>,
+}
+
+impl Trial {
+    /// Whether there is anything to keep.
+    pub fn is_empty(&self) -> bool {
+        self.typed.trim().is_empty() && self.last.is_none()
+    }
+}
+
+/// A try's outcome: the questions asked, the text tried, how many questions were left out,
+/// and the replies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tried {
+    pub asked: Vec<String>,
+    pub text: String,
+    pub left_out: usize,
+    pub tried: KbTried,
 }
 
 /// One reply as the admin reads it: what the assistant does, and the text the shopper is

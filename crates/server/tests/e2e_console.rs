@@ -488,6 +488,24 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         Some("https://shop.example/track")
     );
     assert_accessible(client, "the admin page with a knowledge base tried").await;
+    // A visit to the desk keeps the questions and what they got.
+    view(client, "Desk").await;
+    view(client, "Site admin").await;
+    shows(client, ".kb-try .try-status", "Tried 3 questions").await;
+    let asked = client
+        .find(Locator::Id("kb-questions"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(asked.starts_with("how do I return an item\n"), "{asked}");
+    let editor = client
+        .wait()
+        .for_element(Locator::Id("kb-text"))
+        .await
+        .unwrap();
     shows(client, ".kb-origin", "the site's knowledge base file").await;
     click(client, ".kb-editor .save-kb").await;
     shows(client, ".kb-origin", "version 1, saved here by Ada").await;

@@ -2,29 +2,21 @@
 //! types questions a shopper might ask, one per line, and sees what the text in the editor
 //! would reply to each (as one conversation) and its expected quality, before anything goes
 //! live. A text with errors is refused in the editor's own alert, each error with its line.
-//! The rules are [`kb_trial`](crate::kb_trial)'s; this draws them and makes the call.
+//! The questions and the last replies stay with the site's editor while the admin looks at
+//! another site or page. The rules are [`kb_trial`](crate::kb_trial)'s; this draws them and
+//! makes the call.
 
 use leptos::{prelude::*, task::spawn_local};
 use tandem_assistant::answer::{Segment, segments};
-use tandem_protocol::agent::{KbTried, KbTry};
+use tandem_protocol::agent::KbTry;
 
 use super::conversation::reason_text;
 use crate::{
     api,
     i18n::{t, t_with},
     kb_draft::KbDrafts,
-    kb_trial::{describe, questions},
+    kb_trial::{Tried, describe, questions},
 };
-
-/// A try's outcome: the questions asked, the text tried, and the replies.
-#[derive(Clone)]
-struct Tried {
-    site: String,
-    asked: Vec<String>,
-    text: String,
-    left_out: usize,
-    tried: KbTried,
-}
 
 /// What the shopper is shown, as the widget shows it: text, and the merchant's links as links
 /// (only ever `http(s)`: never markup).
@@ -49,10 +41,10 @@ pub fn KbTry(
     /// The editors' state: the shown site's text is what is tried.
     drafts: RwSignal<KbDrafts>,
 ) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
     // The site whose text is being tried, while it is.
     let trying = RwSignal::new(None::<String>);
-    let outcome = RwSignal::new(None::<Tried>);
+    // Memos: what the editor's typing changes elsewhere in the drafts redraws nothing here.
+    let typed = Memo::new(move |_| drafts.with(|d| d.shown().trial.typed.clone()));
     let shown_site = move || drafts.with(|d| d.shown().site.clone());
     let busy = move || trying.with(|t| t.as_deref() == Some(shown_site().as_str()));
     let try_it = move |_| {
@@ -60,9 +52,11 @@ pub fn KbTry(
         if trying.with_untracked(Option::is_some) {
             return;
         }
-        let (site, text) =
-            drafts.with_untracked(|d| (d.shown().site.clone(), d.shown().text().to_owned()));
-        let (asked, left_out) = questions(&typed.get_untracked());
+        let (site, text, typed) = drafts.with_untracked(|d| {
+            let d = d.shown();
+            (d.site.clone(), d.text().to_owned(), d.trial.typed.clone())
+        });
+        let (asked, left_out) = questions(&typed);
         trying.set(Some(site.clone()));
         spawn_local(async move {
             let trial = KbTry {
@@ -74,31 +68,34 @@ pub fn KbTry(
             drafts.update(|d| {
                 if let Some(d) = d.draft_mut(&site) {
                     d.tried(answer.as_ref().map(drop).map_err(|f| f.message.clone()));
+                    if let Ok(tried) = answer {
+                        d.trial.last = Some(Tried {
+                            asked,
+                            text,
+                            left_out,
+                            tried,
+                        });
+                    }
                 }
             });
-            if let Ok(tried) = answer {
-                outcome.set(Some(Tried {
-                    site,
-                    asked,
-                    text,
-                    left_out,
-                    tried,
-                }));
-            }
             trying.set(None);
         });
     };
-    let shown = move || {
-        let site = shown_site();
-        outcome.get().filter(|o| o.site == site)
+    let shown = Memo::new(move |_| drafts.with(|d| d.shown().trial.last.clone()));
+    let changed_since = move || {
+        shown.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| drafts.with(|d| d.shown().text() != o.text))
+        })
     };
-    let changed_since =
-        move || shown().is_some_and(|o| drafts.with(|d| d.shown().text() != o.text));
     let status = move || {
         if busy() {
             Some(t("kb_try_busy"))
         } else {
-            shown().map(|o| t_with("kb_try_done", "n", &o.asked.len().to_string()))
+            shown.with(|o| {
+                o.as_ref()
+                    .map(|o| t_with("kb_try_done", "n", &o.asked.len().to_string()))
+            })
         }
     };
     let nothing_to_ask = move || typed.with(|q| questions(q).0.is_empty());
@@ -107,7 +104,7 @@ pub fn KbTry(
             <h4 id="kb-try-title">{t("kb_try")}</h4>
             <label for="kb-questions">{t("kb_try_questions")}</label>
             <textarea id="kb-questions" rows="4" prop:value=typed
-                on:input=move |e| typed.set(event_target_value(&e))></textarea>
+                on:input=move |e| drafts.update(|d| d.shown_mut().trial.typed = event_target_value(&e))></textarea>
             <p class="try-actions">
                 <button type="button" class="try-kb" disabled=nothing_to_ask
                     aria-disabled=move || trying.with(Option::is_some).to_string() on:click=try_it>
@@ -116,7 +113,7 @@ pub fn KbTry(
                 <span class="try-status" role="status">{status}</span>
             </p>
             <div class="kb-tried">
-                {move || shown().map(|o| {
+                {move || shown.get().map(|o| {
                     let replies = o.asked.iter().zip(&o.tried.replies).map(|(question, reply)| {
                         let line = describe(reply, reason_text);
                         view! {
