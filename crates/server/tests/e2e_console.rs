@@ -555,6 +555,57 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         "Version 3, saved by Ada",
     )
     .await;
+
+    // A long history (52 more saves of the same text, straight into the store) is listed a
+    // page at a time; the older page takes the focus to its first version.
+    let author = tandem_server::store::Author {
+        id: &ada.id,
+        name: &ada.name,
+    };
+    for base in 3..55 {
+        let saved = server
+            .state
+            .db
+            .save_kb_version("acme", base, Some(&opened), author);
+        assert!(saved.await.unwrap().is_some());
+    }
+    click(client, ".kb-versions .show-versions").await;
+    click(client, ".kb-versions .show-versions").await;
+    shows(
+        client,
+        ".kb-versions li:first-child",
+        "Version 55, saved by Ada",
+    )
+    .await;
+    assert_eq!(
+        client
+            .find_all(Locator::Css(".version-list li"))
+            .await
+            .unwrap()
+            .len(),
+        50
+    );
+    click(client, ".kb-versions .older-versions").await;
+    shows(
+        client,
+        ".version-list li:last-child",
+        "Version 1, saved by Ada",
+    )
+    .await;
+    let focused = client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "kb-version-5", "the first of the older page");
+    assert!(
+        client
+            .find_all(Locator::Css(".kb-versions .older-versions"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing older"
+    );
+    assert_accessible(client, "the admin page with every version listed").await;
     shopper.client.clone().close().await.unwrap();
     browser.client.clone().close().await.unwrap();
     server.stop().await;

@@ -7,6 +7,7 @@
 //! makes the calls.
 
 use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
 
 use super::history::when;
 use crate::{
@@ -15,6 +16,22 @@ use crate::{
     kb_draft::KbDrafts,
     kb_versions::{Row, VersionList},
 };
+
+/// The id of a listed version's line.
+fn line_id(version: i64) -> String {
+    format!("kb-version-{version}")
+}
+
+/// Takes the focus to a listed version's line (the first of a page just added), so keyboards
+/// and screen readers go on from there, not from the top of the page.
+fn focus_line(version: i64) {
+    let line = document()
+        .get_element_by_id(&line_id(version))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(line) = line {
+        let _ = line.focus();
+    }
+}
 
 #[component]
 pub fn KbVersions(
@@ -47,7 +64,12 @@ pub fn KbVersions(
             }
         });
     });
+    let loading_older = move || older.get() == Some(Ok(()));
     let show_older = move |_| {
+        // Not while a page is on its way: the button stays focusable (not disabled).
+        if older.get_untracked() == Some(Ok(())) {
+            return;
+        }
         let Some((asked, before)) = listed.with_untracked(|l| match l {
             Some((asked, Ok(list))) => list.next_before().map(|b| (asked.clone(), b)),
             _ => None,
@@ -63,11 +85,15 @@ pub fn KbVersions(
             match answer {
                 Ok(page) => {
                     older.set(None);
+                    let first = page.versions.first().map(|v| v.version);
                     listed.update(|l| {
                         if let Some((_, Ok(list))) = l {
                             list.append(before, page);
                         }
                     });
+                    if let Some(first) = first {
+                        request_animation_frame(move || focus_line(first));
+                    }
                 }
                 Err(failure) => older.set(Some(Err(failure.message))),
             }
@@ -118,7 +144,7 @@ pub fn KbVersions(
         );
         let version = v.version;
         view! {
-            <li>
+            <li id=line_id(version) tabindex="-1">
                 <span>{line}</span>
                 {row.in_use.then(|| view! { <span class="badge">{t("kb_version_in_use")}</span> })}
                 {row.openable.then(|| view! {
@@ -140,9 +166,9 @@ pub fn KbVersions(
                 _ => None,
             }}
             {more.then(|| view! {
-                <button type="button" class="older-versions" disabled=move || older.get() == Some(Ok(()))
-                    on:click=show_older>
-                    {move || if older.get() == Some(Ok(())) { t("kb_versions_older_loading") } else { t("kb_versions_older") }}
+                <button type="button" class="older-versions"
+                    aria-disabled=move || loading_older().to_string() on:click=show_older>
+                    {move || if loading_older() { t("kb_versions_older_loading") } else { t("kb_versions_older") }}
                 </button>
             })}
         }
