@@ -660,6 +660,51 @@ async fn a_clarifying_question_offers_its_topics_as_buttons() {
     widget.assert_clickable("[data-act=human]", "unsure with no guess");
 }
 
+/// Whether a scrolling list shows its end (the newest line).
+fn at_end(list: &HtmlElement) -> bool {
+    list.scroll_top() + list.client_height() >= list.scroll_height() - 1
+}
+
+#[wasm_bindgen_test]
+async fn the_newest_line_stays_in_view_when_the_bottom_of_the_widget_changes() {
+    let widget = mount(PHONE, long(|_| {})).await;
+    let list = widget.find(".messages");
+    assert!(
+        list.scroll_height() > list.client_height(),
+        "a list that scrolls"
+    );
+    assert!(at_end(&list), "the newest line in view");
+    // The confirmation takes more room than the composer: what was just said (a sensitive
+    // topic's safety line, say) stays in view above it.
+    widget.find("[data-act=human]").click();
+    settle().await;
+    assert!(widget.shown(".confirm"));
+    assert!(
+        at_end(&list),
+        "the newest line in view above the confirmation"
+    );
+    widget.find("[data-act=dismiss]").click();
+    settle().await;
+    assert!(widget.shown(".composer"));
+    assert!(at_end(&list), "and above the composer again");
+    // A sensitive topic: its safety line and the confirmation come together.
+    widget.view.chat.update(|c| {
+        c.shopper_says("my card was stolen", "c-stolen".into())
+            .unwrap();
+        c.assistant_says(Reply::Handoff {
+            reason: HandoffReason::Sensitive,
+            safety: Some("Call your bank to block the card. ".repeat(4)),
+            guesses: vec![],
+        });
+    });
+    settle().await;
+    assert!(widget.shown(".confirm"));
+    assert!(
+        at_end(&list),
+        "the safety line in view above the confirmation"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn asking_for_a_person_shows_the_confirmation_with_its_button_focused() {
     let widget = mount(PHONE, answered()).await;
