@@ -40,6 +40,28 @@ impl Chat {
         }
     }
 
+    /// What the conversation's tab says, so the agent tells their conversations apart: the
+    /// shopper's name (or email) when the shop passed one, else the start of their first
+    /// message; `None` when there is neither.
+    pub fn label(&self) -> Option<String> {
+        const LONGEST: usize = 28;
+        let identity = self.detail.identity.as_ref();
+        if let Some(who) = identity.and_then(|i| i.name.clone().or_else(|| i.email.clone())) {
+            return Some(who);
+        }
+        let first = self
+            .detail
+            .messages
+            .iter()
+            .find(|m| m.author == Author::Shopper)?;
+        let words = first.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if words.chars().count() <= LONGEST {
+            return Some(words);
+        }
+        let cut: String = words.chars().take(LONGEST - 1).collect();
+        Some(format!("{}…", cut.trim_end()))
+    }
+
     /// The shopper's latest message, which the assistant's suggestions answer.
     pub fn last_shopper_text(&self) -> Option<&str> {
         self.detail

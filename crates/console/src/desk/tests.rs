@@ -273,3 +273,28 @@ fn the_inbox_holds_unhandled_messages_oldest_first_until_marked_handled() {
     let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["m2"]);
 }
+
+#[test]
+fn a_tab_says_who_the_shopper_is_or_how_they_began() {
+    let mut chat = Chat::new(detail("c1"));
+    assert_eq!(chat.label().as_deref(), Some("Hello"));
+    chat.detail.messages[0].text =
+        "My   parcel never arrived and the tracking page says delivered".into();
+    assert_eq!(
+        chat.label().as_deref(),
+        Some("My parcel never arrived and…"),
+        "the start, spaces folded"
+    );
+    chat.detail.identity = Some(tandem_protocol::conversation::Identity {
+        id: "u-7".into(),
+        name: None,
+        email: Some("maja@example.com".into()),
+        signature: None,
+    });
+    assert_eq!(chat.label().as_deref(), Some("maja@example.com"));
+    chat.detail.identity.as_mut().unwrap().name = Some("Maja".into());
+    assert_eq!(chat.label().as_deref(), Some("Maja"));
+    chat.detail.identity = None;
+    chat.detail.messages.clear();
+    assert_eq!(chat.label(), None);
+}
