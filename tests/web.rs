@@ -866,6 +866,33 @@ async fn an_agent_who_joins_is_named_and_their_messages_are_shown() {
     assert_eq!(widget.text("li.agent .text"), ANNA_SAYS);
     assert_eq!(widget.text(".status .place"), "", "typing ended");
     widget.assert_clickable("li.agent .text", "with an agent");
+    // An answer from the knowledge base sent on by the agent keeps its link; other markup
+    // stays text.
+    widget.update(|c| {
+        c.apply(message(
+            5,
+            Author::Agent,
+            "Track it on the [order page](https://acme.example/orders). <b>Thanks</b>",
+        ));
+    });
+    settle().await;
+    let link = widget.find("li.agent:last-child a");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://acme.example/orders")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert!(
+        widget
+            .text("li.agent:last-child .text")
+            .starts_with("Track it on the order page")
+    );
+    assert!(
+        widget
+            .text("li.agent:last-child .text")
+            .ends_with(". <b>Thanks</b>")
+    );
+    assert!(widget.all("li.agent b").is_empty());
 
     // The connection drops: the shopper is told, and can still ask for a person.
     widget

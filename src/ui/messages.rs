@@ -1,7 +1,8 @@
 //! The conversation. It is an ARIA log, so screen readers announce each new line, and it
 //! scrolls to the newest line. Who is speaking is always said: the assistant's lines are
 //! marked as automated, a person's carry their name. Text is inserted as text, never parsed
-//! as HTML; links in answers are the merchant's `http(s)` links only.
+//! as HTML; links in answers and agents' messages are `http(s)` links only (an agent may
+//! send the knowledge base's answer, links and all, from the console).
 //!
 //! The lines are drawn with the DOM API, not with `view!`: a line's markup depends on its
 //! kind, and every such branch of a reactive view costs kilobytes of generated rendering
@@ -38,6 +39,28 @@ fn button(
     }
     button.set_text_content(Some(label));
     button
+}
+
+/// The text of an answer or an agent's message: text, with its `[label](https://...)` links
+/// as links that open in a new tab (`new_tab` says so to screen readers).
+fn linked(document: &Document, li: &Element, words: &str, new_tab: &str) {
+    let span = child(document, li, "span", "text");
+    let _ = span.set_attribute("dir", "auto");
+    for segment in segments(words) {
+        match segment {
+            Segment::Text { text: plain } => {
+                let _ = span.append_with_str_1(plain);
+            }
+            Segment::Link { text: label, url } => {
+                let link = child(document, &span, "a", "");
+                let _ = link.set_attribute("href", url);
+                let _ = link.set_attribute("target", "_blank");
+                let _ = link.set_attribute("rel", "noopener noreferrer");
+                let _ = link.append_with_str_1(label);
+                text(document, &link, "sr-only", &format!(" {new_tab}"));
+            }
+        }
+    }
 }
 
 /// Draws one line into a fresh `li`.
@@ -96,28 +119,7 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
             let _ = li.set_attribute("data-entry", &topic.id);
             who(&li, t(T::Assistant));
             text(document, &li, "sr-only", t(T::AssistantNote));
-            let span = child(document, &li, "span", "text");
-            let _ = span.set_attribute("dir", "auto");
-            for segment in segments(answer) {
-                match segment {
-                    Segment::Text { text: plain } => {
-                        let _ = span.append_with_str_1(plain);
-                    }
-                    Segment::Link { text: label, url } => {
-                        let link = child(document, &span, "a", "");
-                        let _ = link.set_attribute("href", url);
-                        let _ = link.set_attribute("target", "_blank");
-                        let _ = link.set_attribute("rel", "noopener noreferrer");
-                        let _ = link.append_with_str_1(label);
-                        text(
-                            document,
-                            &link,
-                            "sr-only",
-                            &format!(" {}", t(T::OpensInNewTab)),
-                        );
-                    }
-                }
-            }
+            linked(document, &li, answer, t(T::OpensInNewTab));
             if helpful.is_some() {
                 text(document, &li, "feedback-thanks", t(T::ThanksForFeedback));
             } else {
@@ -176,7 +178,7 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
         } => {
             li.set_class_name("line agent");
             who(&li, name.as_deref().unwrap_or_default());
-            body(&li, line);
+            linked(document, &li, line, t(T::OpensInNewTab));
         }
         LineKind::Notice { text: line } => {
             li.set_class_name("line notice");

@@ -128,7 +128,7 @@ fn conversation(id: &str) -> ConversationDetail {
             message(
                 2,
                 Author::Assistant,
-                "Standard delivery takes 2-4 working days.",
+                "Standard delivery takes 2-4 working days: [delivery times](https://acme.example/delivery).",
                 Some(0.87),
             ),
             message(3, Author::Shopper, "<b>That did not help</b>", None),
@@ -286,6 +286,14 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         answer.text_content().unwrap().contains("87 % sure"),
         "the assistant's confidence"
     );
+    // Its link as the shopper saw it: a link, not the knowledge base's brackets.
+    let link = find(&root, ".transcript li.assistant a");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://acme.example/delivery")
+    );
+    assert!(link.text_content().unwrap().starts_with("delivery times"));
+    assert!(!answer.text_content().unwrap().contains("]("));
     assert!(
         lines[3].contains("Handed over to a person"),
         "the moment of handoff"
@@ -302,10 +310,13 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
     find(&root, ".earlier .read").click();
     assert_eq!(*log.lock().unwrap(), ["read old1"]);
 
-    // A new shopper message in another conversation counts on its tab.
+    // A new shopper message in another conversation counts on its tab. Tabs say who the
+    // shopper is, or how an anonymous one began.
+    let mut anonymous = conversation("c2");
+    anonymous.identity = None;
     desk.update(|d| {
         d.apply(AgentServerFrame::Assigned {
-            conversation: conversation("c2"),
+            conversation: anonymous,
         });
         d.apply(AgentServerFrame::Message {
             conversation: "c2".into(),
@@ -321,7 +332,13 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         find(&root, "[role=tab][aria-selected=true]")
             .text_content()
             .unwrap(),
-        "c20 unread"
+        "Where is my parcel?0 unread"
+    );
+    assert_eq!(
+        find(&root, "[role=tab]:nth-child(1)")
+            .text_content()
+            .unwrap(),
+        "Maja0 unread"
     );
 }
 
@@ -335,7 +352,7 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
     let (actions, log) = recorder();
     let suggestions = Signal::stored(vec![Suggestion {
         title: "Delivery times".into(),
-        answer: "Standard delivery takes 2-4 working days.".into(),
+        answer: "Standard delivery takes 2-4 working days: [times](https://acme.example/d).".into(),
         confidence: 0.91,
     }]);
     let colleagues = Signal::stored(Vec::<Colleague>::new());
@@ -354,6 +371,13 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
             .contains("Delivery times")
     );
     assert!(suggestion.text_content().unwrap().contains("91 % sure"));
+    assert_eq!(
+        find(&root, ".suggestion p a")
+            .get_attribute("href")
+            .as_deref(),
+        Some("https://acme.example/d"),
+        "its link as the shopper will see it"
+    );
     // A ready-made reply fills the composer the same way.
     find(&root, ".canned button").click();
     tick().await;
@@ -368,7 +392,7 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
     let composer: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
     assert_eq!(
         composer.value(),
-        "Standard delivery takes 2-4 working days."
+        "Standard delivery takes 2-4 working days: [times](https://acme.example/d)."
     );
     find(&root, ".composer button[type=submit]").click();
     tick().await;
@@ -376,7 +400,7 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
         *log.lock().unwrap(),
         [
             "typing c1",
-            "send c1 Standard delivery takes 2-4 working days."
+            "send c1 Standard delivery takes 2-4 working days: [times](https://acme.example/d)."
         ]
     );
     assert_eq!(composer.value(), "", "the composer empties once sent");
@@ -1013,7 +1037,7 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     );
     let lines = texts(&root, ".past .transcript li");
     assert_eq!(lines.len(), 4);
-    assert!(lines[1].contains("Standard delivery takes 2-4 working days."));
+    assert!(lines[1].contains("Standard delivery takes 2-4 working days: delivery times"));
     assert!(
         lines[1].contains("87"),
         "the assistant's confidence: {:?}",

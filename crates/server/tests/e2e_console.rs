@@ -157,10 +157,16 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     assert_accessible(client, "the desk with a conversation open").await;
     click(client, ".composer button[type=submit]").await;
 
-    // The shopper sees exactly that, from Ada.
+    // The shopper sees exactly that, from Ada, the knowledge base's link as a link.
     shows(shop, "li.agent", "Ada").await;
-    let got = shows(shop, "li.agent .text", &reply[..20]).await;
-    assert_eq!(got, reply);
+    let (before, rest) = reply.split_once('[').expect("the demo answer's link");
+    let (label, rest) = rest.split_once("](").unwrap();
+    let (url, after) = rest.split_once(')').unwrap();
+    let got = shows(shop, "li.agent .text", &before[..20]).await;
+    assert!(got.starts_with(&format!("{before}{label}")), "{got}");
+    assert!(got.ends_with(after), "{got}");
+    let link = shop.find(Locator::Css("li.agent .text a")).await.unwrap();
+    assert_eq!(link.attr("href").await.unwrap().as_deref(), Some(url));
 
     // The agent closes; the shopper is asked for a rating and gives five stars.
     client

@@ -11,7 +11,7 @@ use tandem_protocol::{
     conversation::{Author, HandoffReason, Message},
 };
 
-use super::{Actions, bar::status_text, earlier::EarlierConversations};
+use super::{Actions, bar::status_text, earlier::EarlierConversations, links::as_shown};
 use crate::{
     desk::{Chat, Desk},
     i18n::{t, t_with},
@@ -89,9 +89,13 @@ const RESOLUTIONS: [Resolution; 5] = [
 ];
 
 /// One message of a transcript: who wrote it, how sure the assistant was, and the text
-/// (always as text, never HTML).
+/// (always as text, never HTML; the assistant's and agents' links as the shopper saw them).
 #[component]
 pub fn TranscriptLine(message: Message) -> impl IntoView {
+    let text = match message.author {
+        Author::Assistant | Author::Agent => as_shown(&message.text).into_any(),
+        Author::Shopper | Author::System => message.text.clone().into_any(),
+    };
     view! {
         <li class=author_class(message.author)>
             <span class="author">{author_text(&message)}</span>
@@ -100,7 +104,7 @@ pub fn TranscriptLine(message: Message) -> impl IntoView {
                     {t_with("confidence", "n", &format!("{:.0}", c * 100.0))}
                 </span>
             })}
-            <p class="text" dir="auto">{message.text.clone()}</p>
+            <p class="text" dir="auto">{text}</p>
         </li>
     }
 }
@@ -130,6 +134,7 @@ pub fn Conversations(
                 .map(|c| {
                     (
                         c.detail.id.clone(),
+                        c.label().unwrap_or_else(|| t("author_shopper")),
                         c.unread,
                         d.open_id() == Some(&c.detail.id),
                     )
@@ -232,12 +237,12 @@ pub fn Conversations(
             <div role="tablist" class="tabs">
                 <For each=tabs key=|tab| tab.clone() let:tab>
                     {
-                        let (id, unread, selected) = tab;
+                        let (id, label, unread, selected) = tab;
                         let select = id.clone();
                         view! {
                             <button type="button" role="tab" aria-selected=selected.to_string()
                                 aria-controls="conversation" on:click=move |_| desk.update(|d| d.select(&select))>
-                                {id.clone()}
+                                {label}
                                 <span class="unread" hidden=unread == 0>
                                     {t_with("unread", "n", &unread.to_string())}
                                 </span>
@@ -276,7 +281,7 @@ pub fn Conversations(
                             view! {
                                 <li class="message agent pending">
                                     <span class="author">{t("author_agent")}</span>
-                                    <p class="text" dir="auto">{p.text.clone()}</p>
+                                    <p class="text" dir="auto">{as_shown(&p.text)}</p>
                                     <span class="state">{if p.failed { t("not_sent") } else { t("sending") }}</span>
                                     <button type="button" hidden=!p.failed
                                         on:click=move |_| actions.retry.run(retry.clone())>{t("retry")}</button>
@@ -301,7 +306,7 @@ pub fn Conversations(
                                         <span class="confidence">
                                             {t_with("confidence", "n", &format!("{:.0}", s.confidence * 100.0))}
                                         </span>
-                                        <p>{s.answer.clone()}</p>
+                                        <p dir="auto">{as_shown(&s.answer)}</p>
                                         <button type="button" on:click=move |_| draft.set(answer.clone())>
                                             {t("use_answer")}
                                         </button>

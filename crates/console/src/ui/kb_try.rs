@@ -7,34 +7,15 @@
 //! makes the call.
 
 use leptos::{prelude::*, task::spawn_local};
-use tandem_assistant::answer::{Segment, segments};
 use tandem_protocol::agent::KbTry;
 
-use super::conversation::reason_text;
+use super::{conversation::reason_text, links::as_shown};
 use crate::{
     api,
     i18n::{t, t_with},
     kb_draft::KbDrafts,
     kb_trial::{Tried, describe, questions},
 };
-
-/// What the shopper is shown, as the widget shows it: text, and the merchant's links as links
-/// (only ever `http(s)`: never markup).
-fn as_shown(text: &str) -> impl IntoView + use<> {
-    segments(text)
-        .into_iter()
-        .map(|segment| match segment {
-            Segment::Text { text } => text.to_owned().into_any(),
-            Segment::Link { text, url } => view! {
-                <a href=url.to_owned() target="_blank" rel="noopener noreferrer">
-                    {text.to_owned()}
-                    <span class="sr-only">{t("opens_in_new_tab")}</span>
-                </a>
-            }
-            .into_any(),
-        })
-        .collect_view()
-}
 
 #[component]
 pub fn KbTry(

@@ -14,6 +14,7 @@
 //! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
 //! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
+//! - `links`: answers and agents' messages as the widget shows them, links as links.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
 //!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
 
@@ -30,6 +31,7 @@ mod inbox;
 mod kb_editor;
 mod kb_try;
 mod kb_versions;
+mod links;
 mod login;
 mod queue;
 mod site;
