@@ -286,14 +286,38 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         answer.text_content().unwrap().contains("87 % sure"),
         "the assistant's confidence"
     );
-    // Its link as the shopper saw it: a link, not the knowledge base's brackets.
-    let link = find(&root, ".transcript li.assistant a");
+    // Its link written out, not the knowledge base's brackets, and nothing to click: the
+    // handoff's assistant lines come from the shopper's browser, which could forge one.
+    assert!(
+        answer
+            .text_content()
+            .unwrap()
+            .ends_with("days: delivery times (https://acme.example/delivery).")
+    );
+    assert!(
+        root.query_selector(".transcript li.assistant a")
+            .unwrap()
+            .is_none()
+    );
+    // An agent's link, sent on from a suggestion, is a link, as the shopper gets it.
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Message {
+            conversation: "c1".into(),
+            message: message(
+                5,
+                Author::Agent,
+                "See [delivery times](https://acme.example/delivery).",
+                None,
+            ),
+        });
+    });
+    tick().await;
     assert_eq!(
-        link.get_attribute("href").as_deref(),
+        find(&root, ".transcript li.agent a")
+            .get_attribute("href")
+            .as_deref(),
         Some("https://acme.example/delivery")
     );
-    assert!(link.text_content().unwrap().starts_with("delivery times"));
-    assert!(!answer.text_content().unwrap().contains("]("));
     assert!(
         lines[3].contains("Handed over to a person"),
         "the moment of handoff"
@@ -1037,7 +1061,9 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     );
     let lines = texts(&root, ".past .transcript li");
     assert_eq!(lines.len(), 4);
-    assert!(lines[1].contains("Standard delivery takes 2-4 working days: delivery times"));
+    assert!(lines[1].contains(
+        "Standard delivery takes 2-4 working days: delivery times (https://acme.example/delivery)"
+    ));
     assert!(
         lines[1].contains("87"),
         "the assistant's confidence: {:?}",

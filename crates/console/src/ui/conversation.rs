@@ -11,7 +11,12 @@ use tandem_protocol::{
     conversation::{Author, HandoffReason, Message},
 };
 
-use super::{Actions, bar::status_text, earlier::EarlierConversations, links::as_shown};
+use super::{
+    Actions,
+    bar::status_text,
+    earlier::EarlierConversations,
+    links::{as_shown, as_told},
+};
 use crate::{
     desk::{Chat, Desk},
     i18n::{t, t_with},
@@ -89,11 +94,13 @@ const RESOLUTIONS: [Resolution; 5] = [
 ];
 
 /// One message of a transcript: who wrote it, how sure the assistant was, and the text
-/// (always as text, never HTML; the assistant's and agents' links as the shopper saw them).
+/// (always as text, never HTML). Agents' links are links; the assistant's lines came with the
+/// handoff from the shopper's browser, so their links show their addresses instead.
 #[component]
 pub fn TranscriptLine(message: Message) -> impl IntoView {
     let text = match message.author {
-        Author::Assistant | Author::Agent => as_shown(&message.text).into_any(),
+        Author::Agent => as_shown(&message.text).into_any(),
+        Author::Assistant => as_told(&message.text).into_any(),
         Author::Shopper | Author::System => message.text.clone().into_any(),
     };
     view! {

@@ -1,6 +1,9 @@
-//! Text as the widget shows it to the shopper: the merchant's answers and the agents'
-//! messages with their `http(s)` links as links, everything else as text, never markup
-//! (`tandem_assistant::answer::segments` decides what is a link, for both).
+//! Text with links, never markup (`tandem_assistant::answer::segments` decides what is a
+//! link, as in the widget): [`as_shown`] draws text the console can vouch for (the knowledge
+//! base's answers it finds itself, agents' messages) with its `http(s)` links as links;
+//! [`as_told`] draws text it cannot (a transcript's assistant lines, which came from the
+//! shopper's browser) with each link's address written out, so none can pass a forged link
+//! off as the merchant's.
 
 use leptos::prelude::*;
 use tandem_assistant::answer::{Segment, segments};
@@ -22,4 +25,16 @@ pub fn as_shown(text: &str) -> impl IntoView + use<> {
             .into_any(),
         })
         .collect_view()
+}
+
+/// `text`, each `[label](https://...)` written out as "label (https://...)": nothing to
+/// click, and the address in plain sight.
+pub fn as_told(text: &str) -> String {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text { text } => text.to_owned(),
+            Segment::Link { text, url } => format!("{text} ({url})"),
+        })
+        .collect()
 }
