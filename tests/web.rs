@@ -703,6 +703,14 @@ async fn the_newest_line_stays_in_view_when_the_bottom_of_the_widget_changes() {
         at_end(&list),
         "the safety line in view above the confirmation"
     );
+    // No one can come: the leave-a-message form, whose texts are filled in as it shows.
+    widget.update(|c| {
+        c.start_handoff();
+        c.offline(Unavailable::AfterHours);
+    });
+    settle().await;
+    assert!(widget.shown(".offline"));
+    assert!(at_end(&list), "the newest line in view above the form");
 }
 
 #[wasm_bindgen_test]
