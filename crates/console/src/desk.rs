@@ -30,6 +30,22 @@ pub struct Chat {
     pub pending: Vec<Pending>,
 }
 
+/// The longest a tab's label grows.
+pub const LABEL_CHARS: usize = 28;
+
+/// `text` on one line, cut to [`LABEL_CHARS`] with an ellipsis; `None` if it is blank.
+fn short(text: &str) -> Option<String> {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        return None;
+    }
+    if words.chars().count() <= LABEL_CHARS {
+        return Some(words);
+    }
+    let cut: String = words.chars().take(LABEL_CHARS - 1).collect();
+    Some(format!("{}…", cut.trim_end()))
+}
+
 impl Chat {
     fn new(detail: ConversationDetail) -> Chat {
         Chat {
@@ -42,24 +58,21 @@ impl Chat {
 
     /// What the conversation's tab says, so the agent tells their conversations apart: the
     /// shopper's name (or email) when the shop passed one, else the start of their first
-    /// message; `None` when there is neither.
+    /// message, either one line of at most [`LABEL_CHARS`]; `None` when there is neither.
     pub fn label(&self) -> Option<String> {
-        const LONGEST: usize = 28;
         let identity = self.detail.identity.as_ref();
-        if let Some(who) = identity.and_then(|i| i.name.clone().or_else(|| i.email.clone())) {
-            return Some(who);
-        }
-        let first = self
-            .detail
-            .messages
-            .iter()
-            .find(|m| m.author == Author::Shopper)?;
-        let words = first.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if words.chars().count() <= LONGEST {
-            return Some(words);
-        }
-        let cut: String = words.chars().take(LONGEST - 1).collect();
-        Some(format!("{}…", cut.trim_end()))
+        let named = identity.and_then(|i| {
+            [&i.name, &i.email]
+                .into_iter()
+                .find_map(|said| said.as_deref().and_then(short))
+        });
+        named.or_else(|| {
+            self.detail
+                .messages
+                .iter()
+                .find(|m| m.author == Author::Shopper)
+                .and_then(|m| short(&m.text))
+        })
     }
 
     /// The shopper's latest message, which the assistant's suggestions answer.

@@ -292,8 +292,20 @@ fn a_tab_says_who_the_shopper_is_or_how_they_began() {
         signature: None,
     });
     assert_eq!(chat.label().as_deref(), Some("maja@example.com"));
+    chat.detail.identity.as_mut().unwrap().name = Some("  ".into());
+    assert_eq!(
+        chat.label().as_deref(),
+        Some("maja@example.com"),
+        "a blank name is no name"
+    );
     chat.detail.identity.as_mut().unwrap().name = Some("Maja".into());
     assert_eq!(chat.label().as_deref(), Some("Maja"));
+    chat.detail.identity.as_mut().unwrap().name = Some("Maja ".repeat(20));
+    assert_eq!(
+        chat.label().map(|l| l.chars().count()),
+        Some(LABEL_CHARS),
+        "a long name is cut too"
+    );
     chat.detail.identity = None;
     chat.detail.messages.clear();
     assert_eq!(chat.label(), None);
