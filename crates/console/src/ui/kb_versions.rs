@@ -48,14 +48,19 @@ pub fn KbVersions(
     let older = RwSignal::new(None::<Result<(), String>>);
     let key =
         Memo::new(move |_| drafts.with(|d| (d.shown().site.clone(), d.shown().base_version())));
+    // Each list asked for anew counts up: an older page asked of a list since replaced is
+    // dropped, not added to the new one.
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let asked = key.get();
         if !shown.get() || asked.0.is_empty() {
             return;
         }
+        generation.update_value(|g| *g += 1);
+        let this = generation.get_value();
         spawn_local(async move {
             let answer = api::kb_versions(&asked.0, None).await;
-            if key.get_untracked() == asked {
+            if generation.get_value() == this {
                 older.set(None);
                 listed.set(Some((
                     asked,
@@ -77,9 +82,10 @@ pub fn KbVersions(
             return;
         };
         older.set(Some(Ok(())));
+        let this = generation.get_value();
         spawn_local(async move {
             let answer = api::kb_versions(&asked.0, Some(before)).await;
-            if key.get_untracked() != asked {
+            if generation.get_value() != this {
                 return;
             }
             match answer {
