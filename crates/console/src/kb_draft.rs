@@ -189,7 +189,7 @@ impl KbDraft {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KbDrafts {
     shown: KbDraft,
-    /// Other sites' editors, those with unsaved changes or a save on its way.
+    /// Other sites' editors, those with unsaved changes, a save on its way or a try.
     kept: BTreeMap<String, KbDraft>,
 }
 
@@ -234,6 +234,11 @@ impl KbDrafts {
             return Some(&mut self.shown);
         }
         self.kept.get_mut(site)
+    }
+
+    /// Whether a try is on its way for any site.
+    pub fn trying(&self) -> bool {
+        self.shown.trial.running || self.kept.values().any(|d| d.trial.running)
     }
 
     /// Whether any site's editor holds changes the server does not have.
@@ -469,6 +474,14 @@ mod tests {
         );
         drafts.draft_mut("acme").unwrap().loaded(file("[site]\n"));
         assert_eq!(drafts.shown().trial, tried, "and they outlive the load");
+
+        // A try on its way is kept too, and counts wherever the admin looks.
+        drafts.show("bolt");
+        drafts.shown_mut().trial.running = true;
+        drafts.show("acme");
+        assert!(drafts.trying());
+        drafts.draft_mut("bolt").unwrap().trial.running = false;
+        assert!(!drafts.trying());
     }
 
     #[test]

@@ -33,12 +33,14 @@ pub fn questions(typed: &str) -> (Vec<String>, usize) {
 pub struct Trial {
     pub typed: String,
     pub last: Option<Tried>,
+    /// A try is on its way (the server runs one at a time).
+    pub running: bool,
 }
 
 impl Trial {
     /// Whether there is anything to keep.
     pub fn is_empty(&self) -> bool {
-        self.typed.trim().is_empty() && self.last.is_none()
+        self.typed.trim().is_empty() && self.last.is_none() && !self.running
     }
 }
 

@@ -22,15 +22,12 @@ pub fn KbTry(
     /// The editors' state: the shown site's text is what is tried.
     drafts: RwSignal<KbDrafts>,
 ) -> impl IntoView {
-    // The site whose text is being tried, while it is.
-    let trying = RwSignal::new(None::<String>);
     // Memos: what the editor's typing changes elsewhere in the drafts redraws nothing here.
     let typed = Memo::new(move |_| drafts.with(|d| d.shown().trial.typed.clone()));
-    let shown_site = move || drafts.with(|d| d.shown().site.clone());
-    let busy = move || trying.with(|t| t.as_deref() == Some(shown_site().as_str()));
+    let busy = move || drafts.with(|d| d.shown().trial.running);
     let try_it = move |_| {
         // Not while a try runs: the button stays focusable (not disabled) for keyboards.
-        if trying.with_untracked(Option::is_some) {
+        if drafts.with_untracked(KbDrafts::trying) {
             return;
         }
         let (site, text, typed) = drafts.with_untracked(|d| {
@@ -38,7 +35,7 @@ pub fn KbTry(
             (d.site.clone(), d.text().to_owned(), d.trial.typed.clone())
         });
         let (asked, left_out) = questions(&typed);
-        trying.set(Some(site.clone()));
+        drafts.update(|d| d.shown_mut().trial.running = true);
         spawn_local(async move {
             let trial = KbTry {
                 text: text.clone(),
@@ -48,6 +45,7 @@ pub fn KbTry(
             // Told where a refused save is told: a text's errors point at their lines.
             drafts.update(|d| {
                 if let Some(d) = d.draft_mut(&site) {
+                    d.trial.running = false;
                     d.tried(answer.as_ref().map(drop).map_err(|f| f.message.clone()));
                     if let Ok(tried) = answer {
                         d.trial.last = Some(Tried {
@@ -59,7 +57,6 @@ pub fn KbTry(
                     }
                 }
             });
-            trying.set(None);
         });
     };
     let shown = Memo::new(move |_| drafts.with(|d| d.shown().trial.last.clone()));
@@ -88,7 +85,7 @@ pub fn KbTry(
                 on:input=move |e| drafts.update(|d| d.shown_mut().trial.typed = event_target_value(&e))></textarea>
             <p class="try-actions">
                 <button type="button" class="try-kb" disabled=nothing_to_ask
-                    aria-disabled=move || trying.with(Option::is_some).to_string() on:click=try_it>
+                    aria-disabled=move || drafts.with(KbDrafts::trying).to_string() on:click=try_it>
                     {t("kb_try_button")}
                 </button>
                 <span class="try-status" role="status">{status}</span>
