@@ -1,10 +1,11 @@
 //! What happened, told to every server process: the event bus.
 //!
-//! Handlers change the database first, then publish an [`Event`] saying what changed. The
-//! bus hands it to this process's [`Hub`] at once and, on PostgreSQL, to every other
-//! `tandem serve` process through `NOTIFY` on the `tandem_events` channel; each process's
-//! listener hands what it hears to its own hub. Events carry ids and small payloads only:
-//! the database stays the source of truth, and a connection that sees a gap reads it back.
+//! Handlers change the database first, then publish an [`Event`] saying what changed (so do
+//! commands such as `tandem agent password`, to the servers only). The bus hands it to this
+//! process's [`Hub`] at once and, on PostgreSQL, to every other `tandem serve` process
+//! through `NOTIFY` on the `tandem_events` channel; each process's listener hands what it
+//! hears to its own hub. Events carry ids and small payloads only: the database stays the
+//! source of truth, and a connection that sees a gap reads it back.
 
 use std::sync::Arc;
 
@@ -81,7 +82,7 @@ pub struct Bus {
 impl Bus {
     /// A bus for one process (`node` is its random name). With `notify`, events also go out
     /// through PostgreSQL.
-    pub fn new(node: String, hub: Arc<Hub>, notify: Option<AnyPool>) -> Bus {
+    fn new(node: String, hub: Arc<Hub>, notify: Option<AnyPool>) -> Bus {
         Bus { node, hub, notify }
     }
 
@@ -100,9 +101,11 @@ impl Bus {
     }
 
     /// Tells the other processes only (on PostgreSQL; nobody on SQLite), for what this one
-    /// has already done itself.
-    pub async fn tell_others(&self, event: Event) {
-        let Some(pool) = &self.notify else { return };
+    /// has already done itself. Whether it went out (`false` only when `NOTIFY` failed).
+    pub async fn tell_others(&self, event: Event) -> bool {
+        let Some(pool) = &self.notify else {
+            return true;
+        };
         let mut envelope = Envelope {
             node: self.node.clone(),
             event,
@@ -114,14 +117,15 @@ impl Bus {
             }
             payload = serde_json::to_string(&envelope).expect("events serialise");
         }
-        if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+        let sent = sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(&payload)
             .execute(pool)
-            .await
-        {
+            .await;
+        if let Err(error) = &sent {
             tracing::warn!(%error, "could not notify other server processes");
         }
+        sent.is_ok()
     }
 
     /// Listens for other processes' events for as long as the process runs, handing each to

@@ -239,10 +239,16 @@ async fn reset_password(args: AgentPasswordArgs) -> anyhow::Result<()> {
     db.set_password(&account.id, &hash, None).await?;
     // Running servers close the account's live connections: at once on PostgreSQL, where
     // they hear this; on SQLite at their next keepalive check.
-    Bus::on(&db, Arc::new(Hub::default()))
+    let told = Bus::on(&db, Arc::new(Hub::default()))
         .tell_others(Event::Agent { agent: account.id })
         .await;
     println!("Set a new password for {email}; their sessions have ended.");
+    if !told {
+        eprintln!(
+            "warning: the running servers could not be told; live connections already open \
+             close within 25 seconds"
+        );
+    }
     Ok(())
 }
 
