@@ -96,6 +96,10 @@ pub fn App() -> impl IntoView {
             l.stop();
         }
     };
+    // The knowledge base editors' drafts and tries, kept across pages and sites (a lost
+    // session keeps them for the admin signing in again; signing out drops them).
+    let kb_drafts = RwSignal::new(KbDrafts::default());
+    super::warn_before_leaving(kb_drafts);
     let signed_out = move |why: Option<String>| {
         stop_live();
         desk.set(Desk::default());
@@ -289,11 +293,20 @@ pub fn App() -> impl IntoView {
             page.set(Page::History);
         }),
         sign_out: Callback::new(move |()| {
+            let unsaved = kb_drafts.with_untracked(KbDrafts::changed);
+            if unsaved
+                && !window()
+                    .confirm_with_message(&t("kb_unsaved_sign_out"))
+                    .unwrap_or(false)
+            {
+                return;
+            }
             // First, or the server's closing of the ended session's connection would be taken
             // for a session lost elsewhere, and the sign-in form would say "Sign in first."
             stop_live();
             spawn_local(async move {
                 let _ = api::logout().await;
+                kb_drafts.set(KbDrafts::default());
                 signed_out(None);
             });
         }),
@@ -442,8 +455,6 @@ pub fn App() -> impl IntoView {
             kb_report.set(api::kb_report(&site).await.ok());
         });
     });
-    let kb_drafts = RwSignal::new(KbDrafts::default());
-    super::warn_before_leaving(kb_drafts);
     // An edit (or the file) is being compiled: the page says so, and asks for the new report.
     let kb_compiling = Callback::new(move |()| {
         kb_report.update(|r| match r {
