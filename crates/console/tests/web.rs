@@ -965,6 +965,10 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         "the first site at once"
     );
     assert!(!find(&root, ".history .empty").hidden());
+    assert!(
+        find(&root, ".history .export").hidden(),
+        "no file of nothing"
+    );
 
     // A full page: older ones may follow.
     history.update(|h| {

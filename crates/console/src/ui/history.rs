@@ -105,7 +105,9 @@ pub fn HistoryView(
                     <button type="submit">{t("search")}</button>
                 </form>
             </div>
-            <p class="export"><a href=export_url download>{t("history_export")}</a></p>
+            <p class="export" hidden=move || history.with(|h| h.conversations.is_empty())>
+                <a href=export_url download>{t("history_export")}</a>
+            </p>
             <p class="problem" role="alert">{move || problem.get()}</p>
             <p class="empty" hidden=move || !history.with(|h| h.conversations.is_empty())>
                 {t("history_empty")}
