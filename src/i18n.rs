@@ -65,6 +65,7 @@ texts! {
     WaitSoon = "wait_soon",
     WaitingHint = "waiting_hint",
     LeaveQueue = "leave_queue",
+    MessageInstead = "message_instead",
     AgentJoined = "agent_joined",
     NoticeTookOver = "notice_took_over",
     NoticeClosed = "notice_closed",

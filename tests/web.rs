@@ -129,6 +129,10 @@ fn actions(chat: RwSignal<Chat>, calls: &Calls) -> Actions {
                 c.rate_answer(line, helpful);
             }),
             Intent::Dismiss => chat.update(Chat::dismiss_confirmation),
+            Intent::MessageInstead => chat.update(|c| {
+                c.back_to_assistant();
+                c.offline(Unavailable::NoAgents);
+            }),
             _ => {}
         }
         Ok(())
@@ -404,6 +408,7 @@ fn status(state: ConversationState, position: Option<u32>, wait: Option<u32>) ->
             agent_name: (state != ConversationState::Queued).then(|| "Anna".into()),
             rating: None,
             returned_to_assistant: false,
+            no_agents: false,
         },
     }
 }
@@ -809,6 +814,37 @@ async fn waiting_in_line_shows_the_place_as_it_changes() {
         "You are next in line. Someone will be with you shortly."
     );
 
+    assert!(!widget.shown("[data-act=message-instead]"));
+
+    // Everyone went away: the shopper is told, and may leave a message instead of waiting.
+    widget.update(|c| {
+        let ServerFrame::Status { mut status } = status(ConversationState::Queued, Some(1), None)
+        else {
+            unreachable!()
+        };
+        status.no_agents = true;
+        c.apply(ServerFrame::Status { status });
+    });
+    settle().await;
+    assert_eq!(
+        widget.text(".status .place"),
+        "You are next in line. No one from our team is available right now."
+    );
+    widget.assert_clickable("[data-act=message-instead]", "while no one is available");
+    assert_eq!(
+        widget.text("[data-act=message-instead]"),
+        "Leave a message instead"
+    );
+    widget.find("[data-act=message-instead]").click();
+    settle().await;
+    assert_eq!(widget.take_calls(), [Intent::MessageInstead]);
+    assert!(widget.shown(".offline"), "the leave-a-message form");
+    assert!(!widget.shown("[data-act=message-instead]"));
+}
+
+#[wasm_bindgen_test]
+async fn the_queue_can_be_left() {
+    let widget = mount(PHONE, waiting(3, 300)).await;
     widget.find("[data-act=leave-queue]").click();
     assert_eq!(widget.take_calls(), [Intent::LeaveQueue]);
 }

@@ -316,6 +316,7 @@ impl Chat {
         self.phase = Phase::Waiting {
             position: created.position,
             wait_secs: created.estimated_wait_secs,
+            no_agents: false,
         };
     }
 
@@ -387,6 +388,7 @@ impl Chat {
             ConversationState::Queued => Phase::Waiting {
                 position: status.position,
                 wait_secs: status.estimated_wait_secs,
+                no_agents: status.no_agents,
             },
             ConversationState::WithAgent => Phase::WithAgent {
                 agent: status.agent_name.clone(),
@@ -399,6 +401,10 @@ impl Chat {
             ConversationState::Closed => Phase::Closed {
                 rating: status.rating,
             },
+            // Left to leave a message instead: the form stays.
+            ConversationState::Cancelled if matches!(self.phase, Phase::Offline { .. }) => {
+                return Vec::new();
+            }
             ConversationState::Cancelled => {
                 self.back_to_assistant();
                 return Vec::new();

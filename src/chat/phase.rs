@@ -22,6 +22,8 @@ pub enum Phase {
     Waiting {
         position: Option<u32>,
         wait_secs: Option<u32>,
+        /// No one is available to take the conversation now: a message may be left instead.
+        no_agents: bool,
     },
     /// A person has the conversation.
     WithAgent { agent: Option<String> },

@@ -204,8 +204,14 @@ fn phase(phase: &Phase) -> String {
         Phase::Waiting {
             position,
             wait_secs,
+            no_agents,
         } => {
             let object = object.str("p", "waiting");
+            let object = if *no_agents {
+                object.int("no_agents", 1)
+            } else {
+                object
+            };
             let object = match position {
                 Some(p) => object.int("position", i64::from(*p)),
                 None => object,
@@ -244,6 +250,7 @@ fn read_phase(json: &Json) -> Option<Phase> {
         "waiting" => Phase::Waiting {
             position: small("position"),
             wait_secs: small("wait"),
+            no_agents: small("no_agents") == Some(1),
         },
         "with_agent" => Phase::WithAgent {
             agent: json.text("agent"),

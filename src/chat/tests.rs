@@ -40,6 +40,7 @@ fn status(state: ConversationState, position: Option<u32>, agent: Option<&str>) 
             agent_name: agent.map(Into::into),
             rating: None,
             returned_to_assistant: false,
+            no_agents: false,
         },
     }
 }
@@ -204,7 +205,8 @@ fn waiting_shows_the_place_in_line_and_messages_go_to_the_outbox() {
         chat.phase(),
         &Phase::Waiting {
             position: Some(2),
-            wait_secs: Some(120)
+            wait_secs: Some(120),
+            no_agents: false,
         }
     );
     assert!(
@@ -221,7 +223,8 @@ fn waiting_shows_the_place_in_line_and_messages_go_to_the_outbox() {
         chat.phase(),
         &Phase::Waiting {
             position: Some(1),
-            wait_secs: None
+            wait_secs: None,
+            no_agents: false,
         }
     );
     chat.apply(ServerFrame::Ack {
@@ -521,6 +524,11 @@ fn a_chat_survives_a_reload_through_its_stored_form() {
             reason: HandoffReason::Frustration,
         },
         Phase::Connecting,
+        Phase::Waiting {
+            position: Some(3),
+            wait_secs: None,
+            no_agents: true,
+        },
         Phase::WithAgent {
             agent: Some("Anna".into()),
         },
@@ -544,4 +552,41 @@ fn a_chat_survives_a_reload_through_its_stored_form() {
         restored.outbox(),
         vec![("c-5".to_owned(), "Still waiting".to_owned())]
     );
+}
+
+#[test]
+fn no_one_available_while_waiting_offers_a_message_instead_and_the_form_outlives_the_cancel() {
+    let mut chat = waiting_chat();
+    let ServerFrame::Status { status: mut said } = status(ConversationState::Queued, Some(1), None)
+    else {
+        unreachable!()
+    };
+    said.no_agents = true;
+    chat.apply(ServerFrame::Status {
+        status: said.clone(),
+    });
+    assert!(matches!(
+        chat.phase(),
+        Phase::Waiting {
+            no_agents: true,
+            ..
+        }
+    ));
+    // The shopper leaves the queue for the form; the server's word that the conversation
+    // was cancelled does not take the form away.
+    chat.back_to_assistant();
+    chat.offline(Unavailable::NoAgents);
+    chat.apply(status(ConversationState::Cancelled, None, None));
+    assert!(matches!(chat.phase(), Phase::Offline { .. }));
+    // Someone came back: no longer offered.
+    let mut chat = waiting_chat();
+    said.no_agents = false;
+    chat.apply(ServerFrame::Status { status: said });
+    assert!(matches!(
+        chat.phase(),
+        Phase::Waiting {
+            no_agents: false,
+            ..
+        }
+    ));
 }

@@ -16,6 +16,8 @@ pub enum Act {
     Confirm,
     Dismiss,
     LeaveQueue,
+    /// Out of the queue, to leave a message: no one is available.
+    MessageInstead,
     /// A star of the rating, 1 to 5.
     Star(u8),
     Rate,
@@ -38,6 +40,7 @@ impl Act {
             "confirm" => Act::Confirm,
             "dismiss" => Act::Dismiss,
             "leave-queue" => Act::LeaveQueue,
+            "message-instead" => Act::MessageInstead,
             "star" => Act::Star(u8::try_from(n?).ok().filter(|s| (1..=5).contains(s))?),
             "rate" => Act::Rate,
             "leave-message" => Act::LeaveMessage,

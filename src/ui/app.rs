@@ -159,7 +159,11 @@ impl Widget {
             }
             Intent::Confirm => self.confirm(),
             Intent::Dismiss => self.edit(Chat::dismiss_confirmation),
-            Intent::LeaveQueue => spawn_local(self.leave_queue()),
+            Intent::LeaveQueue => spawn_local(self.leave_queue(Chat::back_to_assistant)),
+            Intent::MessageInstead => spawn_local(self.leave_queue(|c| {
+                c.back_to_assistant();
+                c.offline(Unavailable::NoAgents);
+            })),
             Intent::Rate(score, comment) => spawn_local(self.rate(score, comment)),
             Intent::LeaveMessage(form) => self.leave_message(form),
             Intent::Back => {
@@ -439,12 +443,14 @@ impl Widget {
         }
     }
 
-    async fn leave_queue(self) {
+    /// Out of the queue; `then` says where the chat goes (back to the assistant, or to the
+    /// leave-a-message form).
+    async fn leave_queue(self, then: impl FnOnce(&mut Chat)) {
         let Some(ticket) = self.read(|c| c.ticket().cloned()) else {
             return;
         };
         match api::cancel(&ticket).await {
-            Ok(_) => self.edit(Chat::back_to_assistant),
+            Ok(_) => self.edit(then),
             Err(error) => self.problem(Some(self.said(&error))),
         }
     }

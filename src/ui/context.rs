@@ -94,6 +94,8 @@ pub enum Intent {
     Confirm,
     Dismiss,
     LeaveQueue,
+    /// Out of the queue, to the leave-a-message form.
+    MessageInstead,
     /// (score, comment).
     Rate(u8, String),
     LeaveMessage(OfflineForm),

@@ -85,6 +85,7 @@ fn run(act: Act, view: View, actions: Actions) {
         Act::Confirm => Intent::Confirm,
         Act::Dismiss => Intent::Dismiss,
         Act::LeaveQueue => Intent::LeaveQueue,
+        Act::MessageInstead => Intent::MessageInstead,
         Act::Star(n) => return view.screen.update(|s| s.stars = Some(n)),
         Act::Rate => match view.screen.with_untracked(|s| s.stars) {
             Some(score) => Intent::Rate(score, field("tandem-rating-comment")),
@@ -300,6 +301,7 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
                 <p class="place"></p>
                 <p class="hint" data-part="waiting" data-t="waiting_hint"></p>
                 <button type="button" class="leave" data-act="leave-queue" data-part="waiting" data-t="leave_queue"></button>
+                <button type="button" class="leave" data-act="message-instead" data-t="message_instead" hidden></button>
             </div>
             <form class="composer" data-act="send" data-part="composer">
                 <label class="sr-only" for="tandem-message" data-t="message_label"></label>

@@ -1,5 +1,6 @@
 //! The status line under the conversation: connecting, the place in line and the estimated
-//! wait (with the way out of the queue), the agent typing, the assistant getting ready. It
+//! wait (with the way out of the queue, and, while no one is available, to leave a message
+//! instead), the agent typing, the assistant getting ready. It
 //! is an ARIA status region, so changes are announced without taking focus. Its markup is
 //! the shell's; the queue's own controls carry `data-part="waiting"` (see `footer`).
 
@@ -41,7 +42,17 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen) {
         Phase::Waiting {
             position,
             wait_secs,
-        } => waiting_text(strings, *position, *wait_secs),
+            no_agents,
+        } => {
+            let place = waiting_text(strings, *position, *wait_secs);
+            if *no_agents {
+                format!("{place} {}", strings.get(T::OfflineNoAgents))
+                    .trim_start()
+                    .to_owned()
+            } else {
+                place
+            }
+        }
         Phase::WithAgent { agent } if chat.agent_typing() => strings.fill(
             T::AgentTyping,
             &[("name", agent.as_deref().unwrap_or_default())],
@@ -55,4 +66,14 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen) {
         _ => String::new(),
     };
     dom::set_text(root, ".place", &line);
+    if let Some(instead) = dom::find(root, "[data-act=message-instead]") {
+        let offered = matches!(
+            chat.phase(),
+            Phase::Waiting {
+                no_agents: true,
+                ..
+            }
+        );
+        dom::toggle(&instead, "hidden", !offered);
+    }
 }

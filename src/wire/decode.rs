@@ -110,6 +110,7 @@ pub fn status(json: &Json) -> Option<ConversationStatus> {
         agent_name: json.text("agent_name"),
         rating: json.uint("rating").and_then(|r| u8::try_from(r).ok()),
         returned_to_assistant: flag(json, "returned_to_assistant"),
+        no_agents: flag(json, "no_agents"),
     })
 }
 
@@ -210,6 +211,7 @@ mod tests {
             agent_name: Some("Anna".into()),
             rating: Some(4),
             returned_to_assistant: true,
+            no_agents: true,
         }
     }
 

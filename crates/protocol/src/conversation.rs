@@ -204,6 +204,10 @@ pub struct ConversationStatus {
     /// with the assistant instead of asking for a rating.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub returned_to_assistant: bool,
+    /// Queued while no agent of the site is available: the shopper may leave a message
+    /// instead of waiting for someone who may not come.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_agents: bool,
 }
 
 /// A stored message. `seq` counts from 1 within the conversation, without gaps.

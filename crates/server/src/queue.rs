@@ -59,6 +59,11 @@ impl QueueSnapshot {
             routing::estimated_wait_secs(entry.position, self.staffing),
         ))
     }
+
+    /// Whether no agent of the site is available to take anyone.
+    pub fn no_agents(&self) -> bool {
+        self.staffing.agents == 0
+    }
 }
 
 /// The available agents of a site and how busy they are.
@@ -144,14 +149,16 @@ pub async fn status(
     state: &AppState,
     conversation: &Conversation,
 ) -> Result<ConversationStatus, StoreError> {
-    let (position, estimated_wait_secs) = if conversation.state == ConversationState::Queued {
-        snapshot(state, &conversation.site)
-            .await?
-            .place(&conversation.id)
-            .map_or((None, None), |(p, e)| (Some(p), e))
-    } else {
-        (None, None)
-    };
+    let (position, estimated_wait_secs, no_agents) =
+        if conversation.state == ConversationState::Queued {
+            let snapshot = snapshot(state, &conversation.site).await?;
+            let (position, estimate) = snapshot
+                .place(&conversation.id)
+                .map_or((None, None), |(p, e)| (Some(p), e));
+            (position, estimate, snapshot.no_agents())
+        } else {
+            (None, None, false)
+        };
     let agent_name = match &conversation.agent_id {
         Some(agent) if conversation.state == ConversationState::WithAgent => {
             state.db.agent_profile(agent).await?.map(|p| p.name)
@@ -166,6 +173,7 @@ pub async fn status(
         agent_name,
         rating: conversation.rating.and_then(|r| u8::try_from(r).ok()),
         returned_to_assistant: conversation.resolution == Some(Resolution::ReturnedToAssistant),
+        no_agents,
     })
 }
 

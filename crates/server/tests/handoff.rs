@@ -427,6 +427,10 @@ async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
         panic!("welcome first")
     };
     assert_eq!(status.position, Some(2));
+    assert!(
+        status.no_agents,
+        "no one is there: a message may be left instead"
+    );
 
     let mut leaving = server.shopper(&first, 0).await;
     leaving.send(&ShopperFrame::Cancel).await;
@@ -451,6 +455,15 @@ async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
         })
         .await;
     assert!(estimate.estimated_wait_secs.unwrap() > 0);
+    assert!(!estimate.no_agents);
+    // Gone again: the waiting shopper is told.
+    anna.set_status("away", 2).await;
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.no_agents => Some(()),
+            _ => None,
+        })
+        .await;
     let cancelled: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM conversations WHERE state = 'cancelled'")
             .fetch_one(server.state.db.pool())

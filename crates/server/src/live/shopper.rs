@@ -195,6 +195,7 @@ impl Session for Connection {
                 let status = ConversationStatus {
                     position: Some(position),
                     estimated_wait_secs: estimate,
+                    no_agents: snapshot.no_agents(),
                     ..current
                 };
                 self.send_status(socket, status).await
