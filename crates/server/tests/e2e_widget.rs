@@ -3,8 +3,9 @@
 //! answer, asks for a person, an agent (through the agent API) takes the conversation and
 //! replies; the conversation survives a reload and a network cut, and a message typed while
 //! the network was down, or while the connection to a person was still opening, arrives
-//! exactly once, and the widget keeps one connection. On a site without an assistant, a German
-//! shopper's question opens the way to a person, and Tandem's lines come in German.
+//! exactly once, and the widget keeps one connection. A shopper left waiting when the agents
+//! go away leaves a message instead. On a site without an assistant, a German shopper's
+//! question opens the way to a person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the widget and runs it.
@@ -385,6 +386,67 @@ async fn a_conversation_longer_than_the_widget_scrolls_in_its_list_and_the_heade
     click(client, "button.human").await;
     shows(client, "section.confirm", "Talk to a person?").await;
     assert_accessible(client, "the widget offering a person").await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_shopper_left_waiting_when_the_agents_go_leaves_a_message_instead() {
+    let server = demo_server().await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
+    let browser = Browser::start(Screen::Phone(390, 844)).await;
+    let client = &browser.client;
+    open_widget(client, &server.url("/demo")).await;
+    say(client, "Where is my order?").await;
+    shows(client, "li.answer", "order status page").await;
+    let id = hand_over(client, &server).await;
+
+    // Anna goes away before she takes it: the shopper is told, and offered the form.
+    anna.set_status("away", 1).await;
+    shows(
+        client,
+        ".status .place",
+        "No one from our team is available right now.",
+    )
+    .await;
+    assert_accessible(client, "the widget, waiting with no one available").await;
+    click(client, "[data-act=message-instead]").await;
+    shows(client, "form.offline", "Leave us a message").await;
+    for (field, text) in [
+        ("tandem-offline-email", "maja@example.com"),
+        ("tandem-offline-message", "Please tell me when it ships."),
+    ] {
+        client
+            .find(Locator::Id(field))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    click(client, "form.offline [type=submit]").await;
+    shows(client, ".offline-sent", "maja@example.com").await;
+
+    // Out of the queue, and the message is in the inbox with what the shopper asked first.
+    let state: String = sqlx::query("SELECT state FROM conversations WHERE id = $1")
+        .bind(&id)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("state");
+    assert_eq!(state, "cancelled");
+    let left = server.state.db.offline_messages("acme").await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].message, "Please tell me when it ships.");
+    assert!(
+        left[0]
+            .transcript
+            .iter()
+            .any(|line| line.text == "Where is my order?"),
+        "{:?}",
+        left[0].transcript
+    );
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }
