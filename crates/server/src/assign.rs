@@ -266,7 +266,8 @@ pub async fn rate(
 }
 
 /// Agents whose connection has been gone longer than the grace period: marked offline, their
-/// conversations back at the front of the queue. Run by the dispatcher.
+/// conversations back at the front of the queue, their sites' waiting shoppers told (their
+/// estimates, or that no one is left). Run by the dispatcher.
 pub async fn release_vanished(state: &AppState) -> Result<(), AppError> {
     for agent in state
         .db
@@ -281,6 +282,9 @@ pub async fn release_vanished(state: &AppState) -> Result<(), AppError> {
                 relay::notice(state, &conversation, notice).await?;
                 changed(state, &conversation, vec![agent.clone()]).await;
             }
+        }
+        for site in state.db.agent_sites(&agent).await? {
+            state.bus.publish(Event::Queue { site }).await;
         }
         state.bus.publish(Event::Agent { agent }).await;
     }

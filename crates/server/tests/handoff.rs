@@ -475,6 +475,31 @@ async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
 }
 
 #[tokio::test]
+async fn a_waiting_shopper_is_told_when_the_last_agent_vanishes() {
+    let server = TestServer::with(Settings {
+        agent_grace_secs: 1,
+        ..Settings::default()
+    })
+    .await;
+    let (_anna, console) = server.available_agent("Anna", 1).await;
+    let created = server.handoff().await;
+    let mut shopper = server.shopper(&created, 0).await;
+    let ServerFrame::Welcome { status } = shopper.next().await else {
+        panic!("welcome first")
+    };
+    assert!(!status.no_agents, "Anna is there");
+    // Her console closes without a word (a lost network, a closed laptop).
+    drop(console);
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.no_agents => Some(()),
+            _ => None,
+        })
+        .await;
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_disconnected_agents_conversations_return_to_the_front_of_the_queue() {
     let server = TestServer::with(Settings {
         agent_grace_secs: 1,
