@@ -840,6 +840,11 @@ async fn waiting_in_line_shows_the_place_as_it_changes() {
     assert_eq!(widget.take_calls(), [Intent::MessageInstead]);
     assert!(widget.shown(".offline"), "the leave-a-message form");
     assert!(!widget.shown("[data-act=message-instead]"));
+    assert_eq!(
+        focused(),
+        Some(widget.find("#tandem-offline-email").unchecked_into()),
+        "the focus goes to the form's first field"
+    );
 }
 
 #[wasm_bindgen_test]

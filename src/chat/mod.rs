@@ -17,8 +17,8 @@ mod stored;
 
 use tandem_assistant::mask_card_numbers;
 use tandem_protocol::{
-    Author, ConversationCreated, ConversationState, ConversationStatus, HandoffReason,
-    MAX_MESSAGE_BYTES, Message, live::ServerFrame,
+    Author, Availability, ConversationCreated, ConversationState, ConversationStatus,
+    HandoffReason, MAX_MESSAGE_BYTES, Message, live::ServerFrame,
 };
 
 use crate::api::ApiError;
@@ -316,7 +316,7 @@ impl Chat {
         self.phase = Phase::Waiting {
             position: created.position,
             wait_secs: created.estimated_wait_secs,
-            no_agents: false,
+            no_agents: created.availability == Availability::NoAgents,
         };
     }
 

@@ -1,8 +1,8 @@
-//! Where the chat is with respect to a person (see the lifecycle in `DESIGN.md`).
+//! Where the chat is with respect to a person (see the lifecycle in `../shared/DESIGN.md`).
 
 use tandem_protocol::HandoffReason;
 
-/// Why the shopper is offered to leave a message instead of joining a queue.
+/// Why the shopper is offered to leave a message instead of joining, or waiting in, a queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unavailable {
     AfterHours,

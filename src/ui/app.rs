@@ -450,7 +450,12 @@ impl Widget {
             return;
         };
         match api::cancel(&ticket).await {
-            Ok(_) => self.edit(then),
+            Ok(_) => {
+                self.problem(None);
+                self.edit(then);
+            }
+            // Out of the queue already (a second click), or taken by a person meanwhile.
+            Err(_) if !self.read(|c| matches!(c.phase(), Phase::Waiting { .. })) => {}
             Err(error) => self.problem(Some(self.said(&error))),
         }
     }

@@ -96,13 +96,6 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen, shown: &mut Option<Par
     let part = Part::of(chat.phase());
     let appeared = *shown != Some(part);
     *shown = Some(part);
-    // The lines above take the room the bottom leaves them: if the newest was in view (it was
-    // just said, as a sensitive topic's safety line is with the confirmation), it stays in
-    // view however the bottom's part and texts change below.
-    let list = dom::find(root, ".messages");
-    let at_end = list
-        .as_ref()
-        .is_some_and(|l| l.scroll_top() + l.client_height() >= l.scroll_height() - 1);
     if appeared {
         for element in dom::all(root, "[data-part]") {
             let name = element.get_attribute("data-part").unwrap_or_default();
@@ -122,6 +115,10 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen, shown: &mut Option<Par
             }
         }
         Part::Offline(why) => {
+            // ...and the form's first field (what took them there is gone).
+            if appeared && let Some(email) = dom::find(root, "#tandem-offline-email") {
+                let _ = email.focus();
+            }
             let why = strings.get(if why == Unavailable::AfterHours {
                 T::OfflineAfterHours
             } else {
@@ -160,8 +157,5 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen, shown: &mut Option<Par
     }
     if let Some(submit) = dom::find(root, ".rating [type=submit]") {
         dom::toggle(&submit, "disabled", screen.stars.is_none());
-    }
-    if let Some(list) = list.filter(|_| at_end) {
-        list.set_scroll_top(list.scroll_height());
     }
 }

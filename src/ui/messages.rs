@@ -1,6 +1,6 @@
 //! The conversation. It is an ARIA log, so screen readers announce each new line, and it
 //! scrolls to the newest line. Who is speaking is always said: the assistant's lines are
-//! marked as automated, a person's carry their name. Text is inserted as text, never parsed
+//! marked as automated, a person's carry their name (`shell` keeps the newest in view). Text is inserted as text, never parsed
 //! as HTML; links in answers and agents' messages are `http(s)` links only (an agent may
 //! send the knowledge base's answer, links and all, from the console).
 //!
@@ -231,8 +231,9 @@ fn patch(old: &Element, new: Element) -> Element {
 /// What is on screen: each line's element and the line it was drawn from.
 pub type Drawn = Vec<(Element, Line)>;
 
-/// Brings the conversation list (`.messages` in the shell's markup) in step with the chat.
-pub fn draw(list: &Element, chat: &Chat, strings: &Strings, drawn: &mut Drawn) {
+/// Brings the conversation list (`.messages` in the shell's markup) in step with the chat;
+/// whether any line was added, changed or taken away.
+pub fn draw(list: &Element, chat: &Chat, strings: &Strings, drawn: &mut Drawn) -> bool {
     let document = document();
     let before = drawn.len();
     drawn.retain(|(element, was)| {
@@ -261,7 +262,5 @@ pub fn draw(list: &Element, chat: &Chat, strings: &Strings, drawn: &mut Drawn) {
             }
         }
     }
-    if changed {
-        list.set_scroll_top(list.scroll_height());
-    }
+    changed
 }

@@ -217,17 +217,28 @@ fn draw(root: &HtmlElement, chat: &Chat, screen: &Screen, drawn: &mut Drawn) {
         let offline = chat.phase().is_live() && screen.connection == Connection::Retrying;
         dom::toggle(&banner, "hidden", !offline);
     }
-    if let Some(list) = dom::find(root, ".messages") {
+    // The newest line stays in view: when lines are added, and when the status and the part
+    // below change height (a sensitive topic's safety line comes with the confirmation) while
+    // it was in view.
+    let list = dom::find(root, ".messages");
+    let at_end = list
+        .as_ref()
+        .is_some_and(|l| l.scroll_top() + l.client_height() >= l.scroll_height() - 1);
+    let mut added = false;
+    if let Some(list) = &list {
         // Lines restored before the shopper's language was known are drawn again in it.
         if drawn.language != screen.strings.language() {
             drawn.language = screen.strings.language().to_owned();
             list.set_text_content(None);
             drawn.lines.clear();
         }
-        messages::draw(&list, chat, &screen.strings, &mut drawn.lines);
+        added = messages::draw(list, chat, &screen.strings, &mut drawn.lines);
     }
     status::draw(root, chat, screen);
     footer::draw(root, chat, screen, &mut drawn.part);
+    if let Some(list) = list.filter(|_| at_end || added) {
+        list.set_scroll_top(list.scroll_height());
+    }
 }
 
 /// The chat's frame.
