@@ -69,6 +69,9 @@ pub fn KbTry(
     let status = move || {
         if busy() {
             Some(t("kb_try_busy"))
+        } else if drafts.with(KbDrafts::trying) {
+            // The server tries one text at a time.
+            Some(t("kb_try_elsewhere"))
         } else {
             shown.with(|o| {
                 o.as_ref()
