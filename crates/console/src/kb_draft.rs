@@ -191,9 +191,22 @@ pub struct KbDrafts {
     shown: KbDraft,
     /// Other sites' editors, those with unsaved changes, a save on its way or a try.
     kept: BTreeMap<String, KbDraft>,
+    /// The agent they are for.
+    agent: Option<String>,
 }
 
 impl KbDrafts {
+    /// Someone signed in: the drafts are kept for the agent who typed them (back after a lost
+    /// session) and dropped for anyone else signing in at that browser.
+    pub fn signed_in(&mut self, agent: &str) {
+        if self.agent.as_deref() != Some(agent) {
+            *self = KbDrafts {
+                agent: Some(agent.to_owned()),
+                ..KbDrafts::default()
+            };
+        }
+    }
+
     /// The editor shown.
     pub fn shown(&self) -> &KbDraft {
         &self.shown
@@ -482,6 +495,23 @@ mod tests {
         assert!(drafts.trying());
         drafts.draft_mut("bolt").unwrap().trial.running = false;
         assert!(!drafts.trying());
+    }
+
+    #[test]
+    fn drafts_are_kept_for_the_admin_who_typed_them_and_no_one_else() {
+        let mut drafts = KbDrafts::default();
+        drafts.signed_in("anna");
+        drafts.show("acme");
+        drafts.draft_mut("acme").unwrap().loaded(file("[site]\n"));
+        drafts
+            .draft_mut("acme")
+            .unwrap()
+            .edit("anna's change".to_owned());
+        drafts.signed_in("anna");
+        assert!(drafts.changed(), "back after a lost session: kept");
+        drafts.signed_in("ben");
+        assert!(!drafts.changed(), "someone else signs in: dropped");
+        assert_eq!(drafts.shown().site, "");
     }
 
     #[test]

@@ -97,7 +97,8 @@ pub fn App() -> impl IntoView {
         }
     };
     // The knowledge base editors' drafts and tries, kept across pages and sites (a lost
-    // session keeps them for the admin signing in again; signing out drops them).
+    // session keeps them for the admin signing in again, not for anyone else; signing out
+    // drops them).
     let kb_drafts = RwSignal::new(KbDrafts::default());
     super::warn_before_leaving(kb_drafts);
     let signed_out = move |why: Option<String>| {
@@ -135,7 +136,8 @@ pub fn App() -> impl IntoView {
         };
         live.set_value(Some(Live::connect(on_frame, on_link)));
     };
-    let enter = move |profile| {
+    let enter = move |profile: AgentProfile| {
+        kb_drafts.update(|d| d.signed_in(&profile.id));
         desk.update(|d| d.profile = Some(profile));
         login_problem.set(None);
         signed_in.set(Some(true));
