@@ -2,7 +2,8 @@
 //! shopper in the widget on the demo checkout page of a real server, from the shopper's
 //! question to the assistant through the agent's answer and the shopper's rating, to the
 //! quality dashboard and the history; an agent's password changed in and out of the
-//! console; and a site admin editing the knowledge base, which shoppers then get answers from.
+//! console; a site admin editing the knowledge base, which shoppers then get answers from;
+//! and every page fitting a phone's width.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
@@ -258,6 +259,55 @@ async fn sign_in(client: &fantoccini::Client, email: &str, password: &str) {
         field.send_keys(text).await.unwrap();
     }
     click(client, ".login button[type=submit]").await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the console build: run by `cargo xtask test`"]
+async fn on_a_phone_every_page_of_the_console_fits_the_screen_s_width() {
+    const WIDTH: u32 = 390;
+    let server = TestServer::launch(
+        tempfile::TempDir::new().unwrap(),
+        &widget_dist(),
+        Settings::default(),
+    )
+    .await;
+    let ada = server.agent("Ada", &["acme"]).await;
+    server
+        .state
+        .db
+        .set_site_admin(&ada.id, "acme", true)
+        .await
+        .unwrap();
+    let browser = Browser::start(Screen::Phone(WIDTH, 844)).await;
+    let client = &browser.client;
+    client.goto(&server.url("/console")).await.unwrap();
+    sign_in(client, "ada@agents.example", AGENT_PASSWORD).await;
+    // Wide tables scroll in their own box; nothing makes the page itself wider than the phone.
+    for (page, drawn) in [
+        ("Quality dashboard", ".days-table tbody tr"),
+        ("History", ".history-search"),
+        ("Site admin", ".agents tbody tr"),
+        ("Account", "#account-current"),
+        ("Desk", ".views"),
+    ] {
+        view(client, page).await;
+        client
+            .wait()
+            .for_element(Locator::Css(drawn))
+            .await
+            .unwrap();
+        let width = client
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await
+            .unwrap();
+        assert!(
+            width.as_u64().unwrap() <= u64::from(WIDTH),
+            "{page} is {width} px wide"
+        );
+    }
+    assert_accessible(client, "the console's desk on a phone").await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
 }
 
 #[tokio::test]

@@ -66,6 +66,8 @@ pub fn AdminView(
             <SitePicker id="admin-site" choice />
             <p class="problem" role="alert">{move || problem.get()}</p>
             <h3>{t("agents")}</h3>
+            // Scrolls sideways on a narrow screen (its buttons take the keyboard there).
+            <div class="table-scroll">
             <table class="agents">
                 <thead>
                     <tr>
@@ -100,6 +102,7 @@ pub fn AdminView(
                     </For>
                 </tbody>
             </table>
+            </div>
             <form class="add-agent" on:submit=add aria-labelledby="add-agent-title">
                 <h3 id="add-agent-title">{t("add_agent")}</h3>
                 <label for="new-email">{t("email")}</label>

@@ -118,6 +118,8 @@ pub fn DashboardView(
                         </g>
                     </For>
                 </svg>
+                // Scrolls sideways on a narrow screen; focusable, so keyboards can scroll it.
+                <div class="table-scroll" role="region" tabindex="0" aria-label=t("per_day")>
                 <table class="days-table">
                     <caption class="sr-only">{t("per_day")}</caption>
                     <thead>
@@ -139,6 +141,7 @@ pub fn DashboardView(
                         </For>
                     </tbody>
                 </table>
+                </div>
                 <h3>{t("reasons")}</h3>
                 <ul class="reasons">
                     <For each=reasons key=|r| (r.reason.as_str(), r.count) let:r>
@@ -153,7 +156,9 @@ pub fn DashboardView(
                 </ul>
                 <h3 id="per-person">{t("per_person")}</h3>
                 <p hidden=move || !agents().is_empty()>{t("per_person_none")}</p>
-                <table class="people-table" aria-labelledby="per-person" hidden=move || agents().is_empty()>
+                <div class="table-scroll" role="region" tabindex="0" aria-labelledby="per-person"
+                    hidden=move || agents().is_empty()>
+                <table class="people-table" aria-labelledby="per-person">
                     <thead>
                         <tr>
                             <th scope="col">{t("name")}</th>
@@ -180,6 +185,7 @@ pub fn DashboardView(
                         </For>
                     </tbody>
                 </table>
+                </div>
             </div>
         </section>
     }
