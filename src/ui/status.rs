@@ -15,8 +15,14 @@ use crate::{
     i18n::{Strings, T},
 };
 
-/// "You are number 2 in line. Estimated wait: about 4 min."
-pub fn waiting_text(strings: &Strings, position: Option<u32>, wait_secs: Option<u32>) -> String {
+/// "You are number 2 in line. Estimated wait: about 4 min.", and, when `no_agents`, that no
+/// one from the team is available right now.
+pub fn waiting_text(
+    strings: &Strings,
+    position: Option<u32>,
+    wait_secs: Option<u32>,
+    no_agents: bool,
+) -> String {
     let place = match position {
         Some(0 | 1) => strings.get(T::PositionNext).to_owned(),
         Some(n) => strings.fill(T::Position, &[("n", &n.to_string())]),
@@ -27,7 +33,12 @@ pub fn waiting_text(strings: &Strings, position: Option<u32>, wait_secs: Option<
         Some(secs) => strings.fill(T::WaitMinutes, &[("n", &secs.div_ceil(60).to_string())]),
         None => String::new(),
     };
-    [place, wait]
+    let alone = if no_agents {
+        strings.get(T::OfflineNoAgents).to_owned()
+    } else {
+        String::new()
+    };
+    [place, wait, alone]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
@@ -43,16 +54,7 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen) {
             position,
             wait_secs,
             no_agents,
-        } => {
-            let place = waiting_text(strings, *position, *wait_secs);
-            if *no_agents {
-                format!("{place} {}", strings.get(T::OfflineNoAgents))
-                    .trim_start()
-                    .to_owned()
-            } else {
-                place
-            }
-        }
+        } => waiting_text(strings, *position, *wait_secs, *no_agents),
         Phase::WithAgent { agent } if chat.agent_typing() => strings.fill(
             T::AgentTyping,
             &[("name", agent.as_deref().unwrap_or_default())],
