@@ -13,7 +13,7 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    AGENT_PASSWORD, Settings, TestServer,
+    AGENT_PASSWORD, Settings, TestAgent, TestServer,
     axe::assert_accessible,
     browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
     console_dist,
@@ -261,27 +261,37 @@ async fn sign_in(client: &fantoccini::Client, email: &str, password: &str) {
     click(client, ".login button[type=submit]").await;
 }
 
+/// A server with these settings, Ada's account (a site admin of acme too, if `admin`) with
+/// an API session of her own, and a browser of this screen signed in to her console.
+async fn ada_in_console(
+    settings: Settings,
+    screen: Screen,
+    admin: bool,
+) -> (TestServer, TestAgent, Browser) {
+    let server =
+        TestServer::launch(tempfile::TempDir::new().unwrap(), &widget_dist(), settings).await;
+    let ada = server.agent("Ada", &["acme"]).await;
+    if admin {
+        server
+            .state
+            .db
+            .set_site_admin(&ada.id, "acme", true)
+            .await
+            .unwrap();
+    }
+    let browser = Browser::start(screen).await;
+    browser.client.goto(&server.url("/console")).await.unwrap();
+    sign_in(&browser.client, "ada@agents.example", AGENT_PASSWORD).await;
+    (server, ada, browser)
+}
+
 #[tokio::test]
 #[ignore = "needs Chromium and the console build: run by `cargo xtask test`"]
 async fn on_a_phone_every_page_of_the_console_fits_the_screen_s_width() {
     const WIDTH: u32 = 390;
-    let server = TestServer::launch(
-        tempfile::TempDir::new().unwrap(),
-        &widget_dist(),
-        Settings::default(),
-    )
-    .await;
-    let ada = server.agent("Ada", &["acme"]).await;
-    server
-        .state
-        .db
-        .set_site_admin(&ada.id, "acme", true)
-        .await
-        .unwrap();
-    let browser = Browser::start(Screen::Phone(WIDTH, 844)).await;
+    let (server, _ada, browser) =
+        ada_in_console(Settings::default(), Screen::Phone(WIDTH, 844), true).await;
     let client = &browser.client;
-    client.goto(&server.url("/console")).await.unwrap();
-    sign_in(client, "ada@agents.example", AGENT_PASSWORD).await;
     // Wide tables scroll in their own box; nothing makes the page itself wider than the phone.
     for (page, drawn) in [
         ("Quality dashboard", ".days-table tbody tr"),
@@ -313,18 +323,9 @@ async fn on_a_phone_every_page_of_the_console_fits_the_screen_s_width() {
 #[tokio::test]
 #[ignore = "needs Chromium and the console build: run by `cargo xtask test`"]
 async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_changed_here_keeps_it() {
-    let server = TestServer::launch(
-        tempfile::TempDir::new().unwrap(),
-        &widget_dist(),
-        Settings::default(),
-    )
-    .await;
     // Ada is signed in twice: here through the API, and in the browser's console.
-    let api = server.agent("Ada", &["acme"]).await;
-    let browser = Browser::start(Screen::Desktop).await;
+    let (server, api, browser) = ada_in_console(Settings::default(), Screen::Desktop, false).await;
     let client = &browser.client;
-    client.goto(&server.url("/console")).await.unwrap();
-    sign_in(client, "ada@agents.example", AGENT_PASSWORD).await;
     shows(client, ".bar .link", "Live").await;
 
     // Changed elsewhere: the console cannot go on, and says to sign in.
@@ -411,19 +412,8 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
         acme_extra: format!("knowledge_base = {:?}", kb.display().to_string()),
         ..Settings::default()
     };
-    let server =
-        TestServer::launch(tempfile::TempDir::new().unwrap(), &widget_dist(), settings).await;
-    let ada = server.agent("Ada", &["acme"]).await;
-    server
-        .state
-        .db
-        .set_site_admin(&ada.id, "acme", true)
-        .await
-        .unwrap();
-    let browser = Browser::start(Screen::Desktop).await;
+    let (server, ada, browser) = ada_in_console(settings, Screen::Desktop, true).await;
     let client = &browser.client;
-    client.goto(&server.url("/console")).await.unwrap();
-    sign_in(client, "ada@agents.example", AGENT_PASSWORD).await;
     view(client, "Site admin").await;
     shows(client, ".kb-origin", "the site's knowledge base file").await;
     let editor = client.find(Locator::Id("kb-text")).await.unwrap();
