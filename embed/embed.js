@@ -4,14 +4,18 @@
   if (!me || (T && !T.q)) return;
   var origin = new URL(me.src).origin, site = me.getAttribute('data-site') || '';
   var queued = (T && T.q) || [], handlers = {}, state = {};
-  var host, root, button, panel, frame, timer, shown, ready, L = ['Open chat', 'Close chat'];
+  var host, root, button, badge, news, panel, frame, timer, shown, ready, live, unread = 0;
+  var key = 'tandem-live:' + site, L = ['Open chat', 'Close chat', 'New messages in the chat: {n}'];
   var CSS =
-    ':host{all:initial;--b:#1d4ed8;--i:#fff}.l,.p{position:fixed;z-index:2147483647;right:20px}' +
+    ':host{all:initial;--b:#1d4ed8;--i:#fff}.l,.p,.n{position:fixed;z-index:2147483647;right:20px}' +
     '.l{bottom:20px;width:56px;height:56px;border:0;border-radius:50%;background:var(--b);color:var(--i);' +
     'cursor:pointer;padding:14px;box-shadow:0 4px 12px #0005}.l:focus-visible{outline:3px solid #111;outline-offset:3px}' +
     '.p{bottom:88px;width:380px;height:min(640px,calc(100vh - 108px));border-radius:12px;overflow:hidden;' +
     'background:#fff;box-shadow:0 8px 30px #0005}[hidden]{display:none}iframe{border:0;width:100%;height:100%}' +
-    ':host(.left) .l,:host(.left) .p{right:auto;left:20px}' +
+    ':host(.left) .l,:host(.left) .p{right:auto;left:20px}:host(.left) .n{right:auto;left:16px}' +
+    '.n{right:16px;bottom:58px;pointer-events:none;min-width:22px;height:22px;padding:0 6px;box-sizing:border-box;' +
+    'border-radius:11px;background:#b91c1c;color:#fff;font:700 13px/22px sans-serif;box-shadow:0 0 0 2px #fff}' +
+    '.n:empty{display:none}.s{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}' +
     '@media (max-width:640px){.p{inset:0;width:auto;height:auto;border-radius:0}.l[aria-expanded=true]{display:none}}';
 
   function emit(name) {
@@ -45,22 +49,56 @@
     button = root.appendChild(d.createElement('button'));
     button.className = 'l';
     button.setAttribute('aria-controls', 'p');
+    button.setAttribute('aria-describedby', 's');
     button.onclick = toggle;
     svg('path', { d: 'M3 4h18v13H8l-5 4z', fill: 'currentColor' },
       svg('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, button));
+    // Beside the button, not in it (its name is what it does), and seen, not read out: the
+    // status region below says it in words.
+    badge = root.appendChild(d.createElement('span'));
+    badge.className = 'n';
+    badge.setAttribute('aria-hidden', 'true');
+    news = root.appendChild(d.createElement('span'));
+    news.className = news.id = 's';
+    news.setAttribute('role', 'status');
     label();
     d.body.appendChild(host);
     fetch(origin + '/v1/sites/' + site).then(function (r) { return r.json(); }).then(function (s) {
       host.style.setProperty('--b', s.brand_color);
       host.style.setProperty('--i', s.brand_text);
       if (s.position == 'left') host.className = 'left';
-      if (s.launcher) L = s.launcher, label();
+      if (s.launcher) L = s.launcher, label(), count();
     }, function () {});
   }
 
   function label() {
     button.setAttribute('aria-label', L[shown | 0]);
     button.setAttribute('aria-expanded', !!shown);
+  }
+
+  // What came from a person while the panel was closed: a count on the launcher, told to
+  // screen readers, and kept with the tab's session while the conversation is live, so the
+  // next page shows it too.
+  function count() {
+    badge.textContent = unread || '';
+    news.textContent = unread ? L[2].replace('{n}', unread) : '';
+    if (live) save();
+  }
+
+  // Only once a person is involved does the loader write anything on the page: the tab's
+  // session storage remembers it, so the next page loads the widget (hidden) at once and
+  // the conversation's live connection and count go on.
+  function save() {
+    try {
+      live ? sessionStorage.setItem(key, unread) : sessionStorage.removeItem(key);
+    } catch (e) {}
+  }
+
+  function load() {
+    frame = panel.appendChild(d.createElement('iframe'));
+    frame.title = 'Chat';
+    frame.src = origin + '/w/' + encodeURIComponent(site) + '?origin=' + encodeURIComponent(location.origin);
+    timer = setTimeout(broken, 8000);
   }
 
   function fit() {
@@ -72,14 +110,9 @@
     draw();
     if (shown) return;
     shown = 1;
-    if (!frame) {
-      frame = panel.appendChild(d.createElement('iframe'));
-      frame.title = 'Chat';
-      frame.src = origin + '/w/' + encodeURIComponent(site) + '?origin=' + encodeURIComponent(location.origin);
-      timer = setTimeout(broken, 8000);
-    } else {
-      post('open');
-    }
+    frame ? post('open') : load();
+    unread = 0;
+    count();
     panel.hidden = false;
     fit();
     label();
@@ -119,12 +152,15 @@
       clearTimeout(timer);
       ready = 1;
       for (var k in state) post(k, state[k]);
-      frame.focus();
-      post('open');
+      if (shown) frame.focus(), post('open');
     } else if (t == 'close') {
       close();
     } else if (t == 'event') {
+      if (!shown && /^(message|agent_joined)$/.test(m.name)) unread++, count();
       emit(m.name);
+    } else if (t == 'live') {
+      live = m.data;
+      save();
     }
   });
   d.addEventListener('keydown', function (e) {
@@ -145,5 +181,15 @@
   queued.forEach(function (c) {
     T[c[0]].apply(T, c[1]);
   });
-  (w.requestIdleCallback || setTimeout)(draw);
+  (w.requestIdleCallback || setTimeout)(function () {
+    draw();
+    try {
+      var kept = sessionStorage.getItem(key);
+    } catch (e) {}
+    if (kept == null) return;
+    live = 1;
+    // Unless Tandem.open() came first.
+    if (!frame) unread = +kept, load();
+    count();
+  });
 })(window, document);

@@ -6,8 +6,11 @@
 //! own) the channel stays silent.
 //!
 //! From the page: `open` (the panel was shown), `context` (what `Tandem.setContext` was
-//! given), `identify` (what `Tandem.identify` was given). To the page: `ready`, `close`, and
-//! `event` with a name (`handoff`, `agent_joined`, `message`) that `Tandem.on` handlers get.
+//! given), `identify` (what `Tandem.identify` was given). To the page: `ready`, `close`,
+//! `event` with a name (`handoff`, `agent_joined`, `message`) that `Tandem.on` handlers get
+//! (and that a closed panel counts on the launcher), and `live` with whether a person is
+//! involved (queued or with an agent), for which the page loads the widget on its next page
+//! at once, hidden, so the conversation's connection and that count go on.
 
 use tandem_protocol::conversation::Identity;
 use wasm_bindgen::JsValue;
@@ -54,23 +57,30 @@ impl HostChannel {
         let _ = parent.post_message(message, origin);
     }
 
-    fn message(kind: &str) -> js_sys::Object {
+    /// `{tandem: kind, field: value}`, or `{tandem: kind}` without a field.
+    fn message(kind: &str, field: Option<(&str, JsValue)>) -> js_sys::Object {
         let message = js_sys::Object::new();
         // Setting a property on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&message, &"tandem".into(), &kind.into());
+        if let Some((name, value)) = field {
+            let _ = js_sys::Reflect::set(&message, &name.into(), &value);
+        }
         message
     }
 
     /// Tells the page something: `ready`, `close`.
     pub fn post(&self, kind: &str) {
-        self.post_value(&Self::message(kind));
+        self.post_value(&Self::message(kind, None));
     }
 
     /// Tells the page's `Tandem.on(name, ...)` handlers.
     pub fn event(&self, name: &str) {
-        let message = Self::message("event");
-        let _ = js_sys::Reflect::set(&message, &"name".into(), &name.into());
-        self.post_value(&message);
+        self.post_value(&Self::message("event", Some(("name", name.into()))));
+    }
+
+    /// Tells the page whether a person is involved in the conversation.
+    pub fn live(&self, live: bool) {
+        self.post_value(&Self::message("live", Some(("data", live.into()))));
     }
 
     /// What the page said, if we trust where it comes from and understand it.

@@ -38,6 +38,7 @@ texts! {
     // The launcher's, drawn by `embed.js` with the texts the server reads from these files.
     OpenChat = "open_chat",
     CloseChat = "close_chat",
+    UnreadChat = "unread_chat",
     MessageLabel = "message_label",
     MessagePlaceholder = "message_placeholder",
     Send = "send",

@@ -566,15 +566,20 @@ pub fn App(site: String) -> impl IntoView {
     };
 
     // Every change is kept, so a reload or the next checkout page resumes the chat; and a
-    // chat no longer with a person needs no live connection.
-    Effect::new(move |_| {
+    // chat no longer with a person needs no live connection. The page hears when a person
+    // comes in or goes, to bring the widget back on its next page while one is involved.
+    Effect::new(move |was_live: Option<bool>| {
         let (live, stale) = chat.with(|c| {
             storage::save(&widget.site(), c);
             (c.phase().is_live(), *c.phase() != Phase::Connecting)
         });
+        if was_live != Some(live) {
+            widget.parts().borrow().host.live(live);
+        }
         if !live && stale && widget.parts().borrow().live.is_some() {
             widget.stop_live();
         }
+        live
     });
     if chat.with_untracked(|c| c.phase().is_live()) {
         widget.start_live();

@@ -239,7 +239,11 @@ mod tests {
         };
         assert_eq!(site_info(&via_serde(&site)), Some(site.clone()));
         let labelled = SiteInfo {
-            launcher: Some(["Chat öffnen".into(), "Chat schließen".into()]),
+            launcher: Some([
+                "Chat öffnen".into(),
+                "Chat schließen".into(),
+                "Neue Nachrichten im Chat: {n}".into(),
+            ]),
             ..site.clone()
         };
         assert_eq!(

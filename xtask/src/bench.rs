@@ -11,7 +11,7 @@ use std::{io::Write, path::Path, process::Command};
 use anyhow::bail;
 use flate2::{Compression, write::GzEncoder};
 
-use crate::{apps, run, tools};
+use crate::{apps, loader, run, tools};
 
 const USAGE: &str =
     "usage: cargo xtask bench <size | handoff | relay> [flags for the load benchmark]";
@@ -71,6 +71,7 @@ fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
 
 fn size() -> anyhow::Result<()> {
     let tools = tools::for_build()?;
+    loader::minify(&tools)?;
     apps::build(&tools)?;
     let root = crate::workspace_root();
     let report = |name: &str, path: &Path| -> anyhow::Result<usize> {
@@ -82,7 +83,10 @@ fn size() -> anyhow::Result<()> {
         );
         Ok(gzip)
     };
-    report("embed/embed.js", &root.join("embed/embed.js"))?;
+    report(
+        "embed/embed.min.js (served as /embed.js)",
+        &root.join("embed/embed.min.js"),
+    )?;
     let mut first_open = 0;
     let mut files: Vec<_> = std::fs::read_dir(root.join("dist"))?
         .map(|entry| entry.map(|e| e.path()))

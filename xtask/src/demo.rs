@@ -13,7 +13,7 @@ use std::{
 
 use anyhow::{Context, bail};
 
-use crate::{apps, run, tools};
+use crate::{apps, loader, run, tools};
 
 pub fn run() -> anyhow::Result<()> {
     let serve_flags: Vec<String> = std::env::args().skip(2).skip_while(|a| a == "--").collect();
@@ -26,6 +26,7 @@ pub fn run() -> anyhow::Result<()> {
         .context("--listen takes an address such as 127.0.0.1:8080")?;
 
     let tools = tools::for_build()?;
+    loader::minify(&tools)?;
     apps::build(&tools)?;
     let root = crate::workspace_root();
     run::status(

@@ -8,13 +8,14 @@
 //!
 //! - `cargo xtask bench <what>`: measurements that print figures for `BENCHMARKS.md`.
 //!
-//! `tools` knows how to find or install each tool, `run` runs commands, `apps` builds the
-//! widget and the console (`shrink` makes the widget's build smaller), and `demo`, `test`
-//! and `bench` are the procedures.
+//! `tools` knows how to find or install each tool, `run` runs commands, `loader` minifies
+//! `embed.js`, `apps` builds the widget and the console (`shrink` makes the widget's build
+//! smaller), and `demo`, `test` and `bench` are the procedures.
 
 mod apps;
 mod bench;
 mod demo;
+mod loader;
 mod run;
 mod shrink;
 mod test;

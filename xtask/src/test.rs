@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every test, in the order that fails fastest, with a summary at the end.
 //!
+//! 0. `embed.min.js` written from `embed.js` (under CI: checked to be current, see `loader`);
 //! 1. native: `cargo test --workspace` (against PostgreSQL too when `TANDEM_TEST_DATABASE_URL`
 //!    is set, as `.ci/run` does);
 //! 2. browser: the `wasm-bindgen-test` suites in headless Chromium;
@@ -17,7 +18,7 @@ use std::{
 
 use anyhow::bail;
 
-use crate::{apps, run, tools};
+use crate::{apps, loader, run, tools};
 
 /// Packages with `wasm-bindgen-test` suites.
 const BROWSER_SUITES: &[&str] = &["tandem-widget", "tandem-console", "tandem-assistant"];
@@ -90,6 +91,9 @@ pub fn run() -> anyhow::Result<()> {
     };
 
     let mut report = Report::default();
+    report.step("embed/embed.min.js is embed/embed.js minified", || {
+        loader::minify(&tools)
+    });
     report.step("native tests: cargo test --workspace", || {
         run::status(cargo().args(["test", "--workspace"]))
     });

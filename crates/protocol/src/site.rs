@@ -67,9 +67,10 @@ pub struct SiteInfo {
     /// the server starts): ask again shortly for its `model_url`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub assistant_pending: bool,
-    /// The launcher's labels, `[open, close]`, in the language the request's
+    /// The launcher's texts, `[open, close, unread]` (the last with `{n}` for the number of
+    /// messages that came while the chat was closed), in the language the request's
     /// `Accept-Language` picks among the site's: `embed.js` names its button with them (the
     /// widget has its own texts and ignores them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub launcher: Option<[String; 2]>,
+    pub launcher: Option<[String; 3]>,
 }

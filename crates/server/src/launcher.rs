@@ -1,8 +1,9 @@
-//! The launcher's labels ("Open chat", "Close chat") in the shopper's language, for
+//! The launcher's texts ("Open chat", "Close chat", "New messages in the chat: {n}") in the
+//! shopper's language, for
 //! `embed.js`: it has no room for texts of its own (it stays under 2 KB), so it takes them
 //! from the site's description, which the server words for the request's `Accept-Language`.
-//! The texts are the widget's language files' (`open_chat`, `close_chat`), so each is
-//! translated once.
+//! The texts are the widget's language files' (`open_chat`, `close_chat`, `unread_chat`), so
+//! each is translated once.
 
 use std::{collections::HashMap, sync::LazyLock};
 
@@ -18,20 +19,22 @@ const FILES: [(&str, &str); 6] = [
     ("ar", include_str!("../../../i18n/ar.json")),
 ];
 
-static LABELS: LazyLock<HashMap<&'static str, [String; 2]>> = LazyLock::new(|| {
+static LABELS: LazyLock<HashMap<&'static str, [String; 3]>> = LazyLock::new(|| {
     FILES
         .iter()
         .map(|(language, json)| {
             let texts: HashMap<String, String> =
                 serde_json::from_str(json).expect("the widget's language files are JSON objects");
             let text = |key: &str| texts.get(key).cloned().unwrap_or_default();
-            (*language, [text("open_chat"), text("close_chat")])
+            let texts = [text("open_chat"), text("close_chat"), text("unread_chat")];
+            (*language, texts)
         })
         .collect()
 });
 
-/// `[open, close]` in the language `Accept-Language` prefers among the site's `languages`.
-pub fn labels(request: &HeaderMap, languages: &[String]) -> [String; 2] {
+/// `[open, close, unread]` in the language `Accept-Language` prefers among the site's
+/// `languages`.
+pub fn labels(request: &HeaderMap, languages: &[String]) -> [String; 3] {
     let language = pick_language(&preferred(request), languages);
     LABELS
         .get(language.as_str())
@@ -77,12 +80,13 @@ mod tests {
     }
 
     #[test]
-    fn every_language_has_both_labels() {
+    fn every_language_has_every_label() {
         assert_eq!(FILES.map(|(l, _)| l), LANGUAGES);
         for language in LANGUAGES {
-            let [open, close] = &LABELS[language];
+            let [open, close, unread] = &LABELS[language];
             assert!(!open.is_empty() && !close.is_empty(), "{language}");
             assert_ne!(open, close, "{language}");
+            assert!(unread.contains("{n}"), "{language}: {unread}");
         }
     }
 
@@ -91,7 +95,11 @@ mod tests {
         let site = ["en", "de"].map(String::from);
         assert_eq!(
             labels(&asking("de-DE,de;q=0.9,en;q=0.8"), &site),
-            ["Chat öffnen", "Chat schließen"]
+            [
+                "Chat öffnen",
+                "Chat schließen",
+                "Neue Nachrichten im Chat: {n}"
+            ]
         );
         assert_eq!(
             labels(&asking("en;q=0.5, de;q=0.7"), &site)[0],

@@ -99,15 +99,19 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     assert!(panel.attr("hidden").await.unwrap().is_some());
 
     // No cookies, and nothing stored but the widget's own conversation, which lives in the
-    // support server's origin (the demo page shares it; a merchant's page does not).
+    // support server's origin (the demo page shares it; a merchant's page does not), and,
+    // with a person involved, the tab's note that brings the widget back on the next page.
     let traces = client
         .execute(
-            "return [document.cookie, Object.keys(localStorage), sessionStorage.length]",
+            "return [document.cookie, Object.keys(localStorage), Object.keys(sessionStorage)]",
             vec![],
         )
         .await
         .unwrap();
-    assert_eq!(traces, serde_json::json!(["", ["tandem:acme"], 0]));
+    assert_eq!(
+        traces,
+        serde_json::json!(["", ["tandem:acme"], ["tandem-live:acme"]])
+    );
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

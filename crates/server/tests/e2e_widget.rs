@@ -4,7 +4,8 @@
 //! replies; the conversation survives a reload and a network cut, and a message typed while
 //! the network was down, or while the connection to a person was still opening, arrives
 //! exactly once, and the widget keeps one connection. A shopper left waiting when the agents
-//! go away leaves a message instead. On a site without an assistant, a German shopper's
+//! go away leaves a message instead. What the agent writes while the chat is closed is
+//! counted on the launcher, on that page and the next. On a site without an assistant, a German shopper's
 //! question opens the way to a person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
@@ -21,10 +22,10 @@ use common::{
         Browser, Screen, WAIT, click, eventually, text_becomes_within, text_containing as shows,
     },
     proxy::Proxy,
-    widget::{open_widget, open_widget_labelled, say},
+    widget::{find_in, launcher_root, open_widget, open_widget_labelled, say},
     widget_dist,
 };
-use fantoccini::{Client, Locator};
+use fantoccini::{Client, Locator, elements::ShadowRoot};
 use serde_json::json;
 use sqlx::Row;
 
@@ -104,6 +105,11 @@ async fn agent_replies(agent: &TestAgent, id: &str, text: &str) {
         agent.act(id, "claim", json!({})).await,
         reqwest::StatusCode::NO_CONTENT
     );
+    agent_writes(agent, id, text).await;
+}
+
+/// The agent writes to the shopper in a conversation she has.
+async fn agent_writes(agent: &TestAgent, id: &str, text: &str) {
     let sent = agent
         .post(&format!("/v1/agent/conversations/{id}/messages"))
         .json(&json!({ "client_id": format!("agent-{text}"), "text": text }))
@@ -446,6 +452,114 @@ async fn a_shopper_left_waiting_when_the_agents_go_leaves_a_message_instead() {
             .any(|line| line.text == "Where is my order?"),
         "{:?}",
         left[0].transcript
+    );
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+/// The launcher's count of what came while the chat was closed (empty when none), and what
+/// its status region tells screen readers.
+async fn launcher_count(root: &ShadowRoot) -> (String, String) {
+    let badge = find_in(root, ".n").await.text().await.unwrap();
+    let told = find_in(root, "[role=status]").await.text().await.unwrap();
+    (badge, told)
+}
+
+/// Waits until the launcher counts `n` (0: no count shown, nothing told).
+async fn launcher_counts(root: &ShadowRoot, n: usize) {
+    let expected = match n {
+        0 => (String::new(), String::new()),
+        n => (n.to_string(), format!("New messages in the chat: {n}")),
+    };
+    eventually(WAIT, &format!("the launcher to count {n}"), || async {
+        (launcher_count(root).await == expected).then_some(())
+    })
+    .await;
+}
+
+/// The tab's note that a person is involved, as the loader keeps it on the page.
+async fn live_note(client: &Client) -> serde_json::Value {
+    client
+        .execute("return sessionStorage.getItem('tandem-live:acme')", vec![])
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launcher_even_on_the_next_page()
+ {
+    let server = demo_server().await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    let root = open_widget(client, &server.url("/demo")).await;
+    say(client, "Where is my order?").await;
+    shows(client, "li.answer", "order status page").await;
+    client.enter_parent_frame().await.unwrap();
+    assert_eq!(
+        live_note(client).await,
+        json!(null),
+        "nothing on the page while the assistant alone answers"
+    );
+    find_in(&root, "iframe").await.enter_frame().await.unwrap();
+    let id = hand_over(client, &server).await;
+
+    // The shopper closes the chat to go on with the checkout; Anna joins and writes.
+    client.enter_parent_frame().await.unwrap();
+    let launcher = find_in(&root, "button").await;
+    launcher.click().await.unwrap();
+    launcher_counts(&root, 0).await;
+    agent_replies(&anna, &id, "Hello, I am looking at your order now.").await;
+    // Her joining and her message.
+    launcher_counts(&root, 2).await;
+    assert_accessible(client, "the merchant's page with the launcher's count").await;
+
+    // The next page loads the widget at once, hidden, so the count stays and goes on.
+    client.goto(&server.url("/demo")).await.unwrap();
+    let root = launcher_root(client).await;
+    launcher_counts(&root, 2).await;
+    assert!(
+        find_in(&root, ".p")
+            .await
+            .attr("hidden")
+            .await
+            .unwrap()
+            .is_some(),
+        "the panel stays closed"
+    );
+    agent_writes(&anna, &id, "It left our warehouse this morning.").await;
+    launcher_counts(&root, 3).await;
+
+    // Opening shows them, and the count is gone.
+    let launcher = find_in(&root, "button").await;
+    launcher.click().await.unwrap();
+    launcher_counts(&root, 0).await;
+    find_in(&root, "iframe").await.enter_frame().await.unwrap();
+    let said = shows(client, "ol.messages", "It left our warehouse this morning.").await;
+    assert!(
+        said.contains("Hello, I am looking at your order now."),
+        "{said}"
+    );
+
+    // Once Anna has closed the conversation, the next page loads nothing before a click.
+    assert_eq!(
+        anna.act(&id, "close", json!({ "resolution": "solved" }))
+            .await,
+        reqwest::StatusCode::NO_CONTENT
+    );
+    shows(client, ".rating .ended", "The conversation has ended.").await;
+    client.enter_parent_frame().await.unwrap();
+    eventually(WAIT, "the page's note to go", || async {
+        (live_note(client).await == json!(null)).then_some(())
+    })
+    .await;
+    client.goto(&server.url("/demo")).await.unwrap();
+    let root = launcher_root(client).await;
+    find_in(&root, "button").await;
+    assert!(
+        root.find(Locator::Css("iframe")).await.is_err(),
+        "no widget before the shopper asks for it"
     );
     browser.client.clone().close().await.unwrap();
     server.stop().await;

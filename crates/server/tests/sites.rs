@@ -220,11 +220,15 @@ async fn the_launcher_is_labelled_in_the_shoppers_language() {
     };
     assert_eq!(
         labels(Some("en-GB,en;q=0.9,de;q=0.8")).await,
-        ["Open chat", "Close chat"]
+        ["Open chat", "Close chat", "New messages in the chat: {n}"]
     );
     assert_eq!(
         labels(Some("sv-SE")).await,
-        ["Chat öffnen", "Chat schließen"],
+        [
+            "Chat öffnen",
+            "Chat schließen",
+            "Neue Nachrichten im Chat: {n}"
+        ],
         "a language the site does not offer gets the site's default"
     );
     assert_eq!(labels(None).await[0], "Chat öffnen");

@@ -1,4 +1,5 @@
-//! `GET /embed.js`: the script-tag loader, served byte for byte as it is in `embed/embed.js`.
+//! `GET /embed.js`: the script-tag loader, served byte for byte as it is in
+//! `embed/embed.min.js` (terser's minification of `embed/embed.js`, written by `cargo xtask`).
 //!
 //! Merchants may pin it with Subresource Integrity (`integrity="sha384-..."
 //! crossorigin="anonymous"`), so the bytes never vary with the request and the response
@@ -13,8 +14,8 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use sha2::{Digest, Sha384};
 
-/// The loader's source.
-pub const EMBED_JS: &str = include_str!("../../../../embed/embed.js");
+/// The loader, minified.
+pub const EMBED_JS: &str = include_str!("../../../../embed/embed.min.js");
 
 /// The SHA-384 digest of [`EMBED_JS`], base64: the value of an `integrity` attribute, and
 /// (quoted) the response's ETag.
