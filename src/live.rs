@@ -5,7 +5,8 @@
 //! async runtime, which keeps the widget small. On every (re)connection it says `hello` with
 //! the last sequence number the chat holds and sends the whole outbox again, under the same
 //! client ids: the server stores each message once, so nothing is lost or doubled however
-//! often the network drops. Reconnection waits a little longer after each failure (with
+//! often the network drops; then the page's context, since the shopper may be on the shop's
+//! next page by now. Reconnection waits a little longer after each failure (with
 //! jitter), or as long as the server asks when it restarts, and happens at once when the
 //! browser says it is online again.
 
@@ -36,6 +37,8 @@ pub struct Resume {
     pub token: String,
     pub last_seq: u64,
     pub outbox: Vec<(String, String)>,
+    /// The page's context, if it said one: this may be the shop's next page.
+    pub context: Option<String>,
 }
 
 /// How long to wait before reconnection attempt `attempt` (0-based): what the server asked
@@ -147,6 +150,9 @@ impl Live {
                         text: text.clone(),
                     };
                     let _ = socket.send_with_str(&json(&frame));
+                }
+                if let Some(context) = resume.context {
+                    let _ = socket.send_with_str(&json(&ShopperFrame::Context { context }));
                 }
             }
         };

@@ -81,14 +81,22 @@ struct Parts {
     live: Option<Live>,
     /// A question asked while the assistant was still loading.
     waiting_question: Option<String>,
-    /// The merchant's context (`Tandem.setContext`), as JSON text.
-    context: String,
+    /// The merchant's context (`Tandem.setContext`), as JSON text, once this page said it.
+    context: Option<String>,
     identity: Option<Identity>,
     reporter: Reporter,
     /// When the agent was last told the shopper is typing, and the timer that tells them
     /// the shopper stopped.
     typing_since: f64,
     typing_quiet: Option<Timeout>,
+}
+
+impl Parts {
+    /// The context to send with a handoff or a message left: an empty object if the page
+    /// said none.
+    fn context_json(&self) -> String {
+        self.context.clone().unwrap_or_else(|| "{}".to_owned())
+    }
 }
 
 /// The widget: what it draws and what it holds.
@@ -220,6 +228,7 @@ impl Widget {
                     token: t.token.clone(),
                     last_seq: t.last_seq,
                     outbox: c.outbox(),
+                    context: self.parts().borrow().context.clone(),
                 })
             })
         };
@@ -339,7 +348,7 @@ impl Widget {
         let (identity, context) = {
             let parts = self.parts();
             let parts = parts.borrow();
-            (parts.identity.clone(), parts.context.clone())
+            (parts.identity.clone(), parts.context_json())
         };
         let packet = self.read(|c| handoff::packet(&site, c, reason, identity, &language));
         match api::create_conversation(&packet, &context).await {
@@ -487,7 +496,7 @@ impl Widget {
             transcript: self.read(handoff::transcript),
             context: Default::default(),
         };
-        let context = self.parts().borrow().context.clone();
+        let context = self.parts().borrow().context_json();
         spawn_local(async move {
             match api::leave_message(&self.site(), &message, &context).await {
                 Ok(_) => {
@@ -515,7 +524,7 @@ impl Widget {
     }
 
     /// The host page: `open` puts the cursor where the shopper types; context and identity
-    /// are kept for the handoff.
+    /// are kept for the handoff, and a new context goes to the person, if one is involved.
     fn hear_host(self, event: &web_sys::MessageEvent) {
         let parts = self.parts();
         let said = parts.borrow().host.receive(event);
@@ -527,7 +536,11 @@ impl Widget {
                     let _ = input.focus();
                 }
             }
-            Some(FromHost::Context(json)) => parts.borrow_mut().context = json,
+            Some(FromHost::Context(json)) => {
+                parts.borrow_mut().context = Some(json.clone());
+                // With a person involved, the agent sees where the shopper is now.
+                self.frame(ShopperFrame::Context { context: json });
+            }
             Some(FromHost::Identify(who)) => parts.borrow_mut().identity = Some(who),
             None => {}
         }
@@ -553,7 +566,7 @@ pub fn App(site: String) -> impl IntoView {
         brain: None,
         live: None,
         waiting_question: None,
-        context: "{}".to_owned(),
+        context: None,
         identity: None,
         reporter: Reporter::start(&site),
         typing_since: 0.0,

@@ -82,6 +82,9 @@ pub fn shopper_frame(frame: &ShopperFrame) -> String {
         ShopperFrame::Typing { typing } => Object::new()
             .raw("typing", &Object::new().bool("typing", *typing).finish())
             .finish(),
+        ShopperFrame::Context { context } => Object::new()
+            .raw("context", &Object::new().str("context", context).finish())
+            .finish(),
         ShopperFrame::Cancel => {
             let mut out = String::new();
             quote(&mut out, "cancel");
@@ -189,6 +192,9 @@ mod tests {
                 text: "Hi 😀 \"you\"".into(),
             },
             ShopperFrame::Typing { typing: true },
+            ShopperFrame::Context {
+                context: r#"{"page":"payment","note":"\"quoted\""}"#.into(),
+            },
             ShopperFrame::Cancel,
         ] {
             assert_eq!(read::<ShopperFrame>(&shopper_frame(&frame)), frame);

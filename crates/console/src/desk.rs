@@ -196,6 +196,14 @@ impl Desk {
                     chat.add(message);
                 }
             }
+            AgentServerFrame::Context {
+                conversation,
+                context,
+            } => {
+                if let Some(chat) = self.chat_mut(&conversation) {
+                    chat.detail.context = context;
+                }
+            }
             AgentServerFrame::Ack { .. } => {}
             AgentServerFrame::Typing {
                 conversation,

@@ -277,6 +277,21 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         ["cart_value", "currency", "order_id"]
     );
     assert_eq!(texts(&root, ".context dd"), ["129.9", "EUR", "A-1001"]);
+    // The shopper goes on to the shop's payment page: the context shows where they are now.
+    let Ok(serde_json::Value::Object(now)) =
+        serde_json::to_value(json!({ "cart_value": 129.9, "page": "payment" }))
+    else {
+        unreachable!()
+    };
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Context {
+            conversation: "c1".into(),
+            context: now,
+        });
+    });
+    tick().await;
+    assert_eq!(texts(&root, ".context dt"), ["cart_value", "page"]);
+    assert_eq!(texts(&root, ".context dd"), ["129.9", "payment"]);
 
     let lines = texts(&root, ".transcript li");
     assert_eq!(lines.len(), 4);

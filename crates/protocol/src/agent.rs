@@ -449,6 +449,12 @@ pub enum AgentServerFrame {
         author: Author,
         typing: bool,
     },
+    /// The shop's page changed the context of one of the agent's conversations (the
+    /// shopper went on to another page, or the cart changed).
+    Context {
+        conversation: String,
+        context: Map<String, Value>,
+    },
     /// The agent's own status changed (possibly from another tab).
     Profile { profile: AgentProfile },
     /// A frame could not be accepted; the connection stays open. `client_id` names the

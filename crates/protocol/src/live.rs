@@ -31,6 +31,11 @@ pub enum ShopperFrame {
     Send { client_id: String, text: String },
     /// The shopper started or stopped typing.
     Typing { typing: bool },
+    /// What the shop's page says now (`Tandem.setContext`, or the shop's next page), as the
+    /// JSON text of an object: the agent sees where the shopper is while a person is
+    /// involved, not only where they were at the handoff. Sent after each `hello` and on
+    /// every change; the same context again changes nothing.
+    Context { context: String },
     /// Leave the queue.
     Cancel,
 }

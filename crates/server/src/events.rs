@@ -49,6 +49,12 @@ pub enum Event {
         site: String,
         agents: Vec<String>,
     },
+    /// The shop's page changed a conversation's context; `agent` is who has it. The context
+    /// itself is read from the database (see `context`).
+    Context {
+        conversation: String,
+        agent: Option<String>,
+    },
     /// A site's queue changed: positions, estimates and agents' queue views are out of date.
     Queue { site: String },
     /// An agent was offered a conversation.

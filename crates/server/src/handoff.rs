@@ -14,6 +14,7 @@ use tandem_protocol::{
 use crate::{
     app::AppState,
     config::SiteConfig,
+    context,
     error::AppError,
     events::Event,
     identity, ids,
@@ -22,9 +23,6 @@ use crate::{
     relay::check_text,
     store::{NewConversation, NewMessage},
 };
-
-/// The most bytes of merchant context a handoff may carry (as JSON).
-pub const MAX_CONTEXT_BYTES: usize = 16 * 1024;
 
 /// Checks a handoff packet before anything is stored.
 pub fn check(packet: &CreateConversation) -> Result<(), AppError> {
@@ -49,13 +47,7 @@ pub fn check(packet: &CreateConversation) -> Result<(), AppError> {
             other => other,
         })?;
     }
-    let context = serde_json::to_string(&packet.context).expect("JSON values serialise");
-    if context.len() > MAX_CONTEXT_BYTES {
-        return Err(AppError::TooLarge {
-            what: "The context",
-            limit: format!("{MAX_CONTEXT_BYTES} bytes of JSON"),
-        });
-    }
+    context::stored(&packet.context)?;
     Ok(())
 }
 
@@ -120,7 +112,7 @@ pub async fn create(
         token_hash: ids::token_hash(&token),
         reason: packet.reason,
         priority: i64::from(packet.reason == HandoffReason::Sensitive),
-        context: serde_json::to_string(&packet.context).expect("JSON values serialise"),
+        context: context::stored(&packet.context)?,
         identity: packet
             .identity
             .as_ref()
@@ -194,7 +186,7 @@ mod tests {
         packet.transcript.clear();
         packet
             .context
-            .insert("cart".into(), "x".repeat(MAX_CONTEXT_BYTES).into());
+            .insert("cart".into(), "x".repeat(context::MAX_CONTEXT_BYTES).into());
         assert!(matches!(check(&packet), Err(AppError::TooLarge { .. })));
     }
 }

@@ -207,6 +207,10 @@ impl Hub {
                 conversation,
                 agent,
                 ..
+            }
+            | Event::Context {
+                conversation,
+                agent,
             } => {
                 let mut ids = registry.ids(Index::Conversation, conversation);
                 if let Some(agent) = agent {

@@ -10,7 +10,8 @@
 //!   [`trial`]: an edited one tried before it is saved.
 //! - [`app`]: the shared state and the router, the one map of every URL; handlers in [`http`].
 //! - [`store`]: the database (SQLite by default, PostgreSQL to scale out) and its queries.
-//! - [`handoff`]: a widget's packet becomes a queued conversation.
+//! - [`handoff`]: a widget's packet becomes a queued conversation; [`context`]: the shop's
+//!   context of it (cart, page), kept up to date while a person is involved.
 //! - [`routing`]: the rules (queue order, who gets the next offer, estimated wait) as pure
 //!   functions; [`dispatch`] applies them to the database; [`queue`] shows the result.
 //! - [`assign`]: accept, decline, claim, close, transfer, cancel, rate.
@@ -31,6 +32,7 @@ pub mod assign;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod context;
 pub mod dashboard;
 pub mod dispatch;
 pub mod error;

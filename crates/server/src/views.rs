@@ -1,9 +1,8 @@
 //! How a conversation looks to the agent who works it.
 
-use serde_json::{Map, Value};
 use tandem_protocol::agent::ConversationDetail;
 
-use crate::{app::AppState, error::AppError, store::Conversation};
+use crate::{app::AppState, context, error::AppError, store::Conversation};
 
 /// Everything about a conversation: context, identity, and every message so far.
 pub async fn detail(
@@ -16,8 +15,7 @@ pub async fn detail(
         state: conversation.state,
         reason: conversation.reason,
         priority: conversation.priority,
-        context: serde_json::from_str::<Map<String, Value>>(&conversation.context)
-            .unwrap_or_default(),
+        context: context::read(conversation),
         identity: conversation
             .identity
             .as_deref()

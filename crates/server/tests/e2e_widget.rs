@@ -5,7 +5,8 @@
 //! the network was down, or while the connection to a person was still opening, arrives
 //! exactly once, and the widget keeps one connection. A shopper left waiting when the agents
 //! go away leaves a message instead. What the agent writes while the chat is closed is
-//! counted on the launcher, on that page and the next. On a site without an assistant, a German shopper's
+//! counted on the launcher, on that page and the next, and the next page's context reaches
+//! the agent. On a site without an assistant, a German shopper's
 //! question opens the way to a person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
@@ -487,7 +488,7 @@ async fn live_note(client: &Client) -> serde_json::Value {
 
 #[tokio::test]
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
-async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launcher_even_on_the_next_page()
+async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launcher_even_on_the_next_page_whose_context_she_sees()
  {
     let server = demo_server().await;
     let (anna, _console) = server.available_agent("Anna", 1).await;
@@ -530,6 +531,19 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
     );
     agent_writes(&anna, &id, "It left our warehouse this morning.").await;
     launcher_counts(&root, 3).await;
+    // Anna sees where the shopper is now: this page's context reaches her.
+    client
+        .execute(
+            "Tandem.setContext({ page: 'payment', cart_value: 224.5 })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    eventually(WAIT, "Anna to see the payment page", || async {
+        let detail = anna.conversation(&id).await;
+        (detail.context.get("page") == Some(&json!("payment"))).then_some(())
+    })
+    .await;
 
     // Opening shows them, and the count is gone.
     let launcher = find_in(&root, "button").await;

@@ -1,6 +1,6 @@
 //! The live relay: messages flow both ways in order, a retried send is stored once, a
-//! reconnect gets exactly what it missed, and bad input gets a clear error while the
-//! conversation goes on. Over real WebSockets, and over the HTTP fallback.
+//! reconnect gets exactly what it missed, the shop's new context reaches the agent, and bad
+//! input gets a clear error while the conversation goes on. Over real WebSockets, and over the HTTP fallback.
 
 mod common;
 
@@ -290,6 +290,82 @@ async fn bad_frames_get_clear_errors_and_the_conversation_goes_on() {
     server.stop().await;
 }
 
+/// The next context change the agent's connection is told of.
+async fn next_context(ws: &mut Ws) -> (String, serde_json::Value) {
+    ws.until(|frame| match frame {
+        AgentServerFrame::Context {
+            conversation,
+            context,
+        } => Some((conversation, serde_json::Value::Object(context))),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_shops_next_page_updates_the_context_the_agent_sees() {
+    let server = TestServer::start().await;
+    let (created, anna, mut shopper, mut console) = live_pair(&server).await;
+    let context = |json: &str| ShopperFrame::Context {
+        context: json.to_owned(),
+    };
+
+    shopper
+        .send(&context(r#"{"page": "payment", "cart_value": 224.5}"#))
+        .await;
+    let payment = json!({ "page": "payment", "cart_value": 224.5 });
+    assert_eq!(
+        next_context(&mut console).await,
+        (created.id.clone(), payment.clone())
+    );
+    let detail = anna.conversation(&created.id).await;
+    assert_eq!(
+        serde_json::Value::Object(detail.context),
+        payment,
+        "a console opened later reads it too"
+    );
+
+    // The same context again (every reconnection sends it) tells no one; what is not a
+    // JSON object, or too large, is refused clearly, and the conversation goes on.
+    shopper
+        .send(&context(r#"{"cart_value": 224.5, "page": "payment"}"#))
+        .await;
+    shopper.send(&context("[1, 2]")).await;
+    let not_an_object = next_error(&mut shopper).await;
+    assert_eq!(not_an_object.status, 422);
+    assert!(
+        not_an_object.message().contains("JSON object"),
+        "{}",
+        not_an_object.message()
+    );
+    let huge = json!({ "cart": "x".repeat(17 * 1024) }).to_string();
+    shopper.send(&context(&huge)).await;
+    assert_eq!(next_error(&mut shopper).await.status, 413);
+    shopper.send(&context(r#"{"page": "confirmation"}"#)).await;
+    assert_eq!(
+        next_context(&mut console).await,
+        (created.id.clone(), json!({ "page": "confirmation" })),
+        "the next change the agent hears of is this one"
+    );
+
+    // Once the conversation is over, its context stays as it was.
+    assert_eq!(
+        anna.act(&created.id, "close", json!({ "resolution": "solved" }))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    shopper.send(&context(r#"{"page": "home"}"#)).await;
+    assert_eq!(next_error(&mut shopper).await.status, 409);
+    let stored: String = sqlx::query("SELECT context FROM conversations WHERE id = $1")
+        .bind(&created.id)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("context");
+    assert_eq!(stored, r#"{"page":"confirmation"}"#);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_wrong_token_or_a_foreign_origin_cannot_join_a_conversation() {
     let server = TestServer::start().await;
@@ -483,5 +559,13 @@ async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
         .parse()
         .unwrap();
     assert!((1..=20).contains(&retry_after), "{retry_after}");
+    // A page changing its context shares that budget.
+    let mut shopper = server.shopper(&created, 0).await;
+    shopper
+        .send(&ShopperFrame::Context {
+            context: r#"{"page": "payment"}"#.to_owned(),
+        })
+        .await;
+    assert_eq!(next_error(&mut shopper).await.status, 429);
     server.stop().await;
 }

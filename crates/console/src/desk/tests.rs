@@ -233,6 +233,25 @@ fn typing_shows_for_the_shopper_only_and_stops_with_their_message() {
 }
 
 #[test]
+fn the_shops_new_context_replaces_the_old_in_that_conversation_only() {
+    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut context = Map::new();
+    context.insert("page".into(), "payment".into());
+    desk.apply(AgentServerFrame::Context {
+        conversation: "c2".into(),
+        context: context.clone(),
+    });
+    assert_eq!(desk.chats()[1].detail.context, context);
+    assert!(desk.chats()[0].detail.context.is_empty());
+    // One the agent no longer has changes nothing.
+    desk.apply(AgentServerFrame::Context {
+        conversation: "c9".into(),
+        context,
+    });
+    assert_eq!(desk.chats().len(), 2);
+}
+
+#[test]
 fn countdowns_and_waits_read_naturally() {
     assert_eq!(seconds_left(30_000, 0), 30);
     assert_eq!(seconds_left(30_000, 29_500), 1);

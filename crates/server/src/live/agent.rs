@@ -3,8 +3,8 @@
 //! On connect the agent counts as present (routing may offer them work) and gets their
 //! profile, the conversations they have, the queues of their sites and any live offer. Then
 //! the server pushes queue changes, offers and their withdrawal, conversations assigned and
-//! released, and the messages and typing of every conversation they have; the agent sends
-//! messages and typing. Accepting, declining, closing and so on are HTTP calls. The
+//! released, and the messages, typing and context changes of every conversation they have;
+//! the agent sends messages and typing. Accepting, declining, closing and so on are HTTP calls. The
 //! connection lasts only as long as its session and the agent's sites as they were: see
 //! [`Session::recheck`].
 
@@ -24,6 +24,7 @@ use crate::{
     app::AppState,
     assign,
     auth::AgentSession,
+    context,
     error::AppError,
     events::Event,
     hub::{Delivery, Interest},
@@ -263,6 +264,22 @@ impl Session for Connection {
             }
             Event::Conversation { conversation, .. } => {
                 self.conversation_changed(socket, conversation).await
+            }
+            Event::Context { conversation, .. } => {
+                if !self.conversations.contains_key(conversation) {
+                    return Ok(());
+                }
+                match self.state.db.conversation(conversation).await {
+                    Ok(Some(found)) => {
+                        let frame = AgentServerFrame::Context {
+                            conversation: conversation.clone(),
+                            context: context::read(&found),
+                        };
+                        send(socket, &frame).await
+                    }
+                    Ok(None) => Ok(()),
+                    Err(e) => refuse::<Self>(socket, e.into(), None).await,
+                }
             }
             Event::Message {
                 conversation,

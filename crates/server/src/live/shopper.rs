@@ -2,8 +2,9 @@
 //!
 //! The first frame must be `hello` with the conversation's token; then the server sends the
 //! conversation's status and every message after the client's `last_seq`, and from then on
-//! relays: the shopper's messages (acknowledged once stored), typing, cancel; and to the
-//! shopper, new messages, typing, queue position and the agent joining or leaving.
+//! relays: the shopper's messages (acknowledged once stored), typing, the shop's context,
+//! cancel; and to the shopper, new messages, typing, queue position and the agent joining
+//! or leaving.
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use tandem_protocol::{
@@ -17,7 +18,7 @@ use super::{
 };
 use crate::{
     app::AppState,
-    assign,
+    assign, context,
     error::AppError,
     events::Event,
     hub::{Delivery, Interest},
@@ -168,6 +169,11 @@ impl Session for Connection {
             ShopperFrame::Typing { typing } => {
                 let conversation = self.conversation().await?;
                 relay::typing(&self.state, &conversation, Author::Shopper, typing).await;
+                Ok(None)
+            }
+            ShopperFrame::Context { context } => {
+                let conversation = self.conversation().await?;
+                context::update(&self.state, &conversation, &context).await?;
                 Ok(None)
             }
             ShopperFrame::Cancel => {

@@ -473,6 +473,20 @@ impl Db {
         Ok(Some(overridden))
     }
 
+    /// Replaces the shop's context of a conversation that is queued or with an agent; whether
+    /// it changed.
+    pub async fn set_context(&self, id: &str, context: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET context = $2 \
+             WHERE id = $1 AND state IN ('queued', 'with_agent') AND context <> $2",
+        )
+        .bind(id)
+        .bind(context)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Takes a waiting conversation out of the queue at the shopper's request.
     pub async fn cancel(&self, id: &str) -> Result<bool, StoreError> {
         let done = sqlx::query(

@@ -1,0 +1,107 @@
+//! The shop's context of a conversation (`Tandem.setContext`: cart, order, page): checked and
+//! stored with the handoff, and updated while a person is involved, when the shopper goes on
+//! to another page of the shop or the cart changes, so the agent sees where the shopper is
+//! now. It is stored as JSON text whose keys serde orders, so the same context always reads
+//! the same and a page that says it again changes nothing. Agents are told of a change by
+//! [`Event::Context`], which carries no context (an event must stay small enough for
+//! PostgreSQL's `NOTIFY`): their connections read it from the database.
+
+use serde_json::{Map, Value};
+use tandem_protocol::ConversationState;
+
+use crate::{app::AppState, error::AppError, events::Event, store::Conversation};
+
+/// The most bytes of context a conversation may carry (as JSON).
+pub const MAX_CONTEXT_BYTES: usize = 16 * 1024;
+
+fn too_large() -> AppError {
+    AppError::TooLarge {
+        what: "The context",
+        limit: format!("{MAX_CONTEXT_BYTES} bytes of JSON"),
+    }
+}
+
+/// The context as stored, if it fits.
+pub fn stored(context: &Map<String, Value>) -> Result<String, AppError> {
+    let text = serde_json::to_string(context).expect("JSON values serialise");
+    if text.len() > MAX_CONTEXT_BYTES {
+        return Err(too_large());
+    }
+    Ok(text)
+}
+
+/// The context a shop's page sent as JSON text: an object that fits.
+fn parse(text: &str) -> Result<Map<String, Value>, AppError> {
+    if text.len() > MAX_CONTEXT_BYTES {
+        return Err(too_large());
+    }
+    serde_json::from_str(text)
+        .map_err(|_| AppError::Invalid("The context must be a JSON object.".to_owned()))
+}
+
+/// The context a conversation was stored with (an empty one if unreadable).
+pub fn read(conversation: &Conversation) -> Map<String, Value> {
+    serde_json::from_str(&conversation.context).unwrap_or_default()
+}
+
+/// Replaces the context of a conversation that is queued or with an agent with what the
+/// shop's page sent (JSON text); the agent who has it is told when it changed.
+pub async fn update(
+    state: &AppState,
+    conversation: &Conversation,
+    text: &str,
+) -> Result<(), AppError> {
+    let text = stored(&parse(text)?)?;
+    let open = matches!(
+        conversation.state,
+        ConversationState::Queued | ConversationState::WithAgent
+    );
+    if !open {
+        return Err(AppError::Conflict(
+            "The conversation is over: its context no longer changes.".to_owned(),
+        ));
+    }
+    // A page that changes its context in a loop costs writes and events: it shares the
+    // conversation's message budget.
+    state
+        .limits
+        .messages
+        .check(&conversation.id)
+        .map_err(AppError::RateLimited)?;
+    if state.db.set_context(&conversation.id, &text).await? {
+        state
+            .bus
+            .publish(Event::Context {
+                conversation: conversation.id.clone(),
+                agent: conversation.agent_id.clone(),
+            })
+            .await;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contexts_must_be_objects_that_fit() {
+        let context = parse(r#"{"page": "payment", "cart_value": 224.5}"#).unwrap();
+        assert_eq!(
+            stored(&context).unwrap(),
+            r#"{"cart_value":224.5,"page":"payment"}"#,
+            "keys in order, so the same context reads the same"
+        );
+        for not_an_object in ["[1, 2]", "\"checkout\"", "{\"page\": ", ""] {
+            assert!(
+                matches!(parse(not_an_object), Err(AppError::Invalid(_))),
+                "{not_an_object}"
+            );
+        }
+        let mut huge = Map::new();
+        huge.insert("cart".into(), "x".repeat(MAX_CONTEXT_BYTES).into());
+        assert!(matches!(stored(&huge), Err(AppError::TooLarge { .. })));
+        let huge_text = serde_json::to_string(&huge).unwrap();
+        assert!(matches!(parse(&huge_text), Err(AppError::TooLarge { .. })));
+    }
+}
