@@ -4,18 +4,18 @@
   if (!me || (T && !T.q)) return;
   var origin = new URL(me.src).origin, site = me.getAttribute('data-site') || '';
   var queued = (T && T.q) || [], handlers = {}, state = {};
-  var host, root, button, badge, news, panel, frame, timer, shown, ready, live, unread = 0;
+  var host, root, button, badge, news, panel, frame, timer, shown, ready, live, noted, unread = 0;
   var key = 'tandem-live:' + site, L = ['Open chat', 'Close chat', 'New messages in the chat: {n}'];
   var CSS =
-    ':host{all:initial;--b:#1d4ed8;--i:#fff}.l,.p,.n{position:fixed;z-index:2147483647;right:20px}' +
+    ':host{all:initial;--b:#1d4ed8;--i:#fff}.l,.p,.n,.s{position:fixed;z-index:2147483647;right:20px}' +
     '.l{bottom:20px;width:56px;height:56px;border:0;border-radius:50%;background:var(--b);color:var(--i);' +
     'cursor:pointer;padding:14px;box-shadow:0 4px 12px #0005}.l:focus-visible{outline:3px solid #111;outline-offset:3px}' +
     '.p{bottom:88px;width:380px;height:min(640px,calc(100vh - 108px));border-radius:12px;overflow:hidden;' +
     'background:#fff;box-shadow:0 8px 30px #0005}[hidden]{display:none}iframe{border:0;width:100%;height:100%}' +
     ':host(.left) .l,:host(.left) .p{right:auto;left:20px}:host(.left) .n{right:auto;left:16px}' +
-    '.n{right:16px;bottom:58px;pointer-events:none;min-width:22px;height:22px;padding:0 6px;box-sizing:border-box;' +
-    'border-radius:11px;background:#b91c1c;color:#fff;font:700 13px/22px sans-serif;box-shadow:0 0 0 2px #fff}' +
-    '.n:empty{display:none}.s{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}' +
+    '.n{right:16px;bottom:58px;pointer-events:none;min-width:10px;padding:0 5px;border:1px solid transparent;' +
+    'border-radius:11px;background:#b91c1c;color:#fff;font:700 13px/20px sans-serif;text-align:center;' +
+    'box-shadow:0 0 0 2px #fff}.n:empty{display:none}.s{width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}' +
     '@media (max-width:640px){.p{inset:0;width:auto;height:auto;border-radius:0}.l[aria-expanded=true]{display:none}}';
 
   function emit(name) {
@@ -77,20 +77,22 @@
   }
 
   // What came from a person while the panel was closed: a count on the launcher, told to
-  // screen readers, and kept with the tab's session while the conversation is live, so the
-  // next page shows it too.
+  // screen readers (once: the next page draws it again), and kept in the tab's session, so
+  // the next page shows it too.
   function count() {
+    var told = unread ? L[2].replace('{n}', unread) : '';
     badge.textContent = unread || '';
-    news.textContent = unread ? L[2].replace('{n}', unread) : '';
-    if (live) save();
+    if (news.textContent != told) news.textContent = told;
+    save();
   }
 
-  // Only once a person is involved does the loader write anything on the page: the tab's
-  // session storage remembers it, so the next page loads the widget (hidden) at once and
-  // the conversation's live connection and count go on.
+  // Only once a person is involved does the loader write anything on the page: while one
+  // is, or something they wrote is unread, the tab's session storage notes the count, so
+  // the next page loads the widget (hidden) at once and the conversation goes on.
   function save() {
     try {
-      live ? sessionStorage.setItem(key, unread) : sessionStorage.removeItem(key);
+      if (live || unread) sessionStorage.setItem(key, unread), noted = 1;
+      else if (noted) sessionStorage.removeItem(key), noted = 0;
     } catch (e) {}
   }
 
@@ -110,12 +112,13 @@
     draw();
     if (shown) return;
     shown = 1;
-    frame ? post('open') : load();
-    unread = 0;
-    count();
     panel.hidden = false;
     fit();
     label();
+    unread = 0;
+    count();
+    if (!frame) load();
+    else if (ready) frame.focus(), post('open');
     emit('open');
   }
 
@@ -156,8 +159,9 @@
     } else if (t == 'close') {
       close();
     } else if (t == 'event') {
-      if (!shown && /^(message|agent_joined)$/.test(m.name)) unread++, count();
       emit(m.name);
+      // The widget's events but the handoff (the shopper's own doing) come from a person.
+      if (!shown && m.name != 'handoff') unread++, count();
     } else if (t == 'live') {
       live = m.data;
       save();
@@ -187,7 +191,7 @@
       var kept = sessionStorage.getItem(key);
     } catch (e) {}
     if (kept == null) return;
-    live = 1;
+    live = noted = 1;
     // Unless Tandem.open() came first.
     if (!frame) unread = +kept, load();
     count();

@@ -18,7 +18,7 @@ use tandem_protocol::{
     live::ShopperFrame,
 };
 
-use super::{AssistantState, Intent, OfflineForm, Screen, Shell, View};
+use super::{AssistantState, Intent, OfflineForm, Screen, Shell, View, dom};
 use crate::{
     api::{self, ApiError},
     assistant::Brain,
@@ -523,13 +523,20 @@ impl Widget {
         }
     }
 
-    /// The host page: `open` puts the cursor where the shopper types; context and identity
-    /// are kept for the handoff, and a new context goes to the person, if one is involved.
+    /// The host page: `open` shows the newest line and puts the cursor where the shopper
+    /// types; context and identity are kept for the handoff, and a new context goes to the
+    /// person, if one is involved.
     fn hear_host(self, event: &web_sys::MessageEvent) {
         let parts = self.parts();
         let said = parts.borrow().host.receive(event);
         match said {
             Some(FromHost::Open) => {
+                // Lines that came while the panel was hidden (the widget loads hidden on the
+                // shop's next page while a person is involved) were drawn without a layout
+                // to scroll.
+                if let Some(list) = document().body().and_then(|b| dom::find(&b, ".messages")) {
+                    list.set_scroll_top(list.scroll_height());
+                }
                 if let Some(input) = document().get_element_by_id("tandem-message")
                     && let Ok(input) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input)
                 {

@@ -70,8 +70,8 @@ pub struct Config {
 pub struct Limits {
     /// New conversations per minute from one client address.
     pub conversations_per_minute: u32,
-    /// Messages per minute in one conversation, from either side (changes of the shop's
-    /// context count too).
+    /// Messages per minute in one conversation, from either side; and as many changes of
+    /// the shop's context.
     pub messages_per_minute: u32,
     /// Offline messages per hour from one client address.
     pub offline_messages_per_hour: u32,

@@ -61,12 +61,16 @@ pub async fn update(
             "The conversation is over: its context no longer changes.".to_owned(),
         ));
     }
-    // A page that changes its context in a loop costs writes and events: it shares the
-    // conversation's message budget.
+    // Every page of the shop says its context again: that costs nothing.
+    if text == conversation.context {
+        return Ok(());
+    }
+    // A page that changes its context in a loop costs writes and events: as many changes
+    // as messages, in a budget of their own, so the agent's messages never wait for them.
     state
         .limits
         .messages
-        .check(&conversation.id)
+        .check(&format!("context:{}", conversation.id))
         .map_err(AppError::RateLimited)?;
     if state.db.set_context(&conversation.id, &text).await? {
         state

@@ -6,8 +6,8 @@
 //! exactly once, and the widget keeps one connection. A shopper left waiting when the agents
 //! go away leaves a message instead. What the agent writes while the chat is closed is
 //! counted on the launcher, on that page and the next, and the next page's context reaches
-//! the agent. On a site without an assistant, a German shopper's
-//! question opens the way to a person, and Tandem's lines come in German.
+//! the agent. On a site without an assistant, a German shopper's question opens the way to a
+//! person, and Tandem's lines come in German.
 //!
 //! Needs the widget's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the widget and runs it.
@@ -113,7 +113,7 @@ async fn agent_replies(agent: &TestAgent, id: &str, text: &str) {
 async fn agent_writes(agent: &TestAgent, id: &str, text: &str) {
     let sent = agent
         .post(&format!("/v1/agent/conversations/{id}/messages"))
-        .json(&json!({ "client_id": format!("agent-{text}"), "text": text }))
+        .json(&json!({ "client_id": format!("agent-{text:.40}"), "text": text }))
         .send()
         .await
         .unwrap();
@@ -529,8 +529,16 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
             .is_some(),
         "the panel stays closed"
     );
-    agent_writes(&anna, &id, "It left our warehouse this morning.").await;
-    launcher_counts(&root, 3).await;
+    const MORE: [&str; 4] = [
+        "It left our warehouse this morning.",
+        "The carrier says it arrives on Thursday.",
+        "You will get an email with the tracking link in an hour or so.",
+        "If it is not there by Friday evening, write to us and we will send another.",
+    ];
+    for text in MORE {
+        agent_writes(&anna, &id, text).await;
+    }
+    launcher_counts(&root, 2 + MORE.len()).await;
     // Anna sees where the shopper is now: this page's context reaches her.
     client
         .execute(
@@ -545,16 +553,45 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
     })
     .await;
 
-    // Opening shows them, and the count is gone.
+    // Opening shows them, the newest in view (they were drawn while hidden), and the count
+    // is gone.
     let launcher = find_in(&root, "button").await;
     launcher.click().await.unwrap();
     launcher_counts(&root, 0).await;
     find_in(&root, "iframe").await.enter_frame().await.unwrap();
-    let said = shows(client, "ol.messages", "It left our warehouse this morning.").await;
+    let said = shows(client, "ol.messages", MORE[3]).await;
     assert!(
         said.contains("Hello, I am looking at your order now."),
         "{said}"
     );
+    eventually(WAIT, "the newest line to be in view", || async {
+        let list = client
+            .execute(
+                "const l = document.querySelector('ol.messages'); \
+                 return [l.scrollTop + l.clientHeight, l.scrollHeight, l.clientHeight];",
+                vec![],
+            )
+            .await
+            .ok()?;
+        let [bottom, height, visible] = [0, 1, 2].map(|i| list[i].as_f64().unwrap_or(0.0));
+        assert!(
+            height > visible,
+            "the conversation is taller than the panel"
+        );
+        (bottom >= height - 1.0).then_some(())
+    })
+    .await;
+    eventually(WAIT, "the cursor in the composer", || async {
+        let focused = client
+            .execute(
+                "return document.hasFocus() && document.activeElement.id",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (focused == json!("tandem-message")).then_some(())
+    })
+    .await;
 
     // Once Anna has closed the conversation, the next page loads nothing before a click.
     assert_eq!(

@@ -1,6 +1,7 @@
 //! The live relay: messages flow both ways in order, a retried send is stored once, a
 //! reconnect gets exactly what it missed, the shop's new context reaches the agent, and bad
-//! input gets a clear error while the conversation goes on. Over real WebSockets, and over the HTTP fallback.
+//! input gets a clear error while the conversation goes on. Over real WebSockets, and over
+//! the HTTP fallback.
 
 mod common;
 
@@ -66,6 +67,13 @@ async fn next_error(ws: &mut Ws) -> tandem_protocol::Problem {
         _ => None,
     })
     .await
+}
+
+/// Waits for the shopper's next refusal and checks its status and what it says.
+async fn refused(ws: &mut Ws, status: u16, says: &str) {
+    let problem = next_error(ws).await;
+    assert_eq!(problem.status, status, "{}", problem.message());
+    assert!(problem.message().contains(says), "{}", problem.message());
 }
 
 #[tokio::test]
@@ -224,13 +232,7 @@ async fn bad_frames_get_clear_errors_and_the_conversation_goes_on() {
     let (created, _anna, mut shopper, mut console) = live_pair(&server).await;
 
     shopper.send_text("{\"send\":{\"client_id\":").await;
-    let malformed = next_error(&mut shopper).await;
-    assert_eq!(malformed.status, 422);
-    assert!(
-        malformed.message().contains("Unreadable frame"),
-        "{}",
-        malformed.message()
-    );
+    refused(&mut shopper, 422, "Unreadable frame").await;
 
     shopper.send(&send("big", &"x".repeat(4097))).await;
     let refused = shopper
@@ -302,6 +304,16 @@ async fn next_context(ws: &mut Ws) -> (String, serde_json::Value) {
     .await
 }
 
+/// The context as the database holds it.
+async fn stored_context(server: &TestServer, id: &str) -> String {
+    sqlx::query("SELECT context FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("context")
+}
+
 #[tokio::test]
 async fn the_shops_next_page_updates_the_context_the_agent_sees() {
     let server = TestServer::start().await;
@@ -331,16 +343,17 @@ async fn the_shops_next_page_updates_the_context_the_agent_sees() {
         .send(&context(r#"{"cart_value": 224.5, "page": "payment"}"#))
         .await;
     shopper.send(&context("[1, 2]")).await;
-    let not_an_object = next_error(&mut shopper).await;
-    assert_eq!(not_an_object.status, 422);
-    assert!(
-        not_an_object.message().contains("JSON object"),
-        "{}",
-        not_an_object.message()
-    );
+    refused(&mut shopper, 422, "JSON object").await;
     let huge = json!({ "cart": "x".repeat(17 * 1024) }).to_string();
     shopper.send(&context(&huge)).await;
-    assert_eq!(next_error(&mut shopper).await.status, 413);
+    refused(&mut shopper, 413, "context").await;
+    // What a handoff may carry, a page may send, even full of quotes to escape.
+    let quoted = json!({ "note": "\"".repeat(7 * 1024) });
+    shopper.send(&context(&quoted.to_string())).await;
+    assert_eq!(
+        next_context(&mut console).await,
+        (created.id.clone(), quoted)
+    );
     shopper.send(&context(r#"{"page": "confirmation"}"#)).await;
     assert_eq!(
         next_context(&mut console).await,
@@ -356,12 +369,7 @@ async fn the_shops_next_page_updates_the_context_the_agent_sees() {
     );
     shopper.send(&context(r#"{"page": "home"}"#)).await;
     assert_eq!(next_error(&mut shopper).await.status, 409);
-    let stored: String = sqlx::query("SELECT context FROM conversations WHERE id = $1")
-        .bind(&created.id)
-        .fetch_one(server.state.db.pool())
-        .await
-        .unwrap()
-        .get("context");
+    let stored = stored_context(&server, &created.id).await;
     assert_eq!(stored, r#"{"page":"confirmation"}"#);
     server.stop().await;
 }
@@ -559,13 +567,20 @@ async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
         .parse()
         .unwrap();
     assert!((1..=20).contains(&retry_after), "{retry_after}");
-    // A page changing its context shares that budget.
+    // A page changing its context has a budget of its own, as large.
     let mut shopper = server.shopper(&created, 0).await;
-    shopper
-        .send(&ShopperFrame::Context {
-            context: r#"{"page": "payment"}"#.to_owned(),
-        })
-        .await;
+    for page in ["cart", "delivery", "payment", "done"] {
+        shopper
+            .send(&ShopperFrame::Context {
+                context: json!({ "page": page }).to_string(),
+            })
+            .await;
+    }
     assert_eq!(next_error(&mut shopper).await.status, 429);
+    let stored = stored_context(&server, &created.id).await;
+    assert_eq!(
+        stored, r#"{"page":"payment"}"#,
+        "three changes went through"
+    );
     server.stop().await;
 }

@@ -4,9 +4,9 @@
 //! profile, the conversations they have, the queues of their sites and any live offer. Then
 //! the server pushes queue changes, offers and their withdrawal, conversations assigned and
 //! released, and the messages, typing and context changes of every conversation they have;
-//! the agent sends messages and typing. Accepting, declining, closing and so on are HTTP calls. The
-//! connection lasts only as long as its session and the agent's sites as they were: see
-//! [`Session::recheck`].
+//! the agent sends messages and typing. Accepting, declining, closing and so on are HTTP
+//! calls. The connection lasts only as long as its session and the agent's sites as they
+//! were: see [`Session::recheck`].
 
 use std::collections::HashMap;
 

@@ -17,8 +17,9 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use serde::Serialize;
 
-/// The largest frame a client may send: a maximal message plus its JSON envelope.
-pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// The largest frame a client may send: a maximal context (`context::MAX_CONTEXT_BYTES`) as
+/// a JSON string, where escaping can double it, plus its envelope.
+pub const MAX_FRAME_BYTES: usize = 40 * 1024;
 
 /// How often an idle connection is pinged, so proxies keep it open.
 pub const KEEPALIVE: Duration = Duration::from_secs(25);
