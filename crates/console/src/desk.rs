@@ -28,6 +28,9 @@ pub struct Chat {
     pub unread: u32,
     pub shopper_typing: bool,
     pub pending: Vec<Pending>,
+    /// When the shop's page last changed the context while this console watched (ms since
+    /// the epoch): it may differ from what the shopper saw when they asked for a person.
+    pub context_changed_at: Option<i64>,
 }
 
 /// The longest a tab's label grows.
@@ -53,6 +56,7 @@ impl Chat {
             unread: 0,
             shopper_typing: false,
             pending: Vec::new(),
+            context_changed_at: None,
         }
     }
 
@@ -199,9 +203,11 @@ impl Desk {
             AgentServerFrame::Context {
                 conversation,
                 context,
+                at,
             } => {
                 if let Some(chat) = self.chat_mut(&conversation) {
                     chat.detail.context = context;
+                    chat.context_changed_at = Some(at);
                 }
             }
             AgentServerFrame::Ack { .. } => {}

@@ -277,6 +277,7 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         ["cart_value", "currency", "order_id"]
     );
     assert_eq!(texts(&root, ".context dd"), ["129.9", "EUR", "A-1001"]);
+    assert!(find(&root, ".context .changed").hidden(), "as handed over");
     // The shopper goes on to the shop's payment page: the context shows where they are now.
     let Ok(serde_json::Value::Object(now)) =
         serde_json::to_value(json!({ "cart_value": 129.9, "page": "payment" }))
@@ -287,11 +288,22 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
         d.apply(AgentServerFrame::Context {
             conversation: "c1".into(),
             context: now,
+            at: 1_764_590_400_000,
         });
     });
     tick().await;
     assert_eq!(texts(&root, ".context dt"), ["cart_value", "page"]);
     assert_eq!(texts(&root, ".context dd"), ["129.9", "payment"]);
+    let changed = find(&root, ".context .changed");
+    assert!(!changed.hidden(), "the agent is told it changed");
+    assert!(
+        changed
+            .text_content()
+            .unwrap()
+            .starts_with("Changed by the shop's page at "),
+        "{:?}",
+        changed.text_content()
+    );
 
     let lines = texts(&root, ".transcript li");
     assert_eq!(lines.len(), 4);

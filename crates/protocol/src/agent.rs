@@ -450,10 +450,11 @@ pub enum AgentServerFrame {
         typing: bool,
     },
     /// The shop's page changed the context of one of the agent's conversations (the
-    /// shopper went on to another page, or the cart changed).
+    /// shopper went on to another page, or the cart changed), at `at` (ms since the epoch).
     Context {
         conversation: String,
         context: Map<String, Value>,
+        at: i64,
     },
     /// The agent's own status changed (possibly from another tab).
     Profile { profile: AgentProfile },

@@ -298,6 +298,7 @@ async fn next_context(ws: &mut Ws) -> (String, serde_json::Value) {
         AgentServerFrame::Context {
             conversation,
             context,
+            ..
         } => Some((conversation, serde_json::Value::Object(context))),
         _ => None,
     })

@@ -240,13 +240,17 @@ fn the_shops_new_context_replaces_the_old_in_that_conversation_only() {
     desk.apply(AgentServerFrame::Context {
         conversation: "c2".into(),
         context: context.clone(),
+        at: 5_000,
     });
     assert_eq!(desk.chats()[1].detail.context, context);
+    assert_eq!(desk.chats()[1].context_changed_at, Some(5_000));
     assert!(desk.chats()[0].detail.context.is_empty());
+    assert_eq!(desk.chats()[0].context_changed_at, None);
     // One the agent no longer has changes nothing.
     desk.apply(AgentServerFrame::Context {
         conversation: "c9".into(),
         context,
+        at: 6_000,
     });
     assert_eq!(desk.chats().len(), 2);
 }

@@ -1,6 +1,7 @@
 //! The agent's conversations: one tab each, with its unread count, and the one shown. It
 //! shows why the shopper was handed over, who they are (and whether the shop vouched for
-//! it), the context the shop set (cart, order, page), the whole transcript with the
+//! it), the context the shop set (cart, order, page; and when its page changed it since), the
+//! whole transcript with the
 //! assistant's answers marked and how sure it was, the knowledge base's best answers to the
 //! shopper's last message, and the composer. Message text is always text, never HTML.
 
@@ -52,6 +53,13 @@ fn author_class(author: Author) -> &'static str {
         Author::Agent => "message agent",
         Author::System => "message system",
     }
+}
+
+/// A time of day in the agent's own locale ("2:41 PM").
+fn time_of_day(ms: i64) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_locale_time_string("default")
+        .into()
 }
 
 /// A context value as the agent reads it: strings without quotes, the rest as JSON.
@@ -212,6 +220,13 @@ pub fn Conversations(
                 .unwrap_or_default()
         })
     };
+    let context_changed = move || {
+        desk.with(|d| {
+            d.open_chat()
+                .and_then(|c| c.context_changed_at)
+                .map(|at| t_with("context_changed", "time", &time_of_day(at)))
+        })
+    };
     let identity = move || {
         desk.with(|d| {
             d.open_chat().map(|c| {
@@ -270,6 +285,9 @@ pub fn Conversations(
                 <section class="context" aria-label=t("context")>
                     <h3>{t("context")}</h3>
                     <p hidden=move || !context().is_empty()>{t("no_context")}</p>
+                    <p class="changed" hidden=move || context_changed().is_none()>
+                        {context_changed}
+                    </p>
                     <dl>
                         <For each=context key=|kv| kv.clone() let:kv>
                             <dt>{kv.0}</dt>

@@ -274,6 +274,7 @@ impl Session for Connection {
                         let frame = AgentServerFrame::Context {
                             conversation: conversation.clone(),
                             context: context::read(&found),
+                            at: now_ms(),
                         };
                         send(socket, &frame).await
                     }
