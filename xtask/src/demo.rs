@@ -54,7 +54,7 @@ pub fn run() -> anyhow::Result<()> {
     }
     println!();
     println!("  Tandem demo is running.");
-    println!("  Shop checkout page:  http://{address}/demo");
+    println!("  Shop checkout page:  http://{address}/demo (and the step before: /demo/delivery)");
     println!("  Agent console:       http://{address}/console");
     println!("    sign in as {DEMO_AGENT} with the password {password}");
     println!("  Stop it with Ctrl-C.");

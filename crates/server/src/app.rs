@@ -179,6 +179,7 @@ pub fn router(state: AppState) -> Router {
         .route("/console", get(console::page))
         .nest_service("/console/assets", widget::assets(&state.config.console_dir))
         .route("/demo", get(demo::page))
+        .route("/demo/delivery", get(demo::delivery))
         .route("/demo/shop.css", get(demo::stylesheet))
         .route("/demo/shop.js", get(demo::script))
         .route("/v1/sites/{site}", get(sites::info))

@@ -227,22 +227,27 @@ async fn embed_js_is_byte_stable_cacheable_and_readable_cross_origin() {
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
-    // The demo page pins exactly these bytes with Subresource Integrity, under a strict CSP.
-    let demo = reqwest::get(server.url("/demo")).await.unwrap();
-    let csp = demo.headers()[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        csp.contains("script-src 'self';") && !csp.contains("unsafe-inline"),
-        "{csp}"
-    );
-    let html = demo.text().await.unwrap();
-    assert!(html.contains(&format!(
-        "integrity=\"{}\"",
-        tandem_server::http::embed::integrity()
-    )));
-    assert!(html.contains("data-site=\"acme\""));
+    // The demo's pages pin exactly these bytes with Subresource Integrity, under a strict CSP,
+    // each telling the shop's script which step it is.
+    for (path, step) in [("/demo", "payment"), ("/demo/delivery", "delivery")] {
+        let demo = reqwest::get(server.url(path)).await.unwrap();
+        let csp = demo.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self';") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        let html = demo.text().await.unwrap();
+        assert!(html.contains(&format!(
+            "integrity=\"{}\"",
+            tandem_server::http::embed::integrity()
+        )));
+        assert!(html.contains("data-site=\"acme\""));
+        assert!(html.contains(&format!("data-page=\"{step}\"")), "{path}");
+        assert!(!html.contains("{{"), "{path}: every placeholder filled");
+    }
     server.stop().await;
 }
 

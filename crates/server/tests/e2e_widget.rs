@@ -494,7 +494,8 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
     let (anna, _console) = server.available_agent("Anna", 1).await;
     let browser = Browser::start(Screen::Desktop).await;
     let client = &browser.client;
-    let root = open_widget(client, &server.url("/demo")).await;
+    // On the checkout's delivery step.
+    let root = open_widget(client, &server.url("/demo/delivery")).await;
     say(client, "Where is my order?").await;
     shows(client, "li.answer", "order status page").await;
     client.enter_parent_frame().await.unwrap();
@@ -505,6 +506,8 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
     );
     find_in(&root, "iframe").await.enter_frame().await.unwrap();
     let id = hand_over(client, &server).await;
+    let page = |detail: tandem_protocol::agent::ConversationDetail| detail.context["page"].clone();
+    assert_eq!(page(anna.conversation(&id).await), json!("delivery"));
 
     // The shopper closes the chat to go on with the checkout; Anna joins and writes.
     client.enter_parent_frame().await.unwrap();
@@ -516,8 +519,15 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
     launcher_counts(&root, 2).await;
     assert_accessible(client, "the merchant's page with the launcher's count").await;
 
-    // The next page loads the widget at once, hidden, so the count stays and goes on.
-    client.goto(&server.url("/demo")).await.unwrap();
+    // The next page loads the widget at once, hidden, so the count stays and goes on, and
+    // Anna sees where the shopper is now.
+    client
+        .find(Locator::Css("a.next"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let root = launcher_root(client).await;
     launcher_counts(&root, 2).await;
     assert!(
@@ -539,17 +549,8 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
         agent_writes(&anna, &id, text).await;
     }
     launcher_counts(&root, 2 + MORE.len()).await;
-    // Anna sees where the shopper is now: this page's context reaches her.
-    client
-        .execute(
-            "Tandem.setContext({ page: 'payment', cart_value: 224.5 })",
-            vec![],
-        )
-        .await
-        .unwrap();
     eventually(WAIT, "Anna to see the payment page", || async {
-        let detail = anna.conversation(&id).await;
-        (detail.context.get("page") == Some(&json!("payment"))).then_some(())
+        (page(anna.conversation(&id).await) == json!("payment")).then_some(())
     })
     .await;
 
