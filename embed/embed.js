@@ -192,8 +192,9 @@
     } catch (e) {}
     if (kept == null) return;
     live = noted = 1;
-    // Unless Tandem.open() came first.
+    // Unless Tandem.open() came first. The status region is told once the site's texts have
+    // come (count() then), so a screen reader hears it once and in the shopper's language.
     if (!frame) unread = +kept, load();
-    count();
+    badge.textContent = unread || '';
   });
 })(window, document);

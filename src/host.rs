@@ -8,7 +8,8 @@
 //! From the page: `open` (the panel was shown), `context` (what `Tandem.setContext` was
 //! given), `identify` (what `Tandem.identify` was given). To the page: `ready`, `close`,
 //! `event` with a name (`handoff`, `agent_joined`, `message`) that `Tandem.on` handlers get
-//! (and that a closed panel counts on the launcher), and `live` with whether a person is
+//! (a closed panel counts every event but `handoff` on the launcher: a new event that is not
+//! a person's doing must be left out there too), and `live` with whether a person is
 //! involved (queued or with an agent), for which the page loads the widget on its next page
 //! at once, hidden, so the conversation's connection and that count go on.
 

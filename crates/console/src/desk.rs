@@ -28,9 +28,6 @@ pub struct Chat {
     pub unread: u32,
     pub shopper_typing: bool,
     pub pending: Vec<Pending>,
-    /// When the shop's page last changed the context while this console watched (ms since
-    /// the epoch): it may differ from what the shopper saw when they asked for a person.
-    pub context_changed_at: Option<i64>,
 }
 
 /// The longest a tab's label grows.
@@ -56,7 +53,6 @@ impl Chat {
             unread: 0,
             shopper_typing: false,
             pending: Vec::new(),
-            context_changed_at: None,
         }
     }
 
@@ -207,7 +203,7 @@ impl Desk {
             } => {
                 if let Some(chat) = self.chat_mut(&conversation) {
                     chat.detail.context = context;
-                    chat.context_changed_at = Some(at);
+                    chat.detail.context_changed_at = Some(at);
                 }
             }
             AgentServerFrame::Ack { .. } => {}

@@ -114,6 +114,7 @@ fn conversation(id: &str) -> ConversationDetail {
         reason: HandoffReason::NegativeFeedback,
         priority: 0,
         context,
+        context_changed_at: None,
         identity: Some(Identity {
             id: "u-7".into(),
             name: Some("Maja".into()),

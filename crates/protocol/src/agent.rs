@@ -260,6 +260,10 @@ pub struct ConversationDetail {
     pub priority: i64,
     /// The page and checkout context the merchant set.
     pub context: Map<String, Value>,
+    /// When the shop's page last changed the context after the handoff (ms since the
+    /// epoch): it may differ from what the shopper saw when they asked for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_changed_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// Whether the identity's signature matched the site's secret.
@@ -450,7 +454,8 @@ pub enum AgentServerFrame {
         typing: bool,
     },
     /// The shop's page changed the context of one of the agent's conversations (the
-    /// shopper went on to another page, or the cart changed), at `at` (ms since the epoch).
+    /// shopper went on to another page, or the cart changed), at `at` (ms since the epoch;
+    /// the detail's `context_changed_at` from now on).
     Context {
         conversation: String,
         context: Map<String, Value>,

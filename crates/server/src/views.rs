@@ -16,6 +16,7 @@ pub async fn detail(
         reason: conversation.reason,
         priority: conversation.priority,
         context: context::read(conversation),
+        context_changed_at: conversation.context_changed_at,
         identity: conversation
             .identity
             .as_deref()

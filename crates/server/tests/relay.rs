@@ -322,6 +322,8 @@ async fn the_shops_next_page_updates_the_context_the_agent_sees() {
     let context = |json: &str| ShopperFrame::Context {
         context: json.to_owned(),
     };
+    let handed_over = anna.conversation(&created.id).await;
+    assert_eq!(handed_over.context_changed_at, None);
 
     shopper
         .send(&context(r#"{"page": "payment", "cart_value": 224.5}"#))
@@ -336,6 +338,10 @@ async fn the_shops_next_page_updates_the_context_the_agent_sees() {
         serde_json::Value::Object(detail.context),
         payment,
         "a console opened later reads it too"
+    );
+    assert!(
+        detail.context_changed_at >= Some(handed_over.queued_at),
+        "and when it changed"
     );
 
     // The same context again (every reconnection sends it) tells no one; what is not a
@@ -570,7 +576,8 @@ async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
     assert!((1..=20).contains(&retry_after), "{retry_after}");
     // A page changing its context has a budget of its own, as large.
     let mut shopper = server.shopper(&created, 0).await;
-    for page in ["cart", "delivery", "payment", "done"] {
+    // The same context again is free: three changes pass, the fourth is refused.
+    for page in ["cart", "delivery", "delivery", "payment", "done"] {
         shopper
             .send(&ShopperFrame::Context {
                 context: json!({ "page": page }).to_string(),

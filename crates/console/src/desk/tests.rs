@@ -16,6 +16,7 @@ fn detail(id: &str) -> ConversationDetail {
         reason: HandoffReason::LowConfidence,
         priority: 0,
         context: Map::new(),
+        context_changed_at: None,
         identity: None,
         identity_verified: false,
         language: None,
@@ -243,9 +244,9 @@ fn the_shops_new_context_replaces_the_old_in_that_conversation_only() {
         at: 5_000,
     });
     assert_eq!(desk.chats()[1].detail.context, context);
-    assert_eq!(desk.chats()[1].context_changed_at, Some(5_000));
+    assert_eq!(desk.chats()[1].detail.context_changed_at, Some(5_000));
     assert!(desk.chats()[0].detail.context.is_empty());
-    assert_eq!(desk.chats()[0].context_changed_at, None);
+    assert_eq!(desk.chats()[0].detail.context_changed_at, None);
     // One the agent no longer has changes nothing.
     desk.apply(AgentServerFrame::Context {
         conversation: "c9".into(),

@@ -1,9 +1,9 @@
 //! The agent's conversations: one tab each, with its unread count, and the one shown. It
 //! shows why the shopper was handed over, who they are (and whether the shop vouched for
-//! it), the context the shop set (cart, order, page; and when its page changed it since), the
-//! whole transcript with the
-//! assistant's answers marked and how sure it was, the knowledge base's best answers to the
-//! shopper's last message, and the composer. Message text is always text, never HTML.
+//! it), the context the shop set (cart, order, page; and when its page changed it since the
+//! handoff), the whole transcript with the assistant's answers marked and how sure it was,
+//! the knowledge base's best answers to the shopper's last message, and the composer.
+//! Message text is always text, never HTML.
 
 use leptos::{ev, prelude::*};
 use serde_json::Value;
@@ -223,7 +223,7 @@ pub fn Conversations(
     let context_changed = move || {
         desk.with(|d| {
             d.open_chat()
-                .and_then(|c| c.context_changed_at)
+                .and_then(|c| c.detail.context_changed_at)
                 .map(|at| t_with("context_changed", "time", &time_of_day(at)))
         })
     };

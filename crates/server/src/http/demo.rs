@@ -56,7 +56,7 @@ const STEPS: [Step; 4] = [
 fn render(name: &str) -> String {
     let step = STEPS
         .iter()
-        .find(|step| step.name == name)
+        .find(|step| step.name == name && step.page.is_some())
         .expect("a step with a page");
     let progress: String = STEPS
         .iter()

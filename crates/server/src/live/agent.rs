@@ -274,7 +274,7 @@ impl Session for Connection {
                         let frame = AgentServerFrame::Context {
                             conversation: conversation.clone(),
                             context: context::read(&found),
-                            at: now_ms(),
+                            at: found.context_changed_at.unwrap_or_else(now_ms),
                         };
                         send(socket, &frame).await
                     }

@@ -27,6 +27,8 @@ pub struct Conversation {
     pub priority: i64,
     /// JSON object text.
     pub context: String,
+    /// When the shop's page last changed `context` after the handoff.
+    pub context_changed_at: Option<i64>,
     /// JSON object text.
     pub identity: Option<String>,
     pub identity_verified: bool,
@@ -43,8 +45,8 @@ pub struct Conversation {
     pub rating_comment: Option<String>,
 }
 
-const COLUMNS: &str = "seq, id, site, state, token_hash, reason, priority, context, identity, \
-    identity_verified, language, agent_id, offered_to, offer_expires_at, queued_at, \
+const COLUMNS: &str = "seq, id, site, state, token_hash, reason, priority, context, \
+    context_changed_at, identity, identity_verified, language, agent_id, offered_to, offer_expires_at, queued_at, \
     assigned_at, closed_at, last_seq, resolution, rating, rating_comment";
 
 fn conversation(row: &AnyRow) -> Result<Conversation, StoreError> {
@@ -60,6 +62,7 @@ fn conversation(row: &AnyRow) -> Result<Conversation, StoreError> {
         reason: HandoffReason::parse(&reason).ok_or(StoreError::Corrupt("reason"))?,
         priority: row.try_get("priority")?,
         context: row.try_get("context")?,
+        context_changed_at: row.try_get("context_changed_at")?,
         identity: row.try_get("identity")?,
         identity_verified: row.try_get::<i64, _>("identity_verified")? != 0,
         language: row.try_get("language")?,
@@ -473,15 +476,16 @@ impl Db {
         Ok(Some(overridden))
     }
 
-    /// Replaces the shop's context of a conversation that is queued or with an agent; whether
-    /// it changed.
+    /// Replaces the shop's context of a conversation that is queued or with an agent, noting
+    /// when; whether it changed.
     pub async fn set_context(&self, id: &str, context: &str) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE conversations SET context = $2 \
+            "UPDATE conversations SET context = $2, context_changed_at = $3 \
              WHERE id = $1 AND state IN ('queued', 'with_agent') AND context <> $2",
         )
         .bind(id)
         .bind(context)
+        .bind(now_ms())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
