@@ -17,7 +17,9 @@ use crate::{
 };
 
 /// Frames are small, so are the buffers: the defaults (128 KiB each way per connection)
-/// would take gigabytes for ten thousand waiting shoppers.
+/// would take gigabytes for ten thousand waiting shoppers. A frame up to four times the
+/// largest allowed is still read whole, so it gets a clear refusal rather than a dropped
+/// connection; that memory is taken only while such a frame arrives.
 fn sized(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
     upgrade
         .max_message_size(MAX_FRAME_BYTES * 4)
