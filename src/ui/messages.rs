@@ -1,8 +1,9 @@
 //! The conversation. It is an ARIA log, so screen readers announce each new line, and it
 //! scrolls to the newest line. Who is speaking is always said: the assistant's lines are
-//! marked as automated, a person's carry their name (`shell` keeps the newest in view). Text is inserted as text, never parsed
-//! as HTML; links in answers and agents' messages are `http(s)` links only (an agent may
-//! send the knowledge base's answer, links and all, from the console).
+//! marked as automated, a person's carry their name (`shell` keeps the newest in view). Text
+//! is inserted as text, never parsed as HTML; links in answers and agents' messages are
+//! `http(s)` links only (an agent may send the knowledge base's answer, links and all, from
+//! the console).
 //!
 //! The lines are drawn with the DOM API, not with `view!`: a line's markup depends on its
 //! kind, and every such branch of a reactive view costs kilobytes of generated rendering

@@ -1,8 +1,8 @@
 //! The status line under the conversation: connecting, the place in line and the estimated
 //! wait (with the way out of the queue, and, while no one is available, to leave a message
-//! instead), the agent typing, the assistant getting ready. It
-//! is an ARIA status region, so changes are announced without taking focus. Its markup is
-//! the shell's; the queue's own controls carry `data-part="waiting"` (see `footer`).
+//! instead), the agent typing, the assistant getting ready. It is an ARIA status region, so
+//! changes are announced without taking focus. Its markup is the shell's; the queue's own
+//! controls carry `data-part="waiting"` (see `footer`).
 
 use web_sys::Element;
 

@@ -1,9 +1,8 @@
 //! The launcher's texts ("Open chat", "Close chat", "New messages in the chat: {n}") in the
 //! shopper's language, for `embed.js`: it has no room for texts of its own (it stays under
 //! 2 KB), so it takes them from the site's description, which the server words for the
-//! request's `Accept-Language`.
-//! The texts are the widget's language files' (`open_chat`, `close_chat`, `unread_chat`), so
-//! each is translated once.
+//! request's `Accept-Language`. The texts are the widget's language files' (`open_chat`,
+//! `close_chat`, `unread_chat`), so each is translated once.
 
 use std::{collections::HashMap, sync::LazyLock};
 

@@ -11,6 +11,7 @@ use tandem_protocol::conversation::{LeaveMessage, MessageLeft};
 use crate::{
     app::AppState,
     client::ClientAddress,
+    context,
     error::{AppError, AppJson},
     handoff,
     http::conversations::check_origin,
@@ -78,7 +79,7 @@ pub async fn leave(
                 .filter(|n| !n.is_empty()),
             message: &mask(left.message.trim()),
             transcript: &serde_json::to_string(&packet.transcript).expect("transcripts serialise"),
-            context: &serde_json::to_string(&packet.context).expect("JSON values serialise"),
+            context: &context::stored(&packet.context)?,
         })
         .await?;
     Metrics::add(&state.metrics.offline_messages);

@@ -46,8 +46,9 @@ pub struct Conversation {
 }
 
 const COLUMNS: &str = "seq, id, site, state, token_hash, reason, priority, context, \
-    context_changed_at, identity, identity_verified, language, agent_id, offered_to, offer_expires_at, queued_at, \
-    assigned_at, closed_at, last_seq, resolution, rating, rating_comment";
+    context_changed_at, identity, identity_verified, language, agent_id, offered_to, \
+    offer_expires_at, queued_at, assigned_at, closed_at, last_seq, resolution, rating, \
+    rating_comment";
 
 fn conversation(row: &AnyRow) -> Result<Conversation, StoreError> {
     let state: String = row.try_get("state")?;
