@@ -9,7 +9,8 @@ use tandem_protocol::{
     agent::{
         AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
         ConversationDetail, KbEdit, KbReport, KbSource, KbTried, KbTry, KbVersionPage,
-        KbVersionText, Login, NewAgent, OfflineMessage, Resolution, SetStatus, SiteAgent, Transfer,
+        KbVersionText, Login, NewAgent, NewNote, Note, OfflineMessage, Resolution, SetStatus,
+        SiteAgent, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -141,6 +142,12 @@ pub async fn close(conversation: &str, resolution: Resolution) -> Result<(), Fai
     ))
     .await
     .map(drop)
+}
+
+/// A note for the other agents on a conversation the agent has: the note as stored.
+pub async fn add_note(conversation: &str, text: String) -> Result<Note, Failure> {
+    let path = format!("/v1/agent/conversations/{conversation}/notes");
+    read(call(with_body(Request::post(&path), &NewNote { text })).await?).await
 }
 
 /// To a colleague, or (`None`) back to the front of the queue.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use tandem_protocol::{
     agent::{
-        AgentProfile, AgentServerFrame, ConversationDetail, Offer, OfflineMessage, QueueEntry,
+        AgentProfile, AgentServerFrame, ConversationDetail, Note, Offer, OfflineMessage, QueueEntry,
     },
     conversation::{Author, Message},
 };
@@ -20,6 +20,16 @@ pub struct Pending {
     pub failed: bool,
 }
 
+/// The note the agent is writing on a conversation (each conversation keeps its own).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NoteDraft {
+    pub text: String,
+    /// Sent, no answer yet.
+    pub saving: bool,
+    /// Why the server refused it; the text stays to send again.
+    pub problem: Option<String>,
+}
+
 /// One conversation the agent has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chat {
@@ -28,6 +38,7 @@ pub struct Chat {
     pub unread: u32,
     pub shopper_typing: bool,
     pub pending: Vec<Pending>,
+    pub note: NoteDraft,
 }
 
 /// The longest a tab's label grows.
@@ -53,6 +64,7 @@ impl Chat {
             unread: 0,
             shopper_typing: false,
             pending: Vec::new(),
+            note: NoteDraft::default(),
         }
     }
 
@@ -206,6 +218,14 @@ impl Desk {
                     chat.detail.context_changed_at = Some(at);
                 }
             }
+            AgentServerFrame::Notes {
+                conversation,
+                notes,
+            } => {
+                if let Some(chat) = self.chat_mut(&conversation) {
+                    chat.detail.notes = notes;
+                }
+            }
             AgentServerFrame::Ack { .. } => {}
             AgentServerFrame::Typing {
                 conversation,
@@ -319,6 +339,44 @@ impl Desk {
                     pending.failed = true;
                 }
             }
+        }
+    }
+
+    /// The agent edits the note they are writing on a conversation.
+    pub fn write_note(&mut self, conversation: &str, text: String) {
+        if let Some(chat) = self.chat_mut(conversation) {
+            chat.note.text = text;
+        }
+    }
+
+    /// The agent adds the note they wrote: its text to send, unless it is blank or already
+    /// on its way.
+    pub fn saving_note(&mut self, conversation: &str) -> Option<String> {
+        let note = &mut self.chat_mut(conversation)?.note;
+        if note.saving || note.text.trim().is_empty() {
+            return None;
+        }
+        note.saving = true;
+        note.problem = None;
+        Some(note.text.trim().to_owned())
+    }
+
+    /// The server stored the agent's note: it shows once (the live connection may have
+    /// brought it already) and the draft starts afresh.
+    pub fn noted(&mut self, conversation: &str, note: Note) {
+        if let Some(chat) = self.chat_mut(conversation) {
+            if !chat.detail.notes.iter().any(|n| n.id == note.id) {
+                chat.detail.notes.push(note);
+            }
+            chat.note = NoteDraft::default();
+        }
+    }
+
+    /// The server refused the note: the agent reads why, and the text stays.
+    pub fn note_failed(&mut self, conversation: &str, problem: String) {
+        if let Some(chat) = self.chat_mut(conversation) {
+            chat.note.saving = false;
+            chat.note.problem = Some(problem);
         }
     }
 

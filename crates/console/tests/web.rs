@@ -20,8 +20,8 @@ use tandem_console::{
 use tandem_protocol::{
     agent::{
         AgentServerFrame, AgentStatus, ChangePassword, ClosedConversation, Colleague,
-        ConversationDetail, HISTORY_PAGE, KbReport, KbSource, NewAgent, Offer, OfflineMessage,
-        Resolution, SiteAgent,
+        ConversationDetail, HISTORY_PAGE, KbReport, KbSource, NewAgent, Note, Offer,
+        OfflineMessage, Resolution, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
     dashboard::{AgentFigures, Dashboard, DayFigures, ReasonCount},
@@ -45,7 +45,7 @@ fn recorder() -> (Actions, Log) {
         let log = log.clone();
         move |what: String| log.lock().unwrap().push(what)
     };
-    let [a, b, c, d, e, f, g, h, i, j] = std::array::from_fn(|_| note(&log));
+    let [a, b, c, d, e, f, g, h, i, j, k] = std::array::from_fn(|_| note(&log));
     let actions = Actions {
         take: Callback::new(move |(id, how)| a(format!("take {id} {how:?}"))),
         send: Callback::new(move |(id, text)| b(format!("send {id} {text}"))),
@@ -68,8 +68,16 @@ fn recorder() -> (Actions, Log) {
         typing: Callback::new(move |id| h(format!("typing {id}"))),
         handled: Callback::new(move |id| i(format!("handled {id}"))),
         read_past: Callback::new(move |id| j(format!("read {id}"))),
+        note: Callback::new(move |id| k(format!("note {id}"))),
     };
     (actions, log)
+}
+
+/// Waits for the render and then for what Leptos defers to a microtask after it (a field's
+/// `value`).
+async fn settled() {
+    tick().await;
+    tick().await;
 }
 
 fn frame() -> HtmlElement {
@@ -141,6 +149,7 @@ fn conversation(id: &str) -> ConversationDetail {
         resolution: None,
         rating: None,
         rating_comment: None,
+        notes: Vec::new(),
     }
 }
 
@@ -392,6 +401,117 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
             .unwrap(),
         "Maja0 unread"
     );
+}
+
+#[wasm_bindgen_test]
+async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_composer() {
+    let root = frame();
+    let mut detail = conversation("c1");
+    detail.notes = vec![Note {
+        id: "n1".into(),
+        agent_name: "Ben".into(),
+        text: "<i>Refund</i> agreed: [policy](https://acme.example/refunds)".into(),
+        at: 1_764_590_400_000,
+    }];
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: agent(),
+        conversations: vec![detail, conversation("c2")],
+    }]);
+    let (actions, log) = recorder();
+    let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let colleagues = Signal::stored(Vec::<Colleague>::new());
+    let canned = Signal::stored(Vec::<String>::new());
+    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
+    );
+    tick().await;
+    assert!(
+        find(&root, ".notes .private")
+            .text_content()
+            .unwrap()
+            .contains("the shopper never does")
+    );
+    assert_eq!(texts(&root, ".note .author"), ["Ben"]);
+    assert_eq!(
+        texts(&root, ".note .text"),
+        ["<i>Refund</i> agreed: policy (opens in a new tab)"],
+        "text, never markup; a colleague's link is a link"
+    );
+    assert_eq!(
+        find(&root, ".note .text a")
+            .get_attribute("href")
+            .as_deref(),
+        Some("https://acme.example/refunds")
+    );
+
+    // A blank note is not sent, and says why.
+    find(&root, ".add-note button").click();
+    tick().await;
+    assert_eq!(
+        find(&root, ".add-note .problem").text_content().unwrap(),
+        "Type a note first."
+    );
+    // Written and added: the app is asked to add it; the reply composer is untouched.
+    let note_box: HtmlTextAreaElement = find(&root, "#note").unchecked_into();
+    note_box.set_value("Parcel lost: reshipping");
+    note_box
+        .dispatch_event(&Event::new("input").unwrap())
+        .unwrap();
+    find(&root, ".add-note button").click();
+    tick().await;
+    assert_eq!(*log.lock().unwrap(), ["note c1"]);
+    let composer: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
+    assert_eq!(composer.value(), "");
+    assert_eq!(
+        find(&root, ".add-note .problem").text_content().unwrap(),
+        ""
+    );
+
+    // While it is on its way the button waits; refused, the reason shows and the text stays.
+    assert_eq!(
+        desk.try_update(|d| d.saving_note("c1"))
+            .flatten()
+            .as_deref(),
+        Some("Parcel lost: reshipping")
+    );
+    tick().await;
+    let button = find(&root, ".add-note button");
+    assert!(button.has_attribute("disabled"));
+    desk.update(|d| d.note_failed("c1", "Too many messages: wait a moment.".into()));
+    tick().await;
+    assert!(!button.has_attribute("disabled"));
+    assert_eq!(
+        find(&root, ".add-note .problem").text_content().unwrap(),
+        "Too many messages: wait a moment."
+    );
+    assert_eq!(note_box.value(), "Parcel lost: reshipping");
+
+    // Another conversation has its own draft; coming back finds this one's.
+    desk.update(|d| d.select("c2"));
+    settled().await;
+    assert_eq!(note_box.value(), "");
+    assert!(texts(&root, ".note .author").is_empty());
+    desk.update(|d| d.select("c1"));
+    settled().await;
+    assert_eq!(note_box.value(), "Parcel lost: reshipping");
+
+    // Stored: it joins the list and the box empties.
+    desk.update(|d| {
+        d.noted(
+            "c1",
+            Note {
+                id: "n2".into(),
+                agent_name: "Ada".into(),
+                text: "Parcel lost: reshipping".into(),
+                at: 1_764_590_460_000,
+            },
+        );
+    });
+    settled().await;
+    assert_eq!(texts(&root, ".note .author"), ["Ben", "Ada"]);
+    assert_eq!(note_box.value(), "");
 }
 
 #[wasm_bindgen_test]

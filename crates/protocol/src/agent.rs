@@ -286,6 +286,29 @@ pub struct ConversationDetail {
     pub rating: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating_comment: Option<String>,
+    /// The agents' notes on it, oldest first (never the shopper's to see).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// A note agents leave on a conversation for each other and for later (what they checked,
+/// what they promised, why they transferred it). Only agents of the site see notes: they
+/// are kept apart from the messages, and nothing sends them to the shopper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    /// Who wrote it.
+    pub agent_name: String,
+    pub text: String,
+    /// When (ms since the epoch).
+    pub at: i64,
+}
+
+/// `POST /v1/agent/conversations/{id}/notes`: a note on a conversation the agent has
+/// (answered with the [`Note`] as stored, card numbers masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewNote {
+    pub text: String,
 }
 
 /// How many closed conversations `GET /v1/agent/history` answers at a time.
@@ -460,6 +483,11 @@ pub enum AgentServerFrame {
         conversation: String,
         context: Map<String, Value>,
         at: i64,
+    },
+    /// The notes on one of the agent's conversations, all of them, after one was added.
+    Notes {
+        conversation: String,
+        notes: Vec<Note>,
     },
     /// The agent's own status changed (possibly from another tab).
     Profile { profile: AgentProfile },

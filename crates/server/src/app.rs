@@ -149,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .route("/conversations/{id}/close", post(agent::close))
         .route("/conversations/{id}/transfer", post(agent::transfer))
         .route("/conversations/{id}/messages", post(agent::send))
+        .route("/conversations/{id}/notes", post(agent::add_note))
         .route("/colleagues", get(agent::colleagues))
         .route("/canned-replies", get(agent::canned_replies))
         .route("/dashboard", get(agent::dashboard))

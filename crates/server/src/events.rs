@@ -55,6 +55,9 @@ pub enum Event {
         conversation: String,
         agent: Option<String>,
     },
+    /// An agent added a note to the conversation they have: their connections read the
+    /// notes from the database (see `notes`). Never delivered to the shopper's.
+    Note { conversation: String, agent: String },
     /// A site's queue changed: positions, estimates and agents' queue views are out of date.
     Queue { site: String },
     /// An agent was offered a conversation.

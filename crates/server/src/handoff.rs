@@ -38,11 +38,7 @@ pub fn check(packet: &CreateConversation) -> Result<(), AppError> {
                 "Transcript line {line}: only shopper and assistant lines come before a handoff."
             )));
         }
-        check_text(&entry.text).map_err(|e| match e {
-            AppError::TooLarge { limit, .. } => AppError::TooLarge {
-                what: "A transcript line",
-                limit,
-            },
+        check_text("A transcript line", &entry.text).map_err(|e| match e {
             AppError::Invalid(_) => AppError::Invalid(format!("Transcript line {line} is empty.")),
             other => other,
         })?;

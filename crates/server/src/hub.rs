@@ -231,7 +231,8 @@ impl Hub {
             }
             Event::Offer { agent, .. }
             | Event::OfferWithdrawn { agent, .. }
-            | Event::Agent { agent } => registry.ids(Index::Agent, agent),
+            | Event::Agent { agent }
+            | Event::Note { agent, .. } => registry.ids(Index::Agent, agent),
             Event::Queue { site } => {
                 if let Some(queues) = &*self.queues.lock().expect("hub lock") {
                     let _ = queues.send(site.clone());
@@ -330,6 +331,13 @@ mod tests {
         drop(other);
         assert_eq!(hub.open_connections.load(Ordering::Relaxed), 2);
         hub.deliver(&message("c2", None));
+        assert!(shopper.receiver.try_recv().is_err());
+        // An agent's note on c1 is the agent's business, never its shopper's.
+        hub.deliver(&Event::Note {
+            conversation: "c1".into(),
+            agent: "a".into(),
+        });
+        assert!(agent.receiver.try_recv().is_ok());
         assert!(shopper.receiver.try_recv().is_err());
     }
 

@@ -15,7 +15,8 @@
 //! - [`routing`]: the rules (queue order, who gets the next offer, estimated wait) as pure
 //!   functions; [`dispatch`] applies them to the database; [`queue`] shows the result.
 //! - [`assign`]: accept, decline, claim, close, transfer, cancel, rate.
-//! - [`relay`]: messages and typing between shopper and agent.
+//! - [`relay`]: messages and typing between shopper and agent; [`notes`]: agents' notes on a
+//!   conversation, which the shopper never sees.
 //! - [`events`]: what changed, told to every process; [`hub`]: this process's connections
 //!   and which events each wants; [`live`]: the WebSocket sessions; [`presence`]: which
 //!   agents are really there.
@@ -49,6 +50,7 @@ pub mod launcher;
 pub mod limits;
 pub mod live;
 pub mod metrics;
+pub mod notes;
 pub mod origin;
 pub mod presence;
 pub mod queue;

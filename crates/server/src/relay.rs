@@ -34,19 +34,19 @@ pub fn check_message(client_id: &str, text: &str) -> Result<(), AppError> {
             "client_id must be 1 to {MAX_CLIENT_ID_BYTES} bytes."
         )));
     }
-    check_text(text)
+    check_text("A message", text)
 }
 
-/// Checks the text of a message or transcript line.
-pub fn check_text(text: &str) -> Result<(), AppError> {
+/// Checks the text of a message, transcript line or note (`what`: "A message").
+pub fn check_text(what: &'static str, text: &str) -> Result<(), AppError> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(AppError::TooLarge {
-            what: "A message",
+            what,
             limit: format!("{MAX_MESSAGE_BYTES} bytes"),
         });
     }
     if text.trim().is_empty() {
-        return Err(AppError::Invalid("A message needs some text.".to_owned()));
+        return Err(AppError::Invalid(format!("{what} needs some text.")));
     }
     Ok(())
 }

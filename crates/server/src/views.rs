@@ -4,7 +4,8 @@ use tandem_protocol::agent::ConversationDetail;
 
 use crate::{app::AppState, context, error::AppError, store::Conversation};
 
-/// Everything about a conversation: context, identity, and every message so far.
+/// Everything about a conversation: context, identity, every message so far, and the
+/// agents' notes.
 pub async fn detail(
     state: &AppState,
     conversation: &Conversation,
@@ -31,5 +32,6 @@ pub async fn detail(
         resolution: conversation.resolution,
         rating: conversation.rating.and_then(|r| u8::try_from(r).ok()),
         rating_comment: conversation.rating_comment.clone(),
+        notes: state.db.notes(&conversation.id).await?,
     })
 }

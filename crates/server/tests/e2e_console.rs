@@ -1,9 +1,10 @@
 //! End to end, both sides: real headless Chromium windows for an agent on the console and a
 //! shopper in the widget on the demo checkout page of a real server, from the shopper's
-//! question to the assistant through the agent's answer and the shopper's rating, to the
-//! quality dashboard and the history; an agent's password changed in and out of the
-//! console; a site admin editing the knowledge base, which shoppers then get answers from;
-//! and every page fitting a phone's width.
+//! question to the assistant through the agent's answer (and a note for the team the
+//! shopper never sees) and the shopper's rating, to the quality dashboard and the history;
+//! an agent's password changed in and out of the console; a site admin editing the
+//! knowledge base, which shoppers then get answers from; and every page fitting a phone's
+//! width.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
@@ -155,6 +156,18 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
         (!value.is_empty()).then_some(value)
     })
     .await;
+    // A note for the team, in its own box: it shows under Ada's name, the reply waits.
+    let note = "Promised a call back about the late parcel";
+    client
+        .find(Locator::Id("note"))
+        .await
+        .unwrap()
+        .send_keys(note)
+        .await
+        .unwrap();
+    click(client, ".add-note button").await;
+    let noted = shows(client, ".notes .note", note).await;
+    assert!(noted.contains("Ada"), "{noted}");
     assert_accessible(client, "the desk with a conversation open").await;
     click(client, ".composer button[type=submit]").await;
 
@@ -168,6 +181,17 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     assert!(got.ends_with(after), "{got}");
     let link = shop.find(Locator::Css("li.agent .text a")).await.unwrap();
     assert_eq!(link.attr("href").await.unwrap().as_deref(), Some(url));
+    let widget = shop
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !widget.contains("call back"),
+        "the note is not the shopper's: {widget}"
+    );
 
     // The agent closes; the shopper is asked for a rating and gives five stars.
     client
@@ -215,6 +239,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     shows(client, ".history-table tbody tr", "Ada").await;
     click(client, ".history-table .read").await;
     shows(client, ".past .transcript", "Where is my order?").await;
+    shows(client, ".past .notes", note).await;
     assert_accessible(client, "the history with a conversation open").await;
     // Its download link gives the same as a spreadsheet file.
     let csv = client

@@ -1,18 +1,19 @@
 //! Handing over and routing, over real sockets: a handoff reaches an available agent with its
-//! whole context, offers move on, a conversation is assigned exactly once, and agents close,
-//! transfer and return conversations.
+//! whole context, offers move on, a conversation is assigned exactly once, agents close,
+//! transfer and return conversations, and their notes go with them (never to the shopper).
 
 mod common;
 
 use std::time::Duration;
 
-use common::{Settings, TestServer, Ws};
+use common::{Settings, TestAgent, TestServer, Ws};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::Row;
 use tandem_protocol::{
     Author, ConversationState, HandoffReason, Notice,
-    agent::{AgentServerFrame, ConversationDetail, Offer},
+    agent::{AgentServerFrame, ClosedConversation, ConversationDetail, Note, Offer},
+    conversation::MessagesSince,
     live::{ServerFrame, ShopperFrame},
 };
 
@@ -319,6 +320,148 @@ async fn agents_close_transfer_and_return_conversations() {
     assert_eq!(
         detail.resolution,
         Some(tandem_protocol::agent::Resolution::Solved)
+    );
+    server.stop().await;
+}
+
+/// `agent` adds a note to a conversation: the status, and the note or the problem.
+async fn note(agent: &TestAgent, id: &str, text: &str) -> (StatusCode, serde_json::Value) {
+    let response = agent
+        .post(&format!("/v1/agent/conversations/{id}/notes"))
+        .json(&json!({ "text": text }))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// The notes the agent's connection is told of next.
+async fn next_notes(console: &mut Ws) -> Vec<Note> {
+    console
+        .until(|frame| match frame {
+            AgentServerFrame::Notes { notes, .. } => Some(notes),
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_never_to_the_shopper()
+{
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let bo = server.agent("Bo", &["acme"]).await;
+    let mut anna_console = anna.live().await;
+    let mut bo_console = bo.live().await;
+    bo.set_status("away", 2).await;
+    let created = server.handoff().await;
+    let id = created.id.as_str();
+    let mut shopper = server.shopper(&created, 0).await;
+    assert_eq!(
+        note(&anna, id, "Before taking it").await.0,
+        StatusCode::FORBIDDEN,
+        "only whoever has the conversation writes on it"
+    );
+    assert_eq!(
+        anna.act(id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+
+    // A note: stored under Anna's name, the card number masked, told to her console.
+    let secret = "refund promised for order A-1001";
+    let (status, stored) = note(
+        &anna,
+        id,
+        &format!(" Card 4242 4242 4242 4242 declined twice; {secret} "),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    let stored: Note = serde_json::from_value(stored).unwrap();
+    assert_eq!(stored.agent_name, "Anna");
+    assert_eq!(
+        stored.text,
+        format!("Card •••• 4242 declined twice; {secret}")
+    );
+    assert_eq!(
+        next_notes(&mut anna_console).await,
+        std::slice::from_ref(&stored)
+    );
+    // What cannot be a note is refused clearly, and the conversation goes on.
+    let (status, problem) = note(&anna, id, " \n ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("note needs some text")
+    );
+    let too_long = "x".repeat(tandem_protocol::MAX_MESSAGE_BYTES + 1);
+    assert_eq!(
+        note(&anna, id, &too_long).await.0,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(note(&bo, id, "Not mine").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        note(&anna, "nope", "No such").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The shopper hears of none of it: the next thing they get is Anna's reply, and reading
+    // the conversation back (the HTTP fallback) shows no note either.
+    assert_eq!(
+        anna.act(
+            id,
+            "messages",
+            json!({ "client_id": "a1", "text": "On it" })
+        )
+        .await,
+        StatusCode::CREATED
+    );
+    shopper
+        .until(|frame: serde_json::Value| {
+            let text = frame.to_string();
+            assert!(!text.contains(secret) && !text.contains("Card"), "{text}");
+            (frame["message"]["message"]["text"] == "On it").then_some(())
+        })
+        .await;
+    let read_back: MessagesSince = common::json(
+        server
+            .get(&format!("/v1/conversations/{id}/messages?after=0"))
+            .bearer_auth(&created.token),
+    )
+    .await;
+    let read_back = serde_json::to_string(&read_back).unwrap();
+    assert!(read_back.contains("On it") && !read_back.contains(secret));
+
+    // Transferred: Bo gets the note with the conversation, and adds his own; Anna, who no
+    // longer has it, cannot.
+    assert_eq!(
+        anna.act(id, "transfer", json!({ "to_agent": bo.id })).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        assigned(&mut bo_console).await.notes,
+        std::slice::from_ref(&stored)
+    );
+    assert_eq!(note(&bo, id, "Label sent").await.0, StatusCode::CREATED);
+    assert_eq!(next_notes(&mut bo_console).await.len(), 2);
+    assert_eq!(note(&anna, id, "Too late").await.0, StatusCode::FORBIDDEN);
+
+    // Closed, the history keeps both, oldest first, and finds the conversation by a note.
+    assert_eq!(
+        bo.act(id, "close", json!({ "resolution": "solved" })).await,
+        StatusCode::NO_CONTENT
+    );
+    let past = anna.conversation(id).await;
+    let texts: Vec<&str> = past.notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, [stored.text.as_str(), "Label sent"]);
+    assert_eq!(past.notes[1].agent_name, "Bo");
+    let found: Vec<ClosedConversation> =
+        common::json(anna.get("/v1/agent/history?site=acme&q=REFUND%20PROMISED")).await;
+    assert_eq!(
+        found.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        [id],
+        "the words are in a note only"
     );
     server.stop().await;
 }

@@ -1,7 +1,7 @@
 use serde_json::Map;
 use tandem_protocol::{
     Problem,
-    agent::{AgentServerFrame, ConversationDetail, Offer},
+    agent::{AgentServerFrame, ConversationDetail, Note, Offer},
     conversation::{Author, ConversationState, HandoffReason},
     fixture,
 };
@@ -28,6 +28,7 @@ fn detail(id: &str) -> ConversationDetail {
         resolution: None,
         rating: None,
         rating_comment: None,
+        notes: Vec::new(),
     }
 }
 
@@ -254,6 +255,71 @@ fn the_shops_new_context_replaces_the_old_in_that_conversation_only() {
         at: 6_000,
     });
     assert_eq!(desk.chats().len(), 2);
+}
+
+fn note(id: &str, text: &str) -> Note {
+    Note {
+        id: id.into(),
+        agent_name: "Ada".into(),
+        text: text.into(),
+        at: 7_000,
+    }
+}
+
+#[test]
+fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
+    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    assert_eq!(desk.saving_note("c1"), None, "nothing written");
+    desk.write_note("c1", "  Checked the parcel: lost  ".into());
+    desk.write_note("c2", "Other one".into());
+    assert_eq!(
+        desk.saving_note("c1").as_deref(),
+        Some("Checked the parcel: lost")
+    );
+    assert_eq!(desk.saving_note("c1"), None, "already on its way");
+    desk.note_failed("c1", "Too many messages.".into());
+    let draft = &desk.chats()[0].note;
+    assert_eq!(draft.problem.as_deref(), Some("Too many messages."));
+    assert_eq!(
+        draft.text, "  Checked the parcel: lost  ",
+        "kept to send again"
+    );
+    assert!(!draft.saving);
+    assert!(desk.saving_note("c1").is_some(), "sent again");
+    desk.noted("c1", note("n1", "Checked the parcel: lost"));
+    assert_eq!(desk.chats()[0].note, NoteDraft::default(), "starts afresh");
+    assert_eq!(
+        desk.chats()[1].note.text,
+        "Other one",
+        "the other draft stays"
+    );
+}
+
+#[test]
+fn a_note_shows_once_whether_the_answer_or_the_live_connection_tells_first() {
+    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    desk.noted("c2", note("n1", "Refund agreed"));
+    desk.apply(AgentServerFrame::Notes {
+        conversation: "c2".into(),
+        notes: vec![note("n1", "Refund agreed")],
+    });
+    desk.noted("c2", note("n1", "Refund agreed"));
+    assert_eq!(desk.chats()[1].detail.notes, [note("n1", "Refund agreed")]);
+    // Another tab of the same agent wrote one: the live connection brings all of them.
+    desk.apply(AgentServerFrame::Notes {
+        conversation: "c2".into(),
+        notes: vec![note("n1", "Refund agreed"), note("n2", "Sent the label")],
+    });
+    assert_eq!(desk.chats()[1].detail.notes.len(), 2);
+    assert!(
+        desk.chats()[0].detail.notes.is_empty(),
+        "the other conversation's"
+    );
+    assert_eq!(
+        desk.chats()[1].unread,
+        0,
+        "a note is not the shopper's: it is never unread"
+    );
 }
 
 #[test]

@@ -17,6 +17,8 @@ pub struct Actions {
     pub close: Callback<(String, Resolution)>,
     /// Hand `(conversation, to)` to a colleague, or with `None` back to the front of the queue.
     pub transfer: Callback<(String, Option<String>)>,
+    /// Add the note the agent wrote on this conversation (the desk holds its text).
+    pub note: Callback<String>,
     /// The agent is typing in this conversation.
     pub typing: Callback<String>,
     /// The offline message with this id was answered.

@@ -258,6 +258,18 @@ pub fn App() -> impl IntoView {
                 }
             });
         }),
+        note: Callback::new(move |conversation: String| {
+            let Some(text) = desk.try_update(|d| d.saving_note(&conversation)).flatten() else {
+                return;
+            };
+            spawn_local(async move {
+                match api::add_note(&conversation, text).await {
+                    Ok(note) => desk.update(|d| d.noted(&conversation, note)),
+                    Err(failure) if failure.signed_out() => report(failure),
+                    Err(failure) => desk.update(|d| d.note_failed(&conversation, failure.message)),
+                }
+            });
+        }),
         typing: Callback::new(move |conversation: String| {
             // At most one signal every three seconds; the shopper's side lets it lapse.
             let now = js_sys::Date::now();

@@ -1,8 +1,9 @@
 //! The agent's conversations: one tab each, with its unread count, and the one shown. It
 //! shows why the shopper was handed over, who they are (and whether the shop vouched for
 //! it), the context the shop set (cart, order, page; and when its page changed it since the
-//! handoff), the whole transcript with the assistant's answers marked and how sure it was,
-//! the knowledge base's best answers to the shopper's last message, and the composer.
+//! handoff), the agents' notes, the whole transcript with the assistant's answers marked
+//! and how sure it was, the knowledge base's best answers to the shopper's last message,
+//! and the composer.
 //! Message text is always text, never HTML.
 
 use leptos::{ev, prelude::*};
@@ -17,6 +18,7 @@ use super::{
     bar::status_text,
     earlier::EarlierConversations,
     links::{as_shown, as_told},
+    notes::Notes,
 };
 use crate::{
     desk::{Chat, Desk},
@@ -295,6 +297,7 @@ pub fn Conversations(
                         </For>
                     </dl>
                 </section>
+                <Notes desk actions time=time_of_day />
                 <h3 id="transcript-title">{t("transcript")}</h3>
                 <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title">
                     <For each=messages key=|m| m.seq let:message>

@@ -1,6 +1,7 @@
 //! The history page: a site's closed conversations, newest first, with who had each, why it
 //! was handed over, how it ended, and the shopper's rating and comment; only the poorly rated
-//! ones at a click, or those that mention a text (an order number, "refund"); older ones a page at a time; and one opened to read whole. The list is a
+//! ones at a click, or those that mention a text (an order number, "refund"); older ones a
+//! page at a time; and one opened to read whole, with the agents' notes. The list is a
 //! [`History`](crate::history::History); the app fetches what this asks for.
 
 use leptos::{ev, prelude::*};
@@ -8,6 +9,7 @@ use tandem_protocol::agent::ClosedConversation;
 
 use super::{
     conversation::{TranscriptLine, reason_text, resolution_text},
+    notes::NoteList,
     site::{SiteChoice, SitePicker},
 };
 use crate::{
@@ -157,6 +159,11 @@ pub fn HistoryView(
                 <h3 id="past-title">
                     {move || open().map(|c| t_with("past_conversation", "id", &c.id))}
                 </h3>
+                <section class="notes" aria-labelledby="past-notes-title"
+                    hidden=move || open().is_none_or(|c| c.notes.is_empty())>
+                    <h4 id="past-notes-title">{t("notes")}</h4>
+                    <NoteList notes=Signal::derive(move || open().map(|c| c.notes).unwrap_or_default()) time=when />
+                </section>
                 // Focusable: a keyboard scrolls it when it is longer than its box.
                 <ol class="transcript" tabindex="0" aria-labelledby="past-title">
                     <For each=move || open().map(|c| c.messages).unwrap_or_default() key=|m| m.seq let:message>

@@ -15,8 +15,10 @@
 //! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `links`: answers and agents' messages as the widget shows them, links as links.
+//! - `notes`: agents' notes on a conversation, which the shopper never sees.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
-//!   transcript, the assistant's suggestions, the composer, close, transfer to a colleague or back to the queue.
+//!   agents' notes, transcript, the assistant's suggestions, the composer, close, transfer
+//!   to a colleague or back to the queue.
 
 mod account;
 mod actions;
@@ -33,6 +35,7 @@ mod kb_try;
 mod kb_versions;
 mod links;
 mod login;
+mod notes;
 mod queue;
 mod site;
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tandem_protocol::{
     agent::{
         AgentProfile, ChangePassword, CloseConversation, Colleague, ConversationDetail, Login,
-        OfflineMessage, QueueEntry, SetStatus, Transfer,
+        NewNote, Note, OfflineMessage, QueueEntry, SetStatus, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -26,7 +26,7 @@ use crate::{
     dashboard::{self, DayRange},
     error::{AppError, AppJson},
     events::Event,
-    ids,
+    ids, notes,
     origin::RequestOrigin,
     presence, queue,
     relay::{self, Writer},
@@ -316,6 +316,17 @@ pub async fn send(
     )
     .await?;
     Ok(super::sent(&appended))
+}
+
+/// `POST /v1/agent/conversations/{id}/notes`: 201 with the note as stored.
+pub async fn add_note(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<String>,
+    AppJson(note): AppJson<NewNote>,
+) -> Result<(StatusCode, AppJson<Note>), AppError> {
+    let note = notes::add(&state, &session.agent, &id, &note.text).await?;
+    Ok((StatusCode::CREATED, AppJson(note)))
 }
 
 /// `?site=S`, on the calls about one of the agent's sites.

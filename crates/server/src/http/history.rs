@@ -42,7 +42,8 @@ pub struct HistoryQuery {
     /// Only those of the shopper with this merchant-verified identity id: a returning
     /// shopper's earlier conversations, beside their new one.
     shopper: Option<String>,
-    /// Only those with this text in a message or the comment (an order number, "refund").
+    /// Only those with this text in a message, a note or the comment (an order number,
+    /// "refund").
     q: Option<String>,
 }
 

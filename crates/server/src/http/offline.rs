@@ -51,7 +51,7 @@ pub async fn leave(
             "{email:?} does not look like an email address."
         )));
     }
-    check_text(&left.message)?;
+    check_text("A message", &left.message)?;
     let mut packet = tandem_protocol::CreateConversation::new(site.id.clone());
     packet.transcript = left.transcript;
     packet.context = left.context;

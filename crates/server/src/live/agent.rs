@@ -282,6 +282,21 @@ impl Session for Connection {
                     Err(e) => refuse::<Self>(socket, e.into(), None).await,
                 }
             }
+            Event::Note { conversation, .. } => {
+                if !self.conversations.contains_key(conversation) {
+                    return Ok(());
+                }
+                match self.state.db.notes(conversation).await {
+                    Ok(notes) => {
+                        let frame = AgentServerFrame::Notes {
+                            conversation: conversation.clone(),
+                            notes,
+                        };
+                        send(socket, &frame).await
+                    }
+                    Err(e) => refuse::<Self>(socket, e.into(), None).await,
+                }
+            }
             Event::Message {
                 conversation,
                 seq,

@@ -119,8 +119,8 @@ pub struct HistoryFilter<'a> {
     pub max_rating: Option<u8>,
     /// Only those of this merchant-verified shopper.
     pub shopper: Option<&'a str>,
-    /// Only those with this text in a message or the shopper's comment, in any case (see
-    /// `store::search`).
+    /// Only those with this text in a message, an agent's note or the shopper's comment, in
+    /// any case (see `store::search`).
     pub text: Option<&'a str>,
 }
 
@@ -268,10 +268,12 @@ impl Db {
              AND (c.closed_at < $2 OR (c.closed_at = $2 AND c.id < $7)) \
              AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
              AND ($6 = '' OR {} \
-              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND {})) \
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND {}) \
+              OR EXISTS (SELECT 1 FROM notes n WHERE n.conversation_id = c.id AND {})) \
              ORDER BY c.closed_at DESC, c.id DESC LIMIT $4",
             contains("COALESCE(c.rating_comment, '')"),
             contains("m.text"),
+            contains("n.text"),
         );
         let rows = sqlx::query(&sql)
             .bind(site)

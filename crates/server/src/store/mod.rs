@@ -11,14 +11,15 @@
 //! connection serialises writers, which SQLite does anyway, and removes "database is locked"
 //! errors altogether; a 64 MiB page cache and memory-mapped reads keep it off the disk.
 //!
-//! Each concept's queries live in their own module (`conversations`, `messages`, `agents`,
-//! `offline`, `counts`, `knowledge`), as `impl Db` blocks.
+//! Each concept's queries live in their own module (`conversations`, `messages`, `notes`,
+//! `agents`, `offline`, `counts`, `knowledge`), as `impl Db` blocks.
 
 mod agents;
 mod conversations;
 mod counts;
 mod knowledge;
 mod messages;
+mod notes;
 mod offline;
 mod search;
 
