@@ -145,9 +145,9 @@ pub async fn close(conversation: &str, resolution: Resolution) -> Result<(), Fai
 }
 
 /// A note for the other agents on a conversation the agent has: the note as stored.
-pub async fn add_note(conversation: &str, text: String) -> Result<Note, Failure> {
+pub async fn add_note(conversation: &str, note: &NewNote) -> Result<Note, Failure> {
     let path = format!("/v1/agent/conversations/{conversation}/notes");
-    read(call(with_body(Request::post(&path), &NewNote { text })).await?).await
+    read(call(with_body(Request::post(&path), note)).await?).await
 }
 
 /// To a colleague, or (`None`) back to the front of the queue.

@@ -24,6 +24,9 @@ pub struct Pending {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoteDraft {
     pub text: String,
+    /// The name it was sent under, kept until it is stored, so that sending it again after
+    /// a failure stores it once; a new text gets a new name.
+    pub client_id: Option<String>,
     /// Sent, no answer yet.
     pub saving: bool,
     /// Why the server refused it; the text stays to send again.
@@ -143,23 +146,21 @@ impl Desk {
                 conversations,
             } => {
                 self.profile = Some(profile);
-                // A reconnect: keep what the agent was reading and typing.
-                let unread: BTreeMap<String, u32> = self
-                    .chats
-                    .iter()
-                    .map(|c| (c.detail.id.clone(), c.unread))
-                    .collect();
-                let pending: BTreeMap<String, Vec<Pending>> = self
+                // A reconnect: keep what the agent was reading, sending and writing.
+                let mut before: BTreeMap<String, Chat> = self
                     .chats
                     .drain(..)
-                    .map(|c| (c.detail.id, c.pending))
+                    .map(|c| (c.detail.id.clone(), c))
                     .collect();
                 self.chats = conversations
                     .into_iter()
                     .map(|detail| {
                         let mut chat = Chat::new(detail);
-                        chat.unread = unread.get(&chat.detail.id).copied().unwrap_or(0);
-                        chat.pending = pending.get(&chat.detail.id).cloned().unwrap_or_default();
+                        if let Some(old) = before.remove(&chat.detail.id) {
+                            chat.unread = old.unread;
+                            chat.pending = old.pending;
+                            chat.note = old.note;
+                        }
                         chat
                     })
                     .collect();
@@ -344,21 +345,25 @@ impl Desk {
 
     /// The agent edits the note they are writing on a conversation.
     pub fn write_note(&mut self, conversation: &str, text: String) {
-        if let Some(chat) = self.chat_mut(conversation) {
+        if let Some(chat) = self.chat_mut(conversation)
+            && chat.note.text != text
+        {
             chat.note.text = text;
+            chat.note.client_id = None;
         }
     }
 
-    /// The agent adds the note they wrote: its text to send, unless it is blank or already
-    /// on its way.
-    pub fn saving_note(&mut self, conversation: &str) -> Option<String> {
+    /// The agent adds the note they wrote: its client id (`fresh` unless it was sent before)
+    /// and text to send, unless it is blank or already on its way.
+    pub fn saving_note(&mut self, conversation: &str, fresh: String) -> Option<(String, String)> {
         let note = &mut self.chat_mut(conversation)?.note;
         if note.saving || note.text.trim().is_empty() {
             return None;
         }
         note.saving = true;
         note.problem = None;
-        Some(note.text.trim().to_owned())
+        let client_id = note.client_id.get_or_insert(fresh).clone();
+        Some((client_id, note.text.trim().to_owned()))
     }
 
     /// The server stored the agent's note: it shows once (the live connection may have
@@ -372,12 +377,20 @@ impl Desk {
         }
     }
 
-    /// The server refused the note: the agent reads why, and the text stays.
-    pub fn note_failed(&mut self, conversation: &str, problem: String) {
-        if let Some(chat) = self.chat_mut(conversation) {
-            chat.note.saving = false;
-            chat.note.problem = Some(problem);
-        }
+    /// The server refused the note: the agent reads why, and the text stays. `false` when
+    /// the conversation has left the desk meanwhile, and with it the note.
+    pub fn note_failed(&mut self, conversation: &str, problem: String) -> bool {
+        let Some(chat) = self.chat_mut(conversation) else {
+            return false;
+        };
+        chat.note.saving = false;
+        chat.note.problem = Some(problem);
+        true
+    }
+
+    /// Whether a note is written on some conversation and not added yet.
+    pub fn unsaved_notes(&self) -> bool {
+        self.chats.iter().any(|c| !c.note.text.trim().is_empty())
     }
 
     /// A site's offline messages as the server has them now; handled ones are left out.

@@ -453,40 +453,84 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
         find(&root, ".add-note .problem").text_content().unwrap(),
         "Type a note first."
     );
-    // Written and added: the app is asked to add it; the reply composer is untouched.
+    // Typing clears that; Enter adds the note, as it sends a reply, and nothing is sent to
+    // the shopper. The box tells a screen reader that the shopper never sees it.
     let note_box: HtmlTextAreaElement = find(&root, "#note").unchecked_into();
+    assert_eq!(
+        find(
+            &root,
+            &format!("#{}", note_box.get_attribute("aria-describedby").unwrap())
+        )
+        .text_content()
+        .unwrap(),
+        "Only agents see these notes; the shopper never does."
+    );
     note_box.set_value("Parcel lost: reshipping");
     note_box
         .dispatch_event(&Event::new("input").unwrap())
         .unwrap();
-    find(&root, ".add-note button").click();
     tick().await;
-    assert_eq!(*log.lock().unwrap(), ["note c1"]);
-    let composer: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
-    assert_eq!(composer.value(), "");
     assert_eq!(
         find(&root, ".add-note .problem").text_content().unwrap(),
         ""
     );
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    note_box.dispatch_event(&enter).unwrap();
+    tick().await;
+    assert_eq!(*log.lock().unwrap(), ["note c1"]);
 
-    // While it is on its way the button waits; refused, the reason shows and the text stays.
+    // While it is on its way the button says it waits (keeping the keyboard's focus);
+    // refused, the reason shows and the text stays.
     assert_eq!(
-        desk.try_update(|d| d.saving_note("c1"))
-            .flatten()
-            .as_deref(),
-        Some("Parcel lost: reshipping")
+        desk.try_update(|d| d.saving_note("c1", "k1".into()))
+            .flatten(),
+        Some(("k1".to_owned(), "Parcel lost: reshipping".to_owned()))
     );
     tick().await;
     let button = find(&root, ".add-note button");
-    assert!(button.has_attribute("disabled"));
-    desk.update(|d| d.note_failed("c1", "Too many messages: wait a moment.".into()));
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    desk.update(|d| {
+        d.note_failed("c1", "Too many messages: wait a moment.".into());
+    });
     tick().await;
-    assert!(!button.has_attribute("disabled"));
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("false")
+    );
     assert_eq!(
         find(&root, ".add-note .problem").text_content().unwrap(),
         "Too many messages: wait a moment."
     );
     assert_eq!(note_box.value(), "Parcel lost: reshipping");
+
+    // Closing now would lose it: the console asks first, and "no" keeps the conversation.
+    let original = js_sys::Reflect::get(&window(), &"confirm".into()).unwrap();
+    let answer_confirm = |yes: bool| {
+        let confirm = js_sys::Function::new_with_args(
+            "question",
+            &format!("window.asked = question; return {yes};"),
+        );
+        js_sys::Reflect::set(&window(), &"confirm".into(), &confirm).unwrap();
+    };
+    answer_confirm(false);
+    find(&root, ".finish .close").click();
+    let asked = js_sys::Reflect::get(&window(), &"asked".into()).unwrap();
+    assert_eq!(
+        asked.as_string().as_deref(),
+        Some("Your note on this conversation is not added yet. Go on without it?")
+    );
+    assert_eq!(log.lock().unwrap().len(), 1, "not closed");
+    answer_confirm(true);
+    find(&root, ".finish .requeue").click();
+    assert_eq!(log.lock().unwrap().last().unwrap(), "transfer c1 queue");
+    js_sys::Reflect::set(&window(), &"confirm".into(), &original).unwrap();
 
     // Another conversation has its own draft; coming back finds this one's.
     desk.update(|d| d.select("c2"));
@@ -1227,7 +1271,7 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
 async fn leaving_the_page_with_unsaved_knowledge_base_changes_asks_first() {
     let drafts = RwSignal::new(tandem_console::kb_draft::KbDrafts::default());
     let _mounted = mount_to(frame(), move || {
-        warn_before_leaving(drafts);
+        warn_before_leaving(move || drafts.with_untracked(|d| d.changed()));
     });
     // What the browser does when the page is closed: a cancelable `beforeunload`.
     let leaving = || {

@@ -305,9 +305,11 @@ pub struct Note {
 }
 
 /// `POST /v1/agent/conversations/{id}/notes`: a note on a conversation the agent has
-/// (answered with the [`Note`] as stored, card numbers masked).
+/// (answered with the [`Note`] as stored, card numbers masked). A retry with the same
+/// `client_id` is stored once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewNote {
+    pub client_id: String,
     pub text: String,
 }
 

@@ -4,43 +4,60 @@
 //! shopper never does: notes live in their own table, which nothing on the shopper's side
 //! reads, and their [`Event::Note`] goes to agents' connections only.
 
-use tandem_protocol::{ConversationState, agent::Note};
+use crate::{
+    app::AppState,
+    assign,
+    error::AppError,
+    events::Event,
+    ids,
+    relay::check_written,
+    store::{AddedNote, NewNote},
+};
 
-use crate::{app::AppState, assign, error::AppError, events::Event, ids, relay::check_text};
-
-/// Adds `agent`'s note to a conversation they have, card numbers masked; the agent's other
-/// connections (tabs, devices) are told.
+/// Adds `agent`'s note to a conversation they have, card numbers masked, and tells the
+/// agent's other connections (tabs, devices). A retry under the same client id answers the
+/// note stored the first time.
 pub async fn add(
     state: &AppState,
     agent: &str,
     conversation: &str,
+    client_id: &str,
     text: &str,
-) -> Result<Note, AppError> {
-    check_text("A note", text)?;
-    let found = assign::visible_to(state, agent, conversation).await?;
-    if found.state != ConversationState::WithAgent || found.agent_id.as_deref() != Some(agent) {
-        return Err(AppError::Forbidden(
-            "Only the agent who has this conversation can add notes to it.".to_owned(),
-        ));
-    }
-    // Notes share the conversation's message budget under a key of their own, so a
-    // runaway script cannot write them faster than messages.
+) -> Result<AddedNote, AppError> {
+    check_written("A note", client_id, text)?;
+    // Not one of the agent's sites: as if it did not exist.
+    assign::visible_to(state, agent, conversation).await?;
+    // A budget of its own, as large as the messages', so that notes never hold up what
+    // the agent writes to the shopper.
     state
         .limits
         .messages
         .check(&format!("note:{conversation}"))
         .map_err(AppError::RateLimited)?;
     let masked = tandem_assistant::mask_card_numbers(text);
-    let note = state
+    let added = state
         .db
-        .add_note(&ids::random_id(), conversation, agent, masked.trim())
-        .await?;
-    state
-        .bus
-        .publish(Event::Note {
-            conversation: conversation.to_owned(),
-            agent: agent.to_owned(),
+        .add_note(NewNote {
+            id: &ids::random_id(),
+            conversation,
+            client_id,
+            agent,
+            text: masked.trim(),
         })
-        .await;
-    Ok(note)
+        .await?
+        .ok_or_else(|| {
+            AppError::Forbidden(
+                "Only the agent who has this conversation can add notes to it.".to_owned(),
+            )
+        })?;
+    if !added.duplicate {
+        state
+            .bus
+            .publish(Event::Note {
+                conversation: conversation.to_owned(),
+                agent: agent.to_owned(),
+            })
+            .await;
+    }
+    Ok(added)
 }

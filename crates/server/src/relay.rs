@@ -29,12 +29,17 @@ pub enum Writer<'a> {
 
 /// Checks a message's text and client id.
 pub fn check_message(client_id: &str, text: &str) -> Result<(), AppError> {
+    check_written("A message", client_id, text)
+}
+
+/// Checks what a person sent under a client id (`what`: "A message", "A note").
+pub fn check_written(what: &'static str, client_id: &str, text: &str) -> Result<(), AppError> {
     if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID_BYTES {
         return Err(AppError::Invalid(format!(
             "client_id must be 1 to {MAX_CLIENT_ID_BYTES} bytes."
         )));
     }
-    check_text("A message", text)
+    check_text(what, text)
 }
 
 /// Checks the text of a message, transcript line or note (`what`: "A message").

@@ -324,15 +324,28 @@ async fn agents_close_transfer_and_return_conversations() {
     server.stop().await;
 }
 
-/// `agent` adds a note to a conversation: the status, and the note or the problem.
-async fn note(agent: &TestAgent, id: &str, text: &str) -> (StatusCode, serde_json::Value) {
+/// `agent` adds a note to a conversation under a client id: the status, and the note or
+/// the problem.
+async fn note_as(
+    agent: &TestAgent,
+    id: &str,
+    client_id: &str,
+    text: &str,
+) -> (StatusCode, serde_json::Value) {
     let response = agent
         .post(&format!("/v1/agent/conversations/{id}/notes"))
-        .json(&json!({ "text": text }))
+        .json(&json!({ "client_id": client_id, "text": text }))
         .send()
         .await
         .unwrap();
     (response.status(), response.json().await.unwrap())
+}
+
+/// `agent` adds a note under a client id of its own.
+async fn note(agent: &TestAgent, id: &str, text: &str) -> (StatusCode, serde_json::Value) {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    note_as(agent, id, &format!("note-{n}"), text).await
 }
 
 /// The notes the agent's connection is told of next.
@@ -367,15 +380,14 @@ async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_ne
         StatusCode::NO_CONTENT
     );
 
-    // A note: stored under Anna's name, the card number masked, told to her console.
+    // A note: stored under Anna's name, the card number masked, told to her console; sent
+    // again under the same client id (the answer was lost), it is the same note.
     let secret = "refund promised for order A-1001";
-    let (status, stored) = note(
-        &anna,
-        id,
-        &format!(" Card 4242 4242 4242 4242 declined twice; {secret} "),
-    )
-    .await;
+    let text = format!(" Card 4242 4242 4242 4242 declined twice; {secret} ");
+    let (status, stored) = note_as(&anna, id, "n1", &text).await;
     assert_eq!(status, StatusCode::CREATED, "{stored}");
+    let (status, again) = note_as(&anna, id, "n1", &text).await;
+    assert_eq!((status, &again), (StatusCode::OK, &stored));
     let stored: Note = serde_json::from_value(stored).unwrap();
     assert_eq!(stored.agent_name, "Anna");
     assert_eq!(
@@ -401,6 +413,11 @@ async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_ne
         StatusCode::PAYLOAD_TOO_LARGE
     );
     assert_eq!(note(&bo, id, "Not mine").await.0, StatusCode::FORBIDDEN);
+    let outsider = server.agent("Outsider", &["other"]).await;
+    assert_eq!(
+        note(&outsider, id, "Another shop's").await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         note(&anna, "nope", "No such").await.0,
         StatusCode::NOT_FOUND
@@ -452,10 +469,21 @@ async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_ne
         bo.act(id, "close", json!({ "resolution": "solved" })).await,
         StatusCode::NO_CONTENT
     );
+    assert_eq!(
+        note(&bo, id, "After the end").await.0,
+        StatusCode::FORBIDDEN
+    );
     let past = anna.conversation(id).await;
     let texts: Vec<&str> = past.notes.iter().map(|n| n.text.as_str()).collect();
-    assert_eq!(texts, [stored.text.as_str(), "Label sent"]);
+    assert_eq!(
+        texts,
+        [stored.text.as_str(), "Label sent"],
+        "the retry stored once"
+    );
     assert_eq!(past.notes[1].agent_name, "Bo");
+    let elsewhere: Vec<ClosedConversation> =
+        common::json(outsider.get("/v1/agent/history?site=other&q=refund")).await;
+    assert!(elsewhere.is_empty(), "another shop's history");
     let found: Vec<ClosedConversation> =
         common::json(anna.get("/v1/agent/history?site=acme&q=REFUND%20PROMISED")).await;
     assert_eq!(

@@ -202,19 +202,21 @@ fn released_conversations_leave_and_the_next_one_opens() {
 }
 
 #[test]
-fn a_reconnect_keeps_unread_counts_and_unsent_messages() {
+fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
     let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
     desk.apply(AgentServerFrame::Message {
         conversation: "c2".into(),
         message: fixture::message(2, Author::Shopper, "Hi?", None),
     });
     desk.sending("c1", "k1".into(), "typed before the cut".into());
+    desk.write_note("c2", "half a note".into());
     desk.apply(AgentServerFrame::Welcome {
         profile: fixture::agent(),
         conversations: vec![detail("c1"), detail("c2")],
     });
     assert_eq!(desk.unread(), 1);
     assert_eq!(desk.chats()[0].pending.len(), 1);
+    assert_eq!(desk.chats()[1].note.text, "half a note");
     assert_eq!(desk.open_id(), Some("c1"));
 }
 
@@ -269,30 +271,44 @@ fn note(id: &str, text: &str) -> Note {
 #[test]
 fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
     let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
-    assert_eq!(desk.saving_note("c1"), None, "nothing written");
+    let saving = |desk: &mut Desk, fresh: &str| desk.saving_note("c1", fresh.into());
+    assert_eq!(saving(&mut desk, "k1"), None, "nothing written");
+    assert!(!desk.unsaved_notes());
     desk.write_note("c1", "  Checked the parcel: lost  ".into());
     desk.write_note("c2", "Other one".into());
-    assert_eq!(
-        desk.saving_note("c1").as_deref(),
-        Some("Checked the parcel: lost")
-    );
-    assert_eq!(desk.saving_note("c1"), None, "already on its way");
-    desk.note_failed("c1", "Too many messages.".into());
+    assert!(desk.unsaved_notes());
+    let sent = Some(("k1".to_owned(), "Checked the parcel: lost".to_owned()));
+    assert_eq!(saving(&mut desk, "k1"), sent);
+    assert_eq!(saving(&mut desk, "k2"), None, "already on its way");
+    assert!(desk.note_failed("c1", "The server cannot be reached.".into()));
     let draft = &desk.chats()[0].note;
-    assert_eq!(draft.problem.as_deref(), Some("Too many messages."));
+    assert_eq!(
+        draft.problem.as_deref(),
+        Some("The server cannot be reached.")
+    );
     assert_eq!(
         draft.text, "  Checked the parcel: lost  ",
         "kept to send again"
     );
     assert!(!draft.saving);
-    assert!(desk.saving_note("c1").is_some(), "sent again");
-    desk.noted("c1", note("n1", "Checked the parcel: lost"));
+    // Sent again as it was: under the same name, so the server stores it once even if the
+    // first try arrived; edited first, it is a new note.
+    assert_eq!(saving(&mut desk, "k2"), sent);
+    desk.note_failed("c1", "Still offline.".into());
+    desk.write_note("c1", "Parcel lost".into());
+    assert_eq!(
+        saving(&mut desk, "k3"),
+        Some(("k3".to_owned(), "Parcel lost".to_owned()))
+    );
+    desk.noted("c1", note("n1", "Parcel lost"));
     assert_eq!(desk.chats()[0].note, NoteDraft::default(), "starts afresh");
     assert_eq!(
         desk.chats()[1].note.text,
         "Other one",
         "the other draft stays"
     );
+    // A conversation that left the desk while its note was on the way: the caller says so.
+    assert!(!desk.note_failed("c9", "Forbidden".into()));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use leptos::{prelude::*, task::spawn_local};
 use tandem_assistant::Model;
 use tandem_protocol::{
-    agent::{AgentFrame, AgentProfile},
+    agent::{AgentFrame, AgentProfile, NewNote},
     conversation::SendMessage,
 };
 
@@ -20,7 +20,7 @@ use crate::{
     api::{self, Failure},
     desk::{Alert, Desk},
     history::{History, PageRequest},
-    i18n::t,
+    i18n::{t, t_with},
     kb_draft::KbDrafts,
     live::{Link, Live},
     suggest::{Models, suggestions},
@@ -100,7 +100,11 @@ pub fn App() -> impl IntoView {
     // session keeps them for the admin signing in again, not for anyone else; signing out
     // drops them).
     let kb_drafts = RwSignal::new(KbDrafts::default());
-    super::warn_before_leaving(kb_drafts);
+    // Knowledge base drafts on any site, notes on any conversation.
+    let unsaved = move || {
+        kb_drafts.with_untracked(KbDrafts::changed) || desk.with_untracked(Desk::unsaved_notes)
+    };
+    super::warn_before_leaving(unsaved);
     let signed_out = move |why: Option<String>| {
         stop_live();
         desk.set(Desk::default());
@@ -259,14 +263,27 @@ pub fn App() -> impl IntoView {
             });
         }),
         note: Callback::new(move |conversation: String| {
-            let Some(text) = desk.try_update(|d| d.saving_note(&conversation)).flatten() else {
+            let Some((client_id, text)) = desk
+                .try_update(|d| d.saving_note(&conversation, client_id()))
+                .flatten()
+            else {
                 return;
             };
             spawn_local(async move {
-                match api::add_note(&conversation, text).await {
-                    Ok(note) => desk.update(|d| d.noted(&conversation, note)),
+                let note = NewNote { client_id, text };
+                match api::add_note(&conversation, &note).await {
+                    Ok(stored) => desk.update(|d| d.noted(&conversation, stored)),
                     Err(failure) if failure.signed_out() => report(failure),
-                    Err(failure) => desk.update(|d| d.note_failed(&conversation, failure.message)),
+                    Err(failure) => {
+                        let kept = desk
+                            .try_update(|d| d.note_failed(&conversation, failure.message))
+                            .unwrap_or(false);
+                        // Its conversation left the desk meanwhile: the text must not vanish.
+                        if !kept {
+                            let lost = t_with("note_lost", "text", &note.text);
+                            desk.update(|d| d.problem = Some(lost));
+                        }
+                    }
                 }
             });
         }),
@@ -307,10 +324,9 @@ pub fn App() -> impl IntoView {
             page.set(Page::History);
         }),
         sign_out: Callback::new(move |()| {
-            let unsaved = kb_drafts.with_untracked(KbDrafts::changed);
-            if unsaved
+            if unsaved()
                 && !window()
-                    .confirm_with_message(&t("kb_unsaved_sign_out"))
+                    .confirm_with_message(&t("unsaved_sign_out"))
                     .unwrap_or(false)
             {
                 return;

@@ -57,6 +57,22 @@ fn author_class(author: Author) -> &'static str {
     }
 }
 
+/// In a text area: Enter submits its form, Shift+Enter starts a new line (the reply and
+/// the note alike, so neither surprises a hand used to the other).
+pub(super) fn enter_submits(event: ev::KeyboardEvent) {
+    if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+        event.prevent_default();
+        if let Some(form) = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .and_then(|e| e.closest("form").ok().flatten())
+        {
+            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlFormElement>(form)
+                .request_submit();
+        }
+    }
+}
+
 /// A time of day in the agent's own locale ("2:41 PM").
 fn time_of_day(ms: i64) -> String {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
@@ -184,21 +200,25 @@ pub fn Conversations(
         draft.set(String::new());
         problem.set(None);
     };
-    let on_key = move |event: ev::KeyboardEvent| {
-        // Enter sends, Shift+Enter starts a new line.
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
-            event.prevent_default();
-            if let Some(form) = event
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-                .and_then(|e| e.closest("form").ok().flatten())
-            {
-                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlFormElement>(form)
-                    .request_submit();
-            }
-        }
-    };
     let resolution = RwSignal::new(Resolution::Solved);
+    // The conversation leaves the desk on close or transfer, and a note not added yet with it.
+    let finish = move |act: &dyn Fn(String)| {
+        let Some(id) = open_id.get_untracked() else {
+            return;
+        };
+        let unsaved = desk.with_untracked(|d| {
+            d.open_chat()
+                .is_some_and(|c| !c.note.text.trim().is_empty())
+        });
+        if unsaved
+            && !window()
+                .confirm_with_message(&t("note_unsaved"))
+                .unwrap_or(false)
+        {
+            return;
+        }
+        act(id);
+    };
 
     let messages = move || {
         desk.with(|d| {
@@ -361,7 +381,7 @@ pub fn Conversations(
                 </section>
                 <form class="composer" on:submit=send>
                     <label for="reply">{t("message")}</label>
-                    <textarea id="reply" rows="3" prop:value=draft on:keydown=on_key
+                    <textarea id="reply" rows="3" prop:value=draft on:keydown=enter_submits
                         on:input=move |e| {
                             draft.set(event_target_value(&e));
                             if let Some(id) = open_id.get_untracked() {
@@ -384,19 +404,13 @@ pub fn Conversations(
                             .collect_view()}
                     </select>
                     <button type="button" class="close" on:click=move |_| {
-                        if let Some(id) = open_id.get_untracked() {
-                            actions.close.run((id, resolution.get_untracked()));
-                        }
+                        finish(&|id| actions.close.run((id, resolution.get_untracked())));
                     }>{t("close_conversation")}</button>
                     <button type="button" class="requeue" on:click=move |_| {
-                        if let Some(id) = open_id.get_untracked() {
-                            actions.transfer.run((id, None));
-                        }
+                        finish(&|id| actions.transfer.run((id, None)));
                     }>{t("return_to_queue")}</button>
                     <button type="button" class="to-assistant" on:click=move |_| {
-                        if let Some(id) = open_id.get_untracked() {
-                            actions.close.run((id, Resolution::ReturnedToAssistant));
-                        }
+                        finish(&|id| actions.close.run((id, Resolution::ReturnedToAssistant)));
                     }>{t("return_to_assistant")}</button>
                     <label for="colleague">{t("transfer_to")}</label>
                     <select id="colleague" on:change=move |e| colleague.set(event_target_value(&e))>
@@ -409,9 +423,11 @@ pub fn Conversations(
                     </select>
                     <button type="button" class="transfer" on:click=move |_| {
                         let to = colleague.get_untracked();
-                        if let (Some(id), false) = (open_id.get_untracked(), to.is_empty()) {
-                            actions.transfer.run((id, Some(to)));
-                            colleague.set(String::new());
+                        if !to.is_empty() {
+                            finish(&|id| {
+                                actions.transfer.run((id, Some(to.clone())));
+                                colleague.set(String::new());
+                            });
                         }
                     }>{t("transfer")}</button>
                 </footer>

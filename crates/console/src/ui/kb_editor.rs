@@ -6,7 +6,7 @@
 //! (which the editor reminds them of). The rules are [`KbDrafts`]'s; this draws them and
 //! makes the calls.
 
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local};
 use tandem_protocol::agent::{KbEdit, KbSource};
 
 use super::{history::when, kb_try::KbTry, kb_versions::KbVersions};
@@ -15,17 +15,6 @@ use crate::{
     i18n::{t, t_args, t_with},
     kb_draft::{KbDraft, KbDrafts, Origin, caret},
 };
-
-/// Has the browser ask before the page is closed or reloaded while a knowledge base holds
-/// unsaved changes (on any of the console's pages), for as long as the caller's owner lives.
-pub fn warn_before_leaving(drafts: RwSignal<KbDrafts>) {
-    let handle = window_event_listener(ev::beforeunload, move |event| {
-        if drafts.with_untracked(KbDrafts::changed) {
-            event.prevent_default();
-        }
-    });
-    on_cleanup(move || handle.remove());
-}
 
 /// The editor shown, read from the drafts of every site.
 #[derive(Clone, Copy)]

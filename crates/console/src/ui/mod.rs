@@ -14,6 +14,7 @@
 //! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
 //! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
+//! - `leaving`: the browser asks before a closing page loses unsaved work.
 //! - `links`: answers and agents' messages as the widget shows them, links as links.
 //! - `notes`: agents' notes on a conversation, which the shopper never sees.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
@@ -33,6 +34,7 @@ mod inbox;
 mod kb_editor;
 mod kb_try;
 mod kb_versions;
+mod leaving;
 mod links;
 mod login;
 mod notes;
@@ -48,6 +50,6 @@ pub use conversation::Conversations;
 pub use dashboard::DashboardView;
 pub use history::HistoryView;
 pub use inbox::Inbox;
-pub use kb_editor::warn_before_leaving;
+pub use leaving::warn_before_leaving;
 pub use login::Login;
 pub use queue::Queue;

@@ -5,14 +5,20 @@
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::Note;
 
-use super::{Actions, links::as_shown};
+use super::{Actions, conversation::enter_submits, links::as_shown};
 use crate::{desk::Desk, i18n::t};
 
-/// The notes, oldest first, each with its author and `time(at)`.
+/// The notes, oldest first, each with its author and `time(at)`; with `live`, a screen
+/// reader hears each one added.
 #[component]
-pub fn NoteList(#[prop(into)] notes: Signal<Vec<Note>>, time: fn(i64) -> String) -> impl IntoView {
+pub fn NoteList(
+    #[prop(into)] notes: Signal<Vec<Note>>,
+    time: fn(i64) -> String,
+    #[prop(optional)] live: bool,
+) -> impl IntoView {
     view! {
-        <ol class="notes-list" hidden=move || notes.with(Vec::is_empty)>
+        <ol class="notes-list" aria-live=live.then_some("polite")
+            hidden=move || notes.with(Vec::is_empty)>
             <For each=move || notes.get() key=|n| n.id.clone() let:note>
                 <li class="note">
                     <span class="author">{note.agent_name.clone()}</span>" "
@@ -63,19 +69,25 @@ pub fn Notes(desk: RwSignal<Desk>, actions: Actions, time: fn(i64) -> String) ->
     view! {
         <section class="notes" aria-labelledby="notes-title">
             <h3 id="notes-title">{t("notes")}</h3>
-            <p class="private">{t("notes_private")}</p>
-            <NoteList notes time />
+            <p class="private" id="notes-private">{t("notes_private")}</p>
+            <NoteList notes time live=true />
             <form class="add-note" on:submit=add>
                 <label for="note">{t("new_note")}</label>
-                <textarea id="note" rows="2" prop:value=move || draft().text
+                <textarea id="note" rows="2" aria-describedby="notes-private"
+                    prop:value=move || draft().text
                     readonly=move || draft().saving
+                    on:keydown=enter_submits
                     on:input=move |e| {
+                        blank.set(false);
                         if let Some(id) = open_id() {
                             desk.update(|d| d.write_note(&id, event_target_value(&e)));
                         }
                     }></textarea>
                 <p class="problem" role="alert">{problem}</p>
-                <button type="submit" disabled=move || draft().saving>{t("add_note")}</button>
+                // Not `disabled` while it is on its way: that would drop the keyboard's focus.
+                <button type="submit" aria-disabled=move || draft().saving.to_string()>
+                    {t("add_note")}
+                </button>
             </form>
         </section>
     }

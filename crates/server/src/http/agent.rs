@@ -318,15 +318,20 @@ pub async fn send(
     Ok(super::sent(&appended))
 }
 
-/// `POST /v1/agent/conversations/{id}/notes`: 201 with the note as stored.
+/// `POST /v1/agent/conversations/{id}/notes`: 201 with the note as stored, 200 for a retry.
 pub async fn add_note(
     State(state): State<AppState>,
     session: AgentSession,
     Path(id): Path<String>,
     AppJson(note): AppJson<NewNote>,
 ) -> Result<(StatusCode, AppJson<Note>), AppError> {
-    let note = notes::add(&state, &session.agent, &id, &note.text).await?;
-    Ok((StatusCode::CREATED, AppJson(note)))
+    let added = notes::add(&state, &session.agent, &id, &note.client_id, &note.text).await?;
+    let status = if added.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, AppJson(added.note)))
 }
 
 /// `?site=S`, on the calls about one of the agent's sites.

@@ -32,6 +32,7 @@ pub use conversations::{Conversation, HistoryFilter, NewConversation, NewMessage
 pub use counts::CountKey;
 pub use knowledge::{Author, KbVersion, KbVersionListed};
 pub use messages::{Append, Appended, Gate, Refused};
+pub use notes::{AddedNote, NewNote};
 pub use offline::NewOfflineMessage;
 
 /// A storage failure. Its text may name tables and queries: it is logged, never shown to users.

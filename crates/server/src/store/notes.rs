@@ -18,37 +18,65 @@ fn note(row: &AnyRow) -> Result<Note, StoreError> {
     })
 }
 
+/// A note to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewNote<'a> {
+    pub id: &'a str,
+    pub conversation: &'a str,
+    /// The agent's name for it, so a retry is stored once.
+    pub client_id: &'a str,
+    pub agent: &'a str,
+    pub text: &'a str,
+}
+
+/// A note as stored, and whether it was stored just now (not by an earlier try).
+#[derive(Debug, Clone)]
+pub struct AddedNote {
+    pub note: Note,
+    pub duplicate: bool,
+}
+
 impl Db {
-    /// Stores a note by `agent` on a conversation; the note as agents will read it.
-    pub async fn add_note(
-        &self,
-        id: &str,
-        conversation: &str,
-        agent: &str,
-        text: &str,
-    ) -> Result<Note, StoreError> {
-        sqlx::query(
-            "INSERT INTO notes (id, conversation_id, agent_id, text, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+    /// Stores a note, in the same statement that checks the agent has the conversation (so
+    /// none lands after a transfer or a close); `None` when they do not.
+    pub async fn add_note(&self, new: NewNote<'_>) -> Result<Option<AddedNote>, StoreError> {
+        let stored = sqlx::query(
+            "INSERT INTO notes (id, conversation_id, client_id, agent_id, text, created_at) \
+             SELECT $1, c.id, $3, $4, $5, $6 FROM conversations c \
+             WHERE c.id = $2 AND c.state = 'with_agent' AND c.agent_id = $4 \
+             ON CONFLICT (conversation_id, client_id) DO NOTHING",
         )
-        .bind(id)
-        .bind(conversation)
-        .bind(agent)
-        .bind(text)
+        .bind(new.id)
+        .bind(new.conversation)
+        .bind(new.client_id)
+        .bind(new.agent)
+        .bind(new.text)
         .bind(now_ms())
         .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE n.conversation_id = $1 AND n.client_id = $2 AND n.agent_id = $3"
+        ))
+        .bind(new.conversation)
+        .bind(new.client_id)
+        .bind(new.agent)
+        .fetch_optional(&self.pool)
         .await?;
-        let row = sqlx::query(&format!("{SELECT} WHERE n.id = $1"))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-        note(&row)
+        row.map(|row| {
+            Ok(AddedNote {
+                note: note(&row)?,
+                duplicate: !stored,
+            })
+        })
+        .transpose()
     }
 
     /// A conversation's notes, oldest first.
     pub async fn notes(&self, conversation: &str) -> Result<Vec<Note>, StoreError> {
         let rows = sqlx::query(&format!(
-            "{SELECT} WHERE n.conversation_id = $1 ORDER BY n.created_at, n.id"
+            "{SELECT} WHERE n.conversation_id = $1 ORDER BY n.seq"
         ))
         .bind(conversation)
         .fetch_all(&self.pool)
