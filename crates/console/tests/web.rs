@@ -559,6 +559,69 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
 }
 
 #[wasm_bindgen_test]
+async fn the_transcript_follows_new_lines_unless_the_agent_reads_further_up() {
+    let root = frame();
+    let mut long = conversation("c1");
+    long.messages = (1..=30)
+        .map(|seq| message(seq, Author::Shopper, &format!("Line {seq}"), None))
+        .collect();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: agent(),
+        conversations: vec![long, conversation("c2")],
+    }]);
+    let (actions, _log) = recorder();
+    let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let colleagues = Signal::stored(Vec::<Colleague>::new());
+    let canned = Signal::stored(Vec::<String>::new());
+    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
+    );
+    tick().await;
+    // The console's stylesheet gives the transcript a box of its own; this page has none.
+    let list = find(&root, ".transcript");
+    list.set_attribute("style", "max-height: 120px; overflow-y: auto")
+        .unwrap();
+    let at_end =
+        |list: &HtmlElement| list.scroll_height() - list.scroll_top() - list.client_height() <= 1;
+    let arrives = |seq: u64| {
+        desk.update(|d| {
+            d.apply(AgentServerFrame::Message {
+                conversation: "c1".into(),
+                message: message(seq, Author::Shopper, &format!("Line {seq}"), None),
+            });
+        });
+    };
+    arrives(31);
+    settled().await;
+    assert!(
+        list.scroll_top() > 0 && at_end(&list),
+        "the newest line shows"
+    );
+
+    // Reading further up: a new line does not move the text away.
+    list.set_scroll_top(0);
+    list.dispatch_event(&Event::new("scroll").unwrap()).unwrap();
+    arrives(32);
+    settled().await;
+    assert_eq!(list.scroll_top(), 0);
+    // Back at the end, it follows again; another conversation opens at its end.
+    list.set_scroll_top(list.scroll_height());
+    list.dispatch_event(&Event::new("scroll").unwrap()).unwrap();
+    arrives(33);
+    settled().await;
+    assert!(at_end(&list));
+    list.set_scroll_top(0);
+    list.dispatch_event(&Event::new("scroll").unwrap()).unwrap();
+    desk.update(|d| d.select("c2"));
+    settled().await;
+    desk.update(|d| d.select("c1"));
+    settled().await;
+    assert!(list.scroll_top() > 0 && at_end(&list));
+}
+
+#[wasm_bindgen_test]
 async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
     let root = frame();
     let desk = desk_with(vec![AgentServerFrame::Welcome {

@@ -17,6 +17,7 @@ use super::{
     Actions,
     bar::status_text,
     earlier::EarlierConversations,
+    follow::follow_end,
     links::{as_shown, as_told},
     notes::Notes,
 };
@@ -229,6 +230,15 @@ pub fn Conversations(
     };
     let pending =
         move || desk.with(|d| d.open_chat().map(|c| c.pending.clone()).unwrap_or_default());
+    let transcript = NodeRef::<leptos::html::Ol>::new();
+    let on_scroll = follow_end(transcript, move || {
+        desk.with(|d| {
+            let lines = d
+                .open_chat()
+                .map_or(0, |c| c.detail.messages.len() + c.pending.len());
+            (d.open_id().map(str::to_owned), lines)
+        })
+    });
     let context = move || {
         desk.with(|d| {
             d.open_chat()
@@ -319,7 +329,8 @@ pub fn Conversations(
                 </section>
                 <Notes desk actions time=time_of_day />
                 <h3 id="transcript-title">{t("transcript")}</h3>
-                <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title">
+                <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title"
+                    node_ref=transcript on:scroll=on_scroll>
                     <For each=messages key=|m| m.seq let:message>
                         <TranscriptLine message />
                     </For>

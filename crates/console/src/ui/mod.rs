@@ -12,6 +12,7 @@
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
+//! - `follow`: the transcript keeps its newest lines in view while the agent reads them.
 //! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `leaving`: the browser asks before a closing page loses unsaved work.
@@ -29,6 +30,7 @@ mod bar;
 mod conversation;
 mod dashboard;
 mod earlier;
+mod follow;
 mod history;
 mod inbox;
 mod kb_editor;
