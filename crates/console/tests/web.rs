@@ -235,6 +235,11 @@ async fn an_offer_counts_down_and_is_answered_by_button_or_key() {
             .unwrap()
             .contains("Assistant was unsure")
     );
+    assert_eq!(
+        find(&root, ".offer .site").text_content().unwrap(),
+        "acme",
+        "which shop, for an agent of several"
+    );
 
     find(&root, ".offer .accept").click();
     let init = KeyboardEventInit::new();

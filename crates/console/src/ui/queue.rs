@@ -67,7 +67,10 @@ pub fn Queue(
                         let expires_at = offer.expires_at;
                         view! {
                             <li class="offer" role="alert">
-                                <p class="reason">{reason_text(offer.conversation.reason)}</p>
+                                <p class="reason">
+                                    <span class="site">{offer.conversation.site.clone()}</span>" "
+                                    {reason_text(offer.conversation.reason)}
+                                </p>
                                 <p class="preview" dir="auto">{summary(&offer.conversation)}</p>
                                 <p class="countdown">
                                     {move || t_with("offer_expires", "n", &seconds_left(expires_at, now.get()).to_string())}
