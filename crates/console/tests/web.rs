@@ -621,6 +621,11 @@ async fn the_transcript_follows_new_lines_unless_the_agent_reads_further_up() {
     list.dispatch_event(&Event::new("scroll").unwrap()).unwrap();
     desk.update(|d| d.select("c2"));
     settled().await;
+    assert_eq!(
+        texts(&root, ".transcript .text")[0],
+        "Where is my parcel?",
+        "the other conversation's own lines, though their numbers are the same"
+    );
     desk.update(|d| d.select("c1"));
     settled().await;
     assert!(list.scroll_top() > 0 && at_end(&list));
@@ -1332,6 +1337,15 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         lines[1].contains("87"),
         "the assistant's confidence: {:?}",
         lines[1]
+    );
+    // Another one opened shows its own lines, though they are numbered from 1 as well.
+    let mut other = conversation("c2");
+    other.messages = vec![message(1, Author::Shopper, "Can I pay by invoice?", None)];
+    history.update(|h| h.open = Some(other));
+    tick().await;
+    assert_eq!(
+        texts(&root, ".past .transcript .text"),
+        ["Can I pay by invoice?"]
     );
 }
 

@@ -221,10 +221,18 @@ pub fn Conversations(
         act(id);
     };
 
+    // Keyed by conversation and number: numbers start at 1 in every conversation, and a
+    // row kept by its number alone would show another conversation's line.
     let messages = move || {
         desk.with(|d| {
             d.open_chat()
-                .map(|c| c.detail.messages.clone())
+                .map(|c| {
+                    c.detail
+                        .messages
+                        .iter()
+                        .map(|m| ((c.detail.id.clone(), m.seq), m.clone()))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
@@ -331,8 +339,8 @@ pub fn Conversations(
                 <h3 id="transcript-title">{t("transcript")}</h3>
                 <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title"
                     node_ref=transcript on:scroll=on_scroll>
-                    <For each=messages key=|m| m.seq let:message>
-                        <TranscriptLine message />
+                    <For each=messages key=|(key, _)| key.clone() let:line>
+                        <TranscriptLine message=line.1 />
                     </For>
                     <For each=pending key=|p| (p.client_id.clone(), p.failed) let:p>
                         {

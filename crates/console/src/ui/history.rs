@@ -166,8 +166,10 @@ pub fn HistoryView(
                 </section>
                 // Focusable: a keyboard scrolls it when it is longer than its box.
                 <ol class="transcript" tabindex="0" aria-labelledby="past-title">
-                    <For each=move || open().map(|c| c.messages).unwrap_or_default() key=|m| m.seq let:message>
-                        <TranscriptLine message />
+                    // Keyed by conversation too: each one's numbers start at 1.
+                    <For each=move || open().map(|c| c.messages.into_iter().map(|m| ((c.id.clone(), m.seq), m)).collect::<Vec<_>>()).unwrap_or_default()
+                        key=|(key, _)| key.clone() let:line>
+                        <TranscriptLine message=line.1 />
                     </For>
                 </ol>
             </article>
