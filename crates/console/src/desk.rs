@@ -122,6 +122,9 @@ impl Chat {
 pub enum Alert {
     /// A new offer: a sound and a browser notification, if the agent turned them on.
     Offer(Offer),
+    /// A conversation left the desk (closed or passed on elsewhere) with a note written on
+    /// it and not added: its text, so that it is not lost unseen.
+    NoteLost(String),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -190,8 +193,15 @@ impl Desk {
                 }
             }
             AgentServerFrame::Released { conversation, .. } => {
-                self.chats.retain(|c| c.detail.id != conversation);
+                let at = self
+                    .chats
+                    .iter()
+                    .position(|c| c.detail.id == conversation)?;
+                let note = self.chats.remove(at).note.text;
                 self.keep_open_valid();
+                if !note.trim().is_empty() {
+                    return Some(Alert::NoteLost(note));
+                }
             }
             AgentServerFrame::Message {
                 conversation,

@@ -80,6 +80,16 @@ async fn settled() {
     tick().await;
 }
 
+/// Waits for the browser to draw `n` frames (a resize observer reports before drawing).
+async fn frames(n: u32) {
+    for _ in 0..n {
+        let drawn = js_sys::Promise::new(&mut |resolve, _| {
+            window().request_animation_frame(&resolve).unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(drawn).await.unwrap();
+    }
+}
+
 fn frame() -> HtmlElement {
     let frame: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&frame).unwrap();
@@ -629,6 +639,26 @@ async fn the_transcript_follows_new_lines_unless_the_agent_reads_further_up() {
     desk.update(|d| d.select("c1"));
     settled().await;
     assert!(list.scroll_top() > 0 && at_end(&list));
+
+    // A reply the agent sends while reading further up brings them back to the end.
+    list.set_scroll_top(0);
+    list.dispatch_event(&Event::new("scroll").unwrap()).unwrap();
+    desk.update(|d| d.sending("c1", "k9".into(), "On it".into()));
+    settled().await;
+    assert!(list.scroll_top() > 0 && at_end(&list));
+    // Lines that came while the desk was behind another page show once it is back.
+    let page = list.parent_element().unwrap();
+    page.set_attribute("style", "display: none").unwrap();
+    frames(2).await;
+    arrives(34);
+    settled().await;
+    frames(2).await;
+    page.remove_attribute("style").unwrap();
+    frames(2).await;
+    assert!(
+        list.scroll_top() > 0 && at_end(&list),
+        "back in view at the newest line"
+    );
 }
 
 #[wasm_bindgen_test]

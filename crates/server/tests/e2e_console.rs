@@ -204,10 +204,6 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
         .await
         .unwrap();
     assert!(
-        widget.contains("How did we do?") || widget.contains("Thank"),
-        "{widget}"
-    );
-    assert!(
         !widget.contains("call back"),
         "the note is not the shopper's: {widget}"
     );

@@ -460,7 +460,12 @@ async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_ne
         assigned(&mut bo_console).await.notes,
         std::slice::from_ref(&stored)
     );
-    assert_eq!(note(&bo, id, "Label sent").await.0, StatusCode::CREATED);
+    // Anna's retry of her note, answered late, is still her note; Bo's client ids are his.
+    assert_eq!(note_as(&anna, id, "n1", &text).await.0, StatusCode::OK);
+    assert_eq!(
+        note_as(&bo, id, "n1", "Label sent").await.0,
+        StatusCode::CREATED
+    );
     assert_eq!(next_notes(&mut bo_console).await.len(), 2);
     assert_eq!(note(&anna, id, "Too late").await.0, StatusCode::FORBIDDEN);
 

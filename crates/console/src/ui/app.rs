@@ -119,11 +119,17 @@ pub fn App() -> impl IntoView {
             desk.update(|d| d.problem = Some(failure.message));
         }
     };
+    // A note whose conversation left the desk before it was added: the agent reads its text.
+    let note_lost = move |text: &str| {
+        desk.update(|d| d.problem = Some(t_with("note_lost", "text", text)));
+    };
     let connect = move || {
-        let on_frame = move |frame| {
-            if let Some(Alert::Offer(offer)) = desk.try_update(|d| d.apply(frame)).flatten() {
+        let on_frame = move |frame| match desk.try_update(|d| d.apply(frame)).flatten() {
+            Some(Alert::Offer(offer)) => {
                 alerts::offer(&offer.conversation.preview.unwrap_or_default());
             }
+            Some(Alert::NoteLost(text)) => note_lost(&text),
+            None => {}
         };
         let on_link = move |state| {
             link.set(state);
@@ -278,10 +284,8 @@ pub fn App() -> impl IntoView {
                         let kept = desk
                             .try_update(|d| d.note_failed(&conversation, failure.message))
                             .unwrap_or(false);
-                        // Its conversation left the desk meanwhile: the text must not vanish.
                         if !kept {
-                            let lost = t_with("note_lost", "text", &note.text);
-                            desk.update(|d| d.problem = Some(lost));
+                            note_lost(&note.text);
                         }
                     }
                 }

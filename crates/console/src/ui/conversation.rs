@@ -17,7 +17,7 @@ use super::{
     Actions,
     bar::status_text,
     earlier::EarlierConversations,
-    follow::follow_end,
+    follow::{Shown, follow_end},
     links::{as_shown, as_told},
     notes::Notes,
 };
@@ -240,11 +240,10 @@ pub fn Conversations(
         move || desk.with(|d| d.open_chat().map(|c| c.pending.clone()).unwrap_or_default());
     let transcript = NodeRef::<leptos::html::Ol>::new();
     let on_scroll = follow_end(transcript, move || {
-        desk.with(|d| {
-            let lines = d
-                .open_chat()
-                .map_or(0, |c| c.detail.messages.len() + c.pending.len());
-            (d.open_id().map(str::to_owned), lines)
+        desk.with(|d| Shown {
+            conversation: d.open_id().map(str::to_owned),
+            lines: d.open_chat().map_or(0, |c| c.detail.messages.len()),
+            sending: d.open_chat().map_or(0, |c| c.pending.len()),
         })
     });
     let context = move || {

@@ -38,13 +38,15 @@ pub struct AddedNote {
 
 impl Db {
     /// Stores a note, in the same statement that checks the agent has the conversation (so
-    /// none lands after a transfer or a close); `None` when they do not.
+    /// none lands after a transfer or a close). A retry answers the note stored the first
+    /// time, even after the agent let the conversation go; `None` when nothing was stored
+    /// and the agent does not have the conversation.
     pub async fn add_note(&self, new: NewNote<'_>) -> Result<Option<AddedNote>, StoreError> {
         let stored = sqlx::query(
             "INSERT INTO notes (id, conversation_id, client_id, agent_id, text, created_at) \
              SELECT $1, c.id, $3, $4, $5, $6 FROM conversations c \
              WHERE c.id = $2 AND c.state = 'with_agent' AND c.agent_id = $4 \
-             ON CONFLICT (conversation_id, client_id) DO NOTHING",
+             ON CONFLICT (conversation_id, agent_id, client_id) DO NOTHING",
         )
         .bind(new.id)
         .bind(new.conversation)
