@@ -779,6 +779,12 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
     to.set_value("b1");
     to.dispatch_event(&Event::new("change").unwrap()).unwrap();
     find(&root, ".finish .transfer").click();
+    settled().await;
+    assert_eq!(
+        to.value(),
+        "",
+        "the choice starts afresh, so it never shows a colleague it would not transfer to"
+    );
     let select: HtmlSelectElement = find(&root, "#resolution").unchecked_into();
     select.set_value("spam");
     select

@@ -431,8 +431,8 @@ pub fn Conversations(
                         finish(&|id| actions.close.run((id, Resolution::ReturnedToAssistant)));
                     }>{t("return_to_assistant")}</button>
                     <label for="colleague">{t("transfer_to")}</label>
-                    <select id="colleague" on:change=move |e| colleague.set(event_target_value(&e))>
-                        <option value="" selected=move || colleague.with(String::is_empty)>{t("choose_colleague")}</option>
+                    <select id="colleague" prop:value=colleague on:change=move |e| colleague.set(event_target_value(&e))>
+                        <option value="">{t("choose_colleague")}</option>
                         <For each=move || colleagues.get() key=|c| (c.id.clone(), c.status.as_str(), c.online) let:c>
                             <option value=c.id.clone() disabled=!(c.online && c.status == AgentStatus::Available)>
                                 {colleague_text(&c)}
