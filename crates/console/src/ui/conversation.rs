@@ -183,10 +183,14 @@ pub fn Conversations(
     // The composer keeps its text until sent; switching conversations starts afresh.
     let draft = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
+    // Each conversation is closed as solved unless the agent says otherwise for it: "spam"
+    // chosen for one must not carry over to the next.
+    let resolution = RwSignal::new(Resolution::Solved);
     Effect::new(move |_| {
         open_id.track();
         draft.set(String::new());
         problem.set(None);
+        resolution.set(Resolution::Solved);
     });
     let send = move |event: ev::SubmitEvent| {
         event.prevent_default();
@@ -201,7 +205,6 @@ pub fn Conversations(
         draft.set(String::new());
         problem.set(None);
     };
-    let resolution = RwSignal::new(Resolution::Solved);
     // The conversation leaves the desk on close or transfer, and a note not added yet with it.
     let finish = move |act: &dyn Fn(String)| {
         let Some(id) = open_id.get_untracked() else {
@@ -411,7 +414,7 @@ pub fn Conversations(
                 </form>
                 <footer class="finish">
                     <label for="resolution">{t("resolution")}</label>
-                    <select id="resolution" on:change=move |e| {
+                    <select id="resolution" prop:value=move || resolution.get().as_str() on:change=move |e| {
                         if let Some(r) = Resolution::parse(&event_target_value(&e)) {
                             resolution.set(r);
                         }
