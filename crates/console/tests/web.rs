@@ -199,7 +199,17 @@ async fn the_queue_lists_waiting_shoppers_and_take_claims_one() {
     find(&root, "li.waiting:nth-child(2) button").click();
     assert_eq!(*log.lock().unwrap(), ["take c2 Claim"]);
 
-    // The queue changes as the server says.
+    // The queue changes as the server says, down to the shopper's latest words.
+    let mut wrote_again = waiting("c1", 1, HandoffReason::Sensitive);
+    wrote_again.preview = Some("Hello? Still there?".into());
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Queue {
+            site: "acme".into(),
+            entries: vec![wrote_again],
+        });
+    });
+    tick().await;
+    assert_eq!(texts(&root, "li.waiting .preview"), ["Hello? Still there?"]);
     desk.update(|d| {
         d.apply(AgentServerFrame::Queue {
             site: "acme".into(),
@@ -669,11 +679,12 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
         conversations: vec![conversation("c1")],
     }]);
     let (actions, log) = recorder();
-    let suggestions = Signal::stored(vec![Suggestion {
+    let suggestion = |confidence| Suggestion {
         title: "Delivery times".into(),
         answer: "Standard delivery takes 2-4 working days: [times](https://acme.example/d).".into(),
-        confidence: 0.91,
-    }]);
+        confidence,
+    };
+    let suggestions = RwSignal::new(vec![suggestion(0.6)]);
     let colleagues = Signal::stored(Vec::<Colleague>::new());
     let canned = Signal::stored(vec!["One moment, please.".to_owned()]);
     let earlier = Signal::stored(Vec::<ClosedConversation>::new());
@@ -681,6 +692,9 @@ async fn a_suggestion_goes_into_the_composer_to_edit_and_send() {
         root.clone(),
         move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
     );
+    tick().await;
+    // The shopper wrote again: the same answer, surer now.
+    suggestions.set(vec![suggestion(0.91)]);
     tick().await;
     let suggestion = find(&root, ".suggestion");
     assert!(

@@ -366,7 +366,7 @@ pub fn Conversations(
                     <h3 id="suggestions-title">{t("suggestions")}</h3>
                     <p hidden=move || !suggestions.with(Vec::is_empty)>{t("no_suggestions")}</p>
                     <ul>
-                        <For each=move || suggestions.get() key=|s| s.title.clone() let:s>
+                        <For each=move || suggestions.get() key=|s| (s.title.clone(), s.confidence.to_bits()) let:s>
                             {
                                 let answer = s.answer.clone();
                                 view! {

@@ -93,7 +93,7 @@ pub fn Queue(
             <h2 id="queue-title">{t("queue")}</h2>
             <p hidden=move || !queue().is_empty()>{t("queue_empty")}</p>
             <ol>
-                <For each=queue key=|e| (e.id.clone(), e.position) let:entry>
+                <For each=queue key=|e| (e.id.clone(), e.position, e.priority, e.preview.clone()) let:entry>
                     {
                         let id = entry.id.clone();
                         let queued_at = entry.queued_at;
