@@ -1374,6 +1374,18 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     q.focus().unwrap();
     history.update(|h| h.conversations.push(closed("late", None, None)));
     tick().await;
+    // Read again after its shopper rated it: the row shows the rating.
+    history.update(|h| {
+        let last = h.conversations.len() - 1;
+        h.conversations[last] = closed("late", Some(4), Some("Fine in the end"));
+    });
+    tick().await;
+    assert!(
+        texts(&root, ".history-table tbody tr")
+            .last()
+            .unwrap()
+            .contains("Fine in the end")
+    );
     assert_eq!(
         document().active_element().unwrap().id(),
         "history-q",

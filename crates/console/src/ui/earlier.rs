@@ -21,7 +21,7 @@ pub fn EarlierConversations(
         <section class="earlier" aria-labelledby="earlier-title" hidden=move || earlier.with(Vec::is_empty)>
             <h3 id="earlier-title">{t("earlier_conversations")}</h3>
             <ul>
-                <For each=move || earlier.get() key=|c| c.id.clone() let:c>
+                <For each=move || earlier.get() key=|c| (c.id.clone(), c.rating, c.rating_comment.clone()) let:c>
                     {
                         let id = c.id.clone();
                         view! {

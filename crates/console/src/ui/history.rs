@@ -128,7 +128,7 @@ pub fn HistoryView(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || history.with(|h| h.conversations.clone()) key=|c| c.id.clone() let:c>
+                    <For each=move || history.with(|h| h.conversations.clone()) key=|c| (c.id.clone(), c.rating, c.rating_comment.clone()) let:c>
                         {
                             let id = c.id.clone();
                             view! {
