@@ -7,7 +7,10 @@
 //! hears to its own hub. Events carry ids and small payloads only: the database stays the
 //! source of truth, and a connection that sees a gap reads it back.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, postgres::PgListener};
@@ -86,13 +89,27 @@ pub struct Bus {
     node: String,
     hub: Arc<Hub>,
     notify: Option<AnyPool>,
+    /// Whether this process hears the others' events (always, alone on SQLite).
+    listening: Arc<AtomicBool>,
 }
 
 impl Bus {
     /// A bus for one process (`node` is its random name). With `notify`, events also go out
     /// through PostgreSQL.
     fn new(node: String, hub: Arc<Hub>, notify: Option<AnyPool>) -> Bus {
-        Bus { node, hub, notify }
+        let listening = Arc::new(AtomicBool::new(notify.is_none()));
+        Bus {
+            node,
+            hub,
+            notify,
+            listening,
+        }
+    }
+
+    /// Whether this process hears the other processes' events now: until it does, it is not
+    /// ready for traffic, or what happened elsewhere would not reach its connections.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
     }
 
     /// A bus for a process on `db`, under a random name: on PostgreSQL it also reaches the
@@ -147,6 +164,7 @@ impl Bus {
                     if let Err(error) = listener.listen(CHANNEL).await {
                         tracing::warn!(%error, "LISTEN failed");
                     } else {
+                        self.listening.store(true, Ordering::Relaxed);
                         while let Ok(notification) = listener.recv().await {
                             match serde_json::from_str::<Envelope>(notification.payload()) {
                                 Ok(envelope) if envelope.node != self.node => {
@@ -160,7 +178,23 @@ impl Bus {
                 }
                 Err(error) => tracing::warn!(%error, "cannot connect to listen for events"),
             }
+            self.listening.store(false, Ordering::Relaxed);
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_process_is_not_listening_to_the_others_until_it_listens() {
+        let alone = Bus::new("a".into(), Arc::default(), None);
+        assert!(alone.listening(), "on SQLite there is no one else to hear");
+        sqlx::any::install_default_drivers();
+        let pool = AnyPool::connect_lazy("postgres://127.0.0.1:1/none").unwrap();
+        let shared = Bus::new("b".into(), Arc::default(), Some(pool));
+        assert!(!shared.listening(), "on PostgreSQL, not before LISTEN");
     }
 }

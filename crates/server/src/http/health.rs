@@ -1,5 +1,6 @@
 //! Operations: `/healthz` (the process answers), `/readyz` (it can serve: database reachable,
-//! not shutting down) and `/metrics` (Prometheus).
+//! on PostgreSQL hearing the other processes' events, not shutting down) and `/metrics`
+//! (Prometheus).
 
 use axum::{
     extract::State,
@@ -14,10 +15,17 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers and the server is not shutting down.
+/// Readiness: the server hears the other processes (on PostgreSQL), the database answers,
+/// and it is not shutting down.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if state.shutdown.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
+    if !state.bus.listening() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not yet listening for the other processes' events",
+        );
     }
     match sqlx::query("SELECT 1").execute(state.db.pool()).await {
         Ok(_) => (StatusCode::OK, "ready"),

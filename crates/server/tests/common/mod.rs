@@ -14,6 +14,7 @@ pub mod widget;
 use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use reqwest::{RequestBuilder, StatusCode, header};
@@ -233,6 +234,13 @@ impl TestServer {
                 .unwrap();
             }
         });
+        // Ready as a load balancer would see it: on PostgreSQL, hearing other processes.
+        let listening = tokio::time::timeout(Duration::from_secs(30), async {
+            while !state.bus.listening() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+        listening.await.expect("the server to listen for events");
         TestServer {
             base: format!("http://{addr}"),
             addr,
