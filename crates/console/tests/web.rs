@@ -790,6 +790,16 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
         "only available, connected colleagues can take it"
     );
     let to: HtmlSelectElement = find(&root, "#colleague").unchecked_into();
+    // A colleague chosen in one conversation is not chosen for the next one shown.
+    to.set_value("b1");
+    to.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    desk.update(|d| d.select("c2"));
+    settled().await;
+    assert_eq!(to.value(), "");
+    find(&root, ".finish .transfer").click();
+    assert!(log.lock().unwrap().is_empty(), "no one to transfer to");
+    desk.update(|d| d.select("c1"));
+    settled().await;
     to.set_value("b1");
     to.dispatch_event(&Event::new("change").unwrap()).unwrap();
     find(&root, ".finish .transfer").click();

@@ -165,7 +165,9 @@ impl Bus {
                         tracing::warn!(%error, "LISTEN failed");
                     } else {
                         self.listening.store(true, Ordering::Relaxed);
-                        while let Ok(notification) = listener.recv().await {
+                        // `try_recv`, not `recv`: `recv` reconnects by itself on a lost
+                        // connection, and meanwhile this process would pass for listening.
+                        while let Ok(Some(notification)) = listener.try_recv().await {
                             match serde_json::from_str::<Envelope>(notification.payload()) {
                                 Ok(envelope) if envelope.node != self.node => {
                                     self.hub.deliver(&envelope.event);

@@ -191,6 +191,7 @@ pub fn Conversations(
         draft.set(String::new());
         problem.set(None);
         resolution.set(Resolution::Solved);
+        colleague.set(String::new());
     });
     let send = move |event: ev::SubmitEvent| {
         event.prevent_default();
@@ -366,7 +367,7 @@ pub fn Conversations(
                     <h3 id="suggestions-title">{t("suggestions")}</h3>
                     <p hidden=move || !suggestions.with(Vec::is_empty)>{t("no_suggestions")}</p>
                     <ul>
-                        <For each=move || suggestions.get() key=|s| (s.title.clone(), s.confidence.to_bits()) let:s>
+                        <For each=move || suggestions.get() key=|s| (s.title.clone(), s.confidence.to_bits(), s.answer.clone()) let:s>
                             {
                                 let answer = s.answer.clone();
                                 view! {
@@ -434,7 +435,7 @@ pub fn Conversations(
                         finish(&|id| actions.close.run((id, Resolution::ReturnedToAssistant)));
                     }>{t("return_to_assistant")}</button>
                     <label for="colleague">{t("transfer_to")}</label>
-                    <select id="colleague" prop:value=colleague on:change=move |e| colleague.set(event_target_value(&e))>
+                    <select id="colleague" prop:value=move || { colleagues.track(); colleague.get() } on:change=move |e| colleague.set(event_target_value(&e))>
                         <option value="">{t("choose_colleague")}</option>
                         <For each=move || colleagues.get() key=|c| (c.id.clone(), c.status.as_str(), c.online) let:c>
                             <option value=c.id.clone() disabled=!(c.online && c.status == AgentStatus::Available)>

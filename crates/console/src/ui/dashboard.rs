@@ -110,7 +110,7 @@ pub fn DashboardView(
                 </p>
                 <svg class="days" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="per-day"
                     preserveAspectRatio="none">
-                    <For each=bars key=|b| (b.day.clone(), b.answered.1.to_bits(), b.handed_over.1.to_bits()) let:b>
+                    <For each=bars key=|b| (b.day.clone(), b.x.to_bits(), b.width.to_bits(), b.answered.1.to_bits(), b.handed_over.1.to_bits()) let:b>
                         <g>
                             <title>{b.day.clone()}</title>
                             <rect class="answered" x=b.x y=b.answered.0 width=b.width height=b.answered.1></rect>
@@ -144,7 +144,7 @@ pub fn DashboardView(
                 </div>
                 <h3>{t("reasons")}</h3>
                 <ul class="reasons">
-                    <For each=reasons key=|r| (r.reason.as_str(), r.count) let:r>
+                    <For each=reasons key=move |r| (r.reason.as_str(), r.count, most_reason()) let:r>
                         <li>
                             <span class="label">{reason_text(r.reason)}</span>
                             <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">

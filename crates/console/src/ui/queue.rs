@@ -60,7 +60,7 @@ pub fn Queue(
             <h2 id="offers-title">{t("offers")}</h2>
             <p class="hint">{t("offer_keys")}</p>
             <ul>
-                <For each=offers key=|o| o.conversation.id.clone() let:offer>
+                <For each=offers key=|o| (o.conversation.id.clone(), o.expires_at, o.conversation.preview.clone()) let:offer>
                     {
                         let id = offer.conversation.id.clone();
                         let (accept, decline) = (id.clone(), id);

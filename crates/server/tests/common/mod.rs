@@ -237,6 +237,7 @@ impl TestServer {
         // Ready as a load balancer would see it: on PostgreSQL, hearing other processes.
         let listening = tokio::time::timeout(Duration::from_secs(30), async {
             while !state.bus.listening() {
+                assert!(!task.is_finished(), "the server stopped as it started");
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         });
