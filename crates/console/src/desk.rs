@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use tandem_protocol::{
     agent::{
-        AgentProfile, AgentServerFrame, ConversationDetail, Note, Offer, OfflineMessage, QueueEntry,
+        AgentProfile, AgentServerFrame, ConversationDetail, Note, Offer, OfflineMessage,
+        QueueEntry, Resolution,
     },
     conversation::{Author, Message},
 };
@@ -42,6 +43,9 @@ pub struct Chat {
     pub shopper_typing: bool,
     pub pending: Vec<Pending>,
     pub note: NoteDraft,
+    /// How the agent means to close it: each conversation its own, "solved" until they say
+    /// otherwise.
+    pub resolution: Resolution,
 }
 
 /// The longest a tab's label grows.
@@ -68,6 +72,7 @@ impl Chat {
             shopper_typing: false,
             pending: Vec::new(),
             note: NoteDraft::default(),
+            resolution: Resolution::Solved,
         }
     }
 
@@ -163,6 +168,7 @@ impl Desk {
                             chat.unread = old.unread;
                             chat.pending = old.pending;
                             chat.note = old.note;
+                            chat.resolution = old.resolution;
                         }
                         chat
                     })
@@ -350,6 +356,13 @@ impl Desk {
                     pending.failed = true;
                 }
             }
+        }
+    }
+
+    /// The agent chooses how a conversation will be closed.
+    pub fn resolve_as(&mut self, conversation: &str, resolution: Resolution) {
+        if let Some(chat) = self.chat_mut(conversation) {
+            chat.resolution = resolution;
         }
     }
 

@@ -814,6 +814,13 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
     select
         .dispatch_event(&Event::new("change").unwrap())
         .unwrap();
+    // Each conversation keeps its own choice, across a look at another.
+    desk.update(|d| d.select("c2"));
+    settled().await;
+    assert_eq!(select.value(), "solved");
+    desk.update(|d| d.select("c1"));
+    settled().await;
+    assert_eq!(select.value(), "spam");
     find(&root, ".finish .close").click();
     find(&root, ".finish .requeue").click();
     let back = find(&root, ".finish .to-assistant");

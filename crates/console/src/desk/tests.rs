@@ -1,7 +1,7 @@
 use serde_json::Map;
 use tandem_protocol::{
     Problem,
-    agent::{AgentServerFrame, ConversationDetail, Note, Offer},
+    agent::{AgentServerFrame, ConversationDetail, Note, Offer, Resolution},
     conversation::{Author, ConversationState, HandoffReason},
     fixture,
 };
@@ -210,10 +210,13 @@ fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
     });
     desk.sending("c1", "k1".into(), "typed before the cut".into());
     desk.write_note("c2", "half a note".into());
+    desk.resolve_as("c2", Resolution::Spam);
     desk.apply(AgentServerFrame::Welcome {
         profile: fixture::agent(),
         conversations: vec![detail("c1"), detail("c2")],
     });
+    assert_eq!(desk.chats()[1].resolution, Resolution::Spam);
+    assert_eq!(desk.chats()[0].resolution, Resolution::Solved);
     assert_eq!(desk.unread(), 1);
     assert_eq!(desk.chats()[0].pending.len(), 1);
     assert_eq!(desk.chats()[1].note.text, "half a note");

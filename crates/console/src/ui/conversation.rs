@@ -183,14 +183,10 @@ pub fn Conversations(
     // The composer keeps its text until sent; switching conversations starts afresh.
     let draft = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    // Each conversation is closed as solved unless the agent says otherwise for it: "spam"
-    // chosen for one must not carry over to the next.
-    let resolution = RwSignal::new(Resolution::Solved);
     Effect::new(move |_| {
         open_id.track();
         draft.set(String::new());
         problem.set(None);
-        resolution.set(Resolution::Solved);
         colleague.set(String::new());
     });
     let send = move |event: ev::SubmitEvent| {
@@ -206,6 +202,12 @@ pub fn Conversations(
         draft.set(String::new());
         problem.set(None);
     };
+    // Each conversation is closed as the agent chose for it ("spam" for one is not for the
+    // next), "solved" until they choose.
+    let resolution =
+        move || desk.with(|d| d.open_chat().map_or(Resolution::Solved, |c| c.resolution));
+    let resolution_untracked =
+        move || desk.with_untracked(|d| d.open_chat().map_or(Resolution::Solved, |c| c.resolution));
     // The conversation leaves the desk on close or transfer, and a note not added yet with it.
     let finish = move |act: &dyn Fn(String)| {
         let Some(id) = open_id.get_untracked() else {
@@ -415,9 +417,9 @@ pub fn Conversations(
                 </form>
                 <footer class="finish">
                     <label for="resolution">{t("resolution")}</label>
-                    <select id="resolution" prop:value=move || resolution.get().as_str() on:change=move |e| {
-                        if let Some(r) = Resolution::parse(&event_target_value(&e)) {
-                            resolution.set(r);
+                    <select id="resolution" prop:value=move || resolution().as_str() on:change=move |e| {
+                        if let (Some(id), Some(r)) = (open_id.get_untracked(), Resolution::parse(&event_target_value(&e))) {
+                            desk.update(|d| d.resolve_as(&id, r));
                         }
                     }>
                         {RESOLUTIONS
@@ -426,7 +428,7 @@ pub fn Conversations(
                             .collect_view()}
                     </select>
                     <button type="button" class="close" on:click=move |_| {
-                        finish(&|id| actions.close.run((id, resolution.get_untracked())));
+                        finish(&|id| actions.close.run((id, resolution_untracked())));
                     }>{t("close_conversation")}</button>
                     <button type="button" class="requeue" on:click=move |_| {
                         finish(&|id| actions.transfer.run((id, None)));
