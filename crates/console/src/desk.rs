@@ -34,6 +34,13 @@ pub struct NoteDraft {
     pub problem: Option<String>,
 }
 
+impl NoteDraft {
+    /// Whether there is a note to add (not only blanks).
+    pub fn is_written(&self) -> bool {
+        !self.text.trim().is_empty()
+    }
+}
+
 /// One conversation the agent has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chat {
@@ -203,10 +210,10 @@ impl Desk {
                     .chats
                     .iter()
                     .position(|c| c.detail.id == conversation)?;
-                let note = self.chats.remove(at).note.text;
+                let note = self.chats.remove(at).note;
                 self.keep_open_valid();
-                if !note.trim().is_empty() {
-                    return Some(Alert::NoteLost(note));
+                if note.is_written() {
+                    return Some(Alert::NoteLost(note.text));
                 }
             }
             AgentServerFrame::Message {
@@ -380,7 +387,7 @@ impl Desk {
     /// and text to send, unless it is blank or already on its way.
     pub fn saving_note(&mut self, conversation: &str, fresh: String) -> Option<(String, String)> {
         let note = &mut self.chat_mut(conversation)?.note;
-        if note.saving || note.text.trim().is_empty() {
+        if note.saving || !note.is_written() {
             return None;
         }
         note.saving = true;
@@ -413,7 +420,7 @@ impl Desk {
 
     /// Whether a note is written on some conversation and not added yet.
     pub fn unsaved_notes(&self) -> bool {
-        self.chats.iter().any(|c| !c.note.text.trim().is_empty())
+        self.chats.iter().any(|c| c.note.is_written())
     }
 
     /// A site's offline messages as the server has them now; handled ones are left out.

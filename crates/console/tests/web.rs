@@ -163,6 +163,19 @@ fn conversation(id: &str) -> ConversationDetail {
     }
 }
 
+/// The conversations of `desk` mounted in `root`, with no suggestions, colleagues,
+/// ready-made replies or earlier conversations beside them.
+fn conversations_alone(root: &HtmlElement, desk: RwSignal<Desk>, actions: Actions) -> impl Sized {
+    let suggestions = Signal::stored(Vec::<Suggestion>::new());
+    let colleagues = Signal::stored(Vec::<Colleague>::new());
+    let canned = Signal::stored(Vec::<String>::new());
+    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
+    mount_to(
+        root.clone(),
+        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
+    )
+}
+
 fn desk_with(frames: Vec<AgentServerFrame>) -> RwSignal<Desk> {
     let mut desk = Desk::default();
     for frame in frames {
@@ -443,14 +456,7 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
         conversations: vec![detail, conversation("c2")],
     }]);
     let (actions, log) = recorder();
-    let suggestions = Signal::stored(Vec::<Suggestion>::new());
-    let colleagues = Signal::stored(Vec::<Colleague>::new());
-    let canned = Signal::stored(Vec::<String>::new());
-    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
-    );
+    let _mounted = conversations_alone(&root, desk, actions);
     tick().await;
     assert!(
         find(&root, ".notes .private")
@@ -595,14 +601,7 @@ async fn the_transcript_follows_new_lines_unless_the_agent_reads_further_up() {
         conversations: vec![long, conversation("c2")],
     }]);
     let (actions, _log) = recorder();
-    let suggestions = Signal::stored(Vec::<Suggestion>::new());
-    let colleagues = Signal::stored(Vec::<Colleague>::new());
-    let canned = Signal::stored(Vec::<String>::new());
-    let earlier = Signal::stored(Vec::<ClosedConversation>::new());
-    let _mounted = mount_to(
-        root.clone(),
-        move || view! { <Conversations desk suggestions colleagues canned earlier actions /> },
-    );
+    let _mounted = conversations_alone(&root, desk, actions);
     tick().await;
     // The console's stylesheet gives the transcript a box of its own; this page has none.
     let list = find(&root, ".transcript");

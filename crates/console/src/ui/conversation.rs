@@ -206,17 +206,12 @@ pub fn Conversations(
     // next), "solved" until they choose.
     let resolution =
         move || desk.with(|d| d.open_chat().map_or(Resolution::Solved, |c| c.resolution));
-    let resolution_untracked =
-        move || desk.with_untracked(|d| d.open_chat().map_or(Resolution::Solved, |c| c.resolution));
     // The conversation leaves the desk on close or transfer, and a note not added yet with it.
     let finish = move |act: &dyn Fn(String)| {
         let Some(id) = open_id.get_untracked() else {
             return;
         };
-        let unsaved = desk.with_untracked(|d| {
-            d.open_chat()
-                .is_some_and(|c| !c.note.text.trim().is_empty())
-        });
+        let unsaved = desk.with_untracked(|d| d.open_chat().is_some_and(|c| c.note.is_written()));
         if unsaved
             && !window()
                 .confirm_with_message(&t("note_unsaved"))
@@ -428,7 +423,7 @@ pub fn Conversations(
                             .collect_view()}
                     </select>
                     <button type="button" class="close" on:click=move |_| {
-                        finish(&|id| actions.close.run((id, resolution_untracked())));
+                        finish(&|id| actions.close.run((id, untrack(resolution))));
                     }>{t("close_conversation")}</button>
                     <button type="button" class="requeue" on:click=move |_| {
                         finish(&|id| actions.transfer.run((id, None)));

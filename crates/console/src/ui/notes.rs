@@ -53,7 +53,7 @@ pub fn Notes(desk: RwSignal<Desk>, actions: Actions, time: fn(i64) -> String) ->
         let Some(id) = open_id() else {
             return;
         };
-        let empty = draft().text.trim().is_empty();
+        let empty = !draft().is_written();
         blank.set(empty);
         if !empty {
             actions.note.run(id);

@@ -326,12 +326,7 @@ pub async fn add_note(
     AppJson(note): AppJson<NewNote>,
 ) -> Result<(StatusCode, AppJson<Note>), AppError> {
     let added = notes::add(&state, &session.agent, &id, &note.client_id, &note.text).await?;
-    let status = if added.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, AppJson(added.note)))
+    Ok((super::stored(added.duplicate), AppJson(added.note)))
 }
 
 /// `?site=S`, on the calls about one of the agent's sites.

@@ -36,15 +36,20 @@ use crate::{error::AppJson, store::Appended};
 /// The answer to a sent message, from a shopper or an agent: `201 Created` when it was stored
 /// now, `200 OK` when a retry with the same client id found it stored; the same `seq` either way.
 fn sent(appended: &Appended) -> (StatusCode, AppJson<Sent>) {
-    let status = if appended.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
     (
-        status,
+        stored(appended.duplicate),
         AppJson(Sent {
             seq: appended.message.seq,
         }),
     )
+}
+
+/// What a write under a client id answers: 201 when stored now, 200 for a retry of one
+/// stored before.
+fn stored(duplicate: bool) -> StatusCode {
+    if duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    }
 }
