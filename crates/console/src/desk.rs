@@ -13,32 +13,14 @@ use tandem_protocol::{
     conversation::{Author, Message},
 };
 
+use crate::note_draft::{NoteDraft, add_once};
+
 /// A message the agent sent that the server has not stored yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub client_id: String,
     pub text: String,
     pub failed: bool,
-}
-
-/// The note the agent is writing on a conversation (each conversation keeps its own).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NoteDraft {
-    pub text: String,
-    /// The name it was sent under, kept until it is stored, so that sending it again after
-    /// a failure stores it once; a new text gets a new name.
-    pub client_id: Option<String>,
-    /// Sent, no answer yet.
-    pub saving: bool,
-    /// Why the server refused it; the text stays to send again.
-    pub problem: Option<String>,
-}
-
-impl NoteDraft {
-    /// Whether there is a note to add (not only blanks).
-    pub fn is_written(&self) -> bool {
-        !self.text.trim().is_empty()
-    }
 }
 
 /// One conversation the agent has.
@@ -139,6 +121,16 @@ pub enum Alert {
     NoteLost(String),
 }
 
+/// What the desk keeps while its agent signs in again after their session ended elsewhere
+/// (expired, signed out in another tab): their conversations as they were, with what they
+/// were writing, for them alone.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Kept {
+    agent: String,
+    chats: Vec<Chat>,
+    open: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Desk {
     pub profile: Option<AgentProfile>,
@@ -150,6 +142,7 @@ pub struct Desk {
     inbox: BTreeMap<String, Vec<OfflineMessage>>,
     /// The last problem the server reported, for the status line.
     pub problem: Option<String>,
+    kept: Option<Kept>,
 }
 
 impl Desk {
@@ -160,11 +153,17 @@ impl Desk {
                 profile,
                 conversations,
             } => {
+                // A reconnect, or the same agent signed in again: keep what they were
+                // reading, sending and writing.
+                let kept = self.kept.take().filter(|k| k.agent == profile.id);
                 self.profile = Some(profile);
-                // A reconnect: keep what the agent was reading, sending and writing.
-                let mut before: BTreeMap<String, Chat> = self
-                    .chats
-                    .drain(..)
+                let (kept_chats, kept_open) = kept.map(|k| (k.chats, k.open)).unwrap_or_default();
+                if self.open.is_none() {
+                    self.open = kept_open;
+                }
+                let mut before: BTreeMap<String, Chat> = kept_chats
+                    .into_iter()
+                    .chain(self.chats.drain(..))
                     .map(|c| (c.detail.id.clone(), c))
                     .collect();
                 self.chats = conversations
@@ -181,6 +180,16 @@ impl Desk {
                     })
                     .collect();
                 self.keep_open_valid();
+                // Those that left meanwhile (closed or passed on elsewhere) take their notes
+                // with them: the agent reads what they wrote.
+                let lost: Vec<String> = before
+                    .into_values()
+                    .filter(|c| c.note.is_written())
+                    .map(|c| c.note.text)
+                    .collect();
+                if !lost.is_empty() {
+                    return Some(Alert::NoteLost(lost.join("\n\n")));
+                }
             }
             AgentServerFrame::Queue { site, entries } => {
                 self.queues.insert(site, entries);
@@ -375,34 +384,22 @@ impl Desk {
 
     /// The agent edits the note they are writing on a conversation.
     pub fn write_note(&mut self, conversation: &str, text: String) {
-        if let Some(chat) = self.chat_mut(conversation)
-            && chat.note.text != text
-        {
-            chat.note.text = text;
-            chat.note.client_id = None;
+        if let Some(chat) = self.chat_mut(conversation) {
+            chat.note.write(text);
         }
     }
 
     /// The agent adds the note they wrote: its client id (`fresh` unless it was sent before)
     /// and text to send, unless it is blank or already on its way.
     pub fn saving_note(&mut self, conversation: &str, fresh: String) -> Option<(String, String)> {
-        let note = &mut self.chat_mut(conversation)?.note;
-        if note.saving || !note.is_written() {
-            return None;
-        }
-        note.saving = true;
-        note.problem = None;
-        let client_id = note.client_id.get_or_insert(fresh).clone();
-        Some((client_id, note.text.trim().to_owned()))
+        self.chat_mut(conversation)?.note.send(fresh)
     }
 
     /// The server stored the agent's note: it shows once (the live connection may have
     /// brought it already) and the draft starts afresh.
     pub fn noted(&mut self, conversation: &str, note: Note) {
         if let Some(chat) = self.chat_mut(conversation) {
-            if !chat.detail.notes.iter().any(|n| n.id == note.id) {
-                chat.detail.notes.push(note);
-            }
+            add_once(&mut chat.detail.notes, note);
             chat.note = NoteDraft::default();
         }
     }
@@ -413,14 +410,42 @@ impl Desk {
         let Some(chat) = self.chat_mut(conversation) else {
             return false;
         };
-        chat.note.saving = false;
-        chat.note.problem = Some(problem);
+        chat.note.refused(problem);
         true
     }
 
-    /// Whether a note is written on some conversation and not added yet.
+    /// Whether a note is written on some conversation and not added yet (also while the
+    /// agent signs in again).
     pub fn unsaved_notes(&self) -> bool {
-        self.chats.iter().any(|c| c.note.is_written())
+        let kept = self.kept.iter().flat_map(|k| &k.chats);
+        self.chats.iter().chain(kept).any(|c| c.note.is_written())
+    }
+
+    /// An agent signed in: what was kept for another one goes.
+    pub fn signed_in(&mut self, profile: AgentProfile) {
+        if self.kept.as_ref().is_some_and(|k| k.agent != profile.id) {
+            self.kept = None;
+        }
+        self.profile = Some(profile);
+    }
+
+    /// The agent's session ended elsewhere (expired, signed out in another tab): the desk
+    /// empties, and keeps their conversations as they were for them to sign in again (a
+    /// [`AgentServerFrame::Welcome`] for another agent drops them).
+    pub fn session_lost(&mut self) {
+        let kept = match (self.profile.take(), self.kept.take()) {
+            (Some(profile), _) => Some(Kept {
+                agent: profile.id,
+                chats: std::mem::take(&mut self.chats),
+                open: self.open.take(),
+            }),
+            // Lost again before signing in: what was kept stays.
+            (None, kept) => kept,
+        };
+        *self = Desk {
+            kept,
+            ..Desk::default()
+        };
     }
 
     /// A site's offline messages as the server has them now; handled ones are left out.

@@ -1,8 +1,16 @@
 //! The history page's list as a plain value: which site and filter it shows, the closed
 //! conversations fetched so far (a page at a time, newest first), whether there are older
-//! ones, and the one opened to read. Native tests cover how pages add up.
+//! ones, the one opened to read, and the wrap-up notes being written on those opened. Native
+//! tests cover how pages add up and how notes are kept.
 
-use tandem_protocol::agent::{ClosedConversation, ConversationDetail, HISTORY_PAGE};
+use std::collections::BTreeMap;
+
+use tandem_protocol::{
+    agent::{ClosedConversation, ConversationDetail, HISTORY_PAGE, Note},
+    conversation::ConversationState,
+};
+
+use crate::note_draft::{NoteDraft, add_once};
 
 /// What the history shows: a site, all or only the poorly rated ones, and those that mention
 /// a text (all when empty).
@@ -57,6 +65,10 @@ pub struct History {
     pub more: bool,
     /// The conversation opened to read.
     pub open: Option<ConversationDetail>,
+    /// Wrap-up notes being written, by conversation: opening another keeps each one's.
+    notes: BTreeMap<String, NoteDraft>,
+    /// Whose the notes are.
+    agent: Option<String>,
 }
 
 impl History {
@@ -66,12 +78,75 @@ impl History {
         *self = History {
             filter: filter.clone(),
             open: self.open.take(),
+            notes: std::mem::take(&mut self.notes),
+            agent: self.agent.take(),
             ..History::default()
         };
         PageRequest {
             filter,
             before: None,
         }
+    }
+
+    /// Someone signed in: what was shown and written is kept for the agent who was here
+    /// (back after a lost session) and dropped for anyone else signing in at that browser.
+    pub fn signed_in(&mut self, agent: &str) {
+        if self.agent.as_deref() != Some(agent) {
+            *self = History {
+                agent: Some(agent.to_owned()),
+                ..History::default()
+            };
+        }
+    }
+
+    /// The wrap-up note being written on the conversation opened, if it can have one: only a
+    /// closed conversation does (an open one's notes are written on the desk, by whoever has
+    /// it).
+    pub fn note(&self) -> Option<NoteDraft> {
+        let open = self.open.as_ref()?;
+        (open.state == ConversationState::Closed)
+            .then(|| self.notes.get(&open.id).cloned().unwrap_or_default())
+    }
+
+    /// The agent edits the wrap-up note on the conversation opened, if it can have one.
+    pub fn write_note(&mut self, text: String) {
+        if self.note().is_none() {
+            return;
+        }
+        if let Some(open) = &self.open {
+            self.notes.entry(open.id.clone()).or_default().write(text);
+        }
+    }
+
+    /// The agent adds the wrap-up note on the conversation opened: the conversation, the
+    /// note's client id (`fresh` unless it was sent before) and its text, unless it is blank,
+    /// already on its way, or the conversation is not closed.
+    pub fn saving_note(&mut self, fresh: String) -> Option<(String, String, String)> {
+        self.note()?;
+        let id = self.open.as_ref()?.id.clone();
+        let (client_id, text) = self.notes.entry(id.clone()).or_default().send(fresh)?;
+        Some((id, client_id, text))
+    }
+
+    /// The server stored a wrap-up note: it shows with the conversation if that is still the
+    /// one opened, and its draft starts afresh.
+    pub fn noted(&mut self, conversation: &str, note: Note) {
+        self.notes.remove(conversation);
+        if let Some(open) = self.open.as_mut().filter(|c| c.id == conversation) {
+            add_once(&mut open.notes, note);
+        }
+    }
+
+    /// The server refused a wrap-up note: the agent reads why, and the text stays.
+    pub fn note_failed(&mut self, conversation: &str, problem: String) {
+        if let Some(draft) = self.notes.get_mut(conversation) {
+            draft.refused(problem);
+        }
+    }
+
+    /// Whether a wrap-up note is written on some conversation and not added yet.
+    pub fn unsaved_notes(&self) -> bool {
+        self.notes.values().any(NoteDraft::is_written)
     }
 
     /// The page after the last one shown, if there may be one.
@@ -110,7 +185,7 @@ impl History {
 
 #[cfg(test)]
 mod tests {
-    use tandem_protocol::conversation::HandoffReason;
+    use tandem_protocol::{conversation::HandoffReason, fixture};
 
     use super::*;
 
@@ -178,5 +253,91 @@ mod tests {
         assert_eq!(history.older(), None);
         history.show(acme(false));
         assert!(history.conversations.is_empty());
+    }
+
+    fn past(id: &str) -> ConversationDetail {
+        ConversationDetail {
+            state: ConversationState::Closed,
+            closed_at: Some(9_000),
+            ..fixture::conversation(id)
+        }
+    }
+
+    fn stored(id: &str, text: &str) -> Note {
+        Note {
+            id: id.into(),
+            agent_name: "Ada".into(),
+            text: text.into(),
+            at: 9_500,
+        }
+    }
+
+    #[test]
+    fn a_wrap_up_note_is_kept_per_conversation_sent_once_and_kept_when_refused() {
+        let mut history = History::default();
+        history.signed_in("a1");
+        assert_eq!(history.note(), None, "nothing opened");
+        history.open = Some(fixture::conversation("c0"));
+        assert_eq!(history.note(), None, "still open: its notes are the desk's");
+        history.write_note("On the desk".into());
+        assert_eq!(history.saving_note("k0".into()), None);
+
+        history.open = Some(past("c1"));
+        assert_eq!(history.note(), Some(NoteDraft::default()));
+        history.write_note(" Refund went through ".into());
+        assert!(history.unsaved_notes());
+        let sent = Some((
+            "c1".to_owned(),
+            "k1".to_owned(),
+            "Refund went through".to_owned(),
+        ));
+        assert_eq!(history.saving_note("k1".into()), sent);
+        assert_eq!(history.saving_note("k2".into()), None, "already on its way");
+        history.note_failed("c1", "The server cannot be reached.".into());
+        let draft = history.note().unwrap();
+        assert_eq!(
+            draft.problem.as_deref(),
+            Some("The server cannot be reached.")
+        );
+        assert_eq!(draft.text, " Refund went through ", "kept to send again");
+
+        // Another one opened, and a search: the first one's note waits for the agent.
+        history.open = Some(past("c2"));
+        assert_eq!(history.note(), Some(NoteDraft::default()));
+        history.show(Filter::default());
+        history.open = Some(past("c1"));
+        assert_eq!(history.note().unwrap().text, " Refund went through ");
+        assert_eq!(
+            history.saving_note("k3".into()),
+            sent,
+            "the same name again"
+        );
+
+        // Stored while another is opened: the draft goes, and the note shows once with its
+        // conversation.
+        history.open = Some(past("c2"));
+        history.noted("c1", stored("n1", "Refund went through"));
+        assert!(!history.unsaved_notes());
+        history.open = Some(past("c1"));
+        history.noted("c1", stored("n1", "Refund went through"));
+        history.noted("c1", stored("n1", "Refund went through"));
+        assert_eq!(
+            history.open.as_ref().unwrap().notes,
+            [stored("n1", "Refund went through")]
+        );
+        assert_eq!(history.note(), Some(NoteDraft::default()));
+    }
+
+    #[test]
+    fn wrap_up_notes_are_kept_for_the_agent_who_wrote_them_and_no_one_else() {
+        let mut history = History::default();
+        history.signed_in("a1");
+        history.open = Some(past("c1"));
+        history.write_note("Called back".into());
+        history.signed_in("a1");
+        assert!(history.unsaved_notes(), "back after a lost session: kept");
+        history.signed_in("b2");
+        assert!(!history.unsaved_notes(), "someone else signs in: dropped");
+        assert_eq!(history.open, None, "and so is what was read");
     }
 }

@@ -11,6 +11,7 @@
 //! - [`alerts`]: a tone and a browser notification for a new offer, if the agent wants them.
 //! - [`charts`]: the dashboard's bars as plain geometry.
 //! - [`history`]: the site's closed conversations as the history page lists them.
+//! - [`note_draft`]: a note an agent is writing, on the desk or in the history.
 //! - [`kb_draft`]: the admin page's knowledge base editor as a plain value; [`kb_trial`]:
 //!   trying its text before saving it; [`kb_versions`]: its saved versions listed.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
@@ -28,6 +29,7 @@ pub mod kb_draft;
 pub mod kb_trial;
 pub mod kb_versions;
 pub mod live;
+pub mod note_draft;
 pub mod suggest;
 pub mod ui;
 

@@ -1295,7 +1295,8 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
     let problem = RwSignal::new(None::<String>);
     let sites = Signal::stored(vec!["acme".to_owned()]);
     let _mounted = mount_to(root.clone(), move || {
-        view! { <HistoryView sites history problem on_show on_older on_open /> }
+        let (on_note_input, on_note) = (Callback::new(|_| {}), Callback::new(|()| {}));
+        view! { <HistoryView sites history problem on_show on_older on_open on_note_input on_note /> }
     });
     tick().await;
     assert_eq!(
@@ -1433,6 +1434,123 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         texts(&root, ".past .transcript .text"),
         ["Can I pay by invoice?"]
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_conversation_read_in_the_history_takes_a_wrap_up_note() {
+    let root = frame();
+    let history = RwSignal::new(History::default());
+    let sent: Log = Arc::default();
+    let log = sent.clone();
+    // Wired as the app wires them: the text goes to the history, an added note is sent.
+    let on_note_input = Callback::new(move |text| history.update(|h| h.write_note(text)));
+    let on_note = Callback::new(move |()| {
+        if let Some((id, _, text)) = history.try_update(|h| h.saving_note("k1".into())).flatten() {
+            log.lock().unwrap().push(format!("note {id}: {text}"));
+        }
+    });
+    let _mounted = mount_to(root.clone(), move || {
+        let sites = Signal::stored(vec!["acme".to_owned()]);
+        let problem = Signal::stored(None::<String>);
+        let (on_show, on_older, on_open) = (
+            Callback::new(|_| {}),
+            Callback::new(|()| {}),
+            Callback::new(|_| {}),
+        );
+        view! { <HistoryView sites history problem on_show on_older on_open on_note_input on_note /> }
+    });
+    // One still open (opened from the desk): its notes are written on the desk, not here.
+    history.update(|h| h.open = Some(conversation("c0")));
+    tick().await;
+    assert!(root.query_selector("#past-note").unwrap().is_none());
+    assert!(find(&root, ".past .notes").hidden(), "no notes, no box");
+
+    let closed = |id: &str| ConversationDetail {
+        state: ConversationState::Closed,
+        closed_at: Some(1_764_590_400_000),
+        ..conversation(id)
+    };
+    history.update(|h| h.open = Some(closed("c1")));
+    settled().await;
+    assert!(!find(&root, ".past .notes").hidden());
+    let note_box: HtmlTextAreaElement = find(&root, "#past-note").unchecked_into();
+    assert_eq!(
+        find(
+            &root,
+            &format!("#{}", note_box.get_attribute("aria-describedby").unwrap())
+        )
+        .text_content()
+        .unwrap(),
+        "Only agents see these notes; the shopper never does."
+    );
+    // Blank: not sent, and says why. Written: Enter adds it.
+    find(&root, ".past .add-note button").click();
+    tick().await;
+    assert_eq!(
+        find(&root, ".past .add-note .problem")
+            .text_content()
+            .unwrap(),
+        "Type a note first."
+    );
+    note_box.set_value("Refund went through");
+    note_box
+        .dispatch_event(&Event::new("input").unwrap())
+        .unwrap();
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    note_box.dispatch_event(&enter).unwrap();
+    tick().await;
+    assert_eq!(*sent.lock().unwrap(), ["note c1: Refund went through"]);
+    assert_eq!(
+        find(&root, ".past .add-note button")
+            .get_attribute("aria-disabled")
+            .as_deref(),
+        Some("true"),
+        "on its way"
+    );
+
+    // Refused: the reason shows and the text stays, also across a look at another one.
+    history.update(|h| h.note_failed("c1", "The server cannot be reached.".into()));
+    tick().await;
+    assert_eq!(
+        find(&root, ".past .add-note .problem")
+            .text_content()
+            .unwrap(),
+        "The server cannot be reached."
+    );
+    history.update(|h| h.open = Some(closed("c2")));
+    settled().await;
+    let note_box: HtmlTextAreaElement = find(&root, "#past-note").unchecked_into();
+    assert_eq!(note_box.value(), "", "the other one's own box");
+    assert_eq!(
+        find(&root, ".past .add-note .problem")
+            .text_content()
+            .unwrap(),
+        ""
+    );
+    history.update(|h| h.open = Some(closed("c1")));
+    settled().await;
+    let note_box: HtmlTextAreaElement = find(&root, "#past-note").unchecked_into();
+    assert_eq!(note_box.value(), "Refund went through");
+
+    // Stored: it shows with the conversation, and the box is empty again.
+    history.update(|h| {
+        h.noted(
+            "c1",
+            Note {
+                id: "n1".into(),
+                agent_name: "Ada".into(),
+                text: "Refund went through".into(),
+                at: 1_764_590_500_000,
+            },
+        )
+    });
+    settled().await;
+    assert_eq!(texts(&root, ".past .note .text"), ["Refund went through"]);
+    assert_eq!(note_box.value(), "");
 }
 
 #[wasm_bindgen_test]

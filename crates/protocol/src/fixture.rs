@@ -1,8 +1,10 @@
 //! Sample values of the wire types for other crates' tests (feature `fixture`), so the
 //! console's unit tests and its browser tests describe the same agent, queue and messages.
 
-use crate::agent::{AgentProfile, AgentStatus, QueueEntry};
-use crate::conversation::{Author, HandoffReason, Message, Notice};
+use serde_json::Map;
+
+use crate::agent::{AgentProfile, AgentStatus, ConversationDetail, QueueEntry};
+use crate::conversation::{Author, ConversationState, HandoffReason, Message, Notice};
 
 /// Ada, available for two chats on site `acme`, admin of none.
 pub fn agent() -> AgentProfile {
@@ -66,4 +68,29 @@ pub fn notices(name: &str) -> Vec<Notice> {
         Notice::BackInQueue,
         Notice::Disconnected { name: name() },
     ]
+}
+
+/// Ada's conversation `id` on `acme`, where the shopper said "Hello".
+pub fn conversation(id: &str) -> ConversationDetail {
+    ConversationDetail {
+        id: id.into(),
+        site: "acme".into(),
+        state: ConversationState::WithAgent,
+        reason: HandoffReason::LowConfidence,
+        priority: 0,
+        context: Map::new(),
+        context_changed_at: None,
+        identity: None,
+        identity_verified: false,
+        language: None,
+        agent_id: Some("a1".into()),
+        messages: vec![message(1, Author::Shopper, "Hello", None)],
+        queued_at: 1_000,
+        assigned_at: Some(2_000),
+        closed_at: None,
+        resolution: None,
+        rating: None,
+        rating_comment: None,
+        notes: Vec::new(),
+    }
 }

@@ -1,12 +1,14 @@
 //! A site's history as CSV, for the merchant's spreadsheet (`GET /v1/agent/history.csv`): one
-//! row per closed conversation, newest first, written a page of rows at a time as the file
-//! downloads. Shoppers wrote some of these cells, and a spreadsheet runs a cell that starts
-//! with `=`, `+`, `-` or `@` as a formula, so such cells are defused with a leading `'` (what
-//! spreadsheets themselves use to mean "text").
+//! row per closed conversation, newest first, with the agents' notes on it, written a page of
+//! rows at a time as the file downloads. Shoppers wrote some of these cells, and a
+//! spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula, so such cells
+//! are defused with a leading `'` (what spreadsheets themselves use to mean "text").
 
-use tandem_protocol::agent::ClosedConversation;
+use std::collections::HashMap;
 
-const HEADER: [&str; 8] = [
+use tandem_protocol::agent::{ClosedConversation, Note};
+
+const HEADER: [&str; 9] = [
     "closed_at",
     "id",
     "agent",
@@ -15,11 +17,17 @@ const HEADER: [&str; 8] = [
     "rating",
     "comment",
     "first_message",
+    "notes",
 ];
 
-/// The conversations as CSV rows, after a header row if `header`; `closed_at` in UTC,
-/// RFC 3339.
-pub fn csv(conversations: &[ClosedConversation], header: bool) -> String {
+/// The conversations as CSV rows, after a header row if `header`; times in UTC, RFC 3339.
+/// `notes` holds the notes of those that have any, oldest first: one line each in the cell,
+/// "who, when: text".
+pub fn csv(
+    conversations: &[ClosedConversation],
+    notes: &HashMap<String, Vec<Note>>,
+    header: bool,
+) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     if header {
         writer
@@ -27,12 +35,17 @@ pub fn csv(conversations: &[ClosedConversation], header: bool) -> String {
             .expect("writing to memory does not fail");
     }
     for c in conversations {
-        let closed_at = chrono::DateTime::from_timestamp_millis(c.closed_at)
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .unwrap_or_default();
+        let notes = notes.get(&c.id).map_or_else(String::new, |notes| {
+            let lines: Vec<String> = notes
+                .iter()
+                .map(|n| format!("{}, {}: {}", n.agent_name, time(n.at), n.text))
+                .collect();
+            lines.join("\n")
+        });
         let row = [
-            closed_at,
-            c.id.clone(),
+            time(c.closed_at),
+            // Random ids may start with `-` as well.
+            cell(Some(&c.id)),
             cell(c.agent_name.as_deref()),
             c.reason.as_str().to_owned(),
             c.resolution
@@ -41,6 +54,7 @@ pub fn csv(conversations: &[ClosedConversation], header: bool) -> String {
             c.rating.map(|n| n.to_string()).unwrap_or_default(),
             cell(c.rating_comment.as_deref()),
             cell(c.preview.as_deref()),
+            cell(Some(&notes)),
         ];
         writer
             .write_record(&row)
@@ -50,6 +64,13 @@ pub fn csv(conversations: &[ClosedConversation], header: bool) -> String {
         .into_inner()
         .expect("flushing to memory does not fail");
     String::from_utf8(bytes).expect("the cells are text")
+}
+
+/// A time (ms since the epoch) in UTC, RFC 3339, to the second.
+fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 /// Someone's text as a cell a spreadsheet shows and never runs.
@@ -80,7 +101,20 @@ mod tests {
             rating_comment: Some("=HYPERLINK(\"http://evil.example\")".into()),
             preview: Some("Where is my parcel, \"order\" 12?\nPlease".into()),
         };
-        let text = csv(std::slice::from_ref(&conversation), true);
+        let note = |agent: &str, at, text: &str| Note {
+            id: format!("n{at}"),
+            agent_name: agent.into(),
+            text: text.into(),
+            at,
+        };
+        let notes = HashMap::from([(
+            "c1".to_owned(),
+            vec![
+                note("Anna", 1_764_590_000_000, "Refund promised"),
+                note("Bo", 1_764_600_000_000, "Refund sent, 12 €"),
+            ],
+        )]);
+        let text = csv(std::slice::from_ref(&conversation), &notes, true);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(reader.headers().unwrap(), HEADER.as_slice());
         let row = reader.records().next().unwrap().unwrap();
@@ -96,12 +130,26 @@ mod tests {
             &row[7], "Where is my parcel, \"order\" 12?\nPlease",
             "commas, quotes and lines survive"
         );
-        let more = csv(&[conversation], false);
+        assert_eq!(
+            &row[8],
+            "Anna, 2025-12-01T11:53:20Z: Refund promised\nBo, 2025-12-01T14:40:00Z: Refund sent, 12 €",
+            "each note on a line of its own, oldest first"
+        );
+        let more = csv(std::slice::from_ref(&conversation), &HashMap::new(), false);
         assert!(
             more.starts_with("2025-12-01T12:00:00Z,c1,"),
             "further pages have no header: {more}"
         );
+        assert!(more.ends_with(",\n"), "no notes, an empty cell: {more}");
         assert_eq!(cell(Some("-1 star")), "'-1 star");
+        let dashed = ClosedConversation {
+            id: "-Xy3".into(),
+            ..conversation.clone()
+        };
+        assert!(
+            csv(&[dashed], &HashMap::new(), false).contains(",'-Xy3,"),
+            "an id a spreadsheet would take for a formula"
+        );
         assert_eq!(cell(Some("fine")), "fine");
         assert_eq!(cell(None), "");
     }

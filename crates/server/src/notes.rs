@@ -1,8 +1,9 @@
 //! Agents' notes on a conversation: what they checked, what they promised, why they passed
 //! it on. The agent who has the conversation writes them; whoever takes it next sees them
-//! with it (a transfer, a return to the queue), and so does the history afterwards. The
-//! shopper never does: notes live in their own table, which nothing on the shopper's side
-//! reads, and their [`Event::Note`] goes to agents' connections only.
+//! with it (a transfer, a return to the queue), and so does the history afterwards, where
+//! any agent of the site can add one (a wrap-up: the refund went through, the shopper was
+//! called back). The shopper never does: notes live in their own table, which nothing on
+//! the shopper's side reads, and their [`Event::Note`] goes to agents' connections only.
 
 use crate::{
     app::AppState,
@@ -14,9 +15,9 @@ use crate::{
     store::{AddedNote, NewNote},
 };
 
-/// Adds `agent`'s note to a conversation they have, card numbers masked, and tells the
-/// agent's other connections (tabs, devices). A retry under the same client id answers the
-/// note stored the first time.
+/// Adds `agent`'s note to a conversation they have or a closed one of their sites, card
+/// numbers masked, and tells the agent's other connections (tabs, devices). A retry under
+/// the same client id answers the note stored the first time.
 pub async fn add(
     state: &AppState,
     agent: &str,
@@ -32,7 +33,7 @@ pub async fn add(
     state
         .limits
         .messages
-        .check(&format!("note:{conversation}"))
+        .check(&format!("note:{agent}:{conversation}"))
         .map_err(AppError::RateLimited)?;
     let masked = tandem_assistant::mask_card_numbers(text);
     let added = state
@@ -47,7 +48,7 @@ pub async fn add(
         .await?
         .ok_or_else(|| {
             AppError::Forbidden(
-                "Only the agent who has this conversation can add notes to it.".to_owned(),
+                "Notes go on a conversation while you have it, or once it is closed.".to_owned(),
             )
         })?;
     if !added.duplicate {

@@ -1,10 +1,10 @@
 //! End to end, both sides: real headless Chromium windows for an agent on the console and a
 //! shopper in the widget on the demo checkout page of a real server, from the shopper's
 //! question to the assistant through the agent's answer (and a note for the team the
-//! shopper never sees) and the shopper's rating, to the quality dashboard and the history;
-//! an agent's password changed in and out of the console; a site admin editing the
-//! knowledge base, which shoppers then get answers from; and every page fitting a phone's
-//! width.
+//! shopper never sees) and the shopper's rating, to the quality dashboard and the history
+//! (where a wrap-up note is added); an agent's password changed in and out of the console; a
+//! site admin editing the knowledge base, which shoppers then get answers from; and every
+//! page fitting a phone's width.
 //!
 //! Needs the console's release build and Chromium with ChromeDriver, so it is ignored by a
 //! plain `cargo test`; `cargo xtask test` installs both, builds the console and runs it.
@@ -241,6 +241,17 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     click(client, ".history-table .read").await;
     shows(client, ".past .transcript", "Where is my order?").await;
     shows(client, ".past .notes", note).await;
+    // Closed, it takes a wrap-up note, which shows at once and goes into the download.
+    let wrap_up = "Called back: the parcel arrived";
+    client
+        .find(Locator::Id("past-note"))
+        .await
+        .unwrap()
+        .send_keys(wrap_up)
+        .await
+        .unwrap();
+    click(client, ".past .add-note button").await;
+    shows(client, ".past .notes-list", wrap_up).await;
     assert_accessible(client, "the history with a conversation open").await;
     // Its download link gives the same as a spreadsheet file.
     let csv = client
@@ -253,6 +264,10 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     let csv = csv.as_str().unwrap_or_default();
     assert!(csv.starts_with("closed_at,id,agent,"), "{csv}");
     assert!(csv.contains(",Ada,") && csv.contains(",solved,5,"), "{csv}");
+    assert!(
+        csv.contains(note) && csv.contains(wrap_up),
+        "the notes: {csv}"
+    );
 
     // Still needing help after the close, the shopper presses the human button again: a new
     // conversation with a person starts, with the confirmation first.

@@ -52,7 +52,7 @@ async fn a_handoff_reaches_an_available_agent_with_its_whole_context() {
         created.estimated_wait_secs.is_some(),
         "an agent is available, so there is an estimate"
     );
-    let mut shopper = server.shopper(&created, 0).await;
+    let mut shopper = server.shopper(&created, created.transcript_seq).await;
     let ServerFrame::Welcome { status } = shopper.next().await else {
         panic!("welcome first")
     };
@@ -373,7 +373,7 @@ async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_ne
     assert_eq!(
         note(&anna, id, "Before taking it").await.0,
         StatusCode::FORBIDDEN,
-        "only whoever has the conversation writes on it"
+        "while it is open, only whoever has the conversation writes on it"
     );
     assert_eq!(
         anna.act(id, "claim", json!({})).await,
@@ -469,23 +469,30 @@ async fn agents_notes_go_with_the_conversation_to_a_colleague_and_the_history_ne
     assert_eq!(next_notes(&mut bo_console).await.len(), 2);
     assert_eq!(note(&anna, id, "Too late").await.0, StatusCode::FORBIDDEN);
 
-    // Closed, the history keeps both, oldest first, and finds the conversation by a note.
+    // Closed, any agent of the site may add a wrap-up (the refund went through), never
+    // another site's; the history keeps them all, oldest first, and finds the conversation
+    // by a note.
     assert_eq!(
         bo.act(id, "close", json!({ "resolution": "solved" })).await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        note(&bo, id, "After the end").await.0,
-        StatusCode::FORBIDDEN
+        note(&anna, id, "Refund went through").await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        note(&outsider, id, "Another shop's").await.0,
+        StatusCode::NOT_FOUND
     );
     let past = anna.conversation(id).await;
     let texts: Vec<&str> = past.notes.iter().map(|n| n.text.as_str()).collect();
     assert_eq!(
         texts,
-        [stored.text.as_str(), "Label sent"],
+        [stored.text.as_str(), "Label sent", "Refund went through"],
         "the retry stored once"
     );
     assert_eq!(past.notes[1].agent_name, "Bo");
+    assert_eq!(past.notes[2].agent_name, "Anna");
     let elsewhere: Vec<ClosedConversation> =
         common::json(outsider.get("/v1/agent/history?site=other&q=refund")).await;
     assert!(elsewhere.is_empty(), "another shop's history");
@@ -598,7 +605,7 @@ async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
         "no agent is available: no estimate"
     );
     assert_eq!(second.availability, tandem_protocol::Availability::NoAgents);
-    let mut shopper = server.shopper(&second, 0).await;
+    let mut shopper = server.shopper(&second, second.transcript_seq).await;
     let ServerFrame::Welcome { status } = shopper.next().await else {
         panic!("welcome first")
     };
@@ -659,7 +666,7 @@ async fn a_waiting_shopper_is_told_when_the_last_agent_vanishes() {
     .await;
     let (_anna, console) = server.available_agent("Anna", 1).await;
     let created = server.handoff().await;
-    let mut shopper = server.shopper(&created, 0).await;
+    let mut shopper = server.shopper(&created, created.transcript_seq).await;
     let ServerFrame::Welcome { status } = shopper.next().await else {
         panic!("welcome first")
     };

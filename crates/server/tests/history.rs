@@ -1,7 +1,7 @@
 //! A site's history of closed conversations over real sockets: newest first, with who had
 //! each, how it ended, the shopper's rating and comment and first message; the poorly rated
 //! ones alone; a page at a time; one verified shopper's alone; those that mention a word; as a
-//! CSV file; only for the site's own agents.
+//! CSV file with the agents' notes; only for the site's own agents.
 
 mod common;
 
@@ -208,6 +208,23 @@ async fn the_csv_export_holds_a_sites_whole_history_page_after_page() {
     .execute(server.state.db.pool())
     .await
     .unwrap();
+    // Wrap-up notes, added after the close: two on the oldest (the last page's last row),
+    // one on a conversation of the first page.
+    let recent = format!("c{}", total - 1);
+    for (id, text) in [
+        ("c0", "Refund sent"),
+        ("c0", "=Called back, all fine"),
+        (recent.as_str(), "Parcel found"),
+    ] {
+        let added = anna
+            .post(&format!("/v1/agent/conversations/{id}/notes"))
+            .json(&json!({ "client_id": text, "text": text }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), StatusCode::CREATED, "{id}: {text}");
+    }
+    // Each row's id and notes cell.
     let export = |query: &str| {
         let request = anna.get(&format!("/v1/agent/history.csv?site=acme{query}"));
         async move {
@@ -216,20 +233,51 @@ async fn the_csv_export_holds_a_sites_whole_history_page_after_page() {
             let text = response.text().await.unwrap();
             let mut reader = csv::Reader::from_reader(text.as_bytes());
             assert_eq!(&reader.headers().unwrap()[1], "id");
+            assert_eq!(&reader.headers().unwrap()[8], "notes");
             reader
                 .records()
-                .map(|r| r.unwrap()[1].to_owned())
+                .map(|r| {
+                    let r = r.unwrap();
+                    (r[1].to_owned(), r[8].to_owned())
+                })
                 .collect::<Vec<_>>()
         }
     };
-    let ids = export("").await;
-    assert_eq!(ids.len(), total, "every conversation, one header");
+    let rows = export("").await;
+    assert_eq!(rows.len(), total, "every conversation, one header");
     let mut expected: Vec<(i64, String)> = (0..total)
         .map(|i| (1_764_590_400_000 + i as i64 / 700, format!("c{i}")))
         .collect();
     expected.sort_by(|a, b| b.cmp(a));
     let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
-    assert_eq!(ids, expected, "newest first, none twice, none skipped");
+    let ids: Vec<&String> = rows.iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids,
+        expected.iter().collect::<Vec<_>>(),
+        "newest first, none twice, none skipped"
+    );
+    // The notes are in their rows, on the first page and the last, each on a line, oldest
+    // first; the rest have none.
+    let noted: Vec<(&str, Vec<&str>)> = rows
+        .iter()
+        .filter(|(_, notes)| !notes.is_empty())
+        .map(|(id, notes)| (id.as_str(), notes.lines().collect()))
+        .collect();
+    assert_eq!(noted.len(), 2, "{noted:?}");
+    assert_eq!(noted[0].0, recent);
+    assert!(
+        noted[0].1[0].starts_with("Anna, 20"),
+        "who, when: {noted:?}"
+    );
+    assert!(noted[0].1[0].ends_with(": Parcel found"), "{noted:?}");
+    assert_eq!(noted[1].0, "c0");
+    let texts: Vec<&str> = noted[1]
+        .1
+        .iter()
+        .map(|l| l.split_once(": ").unwrap().1)
+        .collect();
+    assert_eq!(texts, ["Refund sent", "=Called back, all fine"]);
+    assert!(noted[1].1[0].starts_with("Anna, "), "{noted:?}");
     // The filters hold on every page.
     assert_eq!(export("&low=true").await.len(), total / 2);
     server.stop().await;

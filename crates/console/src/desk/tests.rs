@@ -8,30 +8,6 @@ use tandem_protocol::{
 
 use super::*;
 
-fn detail(id: &str) -> ConversationDetail {
-    ConversationDetail {
-        id: id.into(),
-        site: "acme".into(),
-        state: ConversationState::WithAgent,
-        reason: HandoffReason::LowConfidence,
-        priority: 0,
-        context: Map::new(),
-        context_changed_at: None,
-        identity: None,
-        identity_verified: false,
-        language: None,
-        agent_id: Some("a1".into()),
-        messages: vec![fixture::message(1, Author::Shopper, "Hello", None)],
-        queued_at: 1_000,
-        assigned_at: Some(2_000),
-        closed_at: None,
-        resolution: None,
-        rating: None,
-        rating_comment: None,
-        notes: Vec::new(),
-    }
-}
-
 fn welcomed(conversations: Vec<ConversationDetail>) -> Desk {
     let mut desk = Desk::default();
     desk.apply(AgentServerFrame::Welcome {
@@ -43,7 +19,10 @@ fn welcomed(conversations: Vec<ConversationDetail>) -> Desk {
 
 #[test]
 fn welcome_opens_the_first_conversation() {
-    let desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     assert_eq!(desk.profile.as_ref().unwrap().name, "Ada");
     assert_eq!(desk.open_id(), Some("c1"));
     assert_eq!(desk.chats().len(), 2);
@@ -79,7 +58,7 @@ fn an_offer_alerts_and_goes_when_withdrawn_or_accepted() {
 
     desk.apply(AgentServerFrame::Offer { offer });
     desk.apply(AgentServerFrame::Assigned {
-        conversation: detail("c9"),
+        conversation: fixture::conversation("c9"),
     });
     assert!(desk.offers().is_empty(), "accepted: no longer an offer");
     assert_eq!(desk.open_id(), Some("c9"));
@@ -106,7 +85,10 @@ fn queues_of_each_site_are_kept_and_counted() {
 
 #[test]
 fn shopper_messages_in_another_tab_count_as_unread_until_shown() {
-    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     desk.apply(AgentServerFrame::Message {
         conversation: "c2".into(),
         message: fixture::message(2, Author::Shopper, "Are you there?", None),
@@ -127,7 +109,7 @@ fn shopper_messages_in_another_tab_count_as_unread_until_shown() {
 
 #[test]
 fn a_message_is_stored_once_and_in_order() {
-    let mut desk = welcomed(vec![detail("c1")]);
+    let mut desk = welcomed(vec![fixture::conversation("c1")]);
     for seq in [3, 2, 3] {
         desk.apply(AgentServerFrame::Message {
             conversation: "c1".into(),
@@ -145,7 +127,7 @@ fn a_message_is_stored_once_and_in_order() {
 
 #[test]
 fn a_sent_message_is_pending_until_stored_and_retried_after_failing() {
-    let mut desk = welcomed(vec![detail("c1")]);
+    let mut desk = welcomed(vec![fixture::conversation("c1")]);
     desk.sending("c1", "k1".into(), "On its way".into());
     assert_eq!(desk.chats()[0].pending.len(), 1);
     desk.failed("k1");
@@ -171,7 +153,7 @@ fn a_sent_message_is_pending_until_stored_and_retried_after_failing() {
 
 #[test]
 fn a_refused_send_marks_that_message_failed_and_says_why() {
-    let mut desk = welcomed(vec![detail("c1")]);
+    let mut desk = welcomed(vec![fixture::conversation("c1")]);
     desk.sending("c1", "k1".into(), "x".into());
     desk.apply(AgentServerFrame::Error {
         problem: Problem {
@@ -188,7 +170,10 @@ fn a_refused_send_marks_that_message_failed_and_says_why() {
 
 #[test]
 fn released_conversations_leave_and_the_next_one_opens() {
-    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     desk.apply(AgentServerFrame::Released {
         conversation: "c1".into(),
         state: ConversationState::Closed,
@@ -203,7 +188,10 @@ fn released_conversations_leave_and_the_next_one_opens() {
 
 #[test]
 fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
-    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     desk.apply(AgentServerFrame::Message {
         conversation: "c2".into(),
         message: fixture::message(2, Author::Shopper, "Hi?", None),
@@ -213,7 +201,7 @@ fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
     desk.resolve_as("c2", Resolution::Spam);
     desk.apply(AgentServerFrame::Welcome {
         profile: fixture::agent(),
-        conversations: vec![detail("c1"), detail("c2")],
+        conversations: vec![fixture::conversation("c1"), fixture::conversation("c2")],
     });
     assert_eq!(desk.chats()[1].resolution, Resolution::Spam);
     assert_eq!(desk.chats()[0].resolution, Resolution::Solved);
@@ -224,8 +212,58 @@ fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
 }
 
 #[test]
+fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left() {
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+        fixture::conversation("c3"),
+    ]);
+    desk.select("c2");
+    desk.write_note("c2", "Refund promised".into());
+    desk.write_note("c3", "Asked for a photo".into());
+    desk.sending("c1", "k1".into(), "One moment".into());
+    desk.session_lost();
+    assert!(desk.chats().is_empty(), "nothing shown while signed out");
+    assert_eq!(desk.profile, None);
+    assert!(
+        desk.unsaved_notes(),
+        "leaving the sign-in page still asks first"
+    );
+    desk.session_lost();
+    assert!(desk.unsaved_notes(), "lost twice: still kept");
+
+    // Back: c3 was closed by a colleague meanwhile. The rest is as it was; c3's note is
+    // shown rather than lost unseen.
+    desk.signed_in(fixture::agent());
+    let alert = desk.apply(AgentServerFrame::Welcome {
+        profile: fixture::agent(),
+        conversations: vec![fixture::conversation("c1"), fixture::conversation("c2")],
+    });
+    assert_eq!(alert, Some(Alert::NoteLost("Asked for a photo".into())));
+    assert_eq!(desk.open_id(), Some("c2"), "the one that was shown");
+    assert_eq!(desk.chats()[1].note.text, "Refund promised");
+    assert_eq!(desk.chats()[0].pending.len(), 1);
+
+    // Someone else signing in at that browser gets nothing of it.
+    desk.session_lost();
+    let ben = AgentProfile {
+        id: "b2".into(),
+        ..fixture::agent()
+    };
+    desk.signed_in(ben.clone());
+    assert!(!desk.unsaved_notes());
+    let alert = desk.apply(AgentServerFrame::Welcome {
+        profile: ben,
+        conversations: vec![fixture::conversation("c2")],
+    });
+    assert_eq!(alert, None);
+    assert_eq!(desk.chats()[0].note, NoteDraft::default());
+    assert!(desk.chats()[0].pending.is_empty());
+}
+
+#[test]
 fn typing_shows_for_the_shopper_only_and_stops_with_their_message() {
-    let mut desk = welcomed(vec![detail("c1")]);
+    let mut desk = welcomed(vec![fixture::conversation("c1")]);
     desk.apply(AgentServerFrame::Typing {
         conversation: "c1".into(),
         author: Author::Shopper,
@@ -241,7 +279,10 @@ fn typing_shows_for_the_shopper_only_and_stops_with_their_message() {
 
 #[test]
 fn the_shops_new_context_replaces_the_old_in_that_conversation_only() {
-    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     let mut context = Map::new();
     context.insert("page".into(), "payment".into());
     desk.apply(AgentServerFrame::Context {
@@ -273,7 +314,10 @@ fn note(id: &str, text: &str) -> Note {
 
 #[test]
 fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
-    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     let saving = |desk: &mut Desk, fresh: &str| desk.saving_note("c1", fresh.into());
     assert_eq!(saving(&mut desk, "k1"), None, "nothing written");
     assert!(!desk.unsaved_notes());
@@ -316,7 +360,10 @@ fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
 
 #[test]
 fn a_note_shows_once_whether_the_answer_or_the_live_connection_tells_first() {
-    let mut desk = welcomed(vec![detail("c1"), detail("c2")]);
+    let mut desk = welcomed(vec![
+        fixture::conversation("c1"),
+        fixture::conversation("c2"),
+    ]);
     desk.noted("c2", note("n1", "Refund agreed"));
     desk.apply(AgentServerFrame::Notes {
         conversation: "c2".into(),
@@ -385,7 +432,7 @@ fn the_inbox_holds_unhandled_messages_oldest_first_until_marked_handled() {
 
 #[test]
 fn a_tab_says_who_the_shopper_is_or_how_they_began() {
-    let mut chat = Chat::new(detail("c1"));
+    let mut chat = Chat::new(fixture::conversation("c1"));
     assert_eq!(chat.label().as_deref(), Some("Hello"));
     chat.detail.messages[0].text =
         "My   parcel never arrived and the tracking page says delivered".into();

@@ -100,14 +100,23 @@ pub fn App() -> impl IntoView {
     // session keeps them for the admin signing in again, not for anyone else; signing out
     // drops them).
     let kb_drafts = RwSignal::new(KbDrafts::default());
+    // The history page: pages of closed conversations, the one opened to read, and wrap-up
+    // notes being written (kept like the drafts).
+    let history = RwSignal::new(History::default());
     // Knowledge base drafts on any site, notes on any conversation.
     let unsaved = move || {
-        kb_drafts.with_untracked(KbDrafts::changed) || desk.with_untracked(Desk::unsaved_notes)
+        kb_drafts.with_untracked(KbDrafts::changed)
+            || desk.with_untracked(Desk::unsaved_notes)
+            || history.with_untracked(History::unsaved_notes)
     };
     super::warn_before_leaving(unsaved);
     let signed_out = move |why: Option<String>| {
         stop_live();
-        desk.set(Desk::default());
+        // Signing out drops the desk; a session lost elsewhere keeps it for the agent's return.
+        match why {
+            Some(_) => desk.update(Desk::session_lost),
+            None => desk.set(Desk::default()),
+        }
         login_problem.set(why);
         signed_in.set(Some(false));
     };
@@ -148,7 +157,8 @@ pub fn App() -> impl IntoView {
     };
     let enter = move |profile: AgentProfile| {
         kb_drafts.update(|d| d.signed_in(&profile.id));
-        desk.update(|d| d.profile = Some(profile));
+        history.update(|h| h.signed_in(&profile.id));
+        desk.update(|d| d.signed_in(profile));
         login_problem.set(None);
         signed_in.set(Some(true));
         connect();
@@ -184,8 +194,6 @@ pub fn App() -> impl IntoView {
     // Which page: the desk, the dashboard, the history, the admin page (for site admins) or
     // the account.
     let page = RwSignal::new(Page::Desk);
-    // The history page: pages of closed conversations, and the one opened to read.
-    let history = RwSignal::new(History::default());
     let history_problem = RwSignal::new(None::<String>);
     let fetch_page = move |request: PageRequest| {
         spawn_local(async move {
@@ -214,6 +222,26 @@ pub fn App() -> impl IntoView {
             match api::conversation(&id).await {
                 Ok(detail) => history.update(|h| h.open = Some(detail)),
                 Err(failure) => history_problem.set(Some(failure.message)),
+            }
+        });
+    });
+    let write_past_note = Callback::new(move |text| history.update(|h| h.write_note(text)));
+    let note_past = Callback::new(move |()| {
+        let Some((conversation, client_id, text)) =
+            history.try_update(|h| h.saving_note(client_id())).flatten()
+        else {
+            return;
+        };
+        spawn_local(async move {
+            match api::add_note(&conversation, &NewNote { client_id, text }).await {
+                Ok(stored) => history.update(|h| h.noted(&conversation, stored)),
+                Err(failure) => {
+                    // Kept to send again, after signing in again too.
+                    history.update(|h| h.note_failed(&conversation, failure.message.clone()));
+                    if failure.signed_out() {
+                        report(failure);
+                    }
+                }
             }
         });
     });
@@ -341,6 +369,7 @@ pub fn App() -> impl IntoView {
             spawn_local(async move {
                 let _ = api::logout().await;
                 kb_drafts.set(KbDrafts::default());
+                history.set(History::default());
                 signed_out(None);
             });
         }),
@@ -588,7 +617,8 @@ pub fn App() -> impl IntoView {
             <Show when=move || page.get() == Page::History>
                 <main class="history-page">
                     <HistoryView sites history problem=history_problem on_show=show_history
-                        on_older=older_history on_open=open_past />
+                        on_older=older_history on_open=open_past on_note_input=write_past_note
+                        on_note=note_past />
                 </main>
             </Show>
             <Show when=move || page.get() == Page::Admin>

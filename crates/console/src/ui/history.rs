@@ -1,15 +1,16 @@
 //! The history page: a site's closed conversations, newest first, with who had each, why it
 //! was handed over, how it ended, and the shopper's rating and comment; only the poorly rated
 //! ones at a click, or those that mention a text (an order number, "refund"); older ones a
-//! page at a time; and one opened to read whole, with the agents' notes. The list is a
-//! [`History`](crate::history::History); the app fetches what this asks for.
+//! page at a time; and one opened to read whole, with the agents' notes and a box to add a
+//! wrap-up (the refund went through, the shopper was called back). The list is a
+//! [`History`](crate::history::History); the app fetches and sends what this asks for.
 
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::ClosedConversation;
 
 use super::{
     conversation::{TranscriptLine, reason_text, resolution_text},
-    notes::NoteList,
+    notes::{NoteForm, NoteList},
     site::{SiteChoice, SitePicker},
 };
 use crate::{
@@ -50,6 +51,10 @@ pub fn HistoryView(
     on_older: Callback<()>,
     /// Called with the id of the conversation to read.
     on_open: Callback<String>,
+    /// Called with the wrap-up note's text as the agent writes it.
+    on_note_input: Callback<String>,
+    /// Called when the agent adds the wrap-up note.
+    on_note: Callback<()>,
 ) -> impl IntoView {
     let choice = SiteChoice::new(sites);
     let low = RwSignal::new(false);
@@ -84,6 +89,7 @@ pub fn HistoryView(
     // Only when another one opens: a new page or a search must not pull the focus away.
     let past = NodeRef::<leptos::html::Article>::new();
     let opened = Memo::new(move |_| history.with(|h| h.open.as_ref().map(|c| c.id.clone())));
+    let wrap_up = Memo::new(move |_| history.with(History::note));
     Effect::new(move |_| {
         if let (Some(_), Some(article)) = (opened.get(), past.get_untracked()) {
             article.scroll_into_view();
@@ -160,9 +166,15 @@ pub fn HistoryView(
                     {move || open().map(|c| t_with("past_conversation", "id", &c.id))}
                 </h3>
                 <section class="notes" aria-labelledby="past-notes-title"
-                    hidden=move || open().is_none_or(|c| c.notes.is_empty())>
+                    hidden=move || open().is_none_or(|c| c.notes.is_empty()) && wrap_up.with(Option::is_none)>
                     <h4 id="past-notes-title">{t("notes")}</h4>
-                    <NoteList notes=Signal::derive(move || open().map(|c| c.notes).unwrap_or_default()) time=when />
+                    <p class="private" id="past-notes-private">{t("notes_private")}</p>
+                    <NoteList notes=Signal::derive(move || open().map(|c| c.notes).unwrap_or_default()) time=when live=true />
+                    <Show when=move || wrap_up.with(Option::is_some)>
+                        <NoteForm id="past-note" described_by="past-notes-private" shown=opened
+                            draft=Signal::derive(move || wrap_up.get().unwrap_or_default())
+                            on_input=on_note_input on_add=on_note />
+                    </Show>
                 </section>
                 // Focusable: a keyboard scrolls it when it is longer than its box.
                 <ol class="transcript" tabindex="0" aria-labelledby="past-title">

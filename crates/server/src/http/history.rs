@@ -102,9 +102,10 @@ pub async fn history_csv(
         .db
         .closed_conversations(&query.site, &query.filter(), EXPORT_PAGE)
         .await?;
+    let first_rows = rows(&state.db, &first, true).await?;
     // Site ids are checked at configuration (letters, digits, dashes), so they fit a name.
     let disposition = format!("attachment; filename=\"history-{}.csv\"", query.site);
-    let pages = csv_pages(state.db.clone(), query, first);
+    let pages = csv_pages(state.db.clone(), query, first_rows, after(&first));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -117,48 +118,59 @@ pub async fn history_csv(
 /// How many conversations the export reads from the database at a time.
 pub const EXPORT_PAGE: usize = 1000;
 
-/// What the export writes next: a page already read (the first, with the header), the page
-/// after a conversation, or nothing more.
-enum Next {
-    Page(Vec<ClosedConversation>, bool),
-    After(i64, String),
-    Done,
+/// Where the page after `page` starts (its last conversation's closing time and id), if
+/// there may be one.
+fn after(page: &[ClosedConversation]) -> Option<(i64, String)> {
+    page.last()
+        .filter(|_| page.len() == EXPORT_PAGE)
+        .map(|last| (last.closed_at, last.id.clone()))
 }
 
-/// The export as text chunks, one per page: each page is read only when the one before has
-/// gone out. A database failing halfway ends the download early (and is logged).
+/// A page of conversations as CSV rows, with their notes.
+async fn rows(db: &Db, page: &[ClosedConversation], header: bool) -> Result<String, StoreError> {
+    let ids: Vec<&str> = page.iter().map(|c| c.id.as_str()).collect();
+    let notes = db.notes_on(&ids).await?;
+    Ok(export::csv(page, &notes, header))
+}
+
+/// The export as text chunks, one per page: the first, already written, then each page read
+/// only when the one before has gone out. A database failing halfway ends the download early
+/// (and is logged).
 fn csv_pages(
     db: Db,
     query: HistoryQuery,
-    first: Vec<ClosedConversation>,
+    first: String,
+    next: Option<(i64, String)>,
 ) -> impl Stream<Item = Result<String, StoreError>> + Send + 'static {
-    let start = (db, query, Next::Page(first, true));
-    stream::unfold(start, |(db, query, next)| async move {
-        let (page, header) = match next {
-            Next::Done => return None,
-            Next::Page(page, header) => (page, header),
-            Next::After(ms, id) => {
-                let filter = HistoryFilter {
-                    before: Some((ms, &id)),
-                    ..query.filter()
-                };
-                match db
+    stream::unfold(
+        (db, query, Some(first), next),
+        |(db, query, written, next)| async move {
+            if let Some(rows) = written {
+                return Some((Ok(rows), (db, query, None, next)));
+            }
+            let (ms, id) = next?;
+            let filter = HistoryFilter {
+                before: Some((ms, &id)),
+                ..query.filter()
+            };
+            let page = async {
+                let page = db
                     .closed_conversations(&query.site, &filter, EXPORT_PAGE)
-                    .await
-                {
-                    Ok(page) if page.is_empty() => return None,
-                    Ok(page) => (page, false),
-                    Err(error) => {
-                        tracing::error!(%error, site = %query.site, "the history export stopped");
-                        return Some((Err(error), (db, query, Next::Done)));
-                    }
+                    .await?;
+                Ok::<_, StoreError>((
+                    rows(&db, &page, false).await?,
+                    after(&page),
+                    page.is_empty(),
+                ))
+            };
+            match page.await {
+                Ok((_, _, true)) => None,
+                Ok((rows, next, false)) => Some((Ok(rows), (db, query, None, next))),
+                Err(error) => {
+                    tracing::error!(%error, site = %query.site, "the history export stopped");
+                    Some((Err(error), (db, query, None, None)))
                 }
             }
-        };
-        let next = match page.last() {
-            Some(last) if page.len() == EXPORT_PAGE => Next::After(last.closed_at, last.id.clone()),
-            _ => Next::Done,
-        };
-        Some((Ok(export::csv(&page, header)), (db, query, next)))
-    })
+        },
+    )
 }

@@ -1,12 +1,14 @@
 //! Agents' notes on conversations: their own table, read only for agents, so no query that
 //! serves a shopper can return one.
 
+use std::collections::HashMap;
+
 use sqlx::{Row, any::AnyRow};
 use tandem_protocol::agent::Note;
 
 use super::{Db, StoreError, now_ms};
 
-const SELECT: &str = "SELECT n.id, n.text, n.created_at, a.name AS agent_name \
+const SELECT: &str = "SELECT n.conversation_id, n.id, n.text, n.created_at, a.name AS agent_name \
      FROM notes n JOIN agents a ON a.id = n.agent_id";
 
 fn note(row: &AnyRow) -> Result<Note, StoreError> {
@@ -37,15 +39,18 @@ pub struct AddedNote {
 }
 
 impl Db {
-    /// Stores a note, in the same statement that checks the agent has the conversation (so
-    /// none lands after a transfer or a close). A retry answers the note stored the first
-    /// time, even after the agent let the conversation go; `None` when nothing was stored
-    /// and the agent does not have the conversation.
+    /// Stores a note, in the same statement that checks the agent has the conversation or
+    /// that it is closed (so none lands after a transfer, and none goes unseen on one that
+    /// waits or that a colleague has). A retry answers the note stored the first time, even
+    /// after the agent let the conversation go; `None` when nothing was stored and the
+    /// conversation is neither the agent's nor closed. Whether the agent may see it at all
+    /// is the caller's to check.
     pub async fn add_note(&self, new: NewNote<'_>) -> Result<Option<AddedNote>, StoreError> {
         let stored = sqlx::query(
             "INSERT INTO notes (id, conversation_id, client_id, agent_id, text, created_at) \
              SELECT $1, c.id, $3, $4, $5, $6 FROM conversations c \
-             WHERE c.id = $2 AND c.state = 'with_agent' AND c.agent_id = $4 \
+             WHERE c.id = $2 \
+               AND (c.state = 'closed' OR (c.state = 'with_agent' AND c.agent_id = $4)) \
              ON CONFLICT (conversation_id, agent_id, client_id) DO NOTHING",
         )
         .bind(new.id)
@@ -84,5 +89,31 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(note).collect()
+    }
+
+    /// The notes of each of these conversations that has any, oldest first: a page of the
+    /// history export's rows at once.
+    pub async fn notes_on(
+        &self,
+        conversations: &[&str],
+    ) -> Result<HashMap<String, Vec<Note>>, StoreError> {
+        let mut notes: HashMap<String, Vec<Note>> = HashMap::new();
+        // A few statements for many conversations, within both databases' parameter limits.
+        for chunk in conversations.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "{SELECT} WHERE n.conversation_id IN ({}) ORDER BY n.seq",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let conversation: String = row.try_get("conversation_id")?;
+                notes.entry(conversation).or_default().push(note(&row)?);
+            }
+        }
+        Ok(notes)
     }
 }
