@@ -1,11 +1,15 @@
 //! Masking payment card numbers before any text leaves the browser or is stored.
 //!
-//! A card number is 13 to 19 digits, written together or in groups separated by single spaces
-//! or dashes, that passes the Luhn check. [`mask_card_numbers`] replaces each with `•••• 4242`
-//! (its last four digits), which is what a support agent needs to tell cards apart. The
-//! scanner collects runs of digit groups, then looks inside each run for the longest
-//! Luhn-valid window of whole groups, so a card followed by its security code
-//! ("4242 4242 4242 4242 123") is still caught. Runs that start with `+` are phone numbers.
+//! A card number is 13 to 19 digits, written together or in groups, that passes the Luhn
+//! check. [`mask_card_numbers`] replaces each with `•••• 4242` (its last four digits), which
+//! is what a support agent needs to tell cards apart. Groups are joined by one space (a
+//! no-break space too), dash or dot, or a dash with a space on each side; digits may be
+//! ASCII, Arabic-Indic, Eastern Arabic-Indic or full-width, as shoppers' keyboards type them.
+//! The scanner collects runs of digit groups, then masks every group that is part of some
+//! Luhn-valid window of whole groups: a card followed by its security code
+//! ("4242 4242 4242 4242 123") or after another number ("order 1001 4242 4242 4242 4242")
+//! is caught whole, and when in doubt more is masked, never less. Runs that start with `+`
+//! are phone numbers. [`mask_card_numbers_in_json`] does the same inside JSON text.
 
 use std::borrow::Cow;
 
@@ -14,26 +18,66 @@ const MAX_DIGITS: usize = 19;
 
 /// `text` with every card number replaced by `•••• ` and its last four digits.
 pub fn mask_card_numbers(text: &str) -> Cow<'_, str> {
+    mask_with(text, "")
+}
+
+/// JSON text with every card number masked: in strings as in any text, and a number that is
+/// a card becomes the string `"•••• 4242"`, so the text stays JSON.
+pub fn mask_card_numbers_in_json(json: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    for (start, end, in_string) in json_parts(json) {
+        let part = &json[start..end];
+        if let Cow::Owned(masked) = mask_with(part, if in_string { "" } else { "\"" }) {
+            out.push_str(&json[copied..start]);
+            out.push_str(&masked);
+            copied = end;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(json);
+    }
+    out.push_str(&json[copied..]);
+    Cow::Owned(out)
+}
+
+/// JSON text cut into the insides of its strings and what lies between them, as byte ranges
+/// with whether each is a string's inside.
+fn json_parts(json: &str) -> Vec<(usize, usize, bool)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in json.bytes().enumerate() {
+        if in_string && escaped {
+            escaped = false;
+        } else if in_string && b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            parts.push((start, i, in_string));
+            start = i + 1;
+            in_string = !in_string;
+        }
+    }
+    parts.push((start, json.len(), in_string));
+    parts
+}
+
+/// `text` with each card number replaced by `quote•••• 4242quote`.
+fn mask_with<'a>(text: &'a str, quote: &str) -> Cow<'a, str> {
     let mut out = String::new();
     let mut copied = 0;
     for run in digit_runs(text) {
-        let mut i = 0;
-        while i < run.len() {
-            match card_window(text, &run[i..]) {
-                Some(len) => {
-                    let (start, end) = (run[i].start, run[i + len - 1].end);
-                    let digits: String = text[start..end]
-                        .chars()
-                        .filter(char::is_ascii_digit)
-                        .collect();
-                    out.push_str(&text[copied..start]);
-                    out.push_str("•••• ");
-                    out.push_str(&digits[digits.len() - 4..]);
-                    copied = end;
-                    i += len;
-                }
-                None => i += 1,
-            }
+        for span in card_spans(&run) {
+            let groups = &run[span];
+            let (start, end) = (groups[0].start, groups[groups.len() - 1].end);
+            let digits: String = groups.iter().map(|g| g.digits.as_str()).collect();
+            out.push_str(&text[copied..start]);
+            out.push_str(quote);
+            out.push_str("•••• ");
+            out.push_str(&digits[digits.len() - 4..]);
+            out.push_str(quote);
+            copied = end;
         }
     }
     if copied == 0 {
@@ -43,38 +87,83 @@ pub fn mask_card_numbers(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A maximal group of ASCII digits, as a byte range.
-#[derive(Debug, Clone, Copy)]
+/// A maximal group of digits: its byte range and its digits in ASCII.
+#[derive(Debug, Clone)]
 struct Group {
     start: usize,
     end: usize,
+    digits: String,
 }
 
-/// Runs of digit groups joined by one space or dash, not glued to letters or other digits.
+/// A digit's value, in the scripts shoppers type numbers in: ASCII, Arabic-Indic,
+/// Eastern Arabic-Indic (Persian, Urdu) and full-width (East Asian keyboards).
+fn digit(c: char) -> Option<char> {
+    let zero = match c {
+        '0'..='9' => return Some(c),
+        '\u{660}'..='\u{669}' => '\u{660}',
+        '\u{6F0}'..='\u{6F9}' => '\u{6F0}',
+        '\u{FF10}'..='\u{FF19}' => '\u{FF10}',
+        _ => return None,
+    };
+    char::from_digit(u32::from(c) - u32::from(zero), 10)
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}')
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '.' | '\u{2010}' | '\u{2011}' | '\u{2013}')
+}
+
+/// The length in bytes of what joins two groups of one number at the start of `rest`, if
+/// a digit follows it: a space, a dash or dot, or a dash between two spaces ("4242 - 4242").
+fn joiner(rest: &str) -> Option<usize> {
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    let len = if is_dash(first) {
+        first.len_utf8()
+    } else if is_space(first) {
+        match (chars.next(), chars.next()) {
+            (Some(dash), Some(space)) if is_dash(dash) && is_space(space) => {
+                first.len_utf8() + dash.len_utf8() + space.len_utf8()
+            }
+            _ => first.len_utf8(),
+        }
+    } else {
+        return None;
+    };
+    rest[len..].chars().next().and_then(digit).map(|_| len)
+}
+
+/// Runs of digit groups joined as [`joiner`] says, not glued to letters or other digits.
 fn digit_runs(text: &str) -> Vec<Vec<Group>> {
-    let bytes = text.as_bytes();
     let mut runs = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() || is_word_char(text[..i].chars().next_back()) {
-            i += 1;
+    while let Some(c) = text[i..].chars().next() {
+        let before = text[..i].chars().next_back();
+        if digit(c).is_none() || is_word_char(before) {
+            i += c.len_utf8();
             continue;
         }
-        let phone = i > 0 && bytes[i - 1] == b'+';
+        let phone = before == Some('+');
         let mut run = Vec::new();
         loop {
             let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
+            let mut digits = String::new();
+            while let Some(d) = text[i..].chars().next().filter(|&c| digit(c).is_some()) {
+                digits.extend(digit(d));
+                i += d.len_utf8();
             }
-            run.push(Group { start, end: i });
-            let joined = i + 1 < bytes.len()
-                && (bytes[i] == b' ' || bytes[i] == b'-')
-                && bytes[i + 1].is_ascii_digit();
-            if !joined {
-                break;
+            run.push(Group {
+                start,
+                end: i,
+                digits,
+            });
+            match joiner(&text[i..]) {
+                Some(len) => i += len,
+                None => break,
             }
-            i += 1;
         }
         let glued = is_word_char(text[i..].chars().next());
         if !phone && !glued {
@@ -89,20 +178,30 @@ fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
 }
 
-/// How many groups from the start of `groups` form the longest card number, if any do.
-fn card_window(text: &str, groups: &[Group]) -> Option<usize> {
-    let mut digits = String::new();
-    let mut best = None;
-    for (n, g) in groups.iter().enumerate() {
-        digits.push_str(&text[g.start..g.end]);
-        if digits.len() > MAX_DIGITS {
-            break;
-        }
-        if digits.len() >= MIN_DIGITS && luhn_valid(&digits) {
-            best = Some(n + 1);
+/// The stretches of `groups` to mask: each group in some window of whole groups that is a
+/// card number, neighbouring ones together.
+fn card_spans(groups: &[Group]) -> Vec<std::ops::Range<usize>> {
+    let mut masked = vec![false; groups.len()];
+    for start in 0..groups.len() {
+        let mut digits = String::new();
+        for (end, g) in groups.iter().enumerate().skip(start) {
+            digits.push_str(&g.digits);
+            if digits.len() > MAX_DIGITS {
+                break;
+            }
+            if digits.len() >= MIN_DIGITS && luhn_valid(&digits) {
+                masked[start..=end].fill(true);
+            }
         }
     }
-    best
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, _) in masked.iter().enumerate().filter(|(_, m)| **m) {
+        match spans.last_mut() {
+            Some(span) if span.end == i => span.end = i + 1,
+            _ => spans.push(i..i + 1),
+        }
+    }
+    spans
 }
 
 /// The Luhn checksum used by every card network.
@@ -194,6 +293,48 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_card_after_another_number_is_masked_whole() {
+        for text in [
+            "order 1000007 4000 0566 5566 5556",
+            "order 1001 4000 0566 5566 5556",
+        ] {
+            let masked = mask_card_numbers(text);
+            assert!(masked.ends_with("•••• 5556"), "{masked}");
+            assert!(!masked.contains("0566"), "{masked}");
+        }
+    }
+
+    #[test]
+    fn other_scripts_spaces_and_separators_are_caught() {
+        for text in [
+            "٤٢٤٢ ٤٢٤٢ ٤٢٤٢ ٤٢٤٢",
+            "۴۲۴۲۴۲۴۲۴۲۴۲۴۲۴۲",
+            "４２４２ ４２４２ ４２４２ ４２４２",
+            "4242\u{a0}4242\u{a0}4242\u{a0}4242",
+            "4242 - 4242 - 4242 - 4242",
+            "4242.4242.4242.4242",
+        ] {
+            assert_eq!(
+                mask_card_numbers(&format!("card {text} please")),
+                "card •••• 4242 please",
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_stays_json_with_cards_masked_in_strings_and_numbers() {
+        let json = r#"{"note":"paid with 4242 4242 4242 4242","card":4242424242424242,"cart":[12.5,3],"say \"4111111111111111\"":1}"#;
+        let masked = mask_card_numbers_in_json(json);
+        assert_eq!(
+            masked,
+            r#"{"note":"paid with •••• 4242","card":"•••• 4242","cart":[12.5,3],"say \"•••• 1111\"":1}"#
+        );
+        let plain = r#"{"order":"A-1001","total":224.5}"#;
+        assert!(matches!(mask_card_numbers_in_json(plain), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! The shopper's first frame is [`ShopperFrame::Hello`] with the conversation's token (never
 //! in the URL, so it stays out of logs) and the last sequence number the client holds; the
-//! server answers with [`ServerFrame::Welcome`] and every message after that number, then
+//! server answers with every message after that number and then [`ServerFrame::Welcome`]
+//! (so a client that learns there the conversation ended already has its last words), then
 //! pushes whatever happens. A frame the server cannot accept gets a
 //! [`ServerFrame::Error`] and the connection goes on.
 

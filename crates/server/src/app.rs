@@ -168,7 +168,8 @@ pub fn router(state: AppState) -> Router {
             "/offline-messages/{id}/handled",
             post(agent::offline_message_handled),
         )
-        .route("/live", get(live::agent));
+        .route("/live", get(live::agent))
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -199,6 +200,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/conversations/{id}/live", get(live::shopper))
         .nest("/v1/agent", agent_api)
         .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

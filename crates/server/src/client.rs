@@ -1,11 +1,11 @@
-//! The client's network address, for per-address rate limits: the socket's peer, or the first
-//! `X-Forwarded-For` entry when the configuration says a trusted proxy sets it.
+//! The client's network address, for per-address rate limits: the socket's peer, or, when
+//! the configuration says a trusted proxy stands in front, the address that proxy saw.
 
 use std::{convert::Infallible, net::SocketAddr};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
-    http::request::Parts,
+    http::{HeaderMap, request::Parts},
 };
 
 use crate::app::AppState;
@@ -19,15 +19,9 @@ impl FromRequestParts<AppState> for ClientAddress {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
         if state.config.trust_forwarded_for
-            && let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
+            && let Some(forwarded) = forwarded_for(&parts.headers)
         {
-            return Ok(ClientAddress(first.to_owned()));
+            return Ok(ClientAddress(forwarded.to_owned()));
         }
         let peer = parts
             .extensions
@@ -37,5 +31,48 @@ impl FromRequestParts<AppState> for ClientAddress {
                 |ConnectInfo(addr)| addr.ip().to_string(),
             );
         Ok(ClientAddress(peer))
+    }
+}
+
+/// The last `X-Forwarded-For` entry, over all the header's lines: the one the proxy in front
+/// added for the address it saw. Those before it are whatever the client sent, so a client
+/// that wrote its own could otherwise pick a new address, and a new rate limit, each time.
+fn forwarded_for(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|line| line.to_str().ok())
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .rfind(|entry| !entry.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn the_address_the_proxy_added_counts_not_what_the_client_wrote() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(forwarded_for(&headers), None);
+        // The proxy appends the address it saw to what the client sent (nginx, load
+        // balancers)...
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("10.0.0.7, 203.0.113.9"),
+        );
+        assert_eq!(forwarded_for(&headers), Some("203.0.113.9"));
+        // ...or adds a line of its own after the client's (HAProxy).
+        headers.insert("x-forwarded-for", HeaderValue::from_static("10.0.0.8"));
+        headers.append("x-forwarded-for", HeaderValue::from_static("198.51.100.4"));
+        assert_eq!(forwarded_for(&headers), Some("198.51.100.4"));
+        headers.append("x-forwarded-for", HeaderValue::from_static(" , "));
+        assert_eq!(
+            forwarded_for(&headers),
+            Some("198.51.100.4"),
+            "blanks skipped"
+        );
     }
 }

@@ -56,7 +56,8 @@ pub struct Config {
     /// and they are marked offline.
     #[serde(default = "default_agent_grace")]
     pub agent_grace_secs: u64,
-    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    /// Take the client's address from `X-Forwarded-For`, its last entry (only behind one
+    /// proxy that appends to it).
     #[serde(default)]
     pub trust_forwarded_for: bool,
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! The shop's context of a conversation (`Tandem.setContext`: cart, order, page): checked and
 //! stored with the handoff, and updated while a person is involved, when the shopper goes on
 //! to another page of the shop or the cart changes, so the agent sees where the shopper is
-//! now. It is stored as JSON text whose keys serde orders, so the same context always reads
+//! now, card numbers masked. It is stored as JSON text whose keys serde orders, so the same context always reads
 //! the same and a page that says it again changes nothing. Agents are told of a change by
 //! [`Event::Context`], which carries no context (an event must stay small enough for
 //! PostgreSQL's `NOTIFY`): their connections read it from the database.
@@ -24,6 +24,8 @@ fn too_large() -> AppError {
 /// The context as stored, if it fits.
 pub fn stored(context: &Map<String, Value>) -> Result<String, AppError> {
     let text = serde_json::to_string(context).expect("JSON values serialise");
+    // As every text shoppers and shops send: whatever sent it, no card number is stored.
+    let text = tandem_assistant::mask_card_numbers_in_json(&text).into_owned();
     if text.len() > MAX_CONTEXT_BYTES {
         return Err(too_large());
     }

@@ -9,7 +9,10 @@
 use std::time::Duration;
 
 use axum::{
-    extract::{FromRequest, rejection::JsonRejection},
+    extract::{
+        FromRequest, FromRequestParts,
+        rejection::{JsonRejection, QueryRejection},
+    },
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -26,6 +29,8 @@ pub enum AppError {
     OriginNotAllowed { origin: String, site: String },
     #[error("{}", .0.body_text())]
     BadJson(JsonRejection),
+    #[error("{}", .0.body_text())]
+    BadQuery(#[from] QueryRejection),
     #[error("{0}")]
     Invalid(String),
     #[error("{what} is too large: at most {limit}.")]
@@ -42,6 +47,8 @@ pub enum AppError {
     ConsoleNotBuilt,
     #[error("There is nothing at this address.")]
     NotFound,
+    #[error("This address does not take that method; the Allow header lists those it takes.")]
+    MethodNotAllowed,
     #[error("No conversation {0:?} exists.")]
     UnknownConversation(String),
     #[error("The conversation token is missing or wrong.")]
@@ -82,6 +89,8 @@ impl AppError {
             | AppError::WrongPassword
             | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadJson(rejection) => rejection.status(),
+            AppError::BadQuery(rejection) => rejection.status(),
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -103,6 +112,8 @@ impl AppError {
                 "Origin not allowed"
             }
             AppError::BadJson(_) => "Invalid request body",
+            AppError::BadQuery(_) => "Invalid query string",
+            AppError::MethodNotAllowed => "Method not allowed",
             AppError::Invalid(_) => "Invalid request",
             AppError::TooLarge { .. } => "Too large",
             AppError::RateLimited(_) => "Too many requests",
@@ -198,6 +209,12 @@ impl From<JsonRejection> for AppError {
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct AppJson<T>(pub T);
+
+/// `axum::extract::Query`, but a query string that cannot be read becomes an [`AppError`]
+/// (problem details) instead of axum's plain-text rejection.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct AppQuery<T>(pub T);
 
 impl<T: serde::Serialize> IntoResponse for AppJson<T> {
     fn into_response(self) -> Response {

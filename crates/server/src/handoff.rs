@@ -24,8 +24,40 @@ use crate::{
     store::{NewConversation, NewMessage},
 };
 
-/// Checks a handoff packet before anything is stored.
-pub fn check(packet: &CreateConversation) -> Result<(), AppError> {
+/// The longest a language tag may be ("zh-Hant-TW" is 10; BCP 47 allows 35 in practice).
+const MAX_LANGUAGE_BYTES: usize = 35;
+/// The longest a shop's identity field or a knowledge base entry's id may be.
+const MAX_FIELD_BYTES: usize = 256;
+
+/// A short field of the packet, if it is one: at most [`MAX_FIELD_BYTES`].
+fn check_field(name: &str, value: Option<&str>) -> Result<(), AppError> {
+    match value {
+        Some(value) if value.len() > MAX_FIELD_BYTES => Err(AppError::Invalid(format!(
+            "{name} is at most {MAX_FIELD_BYTES} bytes long."
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a handoff packet before anything is stored: the context as it will be stored.
+/// Every field is bounded, since agents' queues and offers carry some of them.
+pub fn check(packet: &CreateConversation) -> Result<String, AppError> {
+    if let Some(language) = &packet.language
+        && (language.len() > MAX_LANGUAGE_BYTES
+            || !language
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        return Err(AppError::Invalid(
+            "language must be a language tag such as \"de\" or \"pt-BR\".".to_owned(),
+        ));
+    }
+    if let Some(who) = &packet.identity {
+        check_field("identity.id", Some(&who.id))?;
+        check_field("identity.name", who.name.as_deref())?;
+        check_field("identity.email", who.email.as_deref())?;
+        check_field("identity.signature", who.signature.as_deref())?;
+    }
     if packet.transcript.len() > MAX_TRANSCRIPT_MESSAGES {
         return Err(AppError::Invalid(format!(
             "The transcript has {} messages; at most {MAX_TRANSCRIPT_MESSAGES} are accepted.",
@@ -42,9 +74,12 @@ pub fn check(packet: &CreateConversation) -> Result<(), AppError> {
             AppError::Invalid(_) => AppError::Invalid(format!("Transcript line {line} is empty.")),
             other => other,
         })?;
+        check_field(
+            &format!("Transcript line {line}'s entry"),
+            entry.entry.as_deref(),
+        )?;
     }
-    context::stored(&packet.context)?;
-    Ok(())
+    context::stored(&packet.context)
 }
 
 /// The line stored at the moment of handoff, so the agent sees where the assistant stopped.
@@ -68,7 +103,7 @@ pub async fn create(
     site: &SiteConfig,
     packet: CreateConversation,
 ) -> Result<ConversationCreated, AppError> {
-    check(&packet)?;
+    let context = check(&packet)?;
     let availability = queue::availability(state, site).await?;
     if availability == Availability::AfterHours {
         return Err(AppError::AfterHours);
@@ -108,7 +143,7 @@ pub async fn create(
         token_hash: ids::token_hash(&token),
         reason: packet.reason,
         priority: i64::from(packet.reason == HandoffReason::Sensitive),
-        context: context::stored(&packet.context)?,
+        context,
         identity: packet
             .identity
             .as_ref()
@@ -184,5 +219,46 @@ mod tests {
             .context
             .insert("cart".into(), "x".repeat(context::MAX_CONTEXT_BYTES).into());
         assert!(matches!(check(&packet), Err(AppError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn every_field_agents_see_in_their_queue_is_bounded() {
+        let mut packet = CreateConversation::new("acme");
+        packet.language = Some("pt-BR".into());
+        packet.identity = Some(tandem_protocol::conversation::Identity {
+            id: "user-42".into(),
+            name: Some("Maja".into()),
+            email: None,
+            signature: None,
+        });
+        packet.transcript = vec![TranscriptEntry {
+            entry: Some("returns".into()),
+            ..line(Author::Assistant, "30 days.")
+        }];
+        assert!(check(&packet).is_ok());
+        let refused = |packet: &CreateConversation| check(packet).unwrap_err().to_string();
+        let mut long = packet.clone();
+        long.language = Some("x".repeat(900));
+        assert!(
+            refused(&long).contains("language tag"),
+            "{}",
+            refused(&long)
+        );
+        long.language = Some("de\"><b>".into());
+        assert!(refused(&long).contains("language tag"));
+        let mut long = packet.clone();
+        long.identity.as_mut().unwrap().name = Some("M".repeat(300));
+        assert!(
+            refused(&long).contains("identity.name"),
+            "{}",
+            refused(&long)
+        );
+        let mut long = packet.clone();
+        long.transcript[0].entry = Some("e".repeat(300));
+        assert!(
+            refused(&long).contains("line 1's entry"),
+            "{}",
+            refused(&long)
+        );
     }
 }

@@ -90,6 +90,18 @@ pub async fn staffing(state: &AppState, site: &str) -> Result<Staffing, StoreErr
     })
 }
 
+/// The most characters of a shopper's words a queue entry shows: enough to see what it is
+/// about, and every queue view and offer stays small.
+const PREVIEW_CHARS: usize = 280;
+
+/// The start of `text`, at most [`PREVIEW_CHARS`], with `…` if it goes on.
+fn preview(text: &str) -> String {
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 /// Turns waiting conversations into queue entries, in serving order.
 pub fn entries(mut queued: Vec<Queued>) -> Vec<QueueEntry> {
     queued.sort_by_key(|q| (std::cmp::Reverse(q.priority), q.seq));
@@ -102,7 +114,7 @@ pub fn entries(mut queued: Vec<Queued>) -> Vec<QueueEntry> {
             reason: q.reason,
             priority: q.priority,
             queued_at: q.queued_at,
-            preview: q.preview,
+            preview: q.preview.map(|text| preview(&text)),
             language: q.language,
         })
         .collect()
@@ -196,5 +208,23 @@ pub async fn watch(state: AppState, mut sites: mpsc::UnboundedReceiver<String>) 
                 Err(error) => tracing::error!(%error, site, "could not compute the queue"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_message_shows_its_start_in_the_queue() {
+        assert_eq!(preview("Where is my parcel?"), "Where is my parcel?");
+        let long = "ü".repeat(PREVIEW_CHARS + 1);
+        let shown = preview(&long);
+        assert_eq!(shown.chars().count(), PREVIEW_CHARS + 1);
+        assert!(shown.ends_with("ü…"));
+        assert_eq!(
+            preview(&"ü".repeat(PREVIEW_CHARS)),
+            "ü".repeat(PREVIEW_CHARS)
+        );
     }
 }

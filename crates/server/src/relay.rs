@@ -10,6 +10,7 @@ use tandem_protocol::{Author, ConversationState, MAX_CLIENT_ID_BYTES, MAX_MESSAG
 
 use crate::{
     app::AppState,
+    assign,
     error::AppError,
     events::Event,
     metrics::Metrics,
@@ -67,10 +68,16 @@ pub async fn send(
     text: &str,
 ) -> Result<Appended, AppError> {
     check_message(client_id, text)?;
+    // Each writer's own budget in each conversation: a shopper who writes fast never holds
+    // up the agent's answers, and no one else's requests use up either.
+    let budget = match writer {
+        Writer::Shopper => format!("shopper:{conversation}"),
+        Writer::Agent { id, .. } => format!("agent:{id}:{conversation}"),
+    };
     state
         .limits
         .messages
-        .check(conversation)
+        .check(&budget)
         .map_err(AppError::RateLimited)?;
     let masked = tandem_assistant::mask_card_numbers(text);
     let (author, gate, agent_name) = match writer {
@@ -111,15 +118,19 @@ pub async fn send(
 
 /// Why the store refused a message, for the writer.
 async fn refusal(state: &AppState, conversation: &str, writer: Writer<'_>) -> AppError {
-    match state.db.conversation(conversation).await {
-        Err(e) => e.into(),
-        Ok(None) => AppError::UnknownConversation(conversation.to_owned()),
-        Ok(Some(_)) if matches!(writer, Writer::Shopper) => {
-            AppError::Conflict("This conversation has ended.".to_owned())
-        }
-        Ok(Some(_)) => AppError::Forbidden(
-            "Only the agent who has this conversation can write in it.".to_owned(),
-        ),
+    match writer {
+        Writer::Shopper => match state.db.conversation(conversation).await {
+            Err(e) => e.into(),
+            Ok(None) => AppError::UnknownConversation(conversation.to_owned()),
+            Ok(Some(_)) => AppError::Conflict("This conversation has ended.".to_owned()),
+        },
+        // Another site's conversation is answered as if it did not exist.
+        Writer::Agent { id, .. } => match assign::visible_to(state, id, conversation).await {
+            Err(e) => e,
+            Ok(_) => AppError::Forbidden(
+                "Only the agent who has this conversation can write in it.".to_owned(),
+            ),
+        },
     }
 }
 

@@ -194,6 +194,30 @@ async fn sites_health_and_unknown_paths() {
     let nowhere = reqwest::get(server.url("/no/such/page")).await.unwrap();
     assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
     assert_eq!(problem(nowhere).await.status, 404);
+
+    // A method an address does not take, and a query string that cannot be read, are
+    // problem details too, saying what is wrong.
+    let client = reqwest::Client::new();
+    for path in ["/v1/conversations", "/v1/agent/me"] {
+        let wrong = client.delete(server.url(path)).send().await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert!(wrong.headers().contains_key(header::ALLOW), "{path}");
+        assert_eq!(problem(wrong).await.title, "Method not allowed", "{path}");
+    }
+    let created = server.handoff().await;
+    let unreadable = server
+        .get(&format!(
+            "/v1/conversations/{}/messages?after=-1",
+            created.id
+        ))
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unreadable.status(), StatusCode::BAD_REQUEST);
+    let p = problem(unreadable).await;
+    assert_eq!(p.title, "Invalid query string");
+    assert!(p.message().contains("after"), "{}", p.message());
     server.stop().await;
 }
 

@@ -101,6 +101,20 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
     assert_eq!(anna_figures, [("Anna", 1, [0, 0, 0, 1, 0])]);
     assert!(dashboard.agents[0].handle_p50_secs.is_some());
 
+    // The month so far, its first day written without a leading zero (as a date picker or
+    // a hand-written URL may): the same figures.
+    let month = anna
+        .get(&format!(
+            "/v1/agent/dashboard?site=acme&from={}&to={today}",
+            chrono::Utc::now().format("%Y-%-m-1")
+        ))
+        .send()
+        .await
+        .unwrap();
+    let month: Dashboard = month.json().await.unwrap();
+    let answered: u64 = month.days.iter().map(|d| d.answered).sum();
+    assert_eq!(answered, 3);
+
     // A bad range says what is wrong; another site's figures are not Anna's to see.
     let backwards = anna
         .get("/v1/agent/dashboard?site=acme&from=2026-11-14&to=2026-11-01")

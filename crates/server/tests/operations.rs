@@ -117,11 +117,19 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
         .await
         .unwrap();
     assert_eq!(bad_email.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let long_name = server
+        .post(path)
+        .json(&json!({ "email": "a@example.com", "name": "S".repeat(201), "message": "Hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(long_name.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Card numbers typed anywhere in the form are masked, the name too.
     let left = server
         .post(path)
         .json(&json!({
             "email": "shopper@example.com",
-            "name": "Sam",
+            "name": "Sam 5555 5555 5555 4444",
             "message": "Please refund card 4111 1111 1111 1111 for order 100023456",
             "transcript": [{ "author": "shopper", "text": "refund?" }],
             "context": { "order_id": "100023456" }
@@ -136,6 +144,7 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
         common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].email, "shopper@example.com");
+    assert_eq!(inbox[0].name.as_deref(), Some("Sam •••• 4444"));
     assert_eq!(
         inbox[0].message,
         "Please refund card •••• 1111 for order 100023456"
@@ -333,7 +342,7 @@ async fn metrics_and_readiness() {
 async fn shutting_down_tells_live_clients_when_to_reconnect() {
     let server = TestServer::start().await;
     let created = server.handoff().await;
-    let mut shopper = server.shopper(&created, 0).await;
+    let mut shopper = server.shopper(&created, created.transcript_seq).await;
     assert!(matches!(shopper.next().await, ServerFrame::Welcome { .. }));
     let anna = server.agent("Anna", &["acme"]).await;
     let mut console = anna.live().await;

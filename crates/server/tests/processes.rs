@@ -258,14 +258,15 @@ async fn a_server_killed_mid_conversation_resumes_every_conversation_with_nothin
     drop(shopper);
     let second = Process::start(&config).await;
 
-    // The shopper resumes from nothing and gets every message, in order, without gaps.
+    // The shopper resumes from nothing and gets every message, in order, without gaps, and
+    // then where the conversation stands.
     let mut shopper = second.shopper(&talking, 0).await;
+    let history = message_texts(&mut shopper, 9).await;
     let ServerFrame::Welcome { status } = shopper.next().await else {
-        panic!("welcome first")
+        panic!("the welcome after what was missed")
     };
     assert_eq!(status.state, ConversationState::WithAgent);
     assert_eq!(status.agent_name.as_deref(), Some("Anna"));
-    let history = message_texts(&mut shopper, 9).await;
     assert!(history.windows(2).all(|w| w[1].0 == w[0].0 + 1));
     for (i, seq) in acknowledged.iter().enumerate() {
         let stored = history

@@ -208,10 +208,6 @@ async fn a_reconnect_gets_exactly_the_missed_messages() {
         assert_eq!(response.status(), StatusCode::CREATED);
     }
     let mut back = server.shopper(&created, mine.seq).await;
-    let ServerFrame::Welcome { status } = back.next().await else {
-        panic!("welcome first")
-    };
-    assert_eq!(status.state, ConversationState::WithAgent);
     let mut missed = Vec::new();
     for _ in 0..3 {
         missed.push(next_message(&mut back).await);
@@ -219,11 +215,76 @@ async fn a_reconnect_gets_exactly_the_missed_messages() {
     let texts: Vec<&str> = missed.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts, ["Answer 1", "Answer 2", "Answer 3"]);
     assert_eq!(missed[0].seq, mine.seq + 1);
+    let ServerFrame::Welcome { status } = back.next().await else {
+        panic!("the welcome after what was missed")
+    };
+    assert_eq!(status.state, ConversationState::WithAgent);
     // Nothing else was pending: the next frame is the next new message.
     back.send(&send("s2", "Thanks")).await;
     let next = next_message(&mut back).await;
     assert_eq!((next.text.as_str(), next.seq), ("Thanks", mine.seq + 4));
     server.stop().await;
+}
+
+#[tokio::test]
+async fn a_shopper_back_after_the_close_gets_the_agents_last_words_before_the_end() {
+    let server = TestServer::start().await;
+    let (created, anna, shopper, _console) = live_pair(&server).await;
+    let seen = shopper_last_seq(&server, &created.id).await;
+    // Away (the next checkout page, a tunnel): the agent answers and closes meanwhile.
+    drop(shopper);
+    assert_eq!(
+        anna.act(
+            &created.id,
+            "messages",
+            json!({ "client_id": "a1", "text": "Refund done, ref 123" })
+        )
+        .await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        anna.act(&created.id, "close", json!({ "resolution": "solved" }))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    // Back: the missed lines come before the news that it ended, which a widget takes as
+    // the moment to stop listening.
+    let mut back = server.shopper(&created, seen).await;
+    let mut frames = Vec::new();
+    loop {
+        let frame = back.next().await;
+        let welcome = matches!(frame, ServerFrame::Welcome { .. });
+        frames.push(frame);
+        if welcome {
+            break;
+        }
+    }
+    let texts: Vec<&str> = frames
+        .iter()
+        .filter_map(|f| match f {
+            ServerFrame::Message { message } => Some(message.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts.len(), 2, "{frames:?}");
+    assert_eq!(texts[0], "Refund done, ref 123");
+    assert!(texts[1].contains("closed"), "{texts:?}");
+    let Some(ServerFrame::Welcome { status }) = frames.last() else {
+        unreachable!()
+    };
+    assert_eq!(status.state, ConversationState::Closed);
+    server.stop().await;
+}
+
+/// The sequence number of the conversation's last message, as a shopper who got it holds.
+async fn shopper_last_seq(server: &TestServer, id: &str) -> u64 {
+    let seq: i64 = sqlx::query("SELECT MAX(seq) AS seq FROM messages WHERE conversation_id = $1")
+        .bind(id)
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("seq");
+    u64::try_from(seq).unwrap()
 }
 
 #[tokio::test]
@@ -447,7 +508,7 @@ async fn a_wrong_token_or_a_foreign_origin_cannot_join_a_conversation() {
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     // The rightful shopper is unaffected.
-    let mut shopper = server.shopper(&created, 0).await;
+    let mut shopper = server.shopper(&created, created.transcript_seq).await;
     assert!(matches!(shopper.next().await, ServerFrame::Welcome { .. }));
     server.stop().await;
 }
@@ -513,8 +574,17 @@ async fn card_numbers_are_masked_before_they_are_stored() {
         { "author": "shopper", "text": "My card 4242 4242 4242 4242 was charged twice" }
     ]))
     .unwrap();
+    // A shop that put card numbers in its context (by mistake, or an older widget's).
+    packet.context = serde_json::from_value(
+        json!({ "note": "paid with 4242 4242 4242 4242", "pan": 4111111111111111_u64 }),
+    )
+    .unwrap();
     let created: ConversationCreated =
         common::json(server.post("/v1/conversations").json(&packet)).await;
+    assert_eq!(
+        stored_context(&server, &created.id).await,
+        r#"{"note":"paid with •••• 4242","pan":"•••• 1111"}"#
+    );
     let mut shopper = server.shopper(&created, 0).await;
     shopper
         .send(&send(
@@ -538,7 +608,30 @@ async fn card_numbers_are_masked_before_they_are_stored() {
         "{texts:?}"
     );
     assert!(texts.iter().all(|t| !t.contains("4242 4242")));
+    // The shop's next page says its context again, with a card number in it.
+    shopper
+        .send(&ShopperFrame::Context {
+            context: json!({ "page": "payment", "card": "5555 5555 5555 4444" }).to_string(),
+        })
+        .await;
+    eventually_stored(
+        &server,
+        &created.id,
+        r#"{"card":"•••• 4444","page":"payment"}"#,
+    )
+    .await;
     server.stop().await;
+}
+
+/// Waits until the conversation's stored context is `expected`.
+async fn eventually_stored(server: &TestServer, id: &str, expected: &str) {
+    for _ in 0..100 {
+        if stored_context(server, id).await == expected {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(stored_context(server, id).await, expected);
 }
 
 #[tokio::test]
@@ -574,6 +667,23 @@ async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
         .parse()
         .unwrap();
     assert!((1..=20).contains(&retry_after), "{retry_after}");
+    // The shopper's flood does not hold up the agent's answer; another shop's agent writing
+    // there learns nothing, not even that the conversation exists.
+    let anna = server.agent("Anna", &["acme"]).await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    let answer = json!({ "client_id": "a1", "text": "Here to help" });
+    assert_eq!(
+        anna.act(&created.id, "messages", answer.clone()).await,
+        StatusCode::CREATED
+    );
+    let sam = server.agent("Sam", &["other"]).await;
+    assert_eq!(
+        sam.act(&created.id, "messages", answer).await,
+        StatusCode::NOT_FOUND
+    );
     // A page changing its context has a budget of its own, as large.
     let mut shopper = server.shopper(&created, 0).await;
     // The same context again is free: three changes pass, the fourth is refused.

@@ -3,7 +3,7 @@
 //! (`tandem agent add --admin`); everyone else gets 403.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use tandem_protocol::agent::{NewAgent, SiteAgent};
@@ -13,7 +13,7 @@ use crate::{
     app::AppState,
     assign,
     auth::{self, AgentSession},
-    error::{AppError, AppJson},
+    error::{AppError, AppJson, AppQuery},
     events::Event,
     ids,
 };
@@ -22,7 +22,7 @@ use crate::{
 pub async fn agents(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<Vec<SiteAgent>>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     Ok(AppJson(state.db.site_agents(&query.site).await?))
@@ -67,7 +67,7 @@ pub async fn remove(
     State(state): State<AppState>,
     session: AgentSession,
     Path(agent): Path<String>,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<StatusCode, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     if agent == session.agent {

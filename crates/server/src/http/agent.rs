@@ -4,7 +4,7 @@
 //! their own sites.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{StatusCode, header},
     response::IntoResponse,
 };
@@ -24,7 +24,7 @@ use crate::{
     auth::{self, AgentSession},
     client::ClientAddress,
     dashboard::{self, DayRange},
-    error::{AppError, AppJson},
+    error::{AppError, AppJson, AppQuery},
     events::Event,
     ids, notes,
     origin::RequestOrigin,
@@ -371,7 +371,7 @@ pub(super) async fn require_admin(
 pub async fn colleagues(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<Vec<Colleague>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     let colleagues = state
@@ -390,7 +390,7 @@ pub async fn colleagues(
 pub async fn canned_replies(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<Vec<String>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     let site = state.site(&query.site)?;
@@ -409,11 +409,15 @@ pub struct DashboardQuery {
 pub async fn dashboard(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<DashboardQuery>,
+    AppQuery(query): AppQuery<DashboardQuery>,
 ) -> Result<AppJson<Dashboard>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     let range = DayRange::parse(&query.from, &query.to).map_err(AppError::Invalid)?;
-    let counts = state.db.counts(&query.site, &query.from, &query.to).await?;
+    // The days as stored, whatever way of writing them the request used ("2026-6-1").
+    let counts = state
+        .db
+        .counts(&query.site, &range.from.to_string(), &range.to.to_string())
+        .await?;
     let (from_ms, to_ms) = range.millis();
     let handled = state
         .db
@@ -431,7 +435,7 @@ pub async fn dashboard(
 pub async fn offline_messages(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<Vec<OfflineMessage>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     Ok(AppJson(state.db.offline_messages(&query.site).await?))

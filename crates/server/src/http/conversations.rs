@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use axum::{
-    extract::{FromRequestParts, Path, Query, State},
+    extract::{FromRequestParts, Path, State},
     http::{StatusCode, header, request::Parts},
     response::IntoResponse,
 };
@@ -20,7 +20,7 @@ use crate::{
     app::AppState,
     assign,
     client::ClientAddress,
-    error::{AppError, AppJson},
+    error::{AppError, AppJson, AppQuery},
     handoff,
     hub::Interest,
     ids,
@@ -147,7 +147,7 @@ pub struct SinceQuery {
 pub async fn since(
     State(state): State<AppState>,
     Authorized(conversation): Authorized,
-    Query(query): Query<SinceQuery>,
+    AppQuery(query): AppQuery<SinceQuery>,
 ) -> Result<AppJson<MessagesSince>, AppError> {
     let id = conversation.id.clone();
     let mut messages = state.db.messages_since(&id, query.after).await?;

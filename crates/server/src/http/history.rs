@@ -5,12 +5,7 @@
 //! an order, and an agent sees what a returning (merchant-verified) shopper went through
 //! before. The whole of one is `GET /v1/agent/conversations/{id}`.
 
-use axum::{
-    body::Body,
-    extract::{Query, State},
-    http::header,
-    response::IntoResponse,
-};
+use axum::{body::Body, extract::State, http::header, response::IntoResponse};
 use futures_util::{Stream, stream};
 use serde::Deserialize;
 use tandem_protocol::agent::{ClosedConversation, HISTORY_PAGE};
@@ -19,7 +14,7 @@ use super::agent::require_site;
 use crate::{
     app::AppState,
     auth::AgentSession,
-    error::{AppError, AppJson},
+    error::{AppError, AppJson, AppQuery},
     export,
     store::{Db, HistoryFilter, StoreError},
 };
@@ -75,7 +70,7 @@ impl HistoryQuery {
 pub async fn history(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<HistoryQuery>,
+    AppQuery(query): AppQuery<HistoryQuery>,
 ) -> Result<AppJson<Vec<ClosedConversation>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     query.check()?;
@@ -92,7 +87,7 @@ pub async fn history(
 pub async fn history_csv(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<HistoryQuery>,
+    AppQuery(query): AppQuery<HistoryQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     query.check()?;

@@ -6,7 +6,7 @@
 //! the model before it answers (see `crate::knowledge`).
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use serde::Deserialize;
@@ -24,7 +24,7 @@ use crate::{
     app::AppState,
     auth::AgentSession,
     config::SiteConfig,
-    error::{AppError, AppJson},
+    error::{AppError, AppJson, AppQuery},
     events::Event,
     knowledge::{self, KbText, ReadKb},
     store::{Author, KbVersion},
@@ -35,7 +35,7 @@ use crate::{
 pub async fn kb_report(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<KbReport>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     let model = state.models.get(&query.site).ok_or_else(|| {
@@ -55,7 +55,7 @@ pub async fn kb_report(
 pub async fn kb_source(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<KbSource>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     let site = state.site(&query.site)?;
@@ -94,7 +94,7 @@ fn in_use(site: &SiteConfig, text: String, version: i64, saved: Option<&KbVersio
 pub async fn save_kb(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
     AppJson(edit): AppJson<KbEdit>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
@@ -125,7 +125,7 @@ pub async fn save_kb(
 pub async fn try_kb(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
     AppJson(body): AppJson<KbTry>,
 ) -> Result<AppJson<KbTried>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
@@ -173,7 +173,7 @@ pub struct VersionsQuery {
 pub async fn kb_versions(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<VersionsQuery>,
+    AppQuery(query): AppQuery<VersionsQuery>,
 ) -> Result<AppJson<KbVersionPage>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     state.site(&query.site)?;
@@ -204,7 +204,7 @@ pub async fn kb_version(
     State(state): State<AppState>,
     session: AgentSession,
     Path(version): Path<String>,
-    Query(query): Query<SiteQuery>,
+    AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<KbVersionText>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     state.site(&query.site)?;
@@ -228,7 +228,7 @@ pub async fn kb_version(
 pub async fn kb_reload(
     State(state): State<AppState>,
     session: AgentSession,
-    Query(query): Query<ReloadQuery>,
+    AppQuery(query): AppQuery<ReloadQuery>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
     let site = state.site(&query.site)?;

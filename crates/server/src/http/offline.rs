@@ -11,7 +11,6 @@ use tandem_protocol::conversation::{LeaveMessage, MessageLeft};
 use crate::{
     app::AppState,
     client::ClientAddress,
-    context,
     error::{AppError, AppJson},
     handoff,
     http::conversations::check_origin,
@@ -21,6 +20,9 @@ use crate::{
     relay::check_text,
     store::NewOfflineMessage,
 };
+
+/// The longest name a shopper may leave.
+const MAX_NAME_CHARS: usize = 200;
 
 /// A plausible email address: something@domain.tld, no spaces, not absurdly long.
 fn plausible_email(email: &str) -> bool {
@@ -52,10 +54,20 @@ pub async fn leave(
         )));
     }
     check_text("A message", &left.message)?;
+    let name = left
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if name.is_some_and(|n| n.chars().count() > MAX_NAME_CHARS) {
+        return Err(AppError::Invalid(format!(
+            "A name is at most {MAX_NAME_CHARS} characters long."
+        )));
+    }
     let mut packet = tandem_protocol::CreateConversation::new(site.id.clone());
     packet.transcript = left.transcript;
     packet.context = left.context;
-    handoff::check(&packet)?;
+    let context = handoff::check(&packet)?;
     state
         .limits
         .offline
@@ -72,14 +84,11 @@ pub async fn leave(
             id: &id,
             site: &site.id,
             email,
-            name: left
-                .name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty()),
+            // Typed by the shopper, like the message: masked like it.
+            name: name.map(mask).as_deref(),
             message: &mask(left.message.trim()),
             transcript: &serde_json::to_string(&packet.transcript).expect("transcripts serialise"),
-            context: &context::stored(&packet.context)?,
+            context: &context,
         })
         .await?;
     Metrics::add(&state.metrics.offline_messages);

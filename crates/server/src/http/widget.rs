@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use axum::{
-    extract::{Path as UrlPath, Query, State},
+    extract::{Path as UrlPath, State},
     http::{HeaderValue, header},
     response::{Html, IntoResponse},
 };
@@ -22,7 +22,7 @@ use tower_http::{services::ServeDir, set_header::SetResponseHeader};
 
 use crate::{
     app::AppState,
-    error::AppError,
+    error::{AppError, AppQuery},
     origin::{RequestOrigin, SiteOrigins},
 };
 
@@ -36,7 +36,7 @@ pub struct PageQuery {
 pub async fn page(
     State(state): State<AppState>,
     UrlPath(site): UrlPath<String>,
-    Query(query): Query<PageQuery>,
+    AppQuery(query): AppQuery<PageQuery>,
     from: RequestOrigin,
 ) -> Result<impl IntoResponse, AppError> {
     let site = state.site(&site)?;

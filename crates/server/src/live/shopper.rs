@@ -72,8 +72,10 @@ pub async fn run(state: AppState, mut socket: WebSocket, id: String, site: Strin
         last_seq,
         status: None,
     };
-    if connection.refresh_status(&mut socket).await.is_err()
-        || connection.catch_up(&mut socket).await.is_err()
+    // What was missed first, then where the conversation stands: a widget that learns it
+    // ended stops listening, and must have the agent's last words by then.
+    if connection.catch_up(&mut socket).await.is_err()
+        || connection.refresh_status(&mut socket).await.is_err()
     {
         return;
     }
