@@ -5,17 +5,32 @@
 
 use tandem_assistant::mask_card_numbers;
 use tandem_protocol::{
-    Author, CreateConversation, HandoffReason, MAX_TRANSCRIPT_MESSAGES, TranscriptEntry,
-    conversation::Identity,
+    Author, CreateConversation, HandoffReason, MAX_MESSAGE_BYTES, MAX_TRANSCRIPT_MESSAGES,
+    TranscriptEntry, conversation::Identity,
 };
 
 use crate::chat::{Chat, Delivery, LineKind};
 
-/// The transcript of the chat so far, masked, at most the last 200 lines.
+/// `text` within the server's limit on a line, cut at a character with `…` if it is longer
+/// (a merchant's answer may be: the agent sees its start, and which entry it was).
+fn fitted(text: &str) -> String {
+    if text.len() <= MAX_MESSAGE_BYTES {
+        return text.to_owned();
+    }
+    let room = MAX_MESSAGE_BYTES - '…'.len_utf8();
+    let end = (0..=room)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    format!("{}…", &text[..end])
+}
+
+/// The transcript of the chat so far, masked, at most the last 200 lines, each within the
+/// server's limit.
 pub fn transcript(chat: &Chat) -> Vec<TranscriptEntry> {
     let line = |author, text: &str, confidence, entry: Option<&str>| TranscriptEntry {
         author,
-        text: mask_card_numbers(text).into_owned(),
+        text: fitted(&mask_card_numbers(text)),
         confidence,
         entry: entry.map(str::to_owned),
         at: None,
@@ -150,6 +165,31 @@ mod tests {
         assert_eq!(packet.transcript[1].confidence, Some(0.71));
         assert_eq!(packet.reason, HandoffReason::NegativeFeedback);
         assert_eq!(packet.language.as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn a_long_answer_goes_shortened_to_what_the_server_takes() {
+        let mut chat = Chat::new("Hi!");
+        chat.shopper_says("What is your returns policy?", "c1".into())
+            .unwrap();
+        // A merchant's long answer, in a script of two-byte letters.
+        let long = "سياسة الإرجاع ".repeat(400);
+        chat.assistant_says(Reply::Answer {
+            topic: Topic {
+                index: 1,
+                id: "returns".into(),
+                title: "Returns".into(),
+            },
+            text: long.clone(),
+            confidence: 0.9,
+        });
+        let sent = &transcript(&chat)[1];
+        assert!(sent.text.len() <= MAX_MESSAGE_BYTES, "{}", sent.text.len());
+        assert!(sent.text.len() > MAX_MESSAGE_BYTES - 8, "as much as fits");
+        let kept = sent.text.strip_suffix('…').expect("marked as cut");
+        assert!(long.starts_with(kept));
+        assert_eq!(sent.entry.as_deref(), Some("returns"));
+        assert_eq!(fitted("short"), "short");
     }
 
     #[test]

@@ -955,6 +955,13 @@ async fn an_agent_who_joins_is_named_and_their_messages_are_shown() {
         "You are offline. Messages will be sent when the connection is back."
     );
     widget.assert_clickable("[data-act=human]", "while reconnecting");
+    // Each new try: the banner stays, not announced again.
+    widget
+        .view
+        .screen
+        .update(|s| s.connection = Connection::Connecting);
+    settle().await;
+    assert!(widget.shown(".banner"), "still offline while it tries");
     widget
         .view
         .screen
@@ -999,6 +1006,34 @@ async fn a_closed_conversation_asks_for_one_to_five_stars() {
     assert_eq!(
         widget.take_calls(),
         [Intent::Rate(4, "Quick and kind.".into())]
+    );
+
+    // Not sent (offline, say), and the shopper asks for a person again: the next
+    // conversation's form starts afresh, with no star chosen and no comment.
+    let mut next = connecting();
+    next.handed_over(&ConversationCreated {
+        id: "c2".into(),
+        ..created(1, 60)
+    });
+    next.apply(status(ConversationState::WithAgent, None, None));
+    next.apply(status(ConversationState::Closed, None, None));
+    widget.view.chat.set(next);
+    settle().await;
+    assert!(widget.shown(".rating"));
+    assert!(
+        widget
+            .all(".rating .star")
+            .iter()
+            .all(|s| s.get_attribute("aria-pressed").as_deref() == Some("false")),
+        "the star chosen for the conversation before"
+    );
+    assert!(send.has_attribute("disabled"));
+    let comment = widget.find("#tandem-rating-comment");
+    assert_eq!(comment.unchecked_ref::<HtmlTextAreaElement>().value(), "");
+    submit(&widget.find("form.rating"));
+    assert!(
+        widget.take_calls().is_empty(),
+        "nothing rated without a star"
     );
 }
 

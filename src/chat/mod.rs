@@ -398,9 +398,13 @@ impl Chat {
                 self.back_to_assistant();
                 return Vec::new();
             }
-            ConversationState::Closed => Phase::Closed {
-                rating: status.rating,
-            },
+            // Nobody receives what was still on its way: it stays, for a later handoff.
+            ConversationState::Closed => {
+                self.keep_unsent();
+                Phase::Closed {
+                    rating: status.rating,
+                }
+            }
             // Left to leave a message instead: the form stays.
             ConversationState::Cancelled if matches!(self.phase, Phase::Offline { .. }) => {
                 return Vec::new();

@@ -350,6 +350,28 @@ fn a_refused_message_can_be_retried_with_the_same_client_id() {
 }
 
 #[test]
+fn what_was_still_on_its_way_when_the_agent_closed_stays_for_a_later_handoff() {
+    let mut chat = waiting_chat();
+    let line = chat
+        .shopper_says("One more thing, the address is wrong", "c-9".into())
+        .unwrap();
+    chat.apply(status(ConversationState::Closed, None, Some("Anna")));
+    assert_eq!(chat.outbox(), vec![], "no one left to send it to");
+    let kept = chat.lines().iter().find(|l| l.id == line).unwrap();
+    let LineKind::Shopper { delivery, .. } = &kept.kind else {
+        unreachable!()
+    };
+    assert_eq!(*delivery, Delivery::Local, "not \"sending\" forever");
+    let packet = crate::handoff::transcript(&chat);
+    assert!(
+        packet
+            .iter()
+            .any(|e| e.text == "One more thing, the address is wrong"),
+        "the next person reads it"
+    );
+}
+
+#[test]
 fn closing_rating_and_leaving_the_queue() {
     let mut chat = waiting_chat();
     chat.apply(status(ConversationState::Closed, None, Some("Anna")));

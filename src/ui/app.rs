@@ -491,7 +491,7 @@ impl Widget {
         }
         let message = LeaveMessage {
             email: email.clone(),
-            name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
+            name: Some(mask_card_numbers(form.name.trim()).into_owned()).filter(|n| !n.is_empty()),
             message: mask_card_numbers(form.message.trim()).into_owned(),
             transcript: self.read(handoff::transcript),
             context: Default::default(),

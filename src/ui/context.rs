@@ -36,8 +36,9 @@ pub struct Screen {
     /// A sentence about the last action that failed (a message refused, a form that did not
     /// go through), shown where the shopper acts.
     pub problem: Option<String>,
-    /// The star chosen in the rating form, before it is sent.
-    pub stars: Option<u8>,
+    /// The star chosen in the rating form before it is sent, and the conversation it was
+    /// chosen for (the next conversation's form starts with none).
+    pub stars: Option<(String, u8)>,
 }
 
 impl Screen {
@@ -52,6 +53,15 @@ impl Screen {
             problem: None,
             stars: None,
         }
+    }
+}
+
+impl Screen {
+    /// The star chosen for the chat's conversation, if any.
+    pub fn stars_for(&self, chat: &Chat) -> Option<u8> {
+        let ticket = chat.ticket()?;
+        let (conversation, n) = self.stars.as_ref()?;
+        (*conversation == ticket.id).then_some(*n)
     }
 }
 

@@ -150,12 +150,13 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen, shown: &mut Option<Par
         ".compose-error",
         screen.problem.as_deref().unwrap_or_default(),
     );
+    let stars = screen.stars_for(chat);
     for star in dom::all(root, ".star") {
         let n = star.get_attribute("data-n").and_then(|n| n.parse().ok());
-        let pressed = n.is_some() && n == screen.stars;
+        let pressed = n.is_some() && n == stars;
         let _ = star.set_attribute("aria-pressed", if pressed { "true" } else { "false" });
     }
     if let Some(submit) = dom::find(root, ".rating [type=submit]") {
-        dom::toggle(&submit, "disabled", screen.stars.is_none());
+        dom::toggle(&submit, "disabled", stars.is_none());
     }
 }

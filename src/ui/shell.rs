@@ -86,8 +86,19 @@ fn run(act: Act, view: View, actions: Actions) {
         Act::Dismiss => Intent::Dismiss,
         Act::LeaveQueue => Intent::LeaveQueue,
         Act::MessageInstead => Intent::MessageInstead,
-        Act::Star(n) => return view.screen.update(|s| s.stars = Some(n)),
-        Act::Rate => match view.screen.with_untracked(|s| s.stars) {
+        Act::Star(n) => {
+            if let Some(id) = view
+                .chat
+                .with_untracked(|c| c.ticket().map(|t| t.id.clone()))
+            {
+                view.screen.update(|s| s.stars = Some((id, n)));
+            }
+            return;
+        }
+        Act::Rate => match view
+            .screen
+            .with_untracked(|s| view.chat.with_untracked(|c| s.stars_for(c)))
+        {
             Some(score) => Intent::Rate(score, field("tandem-rating-comment")),
             None => return,
         },
@@ -200,6 +211,10 @@ fn translate(root: &HtmlElement, screen: &Screen) {
 struct Drawn {
     lines: messages::Drawn,
     part: Option<Part>,
+    /// The conversation with a person the chat is in, if any.
+    conversation: Option<String>,
+    /// The live connection was lost and is not back yet.
+    offline: bool,
     /// The language the lines were drawn in.
     language: String,
 }
@@ -213,9 +228,25 @@ fn draw(root: &HtmlElement, chat: &Chat, screen: &Screen, drawn: &mut Drawn) {
         _ => "",
     };
     dom::set_text(root, ".agent-name", agent);
+    // Another conversation: the rating comment written for the one before does not carry over.
+    let conversation = chat.ticket().map(|t| t.id.as_str());
+    if drawn.conversation.as_deref() != conversation {
+        drawn.conversation = conversation.map(str::to_owned);
+        clear("tandem-rating-comment");
+    }
+    // Each try to reconnect passes through "connecting": the banner (an alert) stays until a
+    // try succeeds, rather than going and coming back, announced again, at every try.
+    drawn.offline = match screen.connection {
+        Connection::Retrying => true,
+        Connection::Connecting => drawn.offline,
+        Connection::Idle | Connection::Open => false,
+    };
     if let Some(banner) = dom::find(root, ".banner") {
-        let offline = chat.phase().is_live() && screen.connection == Connection::Retrying;
-        dom::toggle(&banner, "hidden", !offline);
+        dom::toggle(
+            &banner,
+            "hidden",
+            !(chat.phase().is_live() && drawn.offline),
+        );
     }
     // The newest line stays in view: when lines are added, and when the status and the part
     // below change height (a sensitive topic's safety line comes with the confirmation) while
