@@ -103,6 +103,22 @@ fn find(root: &HtmlElement, selector: &str) -> HtmlElement {
         .unchecked_into()
 }
 
+/// What a field's `aria-describedby` points at says.
+fn description(root: &HtmlElement, field: &HtmlElement) -> String {
+    let id = field.get_attribute("aria-describedby").unwrap();
+    find(root, &format!("#{id}")).text_content().unwrap()
+}
+
+/// Enter pressed in a field, as a keyboard does.
+fn press_enter(field: &HtmlElement) {
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    field.dispatch_event(&enter).unwrap();
+}
+
 fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
@@ -488,12 +504,7 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
     // the shopper. The box tells a screen reader that the shopper never sees it.
     let note_box: HtmlTextAreaElement = find(&root, "#note").unchecked_into();
     assert_eq!(
-        find(
-            &root,
-            &format!("#{}", note_box.get_attribute("aria-describedby").unwrap())
-        )
-        .text_content()
-        .unwrap(),
+        description(&root, &note_box),
         "Only agents see these notes; the shopper never does."
     );
     note_box.set_value("Parcel lost: reshipping");
@@ -505,12 +516,7 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
         find(&root, ".add-note .problem").text_content().unwrap(),
         ""
     );
-    let init = KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    note_box.dispatch_event(&enter).unwrap();
+    press_enter(&note_box);
     tick().await;
     assert_eq!(*log.lock().unwrap(), ["note c1"]);
 
@@ -1475,12 +1481,7 @@ async fn a_closed_conversation_read_in_the_history_takes_a_wrap_up_note() {
     assert!(!find(&root, ".past .notes").hidden());
     let note_box: HtmlTextAreaElement = find(&root, "#past-note").unchecked_into();
     assert_eq!(
-        find(
-            &root,
-            &format!("#{}", note_box.get_attribute("aria-describedby").unwrap())
-        )
-        .text_content()
-        .unwrap(),
+        description(&root, &note_box),
         "Only agents see these notes; the shopper never does."
     );
     // Blank: not sent, and says why. Written: Enter adds it.
@@ -1496,12 +1497,7 @@ async fn a_closed_conversation_read_in_the_history_takes_a_wrap_up_note() {
     note_box
         .dispatch_event(&Event::new("input").unwrap())
         .unwrap();
-    let init = KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    note_box.dispatch_event(&enter).unwrap();
+    press_enter(&note_box);
     tick().await;
     assert_eq!(*sent.lock().unwrap(), ["note c1: Refund went through"]);
     assert_eq!(

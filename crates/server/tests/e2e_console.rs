@@ -16,7 +16,7 @@ use std::time::Duration;
 use common::{
     AGENT_PASSWORD, Settings, TestAgent, TestServer,
     axe::assert_accessible,
-    browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows},
+    browser::{Browser, Screen, WAIT, click, eventually, text_containing as shows, type_into},
     console_dist,
     widget::{open_widget, say},
     widget_dist,
@@ -158,13 +158,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     .await;
     // A note for the team, in its own box: it shows under Ada's name, the reply waits.
     let note = "Promised a call back about the late parcel";
-    client
-        .find(Locator::Id("note"))
-        .await
-        .unwrap()
-        .send_keys(note)
-        .await
-        .unwrap();
+    type_into(client, "note", note).await;
     click(client, ".add-note button").await;
     let noted = shows(client, ".notes .note", note).await;
     assert!(noted.contains("Ada"), "{noted}");
@@ -243,13 +237,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     shows(client, ".past .notes", note).await;
     // Closed, it takes a wrap-up note, which shows at once and goes into the download.
     let wrap_up = "Called back: the parcel arrived";
-    client
-        .find(Locator::Id("past-note"))
-        .await
-        .unwrap()
-        .send_keys(wrap_up)
-        .await
-        .unwrap();
+    type_into(client, "past-note", wrap_up).await;
     click(client, ".past .add-note button").await;
     shows(client, ".past .notes-list", wrap_up).await;
     assert_accessible(client, "the history with a conversation open").await;
@@ -395,8 +383,7 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
         ("account-new", "changed in the console"),
         ("account-repeat", "changed in the console"),
     ] {
-        let field = client.find(Locator::Id(id)).await.unwrap();
-        field.send_keys(text).await.unwrap();
+        type_into(client, id, text).await;
     }
     click(client, ".change-password button[type=submit]").await;
     shows(client, ".change-password .done", "Your password is changed").await;

@@ -21,6 +21,7 @@ use common::{
     axe::assert_accessible,
     browser::{
         Browser, Screen, WAIT, click, eventually, text_becomes_within, text_containing as shows,
+        type_into,
     },
     proxy::Proxy,
     widget::{find_in, launcher_root, open_widget, open_widget_labelled, say},
@@ -424,13 +425,7 @@ async fn a_shopper_left_waiting_when_the_agents_go_leaves_a_message_instead() {
         ("tandem-offline-email", "maja@example.com"),
         ("tandem-offline-message", "Please tell me when it ships."),
     ] {
-        client
-            .find(Locator::Id(field))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
+        type_into(client, field, text).await;
     }
     click(client, "form.offline [type=submit]").await;
     shows(client, ".offline-sent", "maja@example.com").await;

@@ -167,6 +167,12 @@ pub async fn click(client: &Client, css: &str) {
     element.click().await.unwrap();
 }
 
+/// Types `text` into the field with this id, as a keyboard does.
+pub async fn type_into(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
 /// Polls `check` until it yields a value, failing the test with `what` after `limit`.
 pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
 where
