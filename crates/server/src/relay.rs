@@ -175,6 +175,17 @@ async fn publish(state: &AppState, conversation: &str, appended: &Appended) {
 
 /// Relays that someone started or stopped typing (not stored).
 pub async fn typing(state: &AppState, conversation: &Conversation, author: Author, typing: bool) {
+    // Each side's own budget, as large as its messages': past it, "typing" signals are
+    // dropped, so a flood never backs up the other side's connection ("stopped" always goes).
+    let side = if author == Author::Shopper {
+        "shopper"
+    } else {
+        "agent"
+    };
+    let budget = format!("typing:{side}:{}", conversation.id);
+    if typing && state.limits.messages.check(&budget).is_err() {
+        return;
+    }
     state
         .bus
         .publish(Event::Typing {

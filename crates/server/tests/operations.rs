@@ -164,6 +164,14 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     let inbox: Vec<OfflineMessage> =
         common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
     assert_eq!(inbox[0].handled_by.as_deref(), Some(anna.id.as_str()));
+    // Handled more than a week ago, it is no longer in the inbox.
+    sqlx::query("UPDATE offline_messages SET handled_at = handled_at - 8 * 86400000")
+        .execute(server.state.db.pool())
+        .await
+        .unwrap();
+    let inbox: Vec<OfflineMessage> =
+        common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    assert!(inbox.is_empty(), "{inbox:?}");
 
     // Once an agent is there, the API says so.
     let _console = anna.live().await;

@@ -635,6 +635,34 @@ async fn eventually_stored(server: &TestServer, id: &str, expected: &str) {
 }
 
 #[tokio::test]
+async fn a_flood_of_typing_signals_reaches_the_agent_only_as_far_as_the_budget() {
+    let server = TestServer::with(Settings {
+        messages_per_minute: 3,
+        ..Settings::default()
+    })
+    .await;
+    let (_created, _anna, mut shopper, mut console) = live_pair(&server).await;
+    for _ in 0..20 {
+        shopper.send(&ShopperFrame::Typing { typing: true }).await;
+    }
+    shopper.send(&ShopperFrame::Typing { typing: false }).await;
+    shopper.send(&send("s1", "Hello?")).await;
+    let mut signals = Vec::new();
+    console
+        .until(|frame| match frame {
+            AgentServerFrame::Typing { typing, .. } => {
+                signals.push(typing);
+                None
+            }
+            AgentServerFrame::Message { message, .. } if message.text == "Hello?" => Some(()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(signals, [true, true, true, false], "three, then the stop");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
     let server = TestServer::with(Settings {
         messages_per_minute: 3,

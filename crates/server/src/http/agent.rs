@@ -431,14 +431,22 @@ pub async fn dashboard(
     )))
 }
 
-/// `GET /v1/agent/offline-messages?site=S`.
+/// How long a handled offline message stays in the inbox (who answered it, when).
+const HANDLED_SHOWN_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// `GET /v1/agent/offline-messages?site=S`: the inbox, every message not handled yet and
+/// those handled in the last week; older handled ones are left out, so the inbox, fetched
+/// every minute, does not grow with the years.
 pub async fn offline_messages(
     State(state): State<AppState>,
     session: AgentSession,
     AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<Vec<OfflineMessage>>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
-    Ok(AppJson(state.db.offline_messages(&query.site).await?))
+    let since = now_ms() - HANDLED_SHOWN_MS;
+    Ok(AppJson(
+        state.db.offline_messages(&query.site, since).await?,
+    ))
 }
 
 /// `POST /v1/agent/offline-messages/{id}/handled`.

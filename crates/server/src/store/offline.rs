@@ -57,13 +57,21 @@ impl Db {
         Ok(())
     }
 
-    /// A site's offline messages, newest first.
-    pub async fn offline_messages(&self, site: &str) -> Result<Vec<OfflineMessage>, StoreError> {
+    /// A site's offline messages not handled yet, and those handled since `handled_since`
+    /// (ms since the epoch), newest first.
+    pub async fn offline_messages(
+        &self,
+        site: &str,
+        handled_since: i64,
+    ) -> Result<Vec<OfflineMessage>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, site, email, name, message, transcript, context, created_at, handled_at, \
-             handled_by FROM offline_messages WHERE site = $1 ORDER BY created_at DESC, id",
+             handled_by FROM offline_messages \
+             WHERE site = $1 AND (handled_at IS NULL OR handled_at >= $2) \
+             ORDER BY created_at DESC, id",
         )
         .bind(site)
+        .bind(handled_since)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(offline_message).collect()
