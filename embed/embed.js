@@ -16,7 +16,7 @@
     '.n{right:16px;bottom:58px;pointer-events:none;min-width:10px;padding:0 5px;border:1px solid transparent;' +
     'border-radius:11px;background:#b91c1c;color:#fff;font:700 13px/20px sans-serif;text-align:center;' +
     'box-shadow:0 0 0 2px #fff}.n:empty{display:none}.s{width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}' +
-    '@media (max-width:640px){.p{inset:0;width:auto;height:auto;border-radius:0}.l[aria-expanded=true]{display:none}}';
+    '@media (max-width:640px){.p{inset:0!important;width:auto;height:auto;border-radius:0}.l[aria-expanded=true]{display:none}}';
 
   function emit(name) {
     (handlers[name] || []).forEach(function (fn) {

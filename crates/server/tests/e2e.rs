@@ -125,20 +125,27 @@ async fn on_a_320_px_phone_the_widget_fills_the_screen_with_the_human_button_in_
     let client = &browser.client;
     open_widget(client, &server.url("/demo")).await;
     client.enter_parent_frame().await.unwrap();
-    let size = client
-        .execute(
-            "const r = document.querySelector('[data-tandem]').shadowRoot \
-             .querySelector('iframe').getBoundingClientRect(); \
-             return [r.left, r.top, r.width, r.height, innerWidth, innerHeight];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        size,
-        serde_json::json!([0, 0, 320, 640, 320, 640]),
-        "the iframe covers the screen"
-    );
+    // Where the widget lies, on a shop whose launcher sits in the bottom right corner (the
+    // default) and on one whose sits in the left (the class the loader gives it then).
+    for corner in ["", "left"] {
+        let size = client
+            .execute(
+                &format!(
+                    "const host = document.querySelector('[data-tandem]'); \
+                     host.className = '{corner}'; \
+                     const r = host.shadowRoot.querySelector('iframe').getBoundingClientRect(); \
+                     return [r.left, r.top, r.width, r.height, innerWidth, innerHeight];"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            size,
+            serde_json::json!([0, 0, 320, 640, 320, 640]),
+            "the iframe covers the screen ({corner:?})"
+        );
+    }
     // Nothing of the loader's lies on top of the widget, not even the launcher, whose centre
     // would be at (272, 592).
     let on_top = client
