@@ -71,8 +71,9 @@ pub struct Config {
 pub struct Limits {
     /// New conversations per minute from one client address.
     pub conversations_per_minute: u32,
-    /// Messages per minute in one conversation, from either side; and as many changes of
-    /// the shop's context.
+    /// Messages per minute in one conversation from each writer (the shopper, each agent);
+    /// and as many changes of the shop's context, notes of each agent, and "typing" signals
+    /// of each side.
     pub messages_per_minute: u32,
     /// Offline messages per hour from one client address.
     pub offline_messages_per_hour: u32,
