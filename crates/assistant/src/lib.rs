@@ -70,7 +70,7 @@
 //!
 //! Also: [`choose`] (a button press), [`feedback`] ("did this help?"), [`suggest`] (top-k for
 //! agents), [`lint()`](lint::lint), [`check::report`], [`answer::segments`],
-//! [`mask_card_numbers`] and [`mask_card_numbers_in_json`].
+//! [`mask_card_numbers`].
 //!
 //! # Knowledge base format
 //!
@@ -140,5 +140,5 @@ pub use compile::{Compiled, compile};
 pub use conversation::Conversation;
 pub use decide::{Candidate, Decision, HandoffReason, choose, decide, feedback, suggest};
 pub use kb::{KbErrors, KnowledgeBase};
-pub use mask::{mask_card_numbers, mask_card_numbers_in_json};
+pub use mask::mask_card_numbers;
 pub use model::{Model, ModelError};

@@ -172,7 +172,15 @@ impl Desk {
                         let mut chat = Chat::new(detail);
                         if let Some(old) = before.remove(&chat.detail.id) {
                             chat.unread = old.unread;
-                            chat.pending = old.pending;
+                            // Those stored meanwhile (sent while the link was down) are in
+                            // the conversation now, not waiting.
+                            let stored = |p: &Pending| {
+                                chat.detail
+                                    .messages
+                                    .iter()
+                                    .any(|m| m.client_id.as_deref() == Some(p.client_id.as_str()))
+                            };
+                            chat.pending = old.pending.into_iter().filter(|p| !stored(p)).collect();
                             chat.note = old.note;
                             chat.resolution = old.resolution;
                         }
@@ -221,7 +229,9 @@ impl Desk {
                     .position(|c| c.detail.id == conversation)?;
                 let note = self.chats.remove(at).note;
                 self.keep_open_valid();
-                if note.is_written() {
+                // One on its way is stored even so (a closed conversation takes notes), or
+                // its failure says so.
+                if note.is_written() && !note.saving {
                     return Some(Alert::NoteLost(note.text));
                 }
             }
@@ -433,6 +443,14 @@ impl Desk {
     /// empties, and keeps their conversations as they were for them to sign in again (a
     /// [`AgentServerFrame::Welcome`] for another agent drops them).
     pub fn session_lost(&mut self) {
+        // What was on its way has no answer to wait for: it can be sent again (under the same
+        // client ids, so nothing is stored twice).
+        for chat in &mut self.chats {
+            chat.note.saving = false;
+            for pending in &mut chat.pending {
+                pending.failed = true;
+            }
+        }
         let kept = match (self.profile.take(), self.kept.take()) {
             (Some(profile), _) => Some(Kept {
                 agent: profile.id,

@@ -6,7 +6,10 @@
 //! [`Event::Context`], which carries no context (an event must stay small enough for
 //! PostgreSQL's `NOTIFY`): their connections read it from the database.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
+use tandem_assistant::mask_card_numbers;
 use tandem_protocol::ConversationState;
 
 use crate::{app::AppState, error::AppError, events::Event, store::Conversation};
@@ -23,13 +26,31 @@ fn too_large() -> AppError {
 
 /// The context as stored, if it fits.
 pub fn stored(context: &Map<String, Value>) -> Result<String, AppError> {
-    let text = serde_json::to_string(context).expect("JSON values serialise");
     // As every text shoppers and shops send: whatever sent it, no card number is stored.
-    let text = tandem_assistant::mask_card_numbers_in_json(&text).into_owned();
+    let text = serde_json::to_string(&masked(Value::Object(context.clone())))
+        .expect("JSON values serialise");
     if text.len() > MAX_CONTEXT_BYTES {
         return Err(too_large());
     }
     Ok(text)
+}
+
+/// `value` with card numbers masked in every text, and a whole number that is one made the
+/// masked text. Only numbers of 15 digits or more: shorter ones (times in milliseconds,
+/// shops' ids) are far likelier to be what they seem, and a card is rarely a JSON number.
+fn masked(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(mask_card_numbers(&text).into_owned()),
+        Value::Number(n) if n.is_u64() && n.to_string().len() >= 15 => {
+            match mask_card_numbers(&n.to_string()) {
+                Cow::Owned(text) => Value::String(text),
+                Cow::Borrowed(_) => Value::Number(n),
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(masked).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, masked(v))).collect()),
+        other => other,
+    }
 }
 
 /// The context a shop's page sent as JSON text: an object that fits.
@@ -88,7 +109,29 @@ pub async fn update(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn card_numbers_are_masked_in_texts_and_long_whole_numbers_only() {
+        let Value::Object(context) = json!({
+            "note": "paid with 4242 4242 4242 4242\nthanks",
+            "lines": [{ "pan": 4111111111111111_u64 }],
+            "negative": -4242424242424242_i64,
+            "price": 5.0000000000026,
+            "placed_at_ms": 1764590400000_u64,
+            "order": 100023456,
+        }) else {
+            unreachable!()
+        };
+        let stored: Value = serde_json::from_str(&stored(&context).unwrap()).unwrap();
+        assert_eq!(stored["note"], "paid with •••• 4242\nthanks");
+        assert_eq!(stored["lines"][0]["pan"], "•••• 1111");
+        for unchanged in ["negative", "price", "placed_at_ms", "order"] {
+            assert_eq!(stored[unchanged], context[unchanged], "{unchanged}");
+        }
+    }
 
     #[test]
     fn contexts_must_be_objects_that_fit() {

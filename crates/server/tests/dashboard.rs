@@ -101,11 +101,12 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
     assert_eq!(anna_figures, [("Anna", 1, [0, 0, 0, 1, 0])]);
     assert!(dashboard.agents[0].handle_p50_secs.is_some());
 
-    // The month so far, its first day written without a leading zero (as a date picker or
-    // a hand-written URL may): the same figures.
+    // The month so far, its first day written without a leading zero and today after a
+    // space (as a hand-written URL or another tool may): the same figures. (Compared as
+    // written, " 2026-…" sorts before every stored day.)
     let month = anna
         .get(&format!(
-            "/v1/agent/dashboard?site=acme&from={}&to={today}",
+            "/v1/agent/dashboard?site=acme&from={}&to=%20{today}",
             chrono::Utc::now().format("%Y-%-m-1")
         ))
         .send()

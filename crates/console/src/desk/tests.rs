@@ -174,15 +174,24 @@ fn released_conversations_leave_and_the_next_one_opens() {
         fixture::conversation("c1"),
         fixture::conversation("c2"),
     ]);
-    desk.apply(AgentServerFrame::Released {
-        conversation: "c1".into(),
-        state: ConversationState::Closed,
-    });
+    desk.write_note("c1", "Half written".into());
+    let released = |desk: &mut Desk, id: &str| {
+        desk.apply(AgentServerFrame::Released {
+            conversation: id.into(),
+            state: ConversationState::Closed,
+        })
+    };
+    assert_eq!(
+        released(&mut desk, "c1"),
+        Some(Alert::NoteLost("Half written".into())),
+        "a note not added goes with it: the agent reads it"
+    );
     assert_eq!(desk.open_id(), Some("c2"));
-    desk.apply(AgentServerFrame::Released {
-        conversation: "c2".into(),
-        state: ConversationState::Closed,
-    });
+    // A note on its way is stored all the same (a closed conversation takes notes), or its
+    // failure says so: no alert now.
+    desk.write_note("c2", "On its way".into());
+    desk.saving_note("c2", "n1".into());
+    assert_eq!(released(&mut desk, "c2"), None);
     assert_eq!(desk.open_id(), None);
 }
 
@@ -222,6 +231,9 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
     desk.write_note("c2", "Refund promised".into());
     desk.write_note("c3", "Asked for a photo".into());
     desk.sending("c1", "k1".into(), "One moment".into());
+    desk.sending("c1", "k2".into(), "Stored meanwhile".into());
+    // On its way as the session ends: no answer will come to this desk.
+    assert!(desk.saving_note("c2", "n1".into()).is_some());
     desk.session_lost();
     assert!(desk.chats().is_empty(), "nothing shown while signed out");
     assert_eq!(desk.profile, None);
@@ -235,14 +247,30 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
     // Back: c3 was closed by a colleague meanwhile. The rest is as it was; c3's note is
     // shown rather than lost unseen.
     desk.signed_in(fixture::agent());
+    let mut c1 = fixture::conversation("c1");
+    c1.messages.push(Message {
+        client_id: Some("k2".into()),
+        ..fixture::message(2, Author::Agent, "Stored meanwhile", None)
+    });
     let alert = desk.apply(AgentServerFrame::Welcome {
         profile: fixture::agent(),
-        conversations: vec![fixture::conversation("c1"), fixture::conversation("c2")],
+        conversations: vec![c1, fixture::conversation("c2")],
     });
     assert_eq!(alert, Some(Alert::NoteLost("Asked for a photo".into())));
     assert_eq!(desk.open_id(), Some("c2"), "the one that was shown");
     assert_eq!(desk.chats()[1].note.text, "Refund promised");
-    assert_eq!(desk.chats()[0].pending.len(), 1);
+    assert_eq!(
+        desk.saving_note("c2", "n2".into()),
+        Some(("n1".to_owned(), "Refund promised".to_owned())),
+        "the note can be added again, under its first name"
+    );
+    let pending = &desk.chats()[0].pending;
+    assert_eq!(
+        pending.len(),
+        1,
+        "the stored one is not waiting: {pending:?}"
+    );
+    assert!(pending[0].failed, "the other one can be sent again");
 
     // Someone else signing in at that browser gets nothing of it.
     desk.session_lost();

@@ -307,7 +307,13 @@ pub fn App() -> impl IntoView {
                 let note = NewNote { client_id, text };
                 match api::add_note(&conversation, &note).await {
                     Ok(stored) => desk.update(|d| d.noted(&conversation, stored)),
-                    Err(failure) if failure.signed_out() => report(failure),
+                    Err(failure) if failure.signed_out() => {
+                        // Kept to add again once signed in again.
+                        desk.update(|d| {
+                            d.note_failed(&conversation, failure.message.clone());
+                        });
+                        report(failure);
+                    }
                     Err(failure) => {
                         let kept = desk
                             .try_update(|d| d.note_failed(&conversation, failure.message))

@@ -1,7 +1,7 @@
 //! A shopper's live connection to their conversation (`/v1/conversations/{id}/live`).
 //!
-//! The first frame must be `hello` with the conversation's token; then the server sends the
-//! conversation's status and every message after the client's `last_seq`, and from then on
+//! The first frame must be `hello` with the conversation's token; then the server sends every
+//! message after the client's `last_seq` and then the conversation's status, and from then on
 //! relays: the shopper's messages (acknowledged once stored), typing, the shop's context,
 //! cancel; and to the shopper, new messages, typing, queue position and the agent joining
 //! or leaving.
@@ -72,11 +72,18 @@ pub async fn run(state: AppState, mut socket: WebSocket, id: String, site: Strin
         last_seq,
         status: None,
     };
-    // What was missed first, then where the conversation stands: a widget that learns it
-    // ended stops listening, and must have the agent's last words by then.
-    if connection.catch_up(&mut socket).await.is_err()
-        || connection.refresh_status(&mut socket).await.is_err()
-    {
+    // Where the conversation stands is read first and sent last, after what was missed: a
+    // widget that learns it ended stops listening, and must have the agent's last words by
+    // then (an ended conversation takes no more, so the catch-up holds them all).
+    let status = connection.status().await;
+    if connection.catch_up(&mut socket).await.is_err() {
+        return;
+    }
+    let sent = match status {
+        Ok(status) => connection.send_status(&mut socket, status).await,
+        Err(e) => refuse::<Connection>(&mut socket, e, None).await,
+    };
+    if sent.is_err() {
         return;
     }
     serve(&state, &mut socket, subscription, &mut connection).await;
@@ -104,13 +111,15 @@ impl Connection {
         Ok(())
     }
 
+    /// Where the conversation stands now.
+    async fn status(&self) -> Result<ConversationStatus, AppError> {
+        let conversation = self.conversation().await?;
+        Ok(queue::status(&self.state, &conversation).await?)
+    }
+
     /// Sends the status if it changed (the first time, as `welcome`).
     async fn refresh_status(&mut self, socket: &mut WebSocket) -> Result<(), Gone> {
-        let status = match self.conversation().await {
-            Ok(c) => queue::status(&self.state, &c).await.map_err(AppError::from),
-            Err(e) => Err(e),
-        };
-        match status {
+        match self.status().await {
             Ok(status) => self.send_status(socket, status).await,
             Err(e) => refuse::<Self>(socket, e, None).await,
         }
