@@ -214,16 +214,9 @@ impl Strings {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use tandem_protocol::language::FILES;
 
-    const FILES: [(&str, &str); 6] = [
-        ("en", include_str!("../i18n/en.json")),
-        ("de", include_str!("../i18n/de.json")),
-        ("sv", include_str!("../i18n/sv.json")),
-        ("fr", include_str!("../i18n/fr.json")),
-        ("es", include_str!("../i18n/es.json")),
-        ("ar", include_str!("../i18n/ar.json")),
-    ];
+    use super::*;
 
     fn placeholders(text: &str) -> Vec<&str> {
         let mut found: Vec<&str> = text

@@ -5,6 +5,18 @@
 /// The languages the widget has texts for (BCP 47 primary tags).
 pub const LANGUAGES: [&str; 6] = ["en", "de", "sv", "fr", "es", "ar"];
 
+/// Each language's texts, as the widget's language files (`i18n/*.json`) hold them, in the
+/// order of [`LANGUAGES`]: for the server's launcher labels and the checks on the files (a
+/// constant, so nothing of it reaches a build that does not read it).
+pub const FILES: [(&str, &str); 6] = [
+    ("en", include_str!("../../../i18n/en.json")),
+    ("de", include_str!("../../../i18n/de.json")),
+    ("sv", include_str!("../../../i18n/sv.json")),
+    ("fr", include_str!("../../../i18n/fr.json")),
+    ("es", include_str!("../../../i18n/es.json")),
+    ("ar", include_str!("../../../i18n/ar.json")),
+];
+
 /// The language to speak: the first of the shopper's preferred languages the site offers,
 /// else the site's default (its first).
 pub fn pick_language(preferred: &[String], offered: &[String]) -> String {

@@ -7,16 +7,7 @@
 use std::{collections::HashMap, sync::LazyLock};
 
 use axum::http::{HeaderMap, header};
-use tandem_protocol::language::pick_language;
-
-const FILES: [(&str, &str); 6] = [
-    ("en", include_str!("../../../i18n/en.json")),
-    ("de", include_str!("../../../i18n/de.json")),
-    ("sv", include_str!("../../../i18n/sv.json")),
-    ("fr", include_str!("../../../i18n/fr.json")),
-    ("es", include_str!("../../../i18n/es.json")),
-    ("ar", include_str!("../../../i18n/ar.json")),
-];
+use tandem_protocol::language::{FILES, pick_language};
 
 static LABELS: LazyLock<HashMap<&'static str, [String; 3]>> = LazyLock::new(|| {
     FILES

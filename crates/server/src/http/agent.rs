@@ -23,6 +23,7 @@ use crate::{
     assign,
     auth::{self, AgentSession},
     client::ClientAddress,
+    config::SiteConfig,
     dashboard::{self, DayRange},
     error::{AppError, AppJson, AppQuery},
     events::Event,
@@ -352,19 +353,18 @@ pub(super) async fn require_site(
     site_role(state, agent, site).await.map(drop)
 }
 
-/// Only the site's admins pass.
-pub(super) async fn require_admin(
-    state: &AppState,
+/// Only the site's admins pass: the site's configuration.
+pub(super) async fn require_admin<'a>(
+    state: &'a AppState,
     agent: &str,
     site: &str,
-) -> Result<(), AppError> {
-    if site_role(state, agent, site).await? {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
+) -> Result<&'a SiteConfig, AppError> {
+    if !site_role(state, agent, site).await? {
+        return Err(AppError::Forbidden(format!(
             "Only the admins of site {site:?} may do this."
-        )))
+        )));
     }
+    state.site(site)
 }
 
 /// `GET /v1/agent/colleagues?site=S`: who a conversation could be transferred to.

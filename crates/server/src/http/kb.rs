@@ -57,8 +57,7 @@ pub async fn kb_source(
     session: AgentSession,
     AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<KbSource>, AppError> {
-    require_admin(&state, &session.agent, &query.site).await?;
-    let site = state.site(&query.site)?;
+    let site = require_admin(&state, &session.agent, &query.site).await?;
     let saved = state.db.kb_version(&query.site).await?;
     let version = saved.as_ref().map_or(0, |v| v.version);
     let edited = saved.as_ref().filter(|v| v.text.is_some());
@@ -97,8 +96,7 @@ pub async fn save_kb(
     AppQuery(query): AppQuery<SiteQuery>,
     AppJson(edit): AppJson<KbEdit>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
-    require_admin(&state, &session.agent, &query.site).await?;
-    let site = state.site(&query.site)?;
+    let site = require_admin(&state, &session.agent, &query.site).await?;
     let kb = parse(edit.text.clone()).await?;
     let saved = save_version(
         &state,
@@ -129,7 +127,6 @@ pub async fn try_kb(
     AppJson(body): AppJson<KbTry>,
 ) -> Result<AppJson<KbTried>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    state.site(&query.site)?;
     if body.questions.len() > MAX_TRIED_QUESTIONS {
         return Err(AppError::Invalid(format!(
             "At most {MAX_TRIED_QUESTIONS} questions at a time; {} were sent.",
@@ -176,7 +173,6 @@ pub async fn kb_versions(
     AppQuery(query): AppQuery<VersionsQuery>,
 ) -> Result<AppJson<KbVersionPage>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    state.site(&query.site)?;
     // One more than a page: whether older ones follow.
     let mut versions = state
         .db
@@ -207,7 +203,6 @@ pub async fn kb_version(
     AppQuery(query): AppQuery<SiteQuery>,
 ) -> Result<AppJson<KbVersionText>, AppError> {
     require_admin(&state, &session.agent, &query.site).await?;
-    state.site(&query.site)?;
     // Not a number: no such version (a problem-details 404, not the router's plain text).
     let version: i64 = version.parse().map_err(|_| AppError::NotFound)?;
     let saved = state.db.kb_version_at(&query.site, version).await?;
@@ -230,8 +225,7 @@ pub async fn kb_reload(
     session: AgentSession,
     AppQuery(query): AppQuery<ReloadQuery>,
 ) -> Result<(StatusCode, AppJson<KbSource>), AppError> {
-    require_admin(&state, &session.agent, &query.site).await?;
-    let site = state.site(&query.site)?;
+    let site = require_admin(&state, &session.agent, &query.site).await?;
     let text = knowledge::read_file(site)
         .await
         .map_err(|error| AppError::Conflict(unreadable(error)))?
