@@ -79,8 +79,8 @@ struct Parts {
     host: HostChannel,
     brain: Option<Brain>,
     live: Option<Live>,
-    /// A question asked while the assistant was still loading.
-    waiting_question: Option<String>,
+    /// Questions asked while the assistant was still loading, in order.
+    waiting_questions: Vec<String>,
     /// The merchant's context (`Tandem.setContext`), as JSON text, once this page said it.
     context: Option<String>,
     identity: Option<Identity>,
@@ -202,7 +202,7 @@ impl Widget {
         let answered = parts.borrow_mut().brain.as_mut().map(|b| b.ask(&text));
         if answered.is_none() {
             match self.view.screen.with_untracked(|s| s.assistant) {
-                AssistantState::Loading => parts.borrow_mut().waiting_question = Some(text),
+                AssistantState::Loading => parts.borrow_mut().waiting_questions.push(text),
                 // No assistant on this site (or it failed to load): only a person can answer.
                 AssistantState::Absent => self.edit(|c| c.ask_for_person(HandoffReason::Asked)),
                 AssistantState::Ready => {}
@@ -301,11 +301,11 @@ impl Widget {
             brain = Brain::from_bytes(&bytes).ok();
         }
         let ready = brain.is_some();
-        let question = {
+        let questions = {
             let parts = self.parts();
             let mut parts = parts.borrow_mut();
             parts.brain = brain;
-            parts.waiting_question.take()
+            std::mem::take(&mut parts.waiting_questions)
         };
         self.screen(|s| {
             s.assistant = if ready {
@@ -314,10 +314,11 @@ impl Widget {
                 AssistantState::Absent
             }
         });
-        if let Some(question) = question
-            && self.read(Chat::assistant_listens)
-        {
-            self.ask(question);
+        // Each answered in turn, unless one of them brought a person in.
+        for question in questions {
+            if self.read(Chat::assistant_listens) {
+                self.ask(question);
+            }
         }
     }
 
@@ -572,7 +573,7 @@ pub fn App(site: String) -> impl IntoView {
         host: HostChannel::from_location(),
         brain: None,
         live: None,
-        waiting_question: None,
+        waiting_questions: Vec::new(),
         context: None,
         identity: None,
         reporter: Reporter::start(&site),

@@ -20,8 +20,8 @@ use common::{
     Settings, TestAgent, TestServer,
     axe::assert_accessible,
     browser::{
-        Browser, Screen, WAIT, click, eventually, text_becomes_within, text_containing as shows,
-        type_into,
+        Browser, Screen, WAIT, before_every_page, click, eventually, text_becomes_within,
+        text_containing as shows, type_into,
     },
     proxy::Proxy,
     widget::{find_in, launcher_root, open_widget, open_widget_labelled, say},
@@ -394,6 +394,44 @@ async fn a_conversation_longer_than_the_widget_scrolls_in_its_list_and_the_heade
     click(client, "button.human").await;
     shows(client, "section.confirm", "Talk to a person?").await;
     assert_accessible(client, "the widget offering a person").await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn questions_asked_while_the_assistant_loads_are_each_answered() {
+    let server = demo_server().await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    // A slow network for the assistant's model only: it arrives four seconds late.
+    before_every_page(
+        client,
+        "const fetched = window.fetch; \
+         window.fetch = (what, how) => String(what.url || what).includes('/model/') \
+           ? new Promise(done => setTimeout(done, 4000)).then(() => fetched(what, how)) \
+           : fetched(what, how);",
+    )
+    .await;
+    open_widget(client, &server.url("/demo")).await;
+    say(client, "Where is my order?").await;
+    say(client, "How long does shipping take?").await;
+    let asked = lines(client).await;
+    assert!(
+        !asked.iter().any(|l| l.contains("order status page")),
+        "asked before the assistant could answer: {asked:?}"
+    );
+    // Once it is there, each question gets its answer.
+    let answered = eventually(Duration::from_secs(20), "two answers", || async {
+        let lines = lines(client).await;
+        (lines.len() >= 5).then_some(lines)
+    })
+    .await;
+    assert!(answered[3].contains("order status page"), "{answered:?}");
+    assert!(
+        answered[4].to_lowercase().contains("deliver") || answered[4].contains("ship"),
+        "{answered:?}"
+    );
     browser.client.clone().close().await.unwrap();
     server.stop().await;
 }

@@ -167,6 +167,37 @@ pub async fn click(client: &Client, css: &str) {
     element.click().await.unwrap();
 }
 
+/// A Chrome DevTools command, sent through ChromeDriver.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Runs `script` in every page and frame the browser opens from now on, before their own
+/// scripts (to slow a download down, say).
+pub async fn before_every_page(client: &Client, script: &str) {
+    let command = json!({
+        "cmd": "Page.addScriptToEvaluateOnNewDocument",
+        "params": { "source": script },
+    });
+    client.issue_cmd(Cdp(command)).await.unwrap();
+}
+
 /// Types `text` into the field with this id, as a keyboard does.
 pub async fn type_into(client: &Client, id: &str, text: &str) {
     let field = client.find(Locator::Id(id)).await.unwrap();
