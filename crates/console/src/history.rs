@@ -99,22 +99,23 @@ impl History {
         }
     }
 
-    /// The wrap-up note being written on the conversation opened, if it can have one: only a
-    /// closed conversation does (an open one's notes are written on the desk, by whoever has
-    /// it).
-    pub fn note(&self) -> Option<NoteDraft> {
+    /// The conversation opened, if it can take a wrap-up note: only a closed one does (an
+    /// open one's notes are written on the desk, by whoever has it).
+    fn wrapping_up(&self) -> Option<&str> {
         let open = self.open.as_ref()?;
-        (open.state == ConversationState::Closed)
-            .then(|| self.notes.get(&open.id).cloned().unwrap_or_default())
+        (open.state == ConversationState::Closed).then_some(open.id.as_str())
+    }
+
+    /// The wrap-up note being written on the conversation opened, if it can have one.
+    pub fn note(&self) -> Option<NoteDraft> {
+        let id = self.wrapping_up()?;
+        Some(self.notes.get(id).cloned().unwrap_or_default())
     }
 
     /// The agent edits the wrap-up note on the conversation opened, if it can have one.
     pub fn write_note(&mut self, text: String) {
-        if self.note().is_none() {
-            return;
-        }
-        if let Some(open) = &self.open {
-            self.notes.entry(open.id.clone()).or_default().write(text);
+        if let Some(id) = self.wrapping_up().map(str::to_owned) {
+            self.notes.entry(id).or_default().write(text);
         }
     }
 
@@ -122,8 +123,7 @@ impl History {
     /// note's client id (`fresh` unless it was sent before) and its text, unless it is blank,
     /// already on its way, or the conversation is not closed.
     pub fn saving_note(&mut self, fresh: String) -> Option<(String, String, String)> {
-        self.note()?;
-        let id = self.open.as_ref()?.id.clone();
+        let id = self.wrapping_up()?.to_owned();
         let (client_id, text) = self.notes.entry(id.clone()).or_default().send(fresh)?;
         Some((id, client_id, text))
     }

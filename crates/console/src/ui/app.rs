@@ -307,18 +307,14 @@ pub fn App() -> impl IntoView {
                 let note = NewNote { client_id, text };
                 match api::add_note(&conversation, &note).await {
                     Ok(stored) => desk.update(|d| d.noted(&conversation, stored)),
-                    Err(failure) if failure.signed_out() => {
-                        // Kept to add again once signed in again.
-                        desk.update(|d| {
-                            d.note_failed(&conversation, failure.message.clone());
-                        });
-                        report(failure);
-                    }
                     Err(failure) => {
+                        // Kept to add again, after signing in again too.
                         let kept = desk
-                            .try_update(|d| d.note_failed(&conversation, failure.message))
+                            .try_update(|d| d.note_failed(&conversation, failure.message.clone()))
                             .unwrap_or(false);
-                        if !kept {
+                        if failure.signed_out() {
+                            report(failure);
+                        } else if !kept {
                             note_lost(&note.text);
                         }
                     }

@@ -1,6 +1,7 @@
 //! Agents' notes on a conversation: what colleagues wrote (who, when), and a box to add one,
-//! on the desk to the conversation shown and in the history to a closed one (a wrap-up). The shopper never sees notes, and the section says so, so that no
-//! agent mistakes the box for the composer. Note text is text, agents' links as links.
+//! on the desk to the conversation shown and in the history to a closed one (a wrap-up). The
+//! shopper never sees notes, and the section says so, so that no agent mistakes the box for
+//! the composer. Note text is text, agents' links as links.
 
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::Note;

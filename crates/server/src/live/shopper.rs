@@ -76,14 +76,9 @@ pub async fn run(state: AppState, mut socket: WebSocket, id: String, site: Strin
     // widget that learns it ended stops listening, and must have the agent's last words by
     // then (an ended conversation takes no more, so the catch-up holds them all).
     let status = connection.status().await;
-    if connection.catch_up(&mut socket).await.is_err() {
-        return;
-    }
-    let sent = match status {
-        Ok(status) => connection.send_status(&mut socket, status).await,
-        Err(e) => refuse::<Connection>(&mut socket, e, None).await,
-    };
-    if sent.is_err() {
+    if connection.catch_up(&mut socket).await.is_err()
+        || connection.tell_status(&mut socket, status).await.is_err()
+    {
         return;
     }
     serve(&state, &mut socket, subscription, &mut connection).await;
@@ -119,7 +114,17 @@ impl Connection {
 
     /// Sends the status if it changed (the first time, as `welcome`).
     async fn refresh_status(&mut self, socket: &mut WebSocket) -> Result<(), Gone> {
-        match self.status().await {
+        let status = self.status().await;
+        self.tell_status(socket, status).await
+    }
+
+    /// Sends `status` if it changed, or why it could not be read.
+    async fn tell_status(
+        &mut self,
+        socket: &mut WebSocket,
+        status: Result<ConversationStatus, AppError>,
+    ) -> Result<(), Gone> {
+        match status {
             Ok(status) => self.send_status(socket, status).await,
             Err(e) => refuse::<Self>(socket, e, None).await,
         }
