@@ -15,7 +15,7 @@ use crate::{
     error::AppError,
     events::Event,
     presence, relay,
-    store::{Conversation, now_ms},
+    store::{Assignment, Conversation, now_ms},
 };
 
 /// A conversation the agent may work on: it exists and belongs to one of their sites.
@@ -71,20 +71,26 @@ pub async fn take(
     offer_only: bool,
 ) -> Result<(), AppError> {
     let before = visible_to(state, agent, id).await?;
-    if let Some(profile) = state.db.agent_profile(agent).await? {
-        let active = state.db.conversations_of_agent(agent).await?.len();
-        if active >= usize::try_from(profile.capacity).unwrap_or(usize::MAX) {
+    let overridden = match state.db.assign(id, agent, offer_only).await? {
+        Assignment::Taken { overridden } => overridden,
+        Assignment::Full { active } => {
             return Err(AppError::Conflict(format!(
                 "You already have {active} conversations, your capacity. Close one or raise it first."
             )));
         }
-    }
-    let Some(overridden) = state.db.assign(id, agent, offer_only).await? else {
-        return Err(AppError::Conflict(if offer_only {
-            "The offer is gone: it expired, or the conversation was taken or cancelled.".to_owned()
-        } else {
-            "Someone else has taken this conversation, or it is no longer waiting.".to_owned()
-        }));
+        // Taken off its site since `visible_to`: as if it did not exist.
+        Assignment::NotTheirs => return Err(AppError::UnknownConversation(id.to_owned())),
+        Assignment::Gone if offer_only => {
+            return Err(AppError::Conflict(
+                "The offer is gone: it expired, or the conversation was taken or cancelled."
+                    .to_owned(),
+            ));
+        }
+        Assignment::Gone => {
+            return Err(AppError::Conflict(
+                "Someone else has taken this conversation, or it is no longer waiting.".to_owned(),
+            ));
+        }
     };
     state.metrics.observe_wait(now_ms() - before.queued_at);
     if let Some(other) = overridden {
@@ -106,12 +112,11 @@ pub async fn take(
 /// Declines an offer: routing moves on and will not offer it to this agent again.
 pub async fn decline(state: &AppState, agent: &str, id: &str) -> Result<(), AppError> {
     visible_to(state, agent, id).await?;
-    if !state.db.withdraw_offer(id, agent, None).await? {
+    if !state.db.pass_on_offer(id, agent, None).await? {
         return Err(AppError::Conflict(
             "There is no offer of this conversation to decline.".to_owned(),
         ));
     }
-    state.db.record_pass(id, agent, true).await?;
     state
         .bus
         .publish(Event::OfferWithdrawn {
@@ -166,24 +171,30 @@ pub async fn transfer(
         changed(state, &conversation, vec![agent.to_owned()]).await;
         return Ok(());
     };
+    let not_on_site = || {
+        AppError::Invalid(format!(
+            "No agent {to:?} works for site {:?}.",
+            conversation.site
+        ))
+    };
     let target = state
         .db
         .agent_profile(to)
         .await?
         .filter(|p| p.sites.contains(&conversation.site))
-        .ok_or_else(|| {
-            AppError::Invalid(format!(
-                "No agent {to:?} works for site {:?}.",
-                conversation.site
-            ))
-        })?;
+        .ok_or_else(not_on_site)?;
     if target.status == AgentStatus::Offline {
         return Err(AppError::Conflict(format!("{} is offline.", target.name)));
     }
     if !state.db.transfer(id, agent, to).await? {
-        return Err(AppError::Conflict(
-            "You do not have this conversation open.".to_owned(),
-        ));
+        // Either it is not the agent's, or the colleague was taken off the site meanwhile.
+        return Err(
+            if state.db.agent_sites(to).await?.contains(&conversation.site) {
+                AppError::Conflict("You do not have this conversation open.".to_owned())
+            } else {
+                not_on_site()
+            },
+        );
     }
     let name = target.name;
     relay::notice(state, &conversation, Notice::TookOver { name }).await?;

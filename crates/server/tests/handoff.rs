@@ -215,6 +215,98 @@ async fn fifty_concurrent_claims_assign_the_conversation_once() {
     server.stop().await;
 }
 
+/// How many conversations the store has the agent working on.
+async fn in_hand(server: &TestServer, agent: &TestAgent) -> i64 {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM conversations WHERE agent_id = $1 AND state = 'with_agent'",
+    )
+    .bind(&agent.id)
+    .fetch_one(server.state.db.pool())
+    .await
+    .unwrap()
+    .get("n")
+}
+
+/// The agent claims every one of these conversations at once; the statuses, in order.
+async fn claim_all_at_once(agent: &TestAgent, ids: &[String]) -> Vec<StatusCode> {
+    let claims = ids.iter().map(|id| {
+        let (agent, id) = (agent.clone(), id.clone());
+        tokio::spawn(async move { agent.act(&id, "claim", json!({})).await })
+    });
+    futures_util::future::join_all(claims)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_agents_parallel_claims_stop_at_their_capacity() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    anna.set_status("away", 2).await;
+    let mut waiting = Vec::new();
+    for _ in 0..10 {
+        waiting.push(server.handoff().await.id);
+    }
+    let statuses = claim_all_at_once(&anna, &waiting).await;
+    let taken = statuses.iter().filter(|s| **s == StatusCode::NO_CONTENT);
+    assert_eq!(taken.count(), 2, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| matches!(*s, StatusCode::NO_CONTENT | StatusCode::CONFLICT)),
+        "{statuses:?}"
+    );
+    assert_eq!(in_hand(&server, &anna).await, 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_taken_off_the_site_while_claiming_keeps_none_of_its_conversations() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let ben = server.agent("Ben", &["acme"]).await;
+    server
+        .state
+        .db
+        .set_site_admin(&anna.id, "acme", true)
+        .await
+        .unwrap();
+    ben.set_status("away", 12).await;
+    let mut waiting = Vec::new();
+    for _ in 0..12 {
+        waiting.push(server.handoff().await.id);
+    }
+    let claims = claim_all_at_once(&ben, &waiting);
+    let removal = anna
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/v1/agent/admin/agents/{}?site=acme", ben.id),
+        )
+        .send();
+    let (statuses, removed) = tokio::join!(claims, removal);
+    assert_eq!(removed.unwrap().status(), StatusCode::NO_CONTENT);
+    assert!(
+        statuses
+            .iter()
+            .all(|s| matches!(*s, StatusCode::NO_CONTENT | StatusCode::NOT_FOUND)),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        in_hand(&server, &ben).await,
+        0,
+        "whatever Ben took went back to the queue: {statuses:?}"
+    );
+    let queued: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations WHERE state = 'queued'")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(queued, 12);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn agents_close_transfer_and_return_conversations() {
     let server = TestServer::start().await;

@@ -1,7 +1,7 @@
 //! Agents in the database: accounts and their sites, sign-in sessions, availability, and the
 //! presence heartbeat that tells routing who is really there.
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use tandem_protocol::agent::{AgentProfile, AgentStatus, Colleague, SiteAgent};
 
 use super::{Db, StoreError, now_ms};
@@ -214,11 +214,14 @@ impl Db {
         agent: &str,
         site: &str,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_agent(&mut tx, agent).await?;
         let done = sqlx::query("DELETE FROM agent_sites WHERE agent_id = $1 AND site = $2")
             .bind(agent)
             .bind(site)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -316,15 +319,20 @@ impl Db {
         &self,
         id: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        self.set_agent_status(id, AgentStatus::Offline, None)
+        let mut tx = self.pool.begin().await?;
+        // Locks the agent too (see `lock_agent`): nothing is assigned to them meanwhile.
+        sqlx::query("UPDATE agents SET status = 'offline' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
         let rows = sqlx::query(
             "UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 2 \
              WHERE agent_id = $1 AND state = 'with_agent' RETURNING id, site",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("site")?)))
             .collect()
@@ -397,4 +405,23 @@ impl Db {
 fn status_of(row: &sqlx::any::AnyRow) -> Result<AgentStatus, StoreError> {
     let status: String = row.try_get("status")?;
     AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))
+}
+
+/// Locks an agent's row until the transaction ends and reads their capacity; `None` if there
+/// is no such agent. A no-op update both databases accept: on PostgreSQL it takes the row
+/// lock, on SQLite the one writer's lock. Whatever gives an agent a conversation or takes a
+/// site from them locks the agent first, so those take turns (and in one order, agent then
+/// conversation, so they never deadlock).
+pub(super) async fn lock_agent(
+    conn: &mut AnyConnection,
+    agent: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar(
+            "UPDATE agents SET capacity = capacity WHERE id = $1 RETURNING capacity",
+        )
+        .bind(agent)
+        .fetch_optional(conn)
+        .await?,
+    )
 }

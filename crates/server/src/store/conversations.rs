@@ -5,6 +5,11 @@
 //! true (`state = 'queued'`, `offered_to = $agent`, ...): whichever of two racing requests
 //! commits second changes no row and learns it lost. That is how a conversation is assigned
 //! exactly once, across threads and across server processes.
+//!
+//! Giving an agent a conversation also depends on rows other than the conversation's: how
+//! many they have (their capacity) and whether they still work for its site. So an
+//! assignment or a transfer first locks the agent's row ([`lock_agent`]), as taking them off
+//! a site does: an agent's parallel claims, and a claim and a removal, take turns.
 
 use sqlx::{Row, any::AnyRow};
 use tandem_protocol::{
@@ -12,8 +17,21 @@ use tandem_protocol::{
     agent::{ClosedConversation, Resolution},
 };
 
-use super::{Db, StoreError, now_ms, search};
+use super::{Db, StoreError, agents::lock_agent, now_ms, search};
 use crate::dashboard::Handled;
+
+/// What came of giving a waiting conversation to an agent ([`Db::assign`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assignment {
+    /// Theirs now; `overridden` is the agent whose offer a claim took it from.
+    Taken { overridden: Option<String> },
+    /// Someone else got there first, the offer expired, or it is no longer waiting.
+    Gone,
+    /// The agent already has `active` conversations: their capacity.
+    Full { active: i64 },
+    /// The agent does not (or no longer) work for the conversation's site.
+    NotTheirs,
+}
 
 /// A conversation row.
 #[derive(Debug, Clone)]
@@ -375,21 +393,24 @@ impl Db {
         let mut expired = Vec::new();
         for row in &rows {
             let (id, agent): (String, String) = (row.try_get("id")?, row.try_get("offered_to")?);
-            if self.withdraw_offer(&id, &agent, Some(now)).await? {
-                self.record_pass(&id, &agent, false).await?;
+            if self.pass_on_offer(&id, &agent, Some(now)).await? {
                 expired.push((id, agent));
             }
         }
         Ok(expired)
     }
 
-    /// Clears the agent's offer on a conversation (only if expired, when `expired_by` is set).
-    pub async fn withdraw_offer(
+    /// Takes the agent's offer off a conversation and remembers that they passed on it, in
+    /// one transaction (routing never sees the offer gone but not the pass, and offers it
+    /// back): declined when `expired_by` is `None`, otherwise only an offer that expired
+    /// before then. Whether there was such an offer.
+    pub async fn pass_on_offer(
         &self,
         id: &str,
         agent: &str,
         expired_by: Option<i64>,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE conversations SET offered_to = NULL, offer_expires_at = NULL \
              WHERE id = $1 AND offered_to = $2 AND ($3 IS NULL OR offer_expires_at < $3)",
@@ -397,29 +418,23 @@ impl Db {
         .bind(id)
         .bind(agent)
         .bind(expired_by)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Remembers that an agent passed on a conversation.
-    pub async fn record_pass(
-        &self,
-        id: &str,
-        agent: &str,
-        declined: bool,
-    ) -> Result<(), StoreError> {
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
         sqlx::query(
             "INSERT INTO passes (conversation_id, agent_id, declined, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (conversation_id, agent_id) DO UPDATE SET declined = excluded.declined",
         )
         .bind(id)
         .bind(agent)
-        .bind(i64::from(declined))
+        .bind(i64::from(expired_by.is_none()))
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Every pass on conversations still waiting: `(conversation, agent, declined)`.
@@ -441,42 +456,76 @@ impl Db {
             .collect()
     }
 
-    /// Gives a waiting conversation to an agent: with `offer_only`, only if it is under a live
-    /// offer to them; otherwise (a claim) whatever offer it is under. Returns the agent whose
-    /// offer was overridden, if a claim took it from someone else's offer, inside `Ok(Some)`;
-    /// `Ok(None)` when someone else got there first.
+    /// Gives a waiting conversation to an agent of its site who has room for it: with
+    /// `offer_only`, only if it is under a live offer to them; otherwise (a claim) whatever
+    /// offer it is under.
     pub async fn assign(
         &self,
         id: &str,
         agent: &str,
         offer_only: bool,
-    ) -> Result<Option<Option<String>>, StoreError> {
+    ) -> Result<Assignment, StoreError> {
         let now = now_ms();
-        let before = self.conversation(id).await?;
-        let done = sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let Some(capacity) = lock_agent(&mut tx, agent).await? else {
+            return Ok(Assignment::NotTheirs);
+        };
+        // The same no-op update locks the conversation, so whose offer it is under stays true.
+        let Some(row) = sqlx::query(
+            "UPDATE conversations SET offered_to = offered_to WHERE id = $1 \
+             RETURNING site, state, offered_to, offer_expires_at",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(Assignment::Gone);
+        };
+        let site: String = row.try_get("site")?;
+        let offered_to: Option<String> = row.try_get("offered_to")?;
+        let on_site = sqlx::query("SELECT 1 FROM agent_sites WHERE agent_id = $1 AND site = $2")
+            .bind(agent)
+            .bind(&site)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !on_site {
+            return Ok(Assignment::NotTheirs);
+        }
+        let live_offer = offered_to.as_deref() == Some(agent)
+            && row
+                .try_get::<Option<i64>, _>("offer_expires_at")?
+                .is_some_and(|expires| expires >= now);
+        if row.try_get::<String, _>("state")? != "queued" || (offer_only && !live_offer) {
+            return Ok(Assignment::Gone);
+        }
+        let active: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM conversations WHERE agent_id = $1 AND state = 'with_agent'",
+        )
+        .bind(agent)
+        .fetch_one(&mut *tx)
+        .await?;
+        if active >= capacity {
+            return Ok(Assignment::Full { active });
+        }
+        sqlx::query(
             "UPDATE conversations SET state = 'with_agent', agent_id = $2, assigned_at = $3, \
-             offered_to = NULL, offer_expires_at = NULL \
-             WHERE id = $1 AND state = 'queued' \
-             AND ($4 = 0 OR (offered_to = $2 AND offer_expires_at >= $3))",
+             offered_to = NULL, offer_expires_at = NULL WHERE id = $1",
         )
         .bind(id)
         .bind(agent)
         .bind(now)
-        .bind(i64::from(offer_only))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        if done.rows_affected() != 1 {
-            return Ok(None);
-        }
         sqlx::query("UPDATE agents SET idle_since = $2 WHERE id = $1")
             .bind(agent)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        let overridden = before
-            .and_then(|c| c.offered_to)
-            .filter(|offered| offered != agent);
-        Ok(Some(overridden))
+        tx.commit().await?;
+        Ok(Assignment::Taken {
+            overridden: offered_to.filter(|offered| offered != agent),
+        })
     }
 
     /// Replaces the shop's context of a conversation that is queued or with an agent, noting
@@ -527,18 +576,23 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Hands a conversation from one agent to another.
+    /// Hands a conversation from one agent to another of its site; `false` if `from` does not
+    /// have it open or `to` no longer works for its site.
     pub async fn transfer(&self, id: &str, from: &str, to: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_agent(&mut tx, to).await?;
         let done = sqlx::query(
             "UPDATE conversations SET agent_id = $3, assigned_at = $4 \
-             WHERE id = $1 AND agent_id = $2 AND state = 'with_agent'",
+             WHERE id = $1 AND agent_id = $2 AND state = 'with_agent' AND EXISTS \
+             (SELECT 1 FROM agent_sites s WHERE s.agent_id = $3 AND s.site = conversations.site)",
         )
         .bind(id)
         .bind(from)
         .bind(to)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 

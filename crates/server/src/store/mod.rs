@@ -1,7 +1,7 @@
 //! Storage: one SQLite file by default, PostgreSQL to scale out, behind one type, [`Db`].
 //!
 //! Queries are written once, in SQL both databases accept (`$1` placeholders, `RETURNING`,
-//! conditional updates instead of row locks), and run through sqlx's `Any` driver; only the
+//! conditional updates, a no-op update for a row lock), and run through sqlx's `Any` driver; only the
 //! schema differs, so each database has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`), embedded in the binary and applied at start. The one condition
 //! written per database is finding a text in any case (`search`).
@@ -28,7 +28,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::{AnyPool, Executor, any::AnyPoolOptions};
 
 pub use agents::{AgentLoad, Credentials};
-pub use conversations::{Conversation, HistoryFilter, NewConversation, NewMessage, Queued};
+pub use conversations::{
+    Assignment, Conversation, HistoryFilter, NewConversation, NewMessage, Queued,
+};
 pub use counts::CountKey;
 pub use knowledge::{Author, KbVersion, KbVersionListed};
 pub use messages::{Append, Appended, Gate, Refused};
