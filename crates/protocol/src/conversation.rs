@@ -87,6 +87,17 @@ pub struct Identity {
     pub signature: Option<String>,
 }
 
+impl Identity {
+    /// Without its signature, as it is stored and shown once checked: whoever read the
+    /// signature could vouch for that shopper in a handoff of their own.
+    pub fn unsigned(self) -> Identity {
+        Identity {
+            signature: None,
+            ..self
+        }
+    }
+}
+
 /// The handoff packet: asks the server to put the shopper in the site's queue for a person,
 /// with everything the person needs to pick up where the assistant left off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

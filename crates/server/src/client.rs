@@ -1,7 +1,12 @@
 //! The client's network address, for per-address rate limits: the socket's peer, or, when
 //! the configuration says a trusted proxy stands in front, the address that proxy saw.
+//! An IPv6 address counts by its /64 network: one household or server is handed a whole
+//! /64, and could otherwise take a new address, and a fresh rate limit, for each request.
 
-use std::{convert::Infallible, net::SocketAddr};
+use std::{
+    convert::Infallible,
+    net::{IpAddr, Ipv6Addr, SocketAddr},
+};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
@@ -21,16 +26,35 @@ impl FromRequestParts<AppState> for ClientAddress {
         if state.config.trust_forwarded_for
             && let Some(forwarded) = forwarded_for(&parts.headers)
         {
-            return Ok(ClientAddress(forwarded.to_owned()));
+            return Ok(ClientAddress(
+                forwarded
+                    .parse::<IpAddr>()
+                    .map_or_else(|_| forwarded.to_owned(), network),
+            ));
         }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(
                 || "unknown".to_owned(),
-                |ConnectInfo(addr)| addr.ip().to_string(),
+                |ConnectInfo(addr)| network(addr.ip()),
             );
         Ok(ClientAddress(peer))
+    }
+}
+
+/// What a rate limit counts `ip` as: an IPv4 address itself (also written as IPv6), an IPv6
+/// address by its /64.
+fn network(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !u128::from(u64::MAX);
+                format!("{}/64", Ipv6Addr::from(prefix))
+            }
+        },
     }
 }
 
@@ -52,6 +76,20 @@ mod tests {
     use axum::http::HeaderValue;
 
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_network_and_an_ipv4_one_by_its_address() {
+        let key = |text: &str| network(text.parse().unwrap());
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            key("2001:db8:1:2::7"),
+            "one /64, one limit"
+        );
+        assert_ne!(key("2001:db8:1:3::7"), key("2001:db8:1:2::7"));
+    }
 
     #[test]
     fn the_address_the_proxy_added_counts_not_what_the_client_wrote() {

@@ -60,6 +60,10 @@ pub struct Config {
     /// proxy that appends to it).
     #[serde(default)]
     pub trust_forwarded_for: bool,
+    /// The bearer token a scraper outside this machine reads `/metrics` with; on this
+    /// machine (loopback) no token is needed. The metrics name every site and its queue.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
     #[serde(default)]
     pub limits: Limits,
     pub sites: Vec<SiteConfig>,

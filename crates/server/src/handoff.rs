@@ -144,10 +144,9 @@ pub async fn create(
         reason: packet.reason,
         priority: i64::from(packet.reason == HandoffReason::Sensitive),
         context,
-        identity: packet
-            .identity
-            .as_ref()
-            .map(|who| serde_json::to_string(who).expect("identities serialise")),
+        identity: packet.identity.as_ref().map(|who| {
+            serde_json::to_string(&who.clone().unsigned()).expect("identities serialise")
+        }),
         identity_verified,
         shopper_id: packet
             .identity

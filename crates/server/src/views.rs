@@ -1,6 +1,6 @@
 //! How a conversation looks to the agent who works it.
 
-use tandem_protocol::agent::ConversationDetail;
+use tandem_protocol::{agent::ConversationDetail, conversation::Identity};
 
 use crate::{app::AppState, context, error::AppError, store::Conversation};
 
@@ -21,7 +21,9 @@ pub async fn detail(
         identity: conversation
             .identity
             .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok()),
+            .and_then(|text| serde_json::from_str(text).ok())
+            // Stored by an older server with its signature.
+            .map(Identity::unsigned),
         identity_verified: conversation.identity_verified,
         language: conversation.language.clone(),
         agent_id: conversation.agent_id.clone(),

@@ -321,6 +321,20 @@ async fn the_widget_page_is_framed_only_by_allowed_origins() {
             .unwrap()
             .contains("immutable")
     );
+    // The build's own page, fetched among the assets, is no way around the policy above: it
+    // is not served as a directory's index, and never runs or is framed if asked for by name.
+    let listed = reqwest::get(server.url("/widget/")).await.unwrap();
+    assert_eq!(listed.status(), StatusCode::NOT_FOUND);
+    let raw = reqwest::get(server.url("/widget/index.html"))
+        .await
+        .unwrap();
+    let policy = raw.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"),
+        "{policy}"
+    );
     server.stop().await;
 }
 

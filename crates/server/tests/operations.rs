@@ -267,7 +267,12 @@ async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
         let detail: ConversationDetail =
             common::json(anna.get(&format!("/v1/agent/conversations/{}", created.id))).await;
         assert_eq!(detail.identity_verified, verified);
-        assert_eq!(detail.identity.unwrap().name.as_deref(), Some("Sam"));
+        let identity = detail.identity.unwrap();
+        assert_eq!(identity.name.as_deref(), Some("Sam"));
+        assert_eq!(
+            identity.signature, None,
+            "not kept: whoever reads it could vouch for user-42 themselves"
+        );
     }
     server.stop().await;
 }
@@ -343,6 +348,49 @@ async fn metrics_and_readiness() {
         reqwest::get(server.url("/readyz")).await.unwrap().status(),
         StatusCode::OK
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_name_every_site_so_only_this_machine_or_the_token_holder_reads_them() {
+    let server = TestServer::with(Settings {
+        server_extra: "trust_forwarded_for = true\nmetrics_token = \"scrape-me\"".into(),
+        ..Settings::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let from = |address: &'static str| {
+        client
+            .get(server.url("/metrics"))
+            .header("x-forwarded-for", address)
+    };
+    assert_eq!(
+        from("127.0.0.1").send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let outside = from("203.0.113.9").send().await.unwrap();
+    assert_eq!(outside.status(), StatusCode::FORBIDDEN);
+    let problem: serde_json::Value = outside.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("metrics_token"),
+        "{problem}"
+    );
+    let wrong = from("203.0.113.9")
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let scraper = from("203.0.113.9")
+        .bearer_auth("scrape-me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraper.status(), StatusCode::OK);
+    assert!(scraper.text().await.unwrap().contains("tandem_queue_depth"));
     server.stop().await;
 }
 

@@ -2,13 +2,15 @@
 //! on PostgreSQL hearing the other processes' events, not shutting down) and `/metrics`
 //! (Prometheus).
 
+use std::net::IpAddr;
+
 use axum::{
     extract::State,
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::IntoResponse,
 };
 
-use crate::{app::AppState, error::AppError, presence};
+use crate::{app::AppState, client::ClientAddress, error::AppError, ids, presence};
 
 /// Liveness: answers as long as the server runs.
 pub async fn healthz() -> &'static str {
@@ -33,8 +35,34 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
     }
 }
 
+/// Whether this request may read the metrics: from this machine, or with the configured
+/// token (compared as hashes: how long the comparison takes tells nothing of the token).
+fn may_read_metrics(state: &AppState, client: &str, headers: &HeaderMap) -> bool {
+    let local = client.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    let token = state.config.metrics_token.as_deref();
+    local
+        || given
+            .zip(token)
+            .is_some_and(|(given, token)| ids::token_hash(given) == ids::token_hash(token))
+}
+
 /// The Prometheus exposition.
-pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+pub async fn metrics(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, AppError> {
+    if !may_read_metrics(&state, &client, &headers) {
+        return Err(AppError::Forbidden(
+            "Metrics are read from this machine, or with the bearer token set as \
+             metrics_token in the configuration."
+                .to_owned(),
+        ));
+    }
     let queued = state.db.queued(None).await?;
     let agents = state
         .db

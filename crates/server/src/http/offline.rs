@@ -36,6 +36,10 @@ fn plausible_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !email.contains(char::is_whitespace)
         && !domain.contains('@')
+        // The agent answers through a `mailto:` link: no headers (`?bcc=`, `&cc=`) or
+        // escapes ride along in the address.
+        && !local.contains(|c: char| "?&%#/\\<>\",;:".contains(c) || c.is_control())
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
 }
 
 pub async fn leave(
@@ -102,7 +106,11 @@ mod tests {
 
     #[test]
     fn emails_are_checked_for_shape_only() {
-        for good in ["ana@example.com", "a.b+tag@shop.example.co.uk"] {
+        for good in [
+            "ana@example.com",
+            "a.b+tag@shop.example.co.uk",
+            "o'neil@müller.example",
+        ] {
             assert!(plausible_email(good), "{good}");
         }
         for bad in [
@@ -114,6 +122,10 @@ mod tests {
             "ana @example.com",
             "a@b@c.com",
             "ana@.com",
+            "jane@victim.example?bcc=thief%40evil.example",
+            "jane?bcc=thief@evil.example",
+            "jane@victim.example&cc=x",
+            "jane@victim.example/path",
         ] {
             assert!(!plausible_email(bad), "{bad}");
         }

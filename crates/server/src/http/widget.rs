@@ -82,12 +82,21 @@ pub async fn trunk_page(
 }
 
 /// The files of a Trunk build (the widget's, the console's). Their names carry a content
-/// hash, so they are cached for good.
-pub fn assets(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeader::overriding(
-        ServeDir::new(dir),
+/// hash, so they are cached for good. Its `index.html` is served with its policy by the
+/// page's own route; here, as a plain file, a policy forbids it to run or be framed.
+pub fn assets(
+    dir: &Path,
+) -> SetResponseHeader<SetResponseHeader<ServeDir, HeaderValue>, HeaderValue> {
+    let files = SetResponseHeader::overriding(
+        ServeDir::new(dir).append_index_html_on_directories(false),
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    // Ignored for scripts, styles and WebAssembly; binding for a document.
+    SetResponseHeader::overriding(
+        files,
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
     )
 }
 

@@ -40,6 +40,8 @@ pub struct Settings {
     pub messages_per_minute: u32,
     /// Extra TOML for the "acme" site (e.g. `identity_secret = "..."`).
     pub acme_extra: String,
+    /// Extra top-level TOML (e.g. `trust_forwarded_for = true`).
+    pub server_extra: String,
 }
 
 impl Default for Settings {
@@ -50,6 +52,7 @@ impl Default for Settings {
             conversations_per_minute: 10_000,
             messages_per_minute: 10_000,
             acme_extra: String::new(),
+            server_extra: String::new(),
         }
     }
 }
@@ -65,6 +68,7 @@ pub fn config_text(database_url: &str, widget_dir: &Path, settings: &Settings) -
         console_dir = "{}"
         offer_timeout_secs = {}
         agent_grace_secs = {}
+        {}
         [limits]
         conversations_per_minute = {}
         messages_per_minute = {}
@@ -83,6 +87,7 @@ pub fn config_text(database_url: &str, widget_dir: &Path, settings: &Settings) -
         console_dist().display(),
         settings.offer_timeout_secs,
         settings.agent_grace_secs,
+        settings.server_extra,
         settings.conversations_per_minute,
         settings.messages_per_minute,
         settings.acme_extra,
