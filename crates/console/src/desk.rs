@@ -31,6 +31,9 @@ pub struct Chat {
     pub unread: u32,
     pub shopper_typing: bool,
     pub pending: Vec<Pending>,
+    /// The reply being written, kept while other conversations are shown and across a lost
+    /// session.
+    pub draft: String,
     pub note: NoteDraft,
     /// How the agent means to close it: each conversation its own, "solved" until they say
     /// otherwise.
@@ -60,6 +63,7 @@ impl Chat {
             unread: 0,
             shopper_typing: false,
             pending: Vec::new(),
+            draft: String::new(),
             note: NoteDraft::default(),
             resolution: Resolution::Solved,
         }
@@ -143,6 +147,9 @@ pub struct Desk {
     /// The last problem the server reported, for the status line.
     pub problem: Option<String>,
     kept: Option<Kept>,
+    /// Offers held when the live connection was welcomed again, `(site, conversation)`: the
+    /// server sends those still open once more, and they alert no one a second time.
+    reoffered: Vec<(String, String)>,
 }
 
 impl Desk {
@@ -156,6 +163,16 @@ impl Desk {
                 // A reconnect, or the same agent signed in again: keep what they were
                 // reading, sending and writing.
                 let kept = self.kept.take().filter(|k| k.agent == profile.id);
+                // The queues and the offers still open come next, afresh: those that ended or
+                // went elsewhere while the link was down go, with the queues of sites the
+                // agent no longer works for, and so does a problem from before.
+                self.reoffered = self
+                    .offers
+                    .drain(..)
+                    .map(|o| (o.conversation.site, o.conversation.id))
+                    .collect();
+                self.queues.clear();
+                self.problem = None;
                 self.profile = Some(profile);
                 let (kept_chats, kept_open) = kept.map(|k| (k.chats, k.open)).unwrap_or_default();
                 if self.open.is_none() {
@@ -181,6 +198,7 @@ impl Desk {
                                     .any(|m| m.client_id.as_deref() == Some(p.client_id.as_str()))
                             };
                             chat.pending = old.pending.into_iter().filter(|p| !stored(p)).collect();
+                            chat.draft = old.draft;
                             chat.note = old.note;
                             chat.resolution = old.resolution;
                         }
@@ -200,13 +218,19 @@ impl Desk {
                 }
             }
             AgentServerFrame::Queue { site, entries } => {
+                // The site's offers, if any, came before its queue.
+                self.reoffered.retain(|(s, _)| *s != site);
                 self.queues.insert(site, entries);
             }
             AgentServerFrame::Offer { offer } => {
-                self.offers
-                    .retain(|o| o.conversation.id != offer.conversation.id);
+                let id = &offer.conversation.id;
+                let held = self.offers.iter().any(|o| &o.conversation.id == id)
+                    || self.reoffered.iter().any(|(_, c)| c == id);
+                self.offers.retain(|o| &o.conversation.id != id);
                 self.offers.push(offer.clone());
-                return Some(Alert::Offer(offer));
+                if !held {
+                    return Some(Alert::Offer(offer));
+                }
             }
             AgentServerFrame::OfferWithdrawn { conversation } => {
                 self.offers.retain(|o| o.conversation.id != conversation);
@@ -363,9 +387,18 @@ impl Desk {
         }
     }
 
-    /// The agent sent a message; it shows as "sending" until the server stores it.
+    /// The agent edits the reply they are writing on a conversation.
+    pub fn write_reply(&mut self, conversation: &str, text: String) {
+        if let Some(chat) = self.chat_mut(conversation) {
+            chat.draft = text;
+        }
+    }
+
+    /// The agent sent a message; it shows as "sending" until the server stores it, and the
+    /// composer starts afresh.
     pub fn sending(&mut self, conversation: &str, client_id: String, text: String) {
         if let Some(chat) = self.chat_mut(conversation) {
+            chat.draft.clear();
             chat.pending.push(Pending {
                 client_id,
                 text,
@@ -424,11 +457,13 @@ impl Desk {
         true
     }
 
-    /// Whether a note is written on some conversation and not added yet (also while the
-    /// agent signs in again).
-    pub fn unsaved_notes(&self) -> bool {
+    /// Whether something the agent wrote is not with the server (also while they sign in
+    /// again): a note not added, a reply being written, a reply that failed to send.
+    pub fn unsaved(&self) -> bool {
         let kept = self.kept.iter().flat_map(|k| &k.chats);
-        self.chats.iter().chain(kept).any(|c| c.note.is_written())
+        self.chats.iter().chain(kept).any(|c| {
+            c.note.is_written() || !c.draft.trim().is_empty() || c.pending.iter().any(|p| p.failed)
+        })
     }
 
     /// An agent signed in: what was kept for another one goes.

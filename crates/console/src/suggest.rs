@@ -39,45 +39,73 @@ pub fn suggestions(model: &Model, text: &str) -> Vec<Suggestion> {
 /// A site without a model yet (the server compiles knowledge bases after it starts, and a
 /// merchant may add one later) is asked again after this long.
 const RETRY_MS: i64 = 10_000;
+/// A site's model is checked again after this long: an admin may have changed the knowledge
+/// base (its address changes with it; an unchanged one comes from the browser's cache).
+const REFRESH_MS: i64 = 300_000;
 
-enum Slot {
-    Loading,
-    Ready(Box<Model>),
-    Missing { since_ms: i64 },
+struct Slot {
+    model: Option<Box<Model>>,
+    asked_ms: i64,
+    loading: bool,
 }
 
-/// The sites' compiled knowledge bases, loaded once each when a conversation of the site is
-/// shown.
+/// The sites' compiled knowledge bases, loaded when a conversation of the site is shown and
+/// checked again now and then.
 #[derive(Default)]
 pub struct Models(HashMap<String, Slot>);
 
 impl Models {
-    /// Whether to fetch the site's model now; if so, it counts as loading from here on.
+    /// Whether to fetch the site's model now; if so, it counts as loading from here on (the
+    /// model it had, if any, still answers meanwhile).
     pub fn should_load(&mut self, site: &str, now_ms: i64) -> bool {
         let due = match self.0.get(site) {
             None => true,
-            Some(Slot::Missing { since_ms }) => now_ms - since_ms >= RETRY_MS,
-            Some(Slot::Loading | Slot::Ready(_)) => false,
+            Some(slot) if slot.loading => false,
+            Some(slot) => {
+                let wait = if slot.model.is_some() {
+                    REFRESH_MS
+                } else {
+                    RETRY_MS
+                };
+                now_ms.saturating_sub(slot.asked_ms) >= wait
+            }
         };
         if due {
-            self.0.insert(site.to_owned(), Slot::Loading);
+            let slot = self.0.entry(site.to_owned()).or_insert(Slot {
+                model: None,
+                asked_ms: now_ms,
+                loading: true,
+            });
+            slot.asked_ms = now_ms;
+            slot.loading = true;
         }
         due
     }
 
+    /// The site's model arrived, or (`None`) could not be had: a model it had stays, since a
+    /// failed check is no reason to stop suggesting.
     pub fn loaded(&mut self, site: String, model: Option<Model>, now_ms: i64) {
-        let slot = match model {
-            Some(model) => Slot::Ready(Box::new(model)),
-            None => Slot::Missing { since_ms: now_ms },
-        };
-        self.0.insert(site, slot);
+        let slot = self.0.entry(site).or_insert(Slot {
+            model: None,
+            asked_ms: now_ms,
+            loading: false,
+        });
+        slot.asked_ms = now_ms;
+        slot.loading = false;
+        if let Some(model) = model {
+            slot.model = Some(Box::new(model));
+        }
+    }
+
+    /// The site's knowledge base changed: its model is fetched again when next needed.
+    pub fn stale(&mut self, site: &str) {
+        if let Some(slot) = self.0.get_mut(site) {
+            slot.asked_ms = i64::MIN;
+        }
     }
 
     pub fn get(&self, site: &str) -> Option<&Model> {
-        match self.0.get(site)? {
-            Slot::Ready(model) => Some(model),
-            _ => None,
-        }
+        self.0.get(site)?.model.as_deref()
     }
 }
 
@@ -118,5 +146,25 @@ mod tests {
         models.loaded("acme".into(), Some(model()), 12_000);
         assert!(models.get("acme").is_some());
         assert!(!models.should_load("acme", 99_000));
+    }
+
+    #[test]
+    fn a_model_is_checked_again_later_or_when_its_knowledge_base_changed_and_answers_meanwhile() {
+        let mut models = Models::default();
+        assert!(models.should_load("acme", 0));
+        models.loaded("acme".into(), Some(model()), 0);
+        assert!(models.should_load("acme", 300_000), "five minutes on");
+        assert!(
+            models.get("acme").is_some(),
+            "still suggesting while it loads"
+        );
+        models.loaded("acme".into(), None, 301_000);
+        assert!(models.get("acme").is_some(), "a failed check keeps it");
+        assert!(!models.should_load("acme", 302_000));
+        models.stale("acme");
+        assert!(
+            models.should_load("acme", 302_000),
+            "an admin saved a new one"
+        );
     }
 }

@@ -279,10 +279,18 @@ async fn an_offer_counts_down_and_is_answered_by_button_or_key() {
         "18 s left"
     );
     assert!(
-        find(&root, ".offer")
+        find(&root, ".offer [role=alert]")
             .text_content()
             .unwrap()
-            .contains("Assistant was unsure")
+            .contains("Assistant was unsure"),
+        "a screen reader announces the offer as it arrives"
+    );
+    assert!(
+        find(&root, ".countdown")
+            .closest("[role=alert], [aria-live]")
+            .unwrap()
+            .is_none(),
+        "but not every second of its countdown"
     );
     assert_eq!(
         find(&root, ".offer .site").text_content().unwrap(),
@@ -334,7 +342,7 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
     );
     assert_eq!(
         find(&root, ".identity").text_content().unwrap(),
-        "Shopper: Maja <maja@example.com> (verified)"
+        "Shopper: Maja <maja@example.com> (verified account u-7; name and email not checked)"
     );
     assert_eq!(
         texts(&root, ".context dt"),
@@ -455,6 +463,76 @@ async fn a_conversation_shows_its_reason_identity_context_and_whole_transcript()
             .unwrap(),
         "Maja0 unread"
     );
+}
+
+#[wasm_bindgen_test]
+async fn switching_conversations_keeps_the_focus_and_each_reply_and_reads_out_only_new_lines() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: agent(),
+        conversations: vec![conversation("c1"), conversation("c2")],
+    }]);
+    let (actions, log) = recorder();
+    let _mounted = conversations_alone(&root, desk, actions);
+    tick().await;
+    let news = find(&root, ".lines-news[aria-live=polite]");
+    assert_eq!(
+        find(&root, "[role=log]")
+            .get_attribute("aria-live")
+            .as_deref(),
+        Some("off"),
+        "the transcript is not read out whole"
+    );
+
+    // Half a reply to c1; c2 is chosen from the keyboard and keeps the focus.
+    let reply: HtmlTextAreaElement = find(&root, "#reply").unchecked_into();
+    reply.set_value("Your parcel left our");
+    reply.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    let second = find(&root, "[role=tab]:nth-child(2)");
+    second.focus().unwrap();
+    second.click();
+    settled().await;
+    assert_eq!(
+        second.get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    assert!(
+        document().active_element() == Some(second.clone().into()),
+        "the tab chosen is still the focused element"
+    );
+    assert_eq!(reply.value(), "", "c2 has its own composer");
+    assert_eq!(
+        news.text_content().unwrap(),
+        "",
+        "showing c2 reads nothing out"
+    );
+
+    // A line arriving in the one shown is read out; back on c1, its reply is as left.
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Message {
+            conversation: "c2".into(),
+            message: message(5, Author::Shopper, "Hello?", None),
+        });
+    });
+    tick().await;
+    assert_eq!(news.text_content().unwrap(), "Shopper: Hello?");
+    find(&root, "[role=tab]:nth-child(1)").click();
+    settled().await;
+    assert_eq!(reply.value(), "Your parcel left our");
+    assert_eq!(news.text_content().unwrap(), "");
+
+    // A reply too long to send says so and goes nowhere.
+    reply.set_value(&"a".repeat(tandem_protocol::MAX_MESSAGE_BYTES + 1));
+    reply.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    find(&root, ".composer button[type=submit]").click();
+    tick().await;
+    assert!(
+        find(&root, ".composer .problem")
+            .text_content()
+            .unwrap()
+            .contains("at most 4096 bytes")
+    );
+    assert!(log.lock().unwrap().iter().all(|l| !l.starts_with("send")));
 }
 
 #[wasm_bindgen_test]
@@ -593,6 +671,11 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
     settled().await;
     assert_eq!(texts(&root, ".note .author"), ["Ben", "Ada"]);
     assert_eq!(note_box.value(), "");
+    assert_eq!(
+        find(&root, ".notes-news").text_content().unwrap(),
+        "Ada: Parcel lost: reshipping",
+        "a screen reader hears the note added, not those there before"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -864,25 +947,23 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
 #[wasm_bindgen_test]
 async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
     let root = frame();
+    let left = |id: &str, email: &str| OfflineMessage {
+        id: id.into(),
+        site: "acme".into(),
+        email: email.into(),
+        name: Some("Maja".into()),
+        message: "Please call me about my return".into(),
+        transcript: serde_json::from_value(json!([
+            { "author": "shopper", "text": "Can I return worn shoes?" }
+        ]))
+        .unwrap(),
+        context: Map::new(),
+        created_at: 0,
+        handled_at: None,
+        handled_by: None,
+    };
     let mut desk = Desk::default();
-    desk.set_inbox(
-        "acme".into(),
-        vec![OfflineMessage {
-            id: "m1".into(),
-            site: "acme".into(),
-            email: "maja@example.com".into(),
-            name: Some("Maja".into()),
-            message: "Please call me about my return".into(),
-            transcript: serde_json::from_value(json!([
-                { "author": "shopper", "text": "Can I return worn shoes?" }
-            ]))
-            .unwrap(),
-            context: Map::new(),
-            created_at: 0,
-            handled_at: None,
-            handled_by: None,
-        }],
-    );
+    desk.set_inbox("acme".into(), vec![left("m1", "maja@example.com")]);
     let desk = RwSignal::new(desk);
     let (actions, log) = recorder();
     let _mounted = mount_to(root.clone(), move || view! { <Inbox desk actions /> });
@@ -904,6 +985,16 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
         texts(&root, ".inbox p")
             .iter()
             .any(|t| t == "No messages waiting for an answer.")
+    );
+
+    // An address that tries to add a header to the agent's reply (an older server let it
+    // through) stays one address.
+    let sneaky = left("m2", "jane@victim.example?bcc=thief@evil.example");
+    desk.update(|d| d.set_inbox("acme".into(), vec![sneaky]));
+    tick().await;
+    assert_eq!(
+        find(&root, "li.left a").get_attribute("href").as_deref(),
+        Some("mailto:jane@victim.example%3Fbcc%3Dthief@evil.example")
     );
 }
 

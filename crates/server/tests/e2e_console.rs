@@ -403,6 +403,7 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
     );
 
     // Signing out ends that session too, and the form that follows raises no alarm.
+    view(client, "Account").await;
     client
         .find(Locator::XPath(
             "//header[contains(@class, 'bar')]/button[normalize-space(.)='Sign out']",
@@ -427,6 +428,21 @@ async fn a_password_changed_elsewhere_sends_the_console_to_sign_in_and_one_chang
         .await
         .unwrap();
     assert_eq!(alarm, "", "a sign-out is not a lost session");
+
+    // Ben signs in at this browser next: he starts at the desk, not on Ada's account page.
+    server.agent("Ben", &["acme"]).await;
+    sign_in(client, "ben@agents.example", AGENT_PASSWORD).await;
+    shows(client, ".bar .agent", "Ben").await;
+    let desk = client.find(Locator::Css("main.desk")).await.unwrap();
+    assert!(desk.is_displayed().await.unwrap(), "the desk is shown");
+    assert!(
+        client
+            .find_all(Locator::Css(".change-password .done"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing of Ada's page is left"
+    );
     server.stop().await;
 }
 

@@ -65,6 +65,51 @@ fn an_offer_alerts_and_goes_when_withdrawn_or_accepted() {
 }
 
 #[test]
+fn a_reconnect_drops_offers_and_queues_that_ended_meanwhile_and_alerts_only_new_offers() {
+    let mut desk = welcomed(vec![]);
+    let offer = |id: &str| Offer {
+        conversation: fixture::waiting(id, 1, HandoffReason::Asked),
+        expires_at: 60_000,
+    };
+    desk.apply(AgentServerFrame::Offer { offer: offer("c1") });
+    desk.apply(AgentServerFrame::Offer { offer: offer("c2") });
+    let mut other_site = fixture::waiting("c7", 1, HandoffReason::Asked);
+    other_site.site = "globex".into();
+    desk.apply(AgentServerFrame::Queue {
+        site: "globex".into(),
+        entries: vec![other_site],
+    });
+    desk.problem = Some("The server cannot be reached.".into());
+
+    // Back: c1 is still offered, c2 went to someone else, globex is no longer the agent's.
+    desk.apply(AgentServerFrame::Welcome {
+        profile: fixture::agent(),
+        conversations: vec![],
+    });
+    let again = desk.apply(AgentServerFrame::Offer { offer: offer("c1") });
+    assert_eq!(again, None, "no second sound for an offer already shown");
+    desk.apply(AgentServerFrame::Queue {
+        site: "acme".into(),
+        entries: vec![fixture::waiting("c1", 1, HandoffReason::Asked)],
+    });
+    let ids: Vec<&str> = desk
+        .offers()
+        .iter()
+        .map(|o| o.conversation.id.as_str())
+        .collect();
+    assert_eq!(ids, ["c1"]);
+    assert_eq!(desk.waiting(), 1, "globex's queue went");
+    assert_eq!(
+        desk.problem, None,
+        "a problem from before the reconnect went"
+    );
+
+    // A later offer of c2 is new again.
+    let later = desk.apply(AgentServerFrame::Offer { offer: offer("c2") });
+    assert_eq!(later, Some(Alert::Offer(offer("c2"))));
+}
+
+#[test]
 fn queues_of_each_site_are_kept_and_counted() {
     let mut desk = welcomed(vec![]);
     desk.apply(AgentServerFrame::Queue {
@@ -207,6 +252,7 @@ fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
     });
     desk.sending("c1", "k1".into(), "typed before the cut".into());
     desk.write_note("c2", "half a note".into());
+    desk.write_reply("c2", "half a reply".into());
     desk.resolve_as("c2", Resolution::Spam);
     desk.apply(AgentServerFrame::Welcome {
         profile: fixture::agent(),
@@ -217,7 +263,23 @@ fn a_reconnect_keeps_unread_counts_unsent_messages_and_notes_being_written() {
     assert_eq!(desk.unread(), 1);
     assert_eq!(desk.chats()[0].pending.len(), 1);
     assert_eq!(desk.chats()[1].note.text, "half a note");
+    assert_eq!(desk.chats()[1].draft, "half a reply");
     assert_eq!(desk.open_id(), Some("c1"));
+}
+
+#[test]
+fn a_reply_being_written_or_not_sent_counts_as_unsaved_until_it_is_sent() {
+    let mut desk = welcomed(vec![fixture::conversation("c1")]);
+    assert!(!desk.unsaved());
+    desk.write_reply("c1", "  ".into());
+    assert!(!desk.unsaved(), "blank is nothing to lose");
+    desk.write_reply("c1", "Your refund".into());
+    assert!(desk.unsaved());
+    desk.sending("c1", "k1".into(), "Your refund".into());
+    assert_eq!(desk.chats()[0].draft, "", "the composer starts afresh");
+    assert!(!desk.unsaved(), "on its way");
+    desk.failed("k1");
+    assert!(desk.unsaved(), "not sent: the agent would lose it");
 }
 
 #[test]
@@ -230,6 +292,7 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
     desk.select("c2");
     desk.write_note("c2", "Refund promised".into());
     desk.write_note("c3", "Asked for a photo".into());
+    desk.write_reply("c2", "Let me check the".into());
     desk.sending("c1", "k1".into(), "One moment".into());
     desk.sending("c1", "k2".into(), "Stored meanwhile".into());
     // On its way as the session ends: no answer will come to this desk.
@@ -237,12 +300,9 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
     desk.session_lost();
     assert!(desk.chats().is_empty(), "nothing shown while signed out");
     assert_eq!(desk.profile, None);
-    assert!(
-        desk.unsaved_notes(),
-        "leaving the sign-in page still asks first"
-    );
+    assert!(desk.unsaved(), "leaving the sign-in page still asks first");
     desk.session_lost();
-    assert!(desk.unsaved_notes(), "lost twice: still kept");
+    assert!(desk.unsaved(), "lost twice: still kept");
 
     // Back: c3 was closed by a colleague meanwhile. The rest is as it was; c3's note is
     // shown rather than lost unseen.
@@ -259,6 +319,7 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
     assert_eq!(alert, Some(Alert::NoteLost("Asked for a photo".into())));
     assert_eq!(desk.open_id(), Some("c2"), "the one that was shown");
     assert_eq!(desk.chats()[1].note.text, "Refund promised");
+    assert_eq!(desk.chats()[1].draft, "Let me check the");
     assert_eq!(
         desk.saving_note("c2", "n2".into()),
         Some(("n1".to_owned(), "Refund promised".to_owned())),
@@ -279,13 +340,14 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
         ..fixture::agent()
     };
     desk.signed_in(ben.clone());
-    assert!(!desk.unsaved_notes());
+    assert!(!desk.unsaved());
     let alert = desk.apply(AgentServerFrame::Welcome {
         profile: ben,
         conversations: vec![fixture::conversation("c2")],
     });
     assert_eq!(alert, None);
     assert_eq!(desk.chats()[0].note, NoteDraft::default());
+    assert_eq!(desk.chats()[0].draft, "");
     assert!(desk.chats()[0].pending.is_empty());
 }
 
@@ -348,10 +410,10 @@ fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
     ]);
     let saving = |desk: &mut Desk, fresh: &str| desk.saving_note("c1", fresh.into());
     assert_eq!(saving(&mut desk, "k1"), None, "nothing written");
-    assert!(!desk.unsaved_notes());
+    assert!(!desk.unsaved());
     desk.write_note("c1", "  Checked the parcel: lost  ".into());
     desk.write_note("c2", "Other one".into());
-    assert!(desk.unsaved_notes());
+    assert!(desk.unsaved());
     let sent = Some(("k1".to_owned(), "Checked the parcel: lost".to_owned()));
     assert_eq!(saving(&mut desk, "k1"), sent);
     assert_eq!(saving(&mut desk, "k2"), None, "already on its way");

@@ -39,6 +39,8 @@ enum Page {
 }
 /// How often the offline inbox is fetched again (other agents handle messages too).
 const INBOX_EVERY_MS: i64 = 60_000;
+/// How often the shown conversation's site's colleagues are asked for again.
+const COLLEAGUES_EVERY_MS: i64 = 30_000;
 
 /// The UTC day `days_ago` days before now, as `YYYY-MM-DD`.
 fn utc_day(days_ago: u32) -> String {
@@ -82,6 +84,9 @@ pub fn App() -> impl IntoView {
     let live = StoredValue::new_local(None::<Live>);
     let models = StoredValue::new_local(Models::default());
     let models_loaded = RwSignal::new(0u32);
+    // Who is signed in: `None` once they sign out. A session lost elsewhere leaves it as it
+    // was, so the same agent signing in again finds their pages as they left them.
+    let agent = RwSignal::new(None::<String>);
 
     if let Ok(tick) = set_interval_with_handle(
         move || now.set(js_sys::Date::now() as i64),
@@ -106,7 +111,7 @@ pub fn App() -> impl IntoView {
     // Knowledge base drafts on any site, notes on any conversation.
     let unsaved = move || {
         kb_drafts.with_untracked(KbDrafts::changed)
-            || desk.with_untracked(Desk::unsaved_notes)
+            || desk.with_untracked(Desk::unsaved)
             || history.with_untracked(History::unsaved_notes)
     };
     super::warn_before_leaving(unsaved);
@@ -115,7 +120,10 @@ pub fn App() -> impl IntoView {
         // Signing out drops the desk; a session lost elsewhere keeps it for the agent's return.
         match why {
             Some(_) => desk.update(Desk::session_lost),
-            None => desk.set(Desk::default()),
+            None => {
+                desk.set(Desk::default());
+                agent.set(None);
+            }
         }
         login_problem.set(why);
         signed_in.set(Some(false));
@@ -126,6 +134,13 @@ pub fn App() -> impl IntoView {
             signed_out(Some(failure.message));
         } else {
             desk.update(|d| d.problem = Some(failure.message));
+        }
+    };
+    // The agent acts again: a problem from before no longer holds (and one that comes back
+    // is announced afresh).
+    let clear_problem = move || {
+        if desk.with_untracked(|d| d.problem.is_some()) {
+            desk.update(|d| d.problem = None);
         }
     };
     // A note whose conversation left the desk before it was added: the agent reads its text.
@@ -156,6 +171,7 @@ pub fn App() -> impl IntoView {
         live.set_value(Some(Live::connect(on_frame, on_link)));
     };
     let enter = move |profile: AgentProfile| {
+        agent.set(Some(profile.id.clone()));
         kb_drafts.update(|d| d.signed_in(&profile.id));
         history.update(|h| h.signed_in(&profile.id));
         desk.update(|d| d.signed_in(profile));
@@ -248,6 +264,7 @@ pub fn App() -> impl IntoView {
 
     let actions = Actions {
         take: Callback::new(move |(id, how): (String, api::Take)| {
+            clear_problem();
             spawn_local(async move {
                 if let Err(failure) = api::take(&id, how).await {
                     report(failure);
@@ -255,6 +272,7 @@ pub fn App() -> impl IntoView {
             });
         }),
         send: Callback::new(move |(conversation, text): (String, String)| {
+            clear_problem();
             let id = client_id();
             // A sent message ends typing on the shopper's side.
             typing_sent.set_value(0.0);
@@ -268,6 +286,7 @@ pub fn App() -> impl IntoView {
             );
         }),
         retry: Callback::new(move |client_id: String| {
+            clear_problem();
             if let Some((conversation, pending)) =
                 desk.try_update(|d| d.retry(&client_id)).flatten()
             {
@@ -282,6 +301,7 @@ pub fn App() -> impl IntoView {
         }),
         close: Callback::new(
             move |(id, resolution): (String, tandem_protocol::agent::Resolution)| {
+                clear_problem();
                 spawn_local(async move {
                     if let Err(failure) = api::close(&id, resolution).await {
                         report(failure);
@@ -290,6 +310,7 @@ pub fn App() -> impl IntoView {
             },
         ),
         transfer: Callback::new(move |(id, to): (String, Option<String>)| {
+            clear_problem();
             spawn_local(async move {
                 if let Err(failure) = api::transfer(&id, to).await {
                     report(failure);
@@ -297,6 +318,7 @@ pub fn App() -> impl IntoView {
             });
         }),
         note: Callback::new(move |conversation: String| {
+            clear_problem();
             let Some((client_id, text)) = desk
                 .try_update(|d| d.saving_note(&conversation, client_id()))
                 .flatten()
@@ -338,6 +360,7 @@ pub fn App() -> impl IntoView {
             });
         }),
         handled: Callback::new(move |id: String| {
+            clear_problem();
             spawn_local(async move {
                 match api::offline_message_handled(&id).await {
                     Ok(()) => desk.update(|d| d.handled(&id)),
@@ -346,6 +369,7 @@ pub fn App() -> impl IntoView {
             });
         }),
         set_status: Callback::new(move |change| {
+            clear_problem();
             spawn_local(async move {
                 match api::set_status(&change).await {
                     Ok(profile) => desk.update(|d| d.profile = Some(profile)),
@@ -396,8 +420,14 @@ pub fn App() -> impl IntoView {
             models_loaded.update(|n| *n += 1);
         });
     });
-    // The offline inbox of every site of the agent, now and then again every minute.
+    // The offline inbox of every site of the agent, at each sign-in (the desk starts empty)
+    // and then again every minute.
     let inbox_fetched = StoredValue::new(i64::MIN);
+    Effect::new(move |_| {
+        if signed_in.get() == Some(true) {
+            inbox_fetched.set_value(i64::MIN);
+        }
+    });
     Effect::new(move |_| {
         let now = now.get();
         let Some(sites) = desk.with(|d| d.profile.as_ref().map(|p| p.sites.clone())) else {
@@ -415,20 +445,39 @@ pub fn App() -> impl IntoView {
             });
         }
     });
-    // Transfer targets and ready-made replies: the shown conversation's site's.
+    // Transfer targets and ready-made replies: the shown conversation's site's, asked for
+    // again every half minute (colleagues come and go). An answer for a site no longer
+    // shown is dropped.
     let colleagues = RwSignal::new(Vec::new());
     let canned = RwSignal::new(Vec::new());
     let colleagues_site =
         Memo::new(move |_| desk.with(|d| d.open_chat().map(|c| c.detail.site.clone())));
+    let colleagues_asked = StoredValue::new((None::<String>, i64::MIN));
     Effect::new(move |_| {
+        let now = now.get();
         let Some(site) = colleagues_site.get() else {
             return;
         };
+        let (asked, at) = colleagues_asked.get_value();
+        let same_site = asked.as_ref() == Some(&site);
+        if same_site && now.saturating_sub(at) < COLLEAGUES_EVERY_MS {
+            return;
+        }
+        if !same_site {
+            colleagues.set(Vec::new());
+            canned.set(Vec::new());
+        }
+        colleagues_asked.set_value((Some(site.clone()), now));
         spawn_local(async move {
-            if let Ok(found) = api::colleagues(&site).await {
+            let still = || colleagues_site.get_untracked().as_ref() == Some(&site);
+            if let Ok(found) = api::colleagues(&site).await
+                && still()
+            {
                 colleagues.set(found);
             }
-            if let Ok(found) = api::canned_replies(&site).await {
+            if let Ok(found) = api::canned_replies(&site).await
+                && still()
+            {
                 canned.set(found);
             }
         });
@@ -546,6 +595,10 @@ pub fn App() -> impl IntoView {
             if let Ok(report) = api::kb_report(&site).await
                 && admin_site.get_untracked() == site
             {
+                if !report.reloading {
+                    // Compiled: the suggestions answer from the new knowledge base.
+                    models.update_value(|m| m.stale(&site));
+                }
                 kb_report.set(Some(report));
             }
         });
@@ -585,6 +638,27 @@ pub fn App() -> impl IntoView {
             }
             password_busy.set(false);
         });
+    });
+
+    // Another agent, or none: nothing of the pages the last one saw stays, and the next one
+    // starts at the desk.
+    Effect::new(move |before: Option<Option<String>>| {
+        let now = agent.get();
+        if before.is_some_and(|before| before != now) {
+            page.set(Page::Desk);
+            dashboard.set(None);
+            dashboard_problem.set(None);
+            history_problem.set(None);
+            site_agents.set(Vec::new());
+            kb_report.set(None);
+            admin_site.set(String::new());
+            admin_problem.set(None);
+            colleagues.set(Vec::new());
+            canned.set(Vec::new());
+            colleagues_asked.set_value((None, i64::MIN));
+            password_outcome.set(None);
+        }
+        now
     });
 
     move || {

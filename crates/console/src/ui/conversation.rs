@@ -9,12 +9,14 @@
 use leptos::{ev, prelude::*};
 use serde_json::Value;
 use tandem_protocol::{
+    MAX_MESSAGE_BYTES,
     agent::{AgentStatus, ClosedConversation, Colleague, Resolution},
     conversation::{Author, HandoffReason, Message},
 };
 
 use super::{
     Actions,
+    announce::Announce,
     bar::status_text,
     earlier::EarlierConversations,
     follow::{Shown, follow_end},
@@ -161,31 +163,39 @@ pub fn Conversations(
     actions: Actions,
 ) -> impl IntoView {
     let colleague = RwSignal::new(String::new());
+    // Keyed by id alone, each tab's label, count and selection drawn inside it: a tab that
+    // changes stays the same button, and keeps the keyboard's focus.
     let tabs = move || {
         desk.with(|d| {
             d.chats()
                 .iter()
-                .map(|c| {
-                    (
-                        c.detail.id.clone(),
-                        c.label().unwrap_or_else(|| t("author_shopper")),
-                        c.unread,
-                        d.open_id() == Some(&c.detail.id),
-                    )
-                })
+                .map(|c| c.detail.id.clone())
                 .collect::<Vec<_>>()
         })
+    };
+    let of_tab = move |id: &str, f: &dyn Fn(&Chat) -> String| {
+        desk.with(|d| d.chats().iter().find(|c| c.detail.id == id).map(f))
+            .unwrap_or_default()
     };
     let open_id = Memo::new(move |_| desk.with(|d| d.open_id().map(str::to_owned)));
     let shown =
         move |f: &dyn Fn(&Chat) -> String| desk.with(|d| d.open_chat().map(f)).unwrap_or_default();
 
-    // The composer keeps its text until sent; switching conversations starts afresh.
+    // The composer's text. The desk keeps each conversation's, for when it is shown again and
+    // across a lost session; untracked, so a key press redraws nothing else.
     let draft = RwSignal::new(String::new());
+    let write = move |text: String| {
+        if let Some(id) = open_id.get_untracked() {
+            desk.update_untracked(|d| d.write_reply(&id, text.clone()));
+        }
+        draft.set(text);
+    };
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         open_id.track();
-        draft.set(String::new());
+        draft.set(
+            desk.with_untracked(|d| d.open_chat().map(|c| c.draft.clone()).unwrap_or_default()),
+        );
         problem.set(None);
         colleague.set(String::new());
     });
@@ -194,12 +204,17 @@ pub fn Conversations(
         let Some(id) = open_id.get_untracked() else {
             return;
         };
-        let text = draft.get_untracked();
-        if text.trim().is_empty() {
+        let text = draft.get_untracked().trim().to_owned();
+        if text.is_empty() {
             return problem.set(Some(t("empty_message")));
         }
-        actions.send.run((id, text.trim().to_owned()));
-        draft.set(String::new());
+        // The server would refuse it, and sending it again would not help.
+        if text.len() > MAX_MESSAGE_BYTES {
+            let limit = MAX_MESSAGE_BYTES.to_string();
+            return problem.set(Some(t_with("message_too_long", "n", &limit)));
+        }
+        actions.send.run((id, text));
+        write(String::new());
         problem.set(None);
     };
     // Each conversation is closed as the agent chose for it ("spam" for one is not for the
@@ -237,6 +252,17 @@ pub fn Conversations(
                 .unwrap_or_default()
         })
     };
+    let arrived = Memo::new(move |_| {
+        desk.with(|d| {
+            let chat = d.open_chat();
+            let lines = chat.map_or(&[][..], |c| &c.detail.messages[..]);
+            let newest = lines
+                .last()
+                .filter(|m| m.author != Author::Agent)
+                .map(|m| format!("{}: {}", author_text(m), m.text));
+            (chat.map(|c| c.detail.id.clone()), lines.len(), newest)
+        })
+    });
     let pending =
         move || desk.with(|d| d.open_chat().map(|c| c.pending.clone()).unwrap_or_default());
     let transcript = NodeRef::<leptos::html::Ol>::new();
@@ -280,12 +306,14 @@ pub fn Conversations(
                         }
                     },
                 );
-                let vouched = if c.detail.identity.is_none() {
-                    String::new()
-                } else if c.detail.identity_verified {
-                    format!(" ({})", t("verified"))
-                } else {
-                    format!(" ({})", t("not_verified"))
+                // The shop signs the account id only: the name and email beside it are
+                // whatever the page (or whoever sent the handoff) said.
+                let vouched = match &c.detail.identity {
+                    None => String::new(),
+                    Some(who) if c.detail.identity_verified => {
+                        format!(" ({})", t_with("verified", "id", &who.id))
+                    }
+                    Some(_) => format!(" ({})", t("not_verified")),
                 };
                 format!("{who}{vouched}")
             })
@@ -297,16 +325,18 @@ pub fn Conversations(
             <h2 id="conversations-title">{t("conversations")}</h2>
             <p hidden=move || !tabs().is_empty()>{t("no_conversations")}</p>
             <div role="tablist" class="tabs">
-                <For each=tabs key=|tab| tab.clone() let:tab>
+                <For each=tabs key=|id| id.clone() let:id>
                     {
-                        let (id, label, unread, selected) = tab;
-                        let select = id.clone();
+                        let (label, unread, selected) = (id.clone(), id.clone(), id.clone());
+                        let unread = move || of_tab(&unread, &|c| c.unread.to_string());
+                        let unread_text = unread.clone();
                         view! {
-                            <button type="button" role="tab" aria-selected=selected.to_string()
-                                aria-controls="conversation" on:click=move |_| desk.update(|d| d.select(&select))>
-                                {label}
-                                <span class="unread" hidden=unread == 0>
-                                    {t_with("unread", "n", &unread.to_string())}
+                            <button type="button" role="tab"
+                                aria-selected=move || (open_id.get().as_deref() == Some(selected.as_str())).to_string()
+                                aria-controls="conversation" on:click=move |_| desk.update(|d| d.select(&id))>
+                                {move || of_tab(&label, &|c| c.label().unwrap_or_else(|| t("author_shopper")))}
+                                <span class="unread" hidden=move || unread() == "0">
+                                    {move || t_with("unread", "n", &unread_text())}
                                 </span>
                             </button>
                         }
@@ -337,7 +367,10 @@ pub fn Conversations(
                 </section>
                 <Notes desk actions time=time_of_day />
                 <h3 id="transcript-title">{t("transcript")}</h3>
-                <div role="log" aria-live="polite" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title"
+                // Not read out as a whole when another conversation is shown: `Announce` says
+                // each line that arrives.
+                <Announce tally=arrived of="lines-news" />
+                <div role="log" aria-live="off" aria-labelledby="transcript-title"><ol class="transcript" tabindex="0" aria-labelledby="transcript-title"
                     node_ref=transcript on:scroll=on_scroll>
                     <For each=messages key=|(key, _)| key.clone() let:line>
                         <TranscriptLine message=line.1 />
@@ -374,7 +407,7 @@ pub fn Conversations(
                                             {t_with("confidence", "n", &format!("{:.0}", s.confidence * 100.0))}
                                         </span>
                                         <p dir="auto">{as_shown(&s.answer)}</p>
-                                        <button type="button" on:click=move |_| draft.set(answer.clone())>
+                                        <button type="button" on:click=move |_| write(answer.clone())>
                                             {t("use_answer")}
                                         </button>
                                     </li>
@@ -391,7 +424,7 @@ pub fn Conversations(
                                 let fill = text.clone();
                                 view! {
                                     <li>
-                                        <button type="button" on:click=move |_| draft.set(fill.clone())>{text}</button>
+                                        <button type="button" on:click=move |_| write(fill.clone())>{text}</button>
                                     </li>
                                 }
                             }
@@ -402,7 +435,7 @@ pub fn Conversations(
                     <label for="reply">{t("message")}</label>
                     <textarea id="reply" rows="3" prop:value=draft on:keydown=enter_submits
                         on:input=move |e| {
-                            draft.set(event_target_value(&e));
+                            write(event_target_value(&e));
                             if let Some(id) = open_id.get_untracked() {
                                 actions.typing.run(id);
                             }

@@ -169,7 +169,7 @@ pub fn HistoryView(
                     hidden=move || open().is_none_or(|c| c.notes.is_empty()) && wrap_up.with(Option::is_none)>
                     <h4 id="past-notes-title">{t("notes")}</h4>
                     <p class="private" id="past-notes-private">{t("notes_private")}</p>
-                    <NoteList notes=Signal::derive(move || open().map(|c| c.notes).unwrap_or_default()) time=when live=true />
+                    <NoteList shown=opened notes=Signal::derive(move || open().map(|c| c.notes).unwrap_or_default()) time=when />
                     <Show when=move || wrap_up.with(Option::is_some)>
                         <NoteForm id="past-note" described_by="past-notes-private" shown=opened
                             draft=Signal::derive(move || wrap_up.get().unwrap_or_default())

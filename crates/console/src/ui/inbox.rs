@@ -8,6 +8,13 @@ use tandem_protocol::conversation::Author;
 use super::Actions;
 use crate::{desk::Desk, i18n::t};
 
+/// A `mailto:` link to `email`, escaped: nothing in the address (`?bcc=...`) becomes a header
+/// of the agent's reply.
+fn mailto(email: &str) -> String {
+    let escaped = String::from(js_sys::encode_uri_component(email));
+    format!("mailto:{}", escaped.replace("%40", "@"))
+}
+
 #[component]
 pub fn Inbox(desk: RwSignal<Desk>, actions: Actions) -> impl IntoView {
     let messages = move || desk.with(Desk::inbox);
@@ -38,7 +45,7 @@ pub fn Inbox(desk: RwSignal<Desk>, actions: Actions) -> impl IntoView {
                         let nothing_asked = asked.is_empty();
                         view! {
                             <li class="left">
-                                <p class="from"><a href=format!("mailto:{}", m.email)>{who}</a>" · "{m.site.clone()}</p>
+                                <p class="from"><a href=mailto(&m.email)>{who}</a>" · "{m.site.clone()}</p>
                                 <p class="text" dir="auto">{m.message.clone()}</p>
                                 <details hidden=nothing_asked>
                                     <summary>{t("inbox_before")}</summary>

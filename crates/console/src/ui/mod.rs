@@ -12,6 +12,7 @@
 //! - `site`: which of the agent's sites the dashboard or admin page shows.
 //! - `dashboard`: the quality dashboard of a site over a range of days.
 //! - `earlier`: a returning (verified) shopper's earlier conversations, in the one shown.
+//! - `announce`: what a screen reader hears as lines and notes arrive.
 //! - `follow`: the transcript keeps its newest lines in view while the agent reads them.
 //! - `history`: a site's closed conversations with their ratings and comments, each readable.
 //! - `inbox`: the messages shoppers left while no one was available.
@@ -25,6 +26,7 @@
 mod account;
 mod actions;
 mod admin;
+mod announce;
 mod app;
 mod bar;
 mod conversation;

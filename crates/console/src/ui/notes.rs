@@ -6,20 +6,26 @@
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::Note;
 
-use super::{Actions, conversation::enter_submits, links::as_shown};
+use super::{Actions, announce::Announce, conversation::enter_submits, links::as_shown};
 use crate::{desk::Desk, i18n::t, note_draft::NoteDraft};
 
-/// The notes, oldest first, each with its author and `time(at)`; with `live`, a screen
-/// reader hears each one added.
+/// The notes of the conversation `shown`, oldest first, each with its author and
+/// `time(at)`; a screen reader hears each one added while it is shown.
 #[component]
 pub fn NoteList(
+    #[prop(into)] shown: Signal<Option<String>>,
     #[prop(into)] notes: Signal<Vec<Note>>,
     time: fn(i64) -> String,
-    #[prop(optional)] live: bool,
 ) -> impl IntoView {
+    let tally = Memo::new(move |_| {
+        notes.with(|all| {
+            let newest = all.last().map(|n| format!("{}: {}", n.agent_name, n.text));
+            (shown.get(), all.len(), newest)
+        })
+    });
     view! {
-        <ol class="notes-list" aria-live=live.then_some("polite")
-            hidden=move || notes.with(Vec::is_empty)>
+        <Announce tally of="notes-news" />
+        <ol class="notes-list" hidden=move || notes.with(Vec::is_empty)>
             <For each=move || notes.get() key=|n| n.id.clone() let:note>
                 <li class="note">
                     <span class="author">{note.agent_name.clone()}</span>" "
@@ -111,7 +117,7 @@ pub fn Notes(desk: RwSignal<Desk>, actions: Actions, time: fn(i64) -> String) ->
         <section class="notes" aria-labelledby="notes-title">
             <h3 id="notes-title">{t("notes")}</h3>
             <p class="private" id="notes-private">{t("notes_private")}</p>
-            <NoteList notes time live=true />
+            <NoteList shown=open_id notes time />
             <NoteForm id="note" described_by="notes-private" shown=open_id draft on_input on_add />
         </section>
     }

@@ -66,12 +66,16 @@ pub fn Queue(
                         let (accept, decline) = (id.clone(), id);
                         let expires_at = offer.expires_at;
                         view! {
-                            <li class="offer" role="alert">
-                                <p class="reason">
-                                    <span class="site">{offer.conversation.site.clone()}</span>" "
-                                    {reason_text(offer.conversation.reason)}
-                                </p>
-                                <p class="preview" dir="auto">{summary(&offer.conversation)}</p>
+                            <li class="offer">
+                                // Announced once, as it arrives; the countdown outside it
+                                // ticks without being read out every second.
+                                <div role="alert">
+                                    <p class="reason">
+                                        <span class="site">{offer.conversation.site.clone()}</span>" "
+                                        {reason_text(offer.conversation.reason)}
+                                    </p>
+                                    <p class="preview" dir="auto">{summary(&offer.conversation)}</p>
+                                </div>
                                 <p class="countdown">
                                     {move || t_with("offer_expires", "n", &seconds_left(expires_at, now.get()).to_string())}
                                 </p>
