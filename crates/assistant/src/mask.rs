@@ -2,9 +2,9 @@
 //!
 //! A card number is 13 to 19 digits, written together or in groups, that passes the Luhn
 //! check. [`mask_card_numbers`] replaces each with `•••• 4242` (its last four digits), which
-//! is what a support agent needs to tell cards apart. Groups are joined by one space (a
-//! no-break or ideographic space too) or hyphen; digits may be ASCII, Arabic-Indic, Eastern
-//! Arabic-Indic or full-width, as shoppers' keyboards type them.
+//! is what a support agent needs to tell cards apart. Groups are joined by one hyphen or up
+//! to three spaces (no-break and ideographic ones, tabs and line breaks too); digits may be
+//! ASCII, Arabic-Indic, Eastern Arabic-Indic or full-width, as shoppers' keyboards type them.
 //! The scanner collects runs of digit groups, then masks every group that is part of some
 //! Luhn-valid window of whole groups: a card followed by its security code
 //! ("4242 4242 4242 4242 123") or after another number ("order 1001 4242 4242 4242 4242")
@@ -59,28 +59,25 @@ fn digit(c: char) -> Option<char> {
     char::from_digit(u32::from(c) - u32::from(zero), 10)
 }
 
-/// Whether `c` joins two groups of one number: a space (no-break, thin and ideographic
-/// ones too) or a hyphen (full-width too). Not a dot, a slash or a spaced dash: dates and
-/// ranges ("09.12.2025 - 15.12.2025") are written with those.
-fn is_joiner(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\u{A0}'
-            | '\u{202F}'
-            | '\u{2009}'
-            | '\u{3000}'
-            | '-'
-            | '\u{2010}'
-            | '\u{2011}'
-            | '\u{FF0D}'
-    )
+/// Whether `c` is a hyphen between two groups of one number (full-width too).
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{FF0D}')
 }
 
-/// The length in bytes of the joiner at the start of `rest`, if a digit follows it.
+/// The length in bytes of the joiner at the start of `rest`, if a digit follows it: one
+/// hyphen, or up to three spaces of any kind (no-break, thin and ideographic ones, tabs and
+/// line breaks: a number pasted from a card's layout). Not a dot, a slash or a spaced dash:
+/// dates and ranges ("09.12.2025 - 15.12.2025") are written with those.
 fn joiner(rest: &str) -> Option<usize> {
-    let first = rest.chars().next().filter(|&c| is_joiner(c))?;
-    let len = first.len_utf8();
-    rest[len..].chars().next().and_then(digit).map(|_| len)
+    let first = rest.chars().next()?;
+    let len = if is_hyphen(first) {
+        first.len_utf8()
+    } else {
+        let spaces = rest.chars().take(3).take_while(|c| c.is_whitespace());
+        spaces.map(char::len_utf8).sum()
+    };
+    let then = rest[len..].chars().next();
+    (len > 0 && then.and_then(digit).is_some()).then_some(len)
 }
 
 /// Runs of digit groups joined as [`joiner`] says, not glued to letters or other digits.
@@ -266,6 +263,9 @@ mod tests {
             "４２４２　４２４２　４２４２　４２４２",
             "４２４２－４２４２－４２４２－４２４２",
             "4242\u{a0}4242\u{a0}4242\u{a0}4242",
+            "4242  4242  4242  4242",
+            "4242\t4242\t4242\t4242",
+            "4242\n4242\r\n4242\n4242",
         ] {
             assert_eq!(
                 mask_card_numbers(&format!("card {text} please")),
