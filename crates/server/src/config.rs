@@ -76,8 +76,8 @@ pub struct Limits {
     /// New conversations per minute from one client address.
     pub conversations_per_minute: u32,
     /// Messages per minute in one conversation from each writer (the shopper, each agent);
-    /// and as many changes of the shop's context, notes of each agent, and "typing" signals
-    /// of each side.
+    /// and as many changes of the shop's context, notes of each agent, "typing" signals of
+    /// each side, and reads of it by the shopper over HTTP (status, messages).
     pub messages_per_minute: u32,
     /// Offline messages per hour from one client address.
     pub offline_messages_per_hour: u32,

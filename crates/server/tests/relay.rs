@@ -663,6 +663,37 @@ async fn a_flood_of_typing_signals_reaches_the_agent_only_as_far_as_the_budget()
 }
 
 #[tokio::test]
+async fn a_flood_of_status_reads_is_rate_limited_too() {
+    let server = TestServer::with(Settings {
+        messages_per_minute: 3,
+        ..Settings::default()
+    })
+    .await;
+    let created = server.handoff().await;
+    let read = |path: String| server.get(&path).bearer_auth(&created.token).send();
+    let status = format!("/v1/conversations/{}", created.id);
+    let since = format!("/v1/conversations/{}/messages?after=0", created.id);
+    for path in [&status, &since, &status] {
+        assert_eq!(read(path.clone()).await.unwrap().status(), StatusCode::OK);
+    }
+    for path in [status, since] {
+        let limited = read(path).await.unwrap();
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(limited.headers().contains_key("retry-after"));
+    }
+    // Its messages have their own budget: the shopper can still write.
+    let sent = server
+        .post(&format!("/v1/conversations/{}/messages", created.id))
+        .bearer_auth(&created.token)
+        .json(&json!({ "client_id": "m1", "text": "Still there?" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_flood_of_messages_is_rate_limited_with_a_clear_error() {
     let server = TestServer::with(Settings {
         messages_per_minute: 3,

@@ -114,7 +114,18 @@ pub async fn status(
     State(state): State<AppState>,
     Authorized(conversation): Authorized,
 ) -> Result<AppJson<ConversationStatus>, AppError> {
+    read_budget(&state, &conversation.id)?;
     Ok(AppJson(queue::status(&state, &conversation).await?))
+}
+
+/// The shopper's reads of their conversation (its status, its messages) have a budget of
+/// their own, as their messages do: each one reads the site's whole queue.
+fn read_budget(state: &AppState, conversation: &str) -> Result<(), AppError> {
+    state
+        .limits
+        .messages
+        .check(&format!("read:{conversation}"))
+        .map_err(AppError::RateLimited)
 }
 
 /// `POST /v1/conversations/{id}/messages`: 201 when stored, 200 when it was already stored.
@@ -149,6 +160,7 @@ pub async fn since(
     Authorized(conversation): Authorized,
     AppQuery(query): AppQuery<SinceQuery>,
 ) -> Result<AppJson<MessagesSince>, AppError> {
+    read_budget(&state, &conversation.id)?;
     let id = conversation.id.clone();
     let mut messages = state.db.messages_since(&id, query.after).await?;
     if messages.is_empty() && query.wait > 0 {
