@@ -3,8 +3,9 @@
 //! A card number is 13 to 19 digits, written together or in groups, that passes the Luhn
 //! check. [`mask_card_numbers`] replaces each with `•••• 4242` (its last four digits), which
 //! is what a support agent needs to tell cards apart. Groups are joined by one hyphen or up
-//! to three spaces (no-break and ideographic ones, tabs and line breaks too); digits may be
-//! ASCII, Arabic-Indic, Eastern Arabic-Indic or full-width, as shoppers' keyboards type them.
+//! to three spaces (no-break and ideographic ones too, not tabs or line breaks); digits may
+//! be ASCII, Arabic-Indic, Eastern Arabic-Indic or full-width, as shoppers' keyboards type
+//! them.
 //! The scanner collects runs of digit groups, then masks every group that is part of some
 //! Luhn-valid window of whole groups: a card followed by its security code
 //! ("4242 4242 4242 4242 123") or after another number ("order 1001 4242 4242 4242 4242")
@@ -65,15 +66,19 @@ fn is_hyphen(c: char) -> bool {
 }
 
 /// The length in bytes of the joiner at the start of `rest`, if a digit follows it: one
-/// hyphen, or up to three spaces of any kind (no-break, thin and ideographic ones, tabs and
-/// line breaks: a number pasted from a card's layout). Not a dot, a slash or a spaced dash:
-/// dates and ranges ("09.12.2025 - 15.12.2025") are written with those.
+/// hyphen, or up to three spaces of any kind (no-break, thin and ideographic ones too). Not a
+/// tab or a line break: numbers listed one per line are not one number, and a card after a
+/// phone number on the line before must not be dropped with it. Not a dot, a slash or a
+/// spaced dash: dates and ranges ("09.12.2025 - 15.12.2025") are written with those.
 fn joiner(rest: &str) -> Option<usize> {
     let first = rest.chars().next()?;
     let len = if is_hyphen(first) {
         first.len_utf8()
     } else {
-        let spaces = rest.chars().take(3).take_while(|c| c.is_whitespace());
+        let spaces = rest
+            .chars()
+            .take(3)
+            .take_while(|c| c.is_whitespace() && !c.is_control());
         spaces.map(char::len_utf8).sum()
     };
     let then = rest[len..].chars().next();
@@ -235,11 +240,33 @@ mod tests {
             "tracking ABC4242424242424242",
             "parcel 4242424242424242XY",
             "Bestellnummer Ä4242424242424242",
+            "Orders:\n100234567\n100234560",
+            "Orders:\t100234567\t100234560",
         ] {
             assert!(
                 matches!(mask_card_numbers(text), Cow::Borrowed(_)),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn a_card_on_the_line_after_a_phone_number_or_before_a_word_is_masked() {
+        for (text, masked) in [
+            (
+                "Call me on +46 70 123 45 67\n4242 4242 4242 4242",
+                "Call me on +46 70 123 45 67\n•••• 4242",
+            ),
+            (
+                "Card: 4242 4242 4242 4242\n2nd try failed too",
+                "Card: •••• 4242\n2nd try failed too",
+            ),
+            (
+                "Card: 4242 4242 4242 4242\n\n3D Secure keeps failing",
+                "Card: •••• 4242\n\n3D Secure keeps failing",
+            ),
+        ] {
+            assert_eq!(mask_card_numbers(text), masked, "{text}");
         }
     }
 
@@ -264,8 +291,7 @@ mod tests {
             "４２４２－４２４２－４２４２－４２４２",
             "4242\u{a0}4242\u{a0}4242\u{a0}4242",
             "4242  4242  4242  4242",
-            "4242\t4242\t4242\t4242",
-            "4242\n4242\r\n4242\n4242",
+            "4242\u{2007}4242\u{2007}4242\u{2007}4242",
         ] {
             assert_eq!(
                 mask_card_numbers(&format!("card {text} please")),

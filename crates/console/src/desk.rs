@@ -88,6 +88,14 @@ impl Chat {
         })
     }
 
+    /// Whether the agent wrote something here that the server does not have: a note not
+    /// added, a reply being written, a reply that failed to send.
+    pub fn unsent(&self) -> bool {
+        self.note.is_written()
+            || !self.draft.trim().is_empty()
+            || self.pending.iter().any(|p| p.failed)
+    }
+
     /// The shopper's latest message, which the assistant's suggestions answer.
     pub fn last_shopper_text(&self) -> Option<&str> {
         self.detail
@@ -120,9 +128,6 @@ impl Chat {
 pub enum Alert {
     /// A new offer: a sound and a browser notification, if the agent turned them on.
     Offer(Offer),
-    /// A conversation left the desk (closed or passed on elsewhere) with a note written on
-    /// it and not added: its text, so that it is not lost unseen.
-    NoteLost(String),
 }
 
 /// What the desk keeps while its agent signs in again after their session ended elsewhere
@@ -133,6 +138,7 @@ struct Kept {
     agent: String,
     chats: Vec<Chat>,
     open: Option<String>,
+    lost_notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -146,10 +152,14 @@ pub struct Desk {
     inbox: BTreeMap<String, Vec<OfflineMessage>>,
     /// The last problem the server reported, for the status line.
     pub problem: Option<String>,
+    /// Notes whose conversation left the desk before they were added: their text, shown
+    /// until the agent has copied what they need and dismisses them.
+    lost_notes: Vec<String>,
     kept: Option<Kept>,
-    /// Offers held when the live connection was welcomed again, `(site, conversation)`: the
-    /// server sends those still open once more, and they alert no one a second time.
-    reoffered: Vec<(String, String)>,
+    /// Offers held when the live connection was welcomed again, `(site, conversation)`, not
+    /// yet sent again: the server sends those still open before each site's queue, and those
+    /// it does not send ended meanwhile.
+    unconfirmed: Vec<(String, String)>,
 }
 
 impl Desk {
@@ -163,18 +173,24 @@ impl Desk {
                 // A reconnect, or the same agent signed in again: keep what they were
                 // reading, sending and writing.
                 let kept = self.kept.take().filter(|k| k.agent == profile.id);
-                // The queues and the offers still open come next, afresh: those that ended or
-                // went elsewhere while the link was down go, with the queues of sites the
-                // agent no longer works for, and so does a problem from before.
-                self.reoffered = self
+                // The queues and the offers still open come next, site by site. Until then
+                // the offers stay as they are (drawn once, announced once); those of sites the
+                // agent no longer works for go at once, with those sites' queues, and so does
+                // a problem from before.
+                let sites = &profile.sites;
+                self.offers.retain(|o| sites.contains(&o.conversation.site));
+                self.queues.retain(|site, _| sites.contains(site));
+                self.unconfirmed = self
                     .offers
-                    .drain(..)
-                    .map(|o| (o.conversation.site, o.conversation.id))
+                    .iter()
+                    .map(|o| (o.conversation.site.clone(), o.conversation.id.clone()))
                     .collect();
-                self.queues.clear();
                 self.problem = None;
                 self.profile = Some(profile);
-                let (kept_chats, kept_open) = kept.map(|k| (k.chats, k.open)).unwrap_or_default();
+                let (kept_chats, kept_open, kept_lost) = kept
+                    .map(|k| (k.chats, k.open, k.lost_notes))
+                    .unwrap_or_default();
+                self.lost_notes.extend(kept_lost);
                 if self.open.is_none() {
                     self.open = kept_open;
                 }
@@ -208,28 +224,29 @@ impl Desk {
                 self.keep_open_valid();
                 // Those that left meanwhile (closed or passed on elsewhere) take their notes
                 // with them: the agent reads what they wrote.
-                let lost: Vec<String> = before
-                    .into_values()
-                    .filter(|c| c.note.is_written())
-                    .map(|c| c.note.text)
-                    .collect();
-                if !lost.is_empty() {
-                    return Some(Alert::NoteLost(lost.join("\n\n")));
-                }
+                let lost = before.into_values().filter(|c| c.note.is_written());
+                self.lost_notes.extend(lost.map(|c| c.note.text));
             }
             AgentServerFrame::Queue { site, entries } => {
-                // The site's offers, if any, came before its queue.
-                self.reoffered.retain(|(s, _)| *s != site);
+                // The site's open offers came before its queue: those held and not sent
+                // again ended while the link was down.
+                let (ended, rest) = std::mem::take(&mut self.unconfirmed)
+                    .into_iter()
+                    .partition::<Vec<_>, _>(|(s, _)| *s == site);
+                self.unconfirmed = rest;
+                self.offers
+                    .retain(|o| !ended.iter().any(|(_, id)| *id == o.conversation.id));
                 self.queues.insert(site, entries);
             }
             AgentServerFrame::Offer { offer } => {
                 let id = &offer.conversation.id;
-                let held = self.offers.iter().any(|o| &o.conversation.id == id)
-                    || self.reoffered.iter().any(|(_, c)| c == id);
-                self.offers.retain(|o| &o.conversation.id != id);
-                self.offers.push(offer.clone());
-                if !held {
-                    return Some(Alert::Offer(offer));
+                self.unconfirmed.retain(|(_, c)| c != id);
+                match self.offers.iter_mut().find(|o| &o.conversation.id == id) {
+                    Some(held) => *held = offer,
+                    None => {
+                        self.offers.push(offer.clone());
+                        return Some(Alert::Offer(offer));
+                    }
                 }
             }
             AgentServerFrame::OfferWithdrawn { conversation } => {
@@ -256,7 +273,7 @@ impl Desk {
                 // One on its way is stored even so (a closed conversation takes notes), or
                 // its failure says so.
                 if note.is_written() && !note.saving {
-                    return Some(Alert::NoteLost(note.text));
+                    self.lost_notes.push(note.text);
                 }
             }
             AgentServerFrame::Message {
@@ -447,23 +464,33 @@ impl Desk {
         }
     }
 
-    /// The server refused the note: the agent reads why, and the text stays. `false` when
-    /// the conversation has left the desk meanwhile, and with it the note.
-    pub fn note_failed(&mut self, conversation: &str, problem: String) -> bool {
-        let Some(chat) = self.chat_mut(conversation) else {
-            return false;
-        };
-        chat.note.refused(problem);
-        true
+    /// The server refused the note: the agent reads why, and the text stays (with the lost
+    /// notes, when the conversation has left the desk meanwhile).
+    pub fn note_failed(&mut self, conversation: &str, problem: String, text: &str) {
+        match self.chat_mut(conversation) {
+            Some(chat) => chat.note.refused(problem),
+            None => self.lost_notes.push(text.to_owned()),
+        }
+    }
+
+    /// Notes whose conversation left the desk before they were added.
+    pub fn lost_notes(&self) -> &[String] {
+        &self.lost_notes
+    }
+
+    /// The agent has read the lost notes.
+    pub fn dismiss_lost_notes(&mut self) {
+        self.lost_notes.clear();
     }
 
     /// Whether something the agent wrote is not with the server (also while they sign in
-    /// again): a note not added, a reply being written, a reply that failed to send.
+    /// again): a note not added or lost, a reply being written, a reply that failed to send.
     pub fn unsaved(&self) -> bool {
         let kept = self.kept.iter().flat_map(|k| &k.chats);
-        self.chats.iter().chain(kept).any(|c| {
-            c.note.is_written() || !c.draft.trim().is_empty() || c.pending.iter().any(|p| p.failed)
-        })
+        let lost = self.kept.iter().flat_map(|k| &k.lost_notes);
+        !self.lost_notes.is_empty()
+            || lost.count() > 0
+            || self.chats.iter().chain(kept).any(Chat::unsent)
     }
 
     /// An agent signed in: what was kept for another one goes.
@@ -491,6 +518,7 @@ impl Desk {
                 agent: profile.id,
                 chats: std::mem::take(&mut self.chats),
                 open: self.open.take(),
+                lost_notes: std::mem::take(&mut self.lost_notes),
             }),
             // Lost again before signing in: what was kept stays.
             (None, kept) => kept,

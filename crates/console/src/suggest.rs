@@ -47,6 +47,9 @@ struct Slot {
     model: Option<Box<Model>>,
     asked_ms: i64,
     loading: bool,
+    /// Its knowledge base changed since it was last asked for (kept through a load already
+    /// on its way, which may bring the old one).
+    stale: bool,
 }
 
 /// The sites' compiled knowledge bases, loaded when a conversation of the site is shown and
@@ -61,6 +64,7 @@ impl Models {
         let due = match self.0.get(site) {
             None => true,
             Some(slot) if slot.loading => false,
+            Some(slot) if slot.stale => true,
             Some(slot) => {
                 let wait = if slot.model.is_some() {
                     REFRESH_MS
@@ -75,9 +79,11 @@ impl Models {
                 model: None,
                 asked_ms: now_ms,
                 loading: true,
+                stale: false,
             });
             slot.asked_ms = now_ms;
             slot.loading = true;
+            slot.stale = false;
         }
         due
     }
@@ -89,6 +95,7 @@ impl Models {
             model: None,
             asked_ms: now_ms,
             loading: false,
+            stale: false,
         });
         slot.asked_ms = now_ms;
         slot.loading = false;
@@ -100,7 +107,7 @@ impl Models {
     /// The site's knowledge base changed: its model is fetched again when next needed.
     pub fn stale(&mut self, site: &str) {
         if let Some(slot) = self.0.get_mut(site) {
-            slot.asked_ms = i64::MIN;
+            slot.stale = true;
         }
     }
 
@@ -166,5 +173,9 @@ mod tests {
             models.should_load("acme", 302_000),
             "an admin saved a new one"
         );
+        // Saved again while that load is on its way: it may bring the old one, so once more.
+        models.stale("acme");
+        models.loaded("acme".into(), Some(model()), 303_000);
+        assert!(models.should_load("acme", 303_000));
     }
 }

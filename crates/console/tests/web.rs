@@ -14,7 +14,7 @@ use tandem_console::{
     suggest::Suggestion,
     ui::{
         AccountView, Actions, AdminView, Bar, Conversations, DashboardView, HistoryView, Inbox,
-        Queue, warn_before_leaving,
+        LostNotes, Queue, warn_before_leaving,
     },
 };
 use tandem_protocol::{
@@ -515,11 +515,23 @@ async fn switching_conversations_keeps_the_focus_and_each_reply_and_reads_out_on
         });
     });
     tick().await;
-    assert_eq!(news.text_content().unwrap(), "Shopper: Hello?");
+    let said = || news.text_content().unwrap();
+    assert_eq!(said().trim_end_matches('\u{200B}'), "Shopper: Hello?");
+    // The same words again are read out again: the region's text changes.
+    let before = said();
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Message {
+            conversation: "c2".into(),
+            message: message(6, Author::Shopper, "Hello?", None),
+        });
+    });
+    tick().await;
+    assert_ne!(said(), before);
+    assert_eq!(said().trim_end_matches('\u{200B}'), "Shopper: Hello?");
     find(&root, "[role=tab]:nth-child(1)").click();
     settled().await;
     assert_eq!(reply.value(), "Your parcel left our");
-    assert_eq!(news.text_content().unwrap(), "");
+    assert_eq!(said(), "");
 
     // A reply too long to send says so and goes nowhere.
     reply.set_value(&"a".repeat(tandem_protocol::MAX_MESSAGE_BYTES + 1));
@@ -612,7 +624,11 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
         Some("true")
     );
     desk.update(|d| {
-        d.note_failed("c1", "Too many messages: wait a moment.".into());
+        d.note_failed(
+            "c1",
+            "Too many messages: wait a moment.".into(),
+            "Parcel lost: reshipping",
+        );
     });
     tick().await;
     assert_eq!(
@@ -639,7 +655,7 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
     let asked = js_sys::Reflect::get(&window(), &"asked".into()).unwrap();
     assert_eq!(
         asked.as_string().as_deref(),
-        Some("Your note on this conversation is not added yet. Go on without it?")
+        Some("Your note or reply on this conversation is not sent yet. Go on without it?")
     );
     assert_eq!(log.lock().unwrap().len(), 1, "not closed");
     answer_confirm(true);
@@ -672,10 +688,46 @@ async fn notes_for_the_team_are_listed_and_added_from_their_own_box_never_the_co
     assert_eq!(texts(&root, ".note .author"), ["Ben", "Ada"]);
     assert_eq!(note_box.value(), "");
     assert_eq!(
-        find(&root, ".notes-news").text_content().unwrap(),
+        find(&root, ".notes-news")
+            .text_content()
+            .unwrap()
+            .trim_end_matches('\u{200B}'),
         "Ada: Parcel lost: reshipping",
         "a screen reader hears the note added, not those there before"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_note_whose_conversation_left_stays_in_view_until_dismissed() {
+    let root = frame();
+    let desk = desk_with(vec![AgentServerFrame::Welcome {
+        profile: agent(),
+        conversations: vec![conversation("c1")],
+    }]);
+    desk.update(|d| d.write_note("c1", "Refund sent on Monday".into()));
+    let _mounted = mount_to(root.clone(), move || view! { <LostNotes desk /> });
+    tick().await;
+    let lost = find(&root, ".lost-notes");
+    assert!(lost.hidden());
+    // A colleague closes it; the agent acts on other things meanwhile, the note stays.
+    desk.update(|d| {
+        d.apply(AgentServerFrame::Released {
+            conversation: "c1".into(),
+            state: ConversationState::Closed,
+        });
+        d.problem = None;
+    });
+    tick().await;
+    assert!(!lost.hidden());
+    assert_eq!(lost.get_attribute("role").as_deref(), Some("alert"));
+    assert!(
+        lost.text_content()
+            .unwrap()
+            .contains("Your note: Refund sent on Monday")
+    );
+    find(&root, ".lost-notes button").click();
+    tick().await;
+    assert!(lost.hidden());
 }
 
 #[wasm_bindgen_test]

@@ -44,12 +44,13 @@ impl FromRequestParts<AppState> for ClientAddress {
 }
 
 /// What a rate limit counts `ip` as: an IPv4 address itself (also written as IPv6), an IPv6
-/// address by its /64.
+/// address by its /64, but this machine's as itself (`::1`).
 fn network(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
+            None if v6.is_loopback() => v6.to_string(),
             None => {
                 let prefix = u128::from(v6) & !u128::from(u64::MAX);
                 format!("{}/64", Ipv6Addr::from(prefix))
@@ -83,6 +84,7 @@ mod tests {
         assert_eq!(key("203.0.113.9"), "203.0.113.9");
         assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9");
         assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("::1"), "::1", "this machine is itself");
         assert_eq!(
             key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
             key("2001:db8:1:2::7"),

@@ -267,11 +267,15 @@ async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
         let detail: ConversationDetail =
             common::json(anna.get(&format!("/v1/agent/conversations/{}", created.id))).await;
         assert_eq!(detail.identity_verified, verified);
-        let identity = detail.identity.unwrap();
-        assert_eq!(identity.name.as_deref(), Some("Sam"));
-        assert_eq!(
-            identity.signature, None,
-            "not kept: whoever reads it could vouch for user-42 themselves"
+        assert_eq!(detail.identity.unwrap().name.as_deref(), Some("Sam"));
+        let stored: String = sqlx::query_scalar("SELECT identity FROM conversations WHERE id = $1")
+            .bind(&created.id)
+            .fetch_one(server.state.db.pool())
+            .await
+            .unwrap();
+        assert!(
+            !stored.contains("signature") && !stored.contains(sig),
+            "not kept: whoever reads it could vouch for user-42 themselves: {stored}"
         );
     }
     server.stop().await;
@@ -391,6 +395,17 @@ async fn metrics_name_every_site_so_only_this_machine_or_the_token_holder_reads_
         .unwrap();
     assert_eq!(scraper.status(), StatusCode::OK);
     assert!(scraper.text().await.unwrap().contains("tandem_queue_depth"));
+    server.stop().await;
+
+    // Without a trusted proxy, a request a proxy on this machine passed on is not local.
+    let server = TestServer::start().await;
+    let proxied = reqwest::Client::new()
+        .get(server.url("/metrics"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), StatusCode::FORBIDDEN);
     server.stop().await;
 }
 

@@ -226,9 +226,10 @@ fn released_conversations_leave_and_the_next_one_opens() {
             state: ConversationState::Closed,
         })
     };
+    released(&mut desk, "c1");
     assert_eq!(
-        released(&mut desk, "c1"),
-        Some(Alert::NoteLost("Half written".into())),
+        desk.lost_notes(),
+        ["Half written"],
         "a note not added goes with it: the agent reads it"
     );
     assert_eq!(desk.open_id(), Some("c2"));
@@ -236,7 +237,8 @@ fn released_conversations_leave_and_the_next_one_opens() {
     // failure says so: no alert now.
     desk.write_note("c2", "On its way".into());
     desk.saving_note("c2", "n1".into());
-    assert_eq!(released(&mut desk, "c2"), None);
+    released(&mut desk, "c2");
+    assert_eq!(desk.lost_notes(), ["Half written"], "no more");
     assert_eq!(desk.open_id(), None);
 }
 
@@ -316,7 +318,8 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
         profile: fixture::agent(),
         conversations: vec![c1, fixture::conversation("c2")],
     });
-    assert_eq!(alert, Some(Alert::NoteLost("Asked for a photo".into())));
+    assert_eq!(alert, None);
+    assert_eq!(desk.lost_notes(), ["Asked for a photo"]);
     assert_eq!(desk.open_id(), Some("c2"), "the one that was shown");
     assert_eq!(desk.chats()[1].note.text, "Refund promised");
     assert_eq!(desk.chats()[1].draft, "Let me check the");
@@ -346,6 +349,10 @@ fn a_lost_session_keeps_the_desk_for_the_same_agent_and_tells_of_notes_that_left
         conversations: vec![fixture::conversation("c2")],
     });
     assert_eq!(alert, None);
+    assert!(
+        desk.lost_notes().is_empty(),
+        "Ada's lost note is not Ben's to read"
+    );
     assert_eq!(desk.chats()[0].note, NoteDraft::default());
     assert_eq!(desk.chats()[0].draft, "");
     assert!(desk.chats()[0].pending.is_empty());
@@ -417,7 +424,7 @@ fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
     let sent = Some(("k1".to_owned(), "Checked the parcel: lost".to_owned()));
     assert_eq!(saving(&mut desk, "k1"), sent);
     assert_eq!(saving(&mut desk, "k2"), None, "already on its way");
-    assert!(desk.note_failed("c1", "The server cannot be reached.".into()));
+    desk.note_failed("c1", "The server cannot be reached.".into(), "");
     let draft = &desk.chats()[0].note;
     assert_eq!(
         draft.problem.as_deref(),
@@ -431,7 +438,7 @@ fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
     // Sent again as it was: under the same name, so the server stores it once even if the
     // first try arrived; edited first, it is a new note.
     assert_eq!(saving(&mut desk, "k2"), sent);
-    desk.note_failed("c1", "Still offline.".into());
+    desk.note_failed("c1", "Still offline.".into(), "");
     desk.write_note("c1", "Parcel lost".into());
     assert_eq!(
         saving(&mut desk, "k3"),
@@ -444,8 +451,13 @@ fn a_note_is_written_per_conversation_sent_once_and_kept_when_refused() {
         "Other one",
         "the other draft stays"
     );
-    // A conversation that left the desk while its note was on the way: the caller says so.
-    assert!(!desk.note_failed("c9", "Forbidden".into()));
+    assert!(desk.lost_notes().is_empty());
+    // A conversation that left the desk while its note was on the way: the note is shown
+    // until dismissed.
+    desk.note_failed("c9", "Forbidden".into(), "Refund sent");
+    assert_eq!(desk.lost_notes(), ["Refund sent"]);
+    desk.dismiss_lost_notes();
+    assert!(desk.lost_notes().is_empty());
 }
 
 #[test]

@@ -20,7 +20,14 @@ pub fn Announce(#[prop(into)] tally: Signal<Tally>, of: &'static str) -> impl In
             Some((shown, _, _)) if shown != now.0 => said.set(String::new()),
             Some((_, count, _)) if now.1 > count => {
                 if let Some(words) = &now.2 {
-                    said.set(words.clone());
+                    // The same words twice ("Hello?") must change the text, or nothing is
+                    // read out: a zero-width space marks every other one.
+                    let again = said.with_untracked(|s| s.strip_suffix('\u{200B}') == Some(words));
+                    said.set(if again {
+                        words.clone()
+                    } else {
+                        format!("{words}\u{200B}")
+                    });
                 }
             }
             _ => {}

@@ -13,14 +13,14 @@ use tandem_protocol::{
 
 use super::{
     AccountView, Actions, AdminView, Bar, Conversations, DashboardView, HistoryView, Inbox, Login,
-    Queue,
+    LostNotes, Queue,
 };
 use crate::{
     alerts,
     api::{self, Failure},
     desk::{Alert, Desk},
     history::{History, PageRequest},
-    i18n::{t, t_with},
+    i18n::t,
     kb_draft::KbDrafts,
     live::{Link, Live},
     suggest::{Models, suggestions},
@@ -143,17 +143,11 @@ pub fn App() -> impl IntoView {
             desk.update(|d| d.problem = None);
         }
     };
-    // A note whose conversation left the desk before it was added: the agent reads its text.
-    let note_lost = move |text: &str| {
-        desk.update(|d| d.problem = Some(t_with("note_lost", "text", text)));
-    };
     let connect = move || {
-        let on_frame = move |frame| match desk.try_update(|d| d.apply(frame)).flatten() {
-            Some(Alert::Offer(offer)) => {
+        let on_frame = move |frame| {
+            if let Some(Alert::Offer(offer)) = desk.try_update(|d| d.apply(frame)).flatten() {
                 alerts::offer(&offer.conversation.preview.unwrap_or_default());
             }
-            Some(Alert::NoteLost(text)) => note_lost(&text),
-            None => {}
         };
         let on_link = move |state| {
             link.set(state);
@@ -330,14 +324,13 @@ pub fn App() -> impl IntoView {
                 match api::add_note(&conversation, &note).await {
                     Ok(stored) => desk.update(|d| d.noted(&conversation, stored)),
                     Err(failure) => {
-                        // Kept to add again, after signing in again too.
-                        let kept = desk
-                            .try_update(|d| d.note_failed(&conversation, failure.message.clone()))
-                            .unwrap_or(false);
+                        // Kept to add again (after signing in again too), or shown with the
+                        // lost notes if its conversation left meanwhile.
+                        desk.update(|d| {
+                            d.note_failed(&conversation, failure.message.clone(), &note.text);
+                        });
                         if failure.signed_out() {
                             report(failure);
-                        } else if !kept {
-                            note_lost(&note.text);
                         }
                     }
                 }
@@ -668,6 +661,7 @@ pub fn App() -> impl IntoView {
         Some(true) => view! {
             <Bar desk link actions />
             <p class="problem" role="alert">{move || desk.with(|d| d.problem.clone())}</p>
+            <LostNotes desk />
             <nav class="views" aria-label=t("views")>
                 <button type="button" aria-pressed=move || (page.get() == Page::Desk).to_string()
                     on:click=move |_| page.set(Page::Desk)>{t("desk")}</button>

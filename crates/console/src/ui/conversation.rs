@@ -221,12 +221,13 @@ pub fn Conversations(
     // next), "solved" until they choose.
     let resolution =
         move || desk.with(|d| d.open_chat().map_or(Resolution::Solved, |c| c.resolution));
-    // The conversation leaves the desk on close or transfer, and a note not added yet with it.
+    // The conversation leaves the desk on close or transfer, and a note or reply not sent yet
+    // with it.
     let finish = move |act: &dyn Fn(String)| {
         let Some(id) = open_id.get_untracked() else {
             return;
         };
-        let unsaved = desk.with_untracked(|d| d.open_chat().is_some_and(|c| c.note.is_written()));
+        let unsaved = desk.with_untracked(|d| d.open_chat().is_some_and(Chat::unsent));
         if unsaved
             && !window()
                 .confirm_with_message(&t("note_unsaved"))

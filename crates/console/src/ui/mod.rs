@@ -18,7 +18,8 @@
 //! - `inbox`: the messages shoppers left while no one was available.
 //! - `leaving`: the browser asks before a closing page loses unsaved work.
 //! - `links`: answers and agents' messages as the widget shows them, links as links.
-//! - `notes`: agents' notes on a conversation, which the shopper never sees.
+//! - `notes`: agents' notes on a conversation, which the shopper never sees, and those whose
+//!   conversation left before they were added.
 //! - `conversation`: the tabs of the agent's conversations and the one shown: context,
 //!   agents' notes, transcript, the assistant's suggestions, the composer, close, transfer
 //!   to a colleague or back to the queue.
@@ -56,4 +57,5 @@ pub use history::HistoryView;
 pub use inbox::Inbox;
 pub use leaving::warn_before_leaving;
 pub use login::Login;
+pub use notes::LostNotes;
 pub use queue::Queue;

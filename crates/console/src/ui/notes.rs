@@ -7,7 +7,11 @@ use leptos::{ev, prelude::*};
 use tandem_protocol::agent::Note;
 
 use super::{Actions, announce::Announce, conversation::enter_submits, links::as_shown};
-use crate::{desk::Desk, i18n::t, note_draft::NoteDraft};
+use crate::{
+    desk::Desk,
+    i18n::{t, t_with},
+    note_draft::NoteDraft,
+};
 
 /// The notes of the conversation `shown`, oldest first, each with its author and
 /// `time(at)`; a screen reader hears each one added while it is shown.
@@ -119,6 +123,26 @@ pub fn Notes(desk: RwSignal<Desk>, actions: Actions, time: fn(i64) -> String) ->
             <p class="private" id="notes-private">{t("notes_private")}</p>
             <NoteList shown=open_id notes time />
             <NoteForm id="note" described_by="notes-private" shown=open_id draft on_input on_add />
+        </section>
+    }
+}
+
+/// Notes whose conversation left the desk before they were added (closed or passed on
+/// elsewhere): their text stays in view, announced once, until the agent dismisses it.
+#[component]
+pub fn LostNotes(desk: RwSignal<Desk>) -> impl IntoView {
+    let lost = move || desk.with(|d| d.lost_notes().to_vec());
+    view! {
+        <section class="lost-notes" role="alert" hidden=move || lost().is_empty()>
+            <ul>
+                {move || lost()
+                    .into_iter()
+                    .map(|text| view! { <li dir="auto">{t_with("note_lost", "text", &text)}</li> })
+                    .collect_view()}
+            </ul>
+            <button type="button" on:click=move |_| desk.update(Desk::dismiss_lost_notes)>
+                {t("dismiss")}
+            </button>
         </section>
     }
 }

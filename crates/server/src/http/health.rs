@@ -37,8 +37,14 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
 
 /// Whether this request may read the metrics: from this machine, or with the configured
 /// token (compared as hashes: how long the comparison takes tells nothing of the token).
+/// A request a proxy on this machine passed on is not from this machine, unless the proxy
+/// is trusted to say where it came from (`trust_forwarded_for`) and says so.
 fn may_read_metrics(state: &AppState, client: &str, headers: &HeaderMap) -> bool {
-    let local = client.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|name| headers.contains_key(*name));
+    let local = client.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        && (state.config.trust_forwarded_for || !forwarded);
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
