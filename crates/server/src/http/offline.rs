@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
-use tandem_protocol::conversation::{LeaveMessage, MessageLeft};
+use tandem_protocol::conversation::{LeaveMessage, MessageLeft, TranscriptEntry};
 
 use crate::{
     app::AppState,
@@ -23,6 +23,24 @@ use crate::{
 
 /// The longest name a shopper may leave.
 const MAX_NAME_CHARS: usize = 200;
+/// The most of the chat before the message an offline message keeps: its last lines, as
+/// many as fit. Every agent's inbox holds every unanswered message with this, fetched each
+/// minute; what the agent answers by email is the message itself.
+const MAX_TRANSCRIPT_BYTES: usize = 16 * 1024;
+
+/// The last lines of `transcript` whose texts fit [`MAX_TRANSCRIPT_BYTES`] together.
+fn recent(mut transcript: Vec<TranscriptEntry>) -> Vec<TranscriptEntry> {
+    let mut total = 0;
+    let kept = transcript
+        .iter()
+        .rev()
+        .take_while(|line| {
+            total += line.text.len();
+            total <= MAX_TRANSCRIPT_BYTES
+        })
+        .count();
+    transcript.split_off(transcript.len() - kept)
+}
 
 /// A plausible email address: something@domain.tld, no spaces, not absurdly long.
 fn plausible_email(email: &str) -> bool {
@@ -78,6 +96,7 @@ pub async fn leave(
         .check(&address)
         .map_err(AppError::RateLimited)?;
     let mask = tandem_assistant::mask_card_numbers;
+    packet.transcript = recent(packet.transcript);
     for line in &mut packet.transcript {
         line.text = mask(&line.text).into_owned();
     }
@@ -102,7 +121,26 @@ pub async fn leave(
 
 #[cfg(test)]
 mod tests {
-    use super::plausible_email;
+    use super::{MAX_TRANSCRIPT_BYTES, plausible_email, recent};
+    use tandem_protocol::conversation::TranscriptEntry;
+
+    #[test]
+    fn a_long_chat_before_the_message_keeps_its_last_lines() {
+        let line = |n: usize, len: usize| -> TranscriptEntry {
+            serde_json::from_value(serde_json::json!({
+                "author": "shopper",
+                "text": format!("{n}:{}", "x".repeat(len)),
+            }))
+            .unwrap()
+        };
+        let short: Vec<_> = (0..3).map(|n| line(n, 10)).collect();
+        assert_eq!(recent(short.clone()), short, "a short chat stays whole");
+        let long: Vec<_> = (0..10).map(|n| line(n, 4000)).collect();
+        let kept = recent(long);
+        assert_eq!(kept.len(), 4);
+        assert!(kept[0].text.starts_with("6:") && kept[3].text.starts_with("9:"));
+        assert!(kept.iter().map(|l| l.text.len()).sum::<usize>() <= MAX_TRANSCRIPT_BYTES);
+    }
 
     #[test]
     fn emails_are_checked_for_shape_only() {
