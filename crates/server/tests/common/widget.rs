@@ -42,13 +42,22 @@ pub async fn open_widget_labelled(client: &Client, url: &str, label: &str) -> Sh
     root
 }
 
-/// Types into the widget's composer and sends with Enter.
+/// Types into the widget's composer and sends with Enter, once it can be typed into (the
+/// panel may still be opening: present is not yet interactable).
 pub async fn say(client: &Client, text: &str) {
     let composer = client
         .wait()
         .for_element(Locator::Id("tandem-message"))
         .await
         .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !(composer.is_displayed().await.unwrap() && composer.is_enabled().await.unwrap()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the composer never became usable"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     composer
         .send_keys(&format!("{text}{}", Key::Enter))
         .await
