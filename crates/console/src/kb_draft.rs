@@ -30,13 +30,15 @@ pub struct ProblemLine {
     pub at: Option<(usize, usize)>,
 }
 
-/// The place an error names: "line 12, column 3: ..." (how the knowledge base's errors
-/// begin).
+/// The place an error names: "line 12, column 3: ..." or, inside an entry, "line 12,
+/// column 3 (entry "shipping"): ..." (how the knowledge base's errors begin).
 fn place(line: &str) -> Option<(usize, usize)> {
     let rest = line.strip_prefix("line ")?;
     let (number, rest) = rest.split_once(", column ")?;
-    let (column, _) = rest.split_once(':')?;
-    Some((number.parse().ok()?, column.parse().ok()?))
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    Some((number.parse().ok()?, rest[..digits].parse().ok()?))
 }
 
 /// Where the caret goes for a line and column (from 1) of `text`, counted as a text area
@@ -70,6 +72,9 @@ pub struct KbDraft {
     /// Why the last save was refused (every error with its line, or a newer version saved
     /// meanwhile); the typed text stays, so nothing is lost.
     pub problem: Option<String>,
+    /// Whether `problem` is a try's errors (the next try that reads clears them), not a
+    /// refused save or an unreadable file, which stay until the next load.
+    problem_tried: bool,
     /// The saved version opened into the editor to be saved again, until saved or discarded.
     pub opened: Option<i64>,
     /// The questions tried on the text, and the last try's replies.
@@ -91,6 +96,7 @@ impl KbDraft {
         self.text = source.text.clone();
         self.busy = false;
         self.problem = source.problem.clone();
+        self.problem_tried = false;
         self.opened = None;
         self.current = Some(source);
     }
@@ -101,6 +107,7 @@ impl KbDraft {
         self.text = text;
         self.opened = Some(version);
         self.problem = None;
+        self.problem_tried = false;
     }
 
     /// Whether an older version may be opened: not over unsaved changes (they would be lost
@@ -138,12 +145,23 @@ impl KbDraft {
     pub fn refused(&mut self, problem: String) {
         self.busy = false;
         self.problem = Some(problem);
+        self.problem_tried = false;
     }
 
     /// A try of the text came back: its errors (each with its line) shown as a refused
     /// save's are, or, once it reads, none; a save on its way goes on waiting.
     pub fn tried(&mut self, outcome: Result<(), String>) {
-        self.problem = outcome.err();
+        match outcome {
+            Err(errors) => {
+                self.problem = Some(errors);
+                self.problem_tried = true;
+            }
+            Ok(()) if self.problem_tried => {
+                self.problem = None;
+                self.problem_tried = false;
+            }
+            Ok(()) => {}
+        }
     }
 
     /// The last refusal, a line at a time, each error with the place it points to, so the
@@ -344,6 +362,23 @@ mod tests {
         assert_eq!(lines[1].at, Some((4, 6)));
         assert_eq!(lines[2].at, Some((12, 1)));
         assert!(lines[2].text.ends_with("missing `title`"));
+        // As the compiler words an error inside an entry.
+        let inside = tandem_assistant::KnowledgeBase::parse(
+            "[site]\nname = \"Acme\"\ngreeting = \"Hi\"\n\n\
+             [[entry]]\nid = \"shipping\"\nanswer = \"2-4 days.\"\nphrasings = [\"a\", \"b\", \"c\"]\n\n\
+             [[entry]]\nid = \"returns\"\ntitle = \"Returns\"\nanswer = \"30 days.\"\nphrasings = [\"d\", \"e\", \"f\"]\n",
+        );
+        let text = inside
+            .expect_err("an entry without title, answer or phrasings")
+            .to_string();
+        draft.refused(text.clone());
+        let lines = draft.problem_lines();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.text.contains("(entry \"shipping\")") && l.at.is_some()),
+            "{text}"
+        );
         draft.loaded(file("[site]\n"));
         assert!(draft.problem_lines().is_empty());
     }
@@ -424,6 +459,13 @@ mod tests {
         assert_eq!(draft.problem_lines()[0].at, Some((1, 1)));
         draft.tried(Ok(()));
         assert_eq!(draft.problem, None, "mended: the old errors go");
+        // A refused save is not the try's to clear: it says what to do next.
+        draft.refused("Ben saved version 8 after you opened it.".to_owned());
+        draft.tried(Ok(()));
+        assert_eq!(
+            draft.problem.as_deref(),
+            Some("Ben saved version 8 after you opened it.")
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! row per closed conversation, newest first, with the agents' notes on it, written a page of
 //! rows at a time as the file downloads. Shoppers wrote some of these cells, and a
 //! spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula, so such cells
-//! are defused with a leading `'` (what spreadsheets themselves use to mean "text").
+//! are defused with a leading `'` (what spreadsheets themselves use to mean "text"). The
+//! file starts with a byte order mark: without it, Excel reads UTF-8 as the computer's own
+//! code page, and "€" or "Überweisung" come out garbled.
 
 use std::collections::HashMap;
 
@@ -20,7 +22,8 @@ const HEADER: [&str; 9] = [
     "notes",
 ];
 
-/// The conversations as CSV rows, after a header row if `header`; times in UTC, RFC 3339.
+/// The conversations as CSV rows, after the byte order mark and a header row if `header`;
+/// times in UTC, RFC 3339.
 /// `notes` holds the notes of those that have any, oldest first: one line each in the cell,
 /// "who, when: text".
 pub fn csv(
@@ -63,7 +66,12 @@ pub fn csv(
     let bytes = writer
         .into_inner()
         .expect("flushing to memory does not fail");
-    String::from_utf8(bytes).expect("the cells are text")
+    let rows = String::from_utf8(bytes).expect("the cells are text");
+    if header {
+        format!("\u{FEFF}{rows}")
+    } else {
+        rows
+    }
 }
 
 /// A time (ms since the epoch) in UTC, RFC 3339, to the second.
@@ -115,6 +123,9 @@ mod tests {
             ],
         )]);
         let text = csv(std::slice::from_ref(&conversation), &notes, true);
+        let text = text
+            .strip_prefix('\u{FEFF}')
+            .expect("a byte order mark first, for Excel");
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(reader.headers().unwrap(), HEADER.as_slice());
         let row = reader.records().next().unwrap().unwrap();

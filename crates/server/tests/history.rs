@@ -110,6 +110,11 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
     );
     assert_eq!(found("parcel").await.len(), 3);
     assert_eq!(found("%25").await, Vec::<String>::new());
+    assert_eq!(
+        found("joined").await,
+        Vec::<String>::new(),
+        "Tandem's own lines (\"Anna joined the conversation.\") are not what anyone wrote"
+    );
 
     // The same as a spreadsheet file, filters and all.
     let export = anna
@@ -125,7 +130,10 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
     let text = export.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "a header and the one poorly rated: {text}");
-    assert!(lines[0].starts_with("closed_at,id,agent,"), "{text}");
+    assert!(
+        lines[0].starts_with("\u{FEFF}closed_at,id,agent,"),
+        "a byte order mark, so Excel reads UTF-8: {text}"
+    );
     assert!(
         lines[1].contains(&closed[0]) && lines[1].contains("Nobody understood my problem"),
         "{text}"

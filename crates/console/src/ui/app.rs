@@ -528,14 +528,26 @@ pub fn App() -> impl IntoView {
     // The dashboard, fetched when the agent asks for a site and range.
     let dashboard = RwSignal::new(None);
     let dashboard_problem = RwSignal::new(None::<String>);
+    // Only the answer to the latest request is shown: an earlier one arriving last would
+    // show another site's or range's figures under the one chosen; a refused one leaves none.
+    let dashboard_asked = StoredValue::new(0_u32);
     let load_dashboard = Callback::new(move |(site, from, to): (String, String, String)| {
+        let asked = dashboard_asked.get_value().wrapping_add(1);
+        dashboard_asked.set_value(asked);
         spawn_local(async move {
-            match api::dashboard(&site, &from, &to).await {
+            let answer = api::dashboard(&site, &from, &to).await;
+            if dashboard_asked.get_value() != asked {
+                return;
+            }
+            match answer {
                 Ok(figures) => {
                     dashboard.set(Some(figures));
                     dashboard_problem.set(None);
                 }
-                Err(failure) => dashboard_problem.set(Some(failure.message)),
+                Err(failure) => {
+                    dashboard.set(None);
+                    dashboard_problem.set(Some(failure.message));
+                }
             }
         });
     });

@@ -286,7 +286,8 @@ impl Db {
              AND (c.closed_at < $2 OR (c.closed_at = $2 AND c.id < $7)) \
              AND ($3 < 0 OR c.rating <= $3) AND ($5 = '' OR c.shopper_id = $5) \
              AND ($6 = '' OR {} \
-              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND {}) \
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
+                 AND m.author <> 'system' AND {}) \
               OR EXISTS (SELECT 1 FROM notes n WHERE n.conversation_id = c.id AND {})) \
              ORDER BY c.closed_at DESC, c.id DESC LIMIT $4",
             contains("COALESCE(c.rating_comment, '')"),
