@@ -750,6 +750,11 @@ async fn asking_for_a_person_shows_the_confirmation_with_its_button_focused() {
     assert_eq!(widget.take_calls(), [Intent::Dismiss]);
     assert!(!widget.shown(".confirm"));
     assert!(widget.shown(".composer"));
+    assert_eq!(
+        focused(),
+        Some(widget.find("#tandem-message").unchecked_into()),
+        "the focused button went with the confirmation: the composer has the focus, not the page"
+    );
 
     widget.find("[data-act=human]").click();
     settle().await;
@@ -1085,7 +1090,17 @@ async fn the_offline_form_takes_an_email_a_name_and_a_message() {
         "Thanks! We have your message. We reply within one working day. \
          We will write to sam@example.com."
     );
-    widget.find("[data-part=sent] [data-act=back]").click();
+    // The focus was in the form, which went: it is on the way back, which a screen reader
+    // reads with the promise.
+    let back = widget.find("[data-part=sent] [data-act=back]");
+    assert_eq!(focused(), Some(back.clone().unchecked_into()));
+    let described = back.get_attribute("aria-describedby").unwrap();
+    assert!(
+        widget
+            .text(&format!("#{described}"))
+            .starts_with("Thanks! We have your message.")
+    );
+    back.click();
     assert_eq!(widget.take_calls(), [Intent::Back]);
 }
 

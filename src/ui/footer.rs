@@ -96,6 +96,8 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen, shown: &mut Option<Par
     let part = Part::of(chat.phase());
     let appeared = *shown != Some(part);
     *shown = Some(part);
+    // Before the parts change: is the focus in a part, which may go?
+    let lost = dom::find(root, "[data-part]:focus, [data-part] :focus").is_some();
     if appeared {
         for element in dom::all(root, "[data-part]") {
             let name = element.get_attribute("data-part").unwrap_or_default();
@@ -107,18 +109,18 @@ pub fn draw(root: &Element, chat: &Chat, screen: &Screen, shown: &mut Option<Par
         .as_ref()
         .map(|s| s.reply_promise.as_str())
         .unwrap_or_default();
+    // A part that appears takes the focus when the shopper must answer it (the
+    // confirmation; the message form, what took them there is gone) or when the focus was in
+    // the part before (the control they used may have gone with it, and the focus with it to
+    // the page): its first control, so keyboard and screen reader users go on from there.
+    if appeared
+        && (lost || matches!(part, Part::Confirm | Part::Offline(_)))
+        && let Some(first) = dom::find(root, "[data-part]:not([hidden]) :is(textarea,input,button)")
+    {
+        let _ = first.focus();
+    }
     match part {
-        // Keyboard and screen reader users meet the confirmation at once.
-        Part::Confirm if appeared => {
-            if let Some(yes) = dom::find(root, "[data-act=confirm]") {
-                let _ = yes.focus();
-            }
-        }
         Part::Offline(why) => {
-            // ...and the form's first field (what took them there is gone).
-            if appeared && let Some(email) = dom::find(root, "#tandem-offline-email") {
-                let _ = email.focus();
-            }
             let why = strings.get(if why == Unavailable::AfterHours {
                 T::OfflineAfterHours
             } else {

@@ -125,8 +125,8 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
                 text(document, &li, "feedback-thanks", t(T::ThanksForFeedback));
             } else {
                 let group = child(document, &li, "div", "feedback");
+                // Named by its own first words: a label saying them again is read twice.
                 let _ = group.set_attribute("role", "group");
-                let _ = group.set_attribute("aria-label", t(T::DidThisHelp));
                 text(document, &group, "", t(T::DidThisHelp));
                 button(document, &group, "yes", id, None, t(T::Yes), "yes");
                 button(document, &group, "no", id, None, t(T::No), "no");

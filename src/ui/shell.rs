@@ -174,7 +174,6 @@ fn translate(root: &HtmlElement, screen: &Screen) {
     for element in dom::all(root, "[data-t-label]") {
         let label = text(&element, "data-t-label");
         dom::attribute(&element, "aria-label", label);
-        dom::attribute(&element, "title", label);
     }
     for element in dom::all(root, "[data-t-placeholder]") {
         dom::attribute(
@@ -347,7 +346,7 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
             </div>
             <form class="composer" data-act="send" data-part="composer">
                 <label class="sr-only" for="tandem-message" data-t="message_label"></label>
-                <textarea id="tandem-message" rows="2" data-t-placeholder="message_placeholder"></textarea>
+                <textarea id="tandem-message" rows="2" dir="auto" data-t-placeholder="message_placeholder"></textarea>
                 <button type="submit" class="send" data-t="send"></button>
                 <p class="compose-error" role="alert"></p>
             </form>
@@ -379,9 +378,11 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
                     <button type="button" data-act="new-chat" data-t="new_chat"></button>
                 </div>
             </form>
+            // The thanks are read with the button that takes the focus as they appear (a
+            // live region shown with its text already in is not announced).
             <section class="closed" data-part="rated" hidden>
-                <p role="status" data-t="rate_thanks"></p>
-                <button type="button" class="primary" data-act="new-chat" data-t="new_chat"></button>
+                <p id="tandem-thanks" data-t="rate_thanks"></p>
+                <button type="button" class="primary" data-act="new-chat" data-t="new_chat" aria-describedby="tandem-thanks"></button>
             </section>
             <form class="offline" data-act="leave-message" aria-labelledby="tandem-offline-title" data-part="offline" hidden>
                 <h2 id="tandem-offline-title" data-t="offline_title"></h2>
@@ -400,8 +401,8 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
                 </div>
             </form>
             <section class="offline" data-part="sent" hidden>
-                <p role="status" class="offline-sent"></p>
-                <button type="button" class="primary" data-act="back" data-t="back_to_assistant"></button>
+                <p id="tandem-sent" class="offline-sent"></p>
+                <button type="button" class="primary" data-act="back" data-t="back_to_assistant" aria-describedby="tandem-sent"></button>
             </section>
         </main>
     }

@@ -50,7 +50,7 @@ async fn the_description_carries_the_theme_and_points_to_a_cacheable_model() {
     .await;
     assert!(!site.assistant_pending);
     assert_eq!(site.brand_color, "#fde047");
-    assert_eq!(site.brand_text, "#111827", "dark text on a light yellow");
+    assert_eq!(site.brand_text, "#000000", "dark text on a light yellow");
     assert_eq!(site.languages, ["de", "en"]);
     assert!(
         site.greeting.contains("Acme"),
