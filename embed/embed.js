@@ -38,6 +38,11 @@
     if (root) return;
     host = d.createElement('div');
     host.setAttribute('data-tandem', site);
+    // Esc on the launcher (in the widget, the widget says so): not anywhere on the shop's
+    // page, where it closes the shop's own menus and dialogs.
+    host.onkeydown = function (e) {
+      if (e.key == 'Escape') close();
+    };
     root = host.attachShadow({ mode: 'open' });
     var sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
@@ -166,9 +171,6 @@
       live = m.data;
       save();
     }
-  });
-  d.addEventListener('keydown', function (e) {
-    if (e.key == 'Escape' && shown) close();
   });
   if (w.visualViewport) w.visualViewport.addEventListener('resize', fit);
 

@@ -95,6 +95,15 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     find_in(&root, "iframe").await.enter_frame().await.unwrap();
     text_containing(client, ".status .place", "You are next in line.").await;
     client.enter_parent_frame().await.unwrap();
+    // Esc elsewhere on the shop's page is the shop's (its menus, its dialogs), not the chat's.
+    client
+        .execute(
+            "document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(panel.attr("hidden").await.unwrap().is_none(), "still open");
     launcher.click().await.unwrap();
     assert!(panel.attr("hidden").await.unwrap().is_some());
 
