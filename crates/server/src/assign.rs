@@ -92,7 +92,10 @@ pub async fn take(
             ));
         }
     };
-    state.metrics.observe_wait(now_ms() - before.queued_at);
+    // The shopper's wait, once: one back in the queue from an agent waited already.
+    if before.assigned_at.is_none() {
+        state.metrics.observe_wait(now_ms() - before.queued_at);
+    }
     if let Some(other) = overridden {
         state
             .bus

@@ -68,6 +68,10 @@ impl DayRange {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Handled {
     pub queued_at: i64,
+    /// When someone first took it: the end of the shopper's wait (a transfer or a return to
+    /// the queue does not start another).
+    pub taken_at: Option<i64>,
+    /// When the person who has it (had it last) took it: the start of their time with it.
     pub assigned_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub rating: Option<u8>,
@@ -160,8 +164,8 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
         if let Some(score @ 1..=5) = h.rating {
             ratings[usize::from(score) - 1] += 1;
         }
-        if let Some(assigned) = h.assigned_at {
-            waits.push(u64::try_from((assigned - h.queued_at) / 1000).unwrap_or(0));
+        if let Some(taken) = h.taken_at {
+            waits.push(u64::try_from((taken - h.queued_at) / 1000).unwrap_or(0));
         }
     }
     waits.sort_unstable();
@@ -275,12 +279,15 @@ mod tests {
         let handled: Vec<Handled> = (1..=10)
             .map(|i| Handled {
                 queued_at: start + i * 60_000,
-                assigned_at: Some(start + i * 60_000 + i * 10_000),
+                taken_at: Some(start + i * 60_000 + i * 10_000),
+                // Passed on to a colleague an hour later: the wait was over before.
+                assigned_at: Some(start + i * 60_000 + 3_600_000),
                 rating: (i % 2 == 0).then_some(5),
                 ..Handled::default()
             })
             .chain([Handled {
                 queued_at: start,
+                taken_at: None,
                 assigned_at: None,
                 rating: Some(2),
                 ..Handled::default()
@@ -300,6 +307,7 @@ mod tests {
         let (start, _) = range.millis();
         let had = |agent: &str, minutes: i64, rating: Option<u8>| Handled {
             queued_at: start,
+            taken_at: Some(start + 60_000),
             assigned_at: Some(start + 60_000),
             closed_at: Some(start + 60_000 + minutes * 60_000),
             rating,

@@ -320,6 +320,19 @@ async fn agents_close_transfer_and_return_conversations() {
         anna.act(&created.id, "claim", json!({})).await,
         StatusCode::NO_CONTENT
     );
+    let times = || async {
+        let row = sqlx::query("SELECT taken_at, assigned_at FROM conversations WHERE id = $1")
+            .bind(&created.id)
+            .fetch_one(server.state.db.pool())
+            .await
+            .unwrap();
+        (
+            row.get::<i64, _>("taken_at"),
+            row.get::<i64, _>("assigned_at"),
+        )
+    };
+    let (taken, _) = times().await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
 
     // Transfer to Bo: he gets it with the whole transcript, the shopper sees his name.
     let transfer = json!({ "to_agent": bo.id });
@@ -327,6 +340,12 @@ async fn agents_close_transfer_and_return_conversations() {
         anna.act(&created.id, "transfer", transfer).await,
         StatusCode::NO_CONTENT
     );
+    let (still_taken, bo_took) = times().await;
+    assert_eq!(
+        still_taken, taken,
+        "the shopper's wait ended when Anna took it, not when Bo did"
+    );
+    assert!(bo_took > taken, "Bo's time with it starts now");
     let detail = assigned(&mut bo_console).await;
     assert!(
         detail

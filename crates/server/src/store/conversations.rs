@@ -239,7 +239,7 @@ impl Db {
         to_ms: i64,
     ) -> Result<Vec<Handled>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.queued_at, c.assigned_at, c.closed_at, c.rating, c.agent_id, a.name \
+            "SELECT c.queued_at, c.taken_at, c.assigned_at, c.closed_at, c.rating, c.agent_id, a.name \
              FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
              WHERE c.site = $1 AND c.queued_at >= $2 AND c.queued_at < $3",
         )
@@ -253,6 +253,7 @@ impl Db {
                 let rating: Option<i64> = r.try_get("rating")?;
                 Ok(Handled {
                     queued_at: r.try_get("queued_at")?,
+                    taken_at: r.try_get("taken_at")?,
                     assigned_at: r.try_get("assigned_at")?,
                     closed_at: r.try_get("closed_at")?,
                     rating: rating.and_then(|n| u8::try_from(n).ok()),
@@ -511,7 +512,8 @@ impl Db {
         }
         sqlx::query(
             "UPDATE conversations SET state = 'with_agent', agent_id = $2, assigned_at = $3, \
-             offered_to = NULL, offer_expires_at = NULL WHERE id = $1",
+             taken_at = COALESCE(taken_at, $3), offered_to = NULL, offer_expires_at = NULL \
+             WHERE id = $1",
         )
         .bind(id)
         .bind(agent)
