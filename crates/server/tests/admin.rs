@@ -374,6 +374,19 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newe
         (site_info(&server).await?.greeting == "Hi!").then_some(())
     })
     .await;
+
+    // Reading the file again (a new one was deployed) is a version too: an editor opened on
+    // what was live before is not allowed to save over it unwarned.
+    let again = anna
+        .post("/v1/agent/admin/kb-reload?site=acme&base_version=2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    let again: KbSource = again.json().await.unwrap();
+    assert_eq!(again.version, 3);
+    let stale = save(&anna, &edited, 2).await.unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
     server.stop().await;
 }
 

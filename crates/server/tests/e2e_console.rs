@@ -624,7 +624,7 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_the_shopper_gets_t
     shows(
         client,
         ".kb-versions li:first-child",
-        "Version 2: Ada put the file back in use",
+        "Version 2: Ada put the site's file in use",
     )
     .await;
     assert_accessible(client, "the admin page with the earlier versions").await;

@@ -242,11 +242,11 @@ pub async fn kb_reload(
     if query.base_version.is_some_and(|base| base != version) {
         return Err(saved_meanwhile(newest));
     }
-    if newest.is_some_and(|v| v.text.is_some()) {
-        // A version without text: the file is in use again.
-        let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
-        version = saved.version;
-    }
+    // Every reading of the file is a version (one without text: the file's): an editor
+    // opened on what was live before must not save over it unwarned, and the list of
+    // versions says who put the file live, and when.
+    let saved = save_version(&state, &query.site, &session.agent, version, None).await?;
+    version = saved.version;
     let read = KbText {
         text: text.clone(),
         version: None,
