@@ -75,7 +75,14 @@ pub fn KbEditor(
         }
         arrived(site, answer);
     };
+    // The buttons are `aria-disabled`, not `disabled`, while they cannot act: a disabled
+    // button drops the keyboard's focus to the page, and these wait after every click. So
+    // each checks for itself.
+    let ready = move || !draft.with_untracked(|d| d.busy) && !compiling.get_untracked();
     let save = move |_| {
+        if !ready() || !draft.with_untracked(KbDraft::changed) {
+            return;
+        }
         let (site, edit) = draft.with_untracked(|d| {
             (
                 d.site.clone(),
@@ -91,11 +98,17 @@ pub fn KbEditor(
     // The text in use loaded again over the changes; the editor waits for it (what is typed
     // meanwhile would be replaced).
     let discard = move |_| {
+        if !ready() || !draft.with_untracked(KbDraft::changed) {
+            return;
+        }
         let site = draft.with_untracked(|d| d.site.clone());
         drafts.update(|d| d.shown_mut().busy = true);
         load(site);
     };
     let from_file = move |_| {
+        if !ready() || draft.with_untracked(KbDraft::changed) {
+            return;
+        }
         let (site, base) = draft.with_untracked(|d| (d.site.clone(), d.base_version()));
         drafts.update(|d| d.shown_mut().busy = true);
         spawn_local(async move { put_live(site.clone(), api::reload_kb(&site, base).await) });
@@ -170,16 +183,16 @@ pub fn KbEditor(
                 </For>
             </div>
             <p class="kb-actions">
-                <button type="button" class="primary save-kb" disabled=move || !changed() || waiting() on:click=save>
+                <button type="button" class="primary save-kb" aria-disabled=move || (!changed() || waiting()).to_string() on:click=save>
                     {t("kb_save")}
                 </button>
-                <button type="button" class="discard-kb" disabled=move || !changed() || waiting()
+                <button type="button" class="discard-kb" aria-disabled=move || (!changed() || waiting()).to_string()
                     on:click=discard>
                     {t("kb_discard")}
                 </button>
                 // Not over unsaved changes: they would be dropped unasked.
                 <button type="button" class="file-kb" hidden=move || !draft.with(KbDraft::has_file)
-                    disabled=move || waiting() || changed() on:click=from_file>
+                    aria-disabled=move || (waiting() || changed()).to_string() on:click=from_file>
                     {file_label}
                 </button>
                 <span class="unsaved" role="status">{unsaved}</span>
