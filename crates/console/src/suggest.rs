@@ -43,6 +43,7 @@ const RETRY_MS: i64 = 10_000;
 /// base (its address changes with it; an unchanged one comes from the browser's cache).
 const REFRESH_MS: i64 = 300_000;
 
+#[derive(Default)]
 struct Slot {
     model: Option<Box<Model>>,
     asked_ms: i64,
@@ -75,12 +76,7 @@ impl Models {
             }
         };
         if due {
-            let slot = self.0.entry(site.to_owned()).or_insert(Slot {
-                model: None,
-                asked_ms: now_ms,
-                loading: true,
-                stale: false,
-            });
+            let slot = self.0.entry(site.to_owned()).or_default();
             slot.asked_ms = now_ms;
             slot.loading = true;
             slot.stale = false;
@@ -91,12 +87,7 @@ impl Models {
     /// The site's model arrived, or (`None`) could not be had: a model it had stays, since a
     /// failed check is no reason to stop suggesting.
     pub fn loaded(&mut self, site: String, model: Option<Model>, now_ms: i64) {
-        let slot = self.0.entry(site).or_insert(Slot {
-            model: None,
-            asked_ms: now_ms,
-            loading: false,
-            stale: false,
-        });
+        let slot = self.0.entry(site).or_default();
         slot.asked_ms = now_ms;
         slot.loading = false;
         if let Some(model) = model {

@@ -41,19 +41,6 @@ async fn refused_with_lines_2_and_4(refused: reqwest::Response) {
     );
 }
 
-/// Anna, admin of acme, and Ben, an agent of acme; both signed in.
-async fn admin_and_agent(server: &TestServer) -> (common::TestAgent, common::TestAgent) {
-    let anna = server.agent("Anna", &["acme"]).await;
-    let ben = server.agent("Ben", &["acme"]).await;
-    server
-        .state
-        .db
-        .set_site_admin(&anna.id, "acme", true)
-        .await
-        .unwrap();
-    (anna, ben)
-}
-
 /// Asks for the knowledge base text in use, as the admin page's editor does.
 fn get_kb_source(
     who: &common::TestAgent,
@@ -86,7 +73,7 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
         ..Settings::default()
     })
     .await;
-    let (anna, ben) = admin_and_agent(&server).await;
+    let (anna, ben) = server.admin_and_agent().await;
     let me: AgentProfile = common::json(anna.get("/v1/agent/me")).await;
     assert_eq!(me.admin_of, ["acme"]);
 
@@ -168,7 +155,7 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
 #[tokio::test]
 async fn an_agent_taken_off_a_site_stops_seeing_its_queue_and_their_shoppers_go_back_to_it() {
     let server = TestServer::start().await;
-    let (anna, ben) = admin_and_agent(&server).await;
+    let (anna, ben) = server.admin_and_agent().await;
     // Ben is talking to a shopper of acme when he is taken off it.
     let talking = server.handoff().await;
     assert_eq!(
@@ -234,7 +221,7 @@ async fn an_agent_taken_off_a_site_stops_seeing_its_queue_and_their_shoppers_go_
 #[tokio::test]
 async fn an_admin_puts_an_edited_knowledge_base_live_and_a_broken_one_is_refused_with_its_lines() {
     let (server, _kb_dir, kb) = common::with_kb_file().await;
-    let (anna, ben) = admin_and_agent(&server).await;
+    let (anna, ben) = server.admin_and_agent().await;
     let report = || kb_report(&anna);
     let first = eventually(Duration::from_secs(60), "the first model", report).await;
     assert!(!first.reloading);
@@ -295,7 +282,7 @@ async fn site_info(server: &TestServer) -> Option<tandem_protocol::SiteInfo> {
 #[tokio::test]
 async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newer_one_is_refused() {
     let (server, _kb_dir, _kb) = common::with_kb_file().await;
-    let (anna, ben) = admin_and_agent(&server).await;
+    let (anna, ben) = server.admin_and_agent().await;
     let (source, save) = (get_kb_source, save_kb);
     assert_eq!(source(&ben).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(
@@ -393,7 +380,7 @@ async fn an_admin_edits_the_knowledge_base_in_the_console_and_a_save_over_a_newe
 #[tokio::test]
 async fn an_admin_writes_a_knowledge_base_for_a_site_that_had_none() {
     let server = TestServer::start().await;
-    let (anna, _ben) = admin_and_agent(&server).await;
+    let (anna, _ben) = server.admin_and_agent().await;
     let empty = kb_source(&anna).await;
     assert_eq!(
         (empty.text.as_str(), empty.version, empty.file),
@@ -424,7 +411,7 @@ async fn an_admin_writes_a_knowledge_base_for_a_site_that_had_none() {
 async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_read_without_its_path()
  {
     let (server, kb_dir, kb) = common::with_kb_file().await;
-    let (anna, _ben) = admin_and_agent(&server).await;
+    let (anna, _ben) = server.admin_and_agent().await;
     let source = || kb_source(&anna);
     eventually(Duration::from_secs(60), "the first model", || {
         kb_report(&anna)
@@ -490,7 +477,7 @@ async fn the_editor_shows_the_knowledge_base_in_use_and_a_file_that_cannot_be_re
 #[tokio::test]
 async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again() {
     let (server, _kb_dir, _kb) = common::with_kb_file().await;
-    let (anna, ben) = admin_and_agent(&server).await;
+    let (anna, ben) = server.admin_and_agent().await;
     let versions =
         |who: &common::TestAgent| who.get("/v1/agent/admin/kb-versions?site=acme").send();
     let open = |who: &common::TestAgent, version: &str| {
@@ -579,7 +566,7 @@ async fn an_admin_lists_the_saved_versions_and_opens_an_older_one_to_save_again(
 #[tokio::test]
 async fn a_long_history_of_versions_is_listed_a_page_at_a_time() {
     let server = TestServer::start().await;
-    let (anna, _ben) = admin_and_agent(&server).await;
+    let (anna, _ben) = server.admin_and_agent().await;
     let author = tandem_server::store::Author {
         id: &anna.id,
         name: &anna.name,
@@ -631,7 +618,7 @@ async fn a_long_history_of_versions_is_listed_a_page_at_a_time() {
 #[tokio::test]
 async fn an_admin_tries_an_edit_before_saving_it_and_nothing_changes() {
     let (server, _kb_dir, _kb) = common::with_kb_file().await;
-    let (anna, ben) = admin_and_agent(&server).await;
+    let (anna, ben) = server.admin_and_agent().await;
     let try_kb = |who: &common::TestAgent, text: &str, questions: &[&str]| {
         who.post("/v1/agent/admin/kb-try?site=acme")
             .json(&json!({ "text": text, "questions": questions }))

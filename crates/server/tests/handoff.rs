@@ -265,14 +265,7 @@ async fn an_agents_parallel_claims_stop_at_their_capacity() {
 #[tokio::test]
 async fn an_agent_taken_off_the_site_while_claiming_keeps_none_of_its_conversations() {
     let server = TestServer::start().await;
-    let anna = server.agent("Anna", &["acme"]).await;
-    let ben = server.agent("Ben", &["acme"]).await;
-    server
-        .state
-        .db
-        .set_site_admin(&anna.id, "acme", true)
-        .await
-        .unwrap();
+    let (anna, ben) = server.admin_and_agent().await;
     ben.set_status("away", 12).await;
     let mut waiting = Vec::new();
     for _ in 0..12 {

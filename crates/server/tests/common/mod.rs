@@ -347,6 +347,18 @@ impl TestServer {
         agent
     }
 
+    /// Anna, admin of acme, and Ben, an agent of acme; both signed in.
+    pub async fn admin_and_agent(&self) -> (TestAgent, TestAgent) {
+        let anna = self.agent("Anna", &["acme"]).await;
+        let ben = self.agent("Ben", &["acme"]).await;
+        self.state
+            .db
+            .set_site_admin(&anna.id, "acme", true)
+            .await
+            .unwrap();
+        (anna, ben)
+    }
+
     /// A new session of an existing account, or the status that refused it.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<TestAgent, StatusCode> {
         let response = self
