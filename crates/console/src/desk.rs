@@ -487,10 +487,8 @@ impl Desk {
     /// again): a note not added or lost, a reply being written, a reply that failed to send.
     pub fn unsaved(&self) -> bool {
         let kept = self.kept.iter().flat_map(|k| &k.chats);
-        let lost = self.kept.iter().flat_map(|k| &k.lost_notes);
-        !self.lost_notes.is_empty()
-            || lost.count() > 0
-            || self.chats.iter().chain(kept).any(Chat::unsent)
+        let kept_lost = self.kept.iter().any(|k| !k.lost_notes.is_empty());
+        !self.lost_notes.is_empty() || kept_lost || self.chats.iter().chain(kept).any(Chat::unsent)
     }
 
     /// An agent signed in: what was kept for another one goes.

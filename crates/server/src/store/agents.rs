@@ -241,18 +241,7 @@ impl Db {
         status: AgentStatus,
         capacity: Option<u32>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE agents SET \
-             idle_since = CASE WHEN $2 = 'available' AND status <> 'available' THEN $4 ELSE idle_since END, \
-             status = $2, capacity = COALESCE($3, capacity) WHERE id = $1",
-        )
-        .bind(id)
-        .bind(status.as_str())
-        .bind(capacity.map(i64::from))
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        set_status(&mut *self.pool.acquire().await?, id, status, capacity).await
     }
 
     /// Records that these agents have a live connection now.
@@ -321,10 +310,7 @@ impl Db {
     ) -> Result<Vec<(String, String)>, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Locks the agent too (see `lock_agent`): nothing is assigned to them meanwhile.
-        sqlx::query("UPDATE agents SET status = 'offline' WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        set_status(&mut tx, id, AgentStatus::Offline, None).await?;
         let rows = sqlx::query(
             "UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 2 \
              WHERE agent_id = $1 AND state = 'with_agent' RETURNING id, site",
@@ -405,6 +391,27 @@ impl Db {
 fn status_of(row: &sqlx::any::AnyRow) -> Result<AgentStatus, StoreError> {
     let status: String = row.try_get("status")?;
     AgentStatus::parse(&status).ok_or(StoreError::Corrupt("agent status"))
+}
+
+/// Sets an agent's availability and capacity on `conn` (see [`Db::set_agent_status`]).
+async fn set_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: AgentStatus,
+    capacity: Option<u32>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE agents SET \
+         idle_since = CASE WHEN $2 = 'available' AND status <> 'available' THEN $4 ELSE idle_since END, \
+         status = $2, capacity = COALESCE($3, capacity) WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(capacity.map(i64::from))
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Locks an agent's row until the transaction ends and reads their capacity; `None` if there
