@@ -404,6 +404,14 @@ pub struct Colleague {
     pub online: bool,
 }
 
+impl Colleague {
+    /// Whether a conversation can be handed to them: connected and not offline (one who is
+    /// away gets no offers, but may still be handed one on purpose).
+    pub fn can_take(&self) -> bool {
+        self.online && self.status != AgentStatus::Offline
+    }
+}
+
 /// A message a shopper left while no one was available.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfflineMessage {

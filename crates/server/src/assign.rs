@@ -5,10 +5,7 @@
 //! then a line in the transcript where the shopper should see it ("Anna joined"), then the
 //! events that bring every screen up to date, and a nudge to routing when capacity changed.
 
-use tandem_protocol::{
-    ConversationState, Notice,
-    agent::{AgentStatus, Resolution},
-};
+use tandem_protocol::{ConversationState, Notice, agent::Resolution};
 
 use crate::{
     app::AppState,
@@ -37,12 +34,31 @@ pub async fn visible_to(state: &AppState, agent: &str, id: &str) -> Result<Conve
     Ok(conversation)
 }
 
-async fn agent_name(state: &AppState, agent: &str) -> Result<String, AppError> {
-    Ok(state
-        .db
-        .agent_profile(agent)
-        .await?
-        .map_or_else(|| "An agent".to_owned(), |p| p.name))
+/// The agent's name for the transcript; "An agent" if it cannot be read.
+async fn agent_name(state: &AppState, agent: &str) -> String {
+    match state.db.agent_profile(agent).await {
+        Ok(Some(profile)) => profile.name,
+        Ok(None) => "An agent".to_owned(),
+        Err(error) => {
+            tracing::error!(%error, %agent, "could not read the agent's name");
+            "An agent".to_owned()
+        }
+    }
+}
+
+/// What every change ends with, once it is made: the line in the transcript where the
+/// shopper sees it, then the events that bring every screen up to date. A line that could
+/// not be written is logged, never a reason to leave the screens behind.
+async fn announce(
+    state: &AppState,
+    conversation: &Conversation,
+    notice: Notice,
+    agents: Vec<String>,
+) {
+    if let Err(error) = relay::notice(state, conversation, notice).await {
+        tracing::error!(%error, conversation = %conversation.id, "could not write the notice");
+    }
+    changed(state, conversation, agents).await;
 }
 
 async fn changed(state: &AppState, conversation: &Conversation, agents: Vec<String>) {
@@ -105,10 +121,12 @@ pub async fn take(
             })
             .await;
     }
-    let now = state.db.conversation(id).await?.unwrap_or(before);
-    let name = agent_name(state, agent).await?;
-    relay::notice(state, &now, Notice::Joined { name }).await?;
-    changed(state, &now, vec![agent.to_owned()]).await;
+    let now = match state.db.conversation(id).await {
+        Ok(Some(now)) => now,
+        _ => before,
+    };
+    let name = agent_name(state, agent).await;
+    announce(state, &now, Notice::Joined { name }, vec![agent.to_owned()]).await;
     Ok(())
 }
 
@@ -144,14 +162,13 @@ pub async fn close(
             "You do not have this conversation open.".to_owned(),
         ));
     }
-    let name = agent_name(state, agent).await?;
+    let name = agent_name(state, agent).await;
     let notice = if resolution == Resolution::ReturnedToAssistant {
         Notice::HandedBack { name }
     } else {
         Notice::Closed { name }
     };
-    relay::notice(state, &conversation, notice).await?;
-    changed(state, &conversation, vec![agent.to_owned()]).await;
+    announce(state, &conversation, notice, vec![agent.to_owned()]).await;
     Ok(())
 }
 
@@ -170,64 +187,84 @@ pub async fn transfer(
                 "You do not have this conversation open.".to_owned(),
             ));
         }
-        relay::notice(state, &conversation, Notice::BackInQueue).await?;
-        changed(state, &conversation, vec![agent.to_owned()]).await;
+        announce(
+            state,
+            &conversation,
+            Notice::BackInQueue,
+            vec![agent.to_owned()],
+        )
+        .await;
         return Ok(());
     };
-    let not_on_site = || {
-        AppError::Invalid(format!(
-            "No agent {to:?} works for site {:?}.",
-            conversation.site
-        ))
-    };
-    let target = state
-        .db
-        .agent_profile(to)
-        .await?
-        .filter(|p| p.sites.contains(&conversation.site))
-        .ok_or_else(not_on_site)?;
-    if target.status == AgentStatus::Offline {
-        return Err(AppError::Conflict(format!("{} is offline.", target.name)));
+    // Only to someone there to answer (`Colleague::can_take`).
+    let present = presence::present_since(&state.config);
+    if !state.db.transfer(id, agent, to, present).await? {
+        // Worded from how things stand now: the colleague may have left the site or gone.
+        let colleagues = state.db.colleagues(&conversation.site, present).await?;
+        return Err(match colleagues.into_iter().find(|c| c.id == to) {
+            None => AppError::Invalid(format!(
+                "No agent {to:?} works for site {:?}.",
+                conversation.site
+            )),
+            Some(c) if !c.can_take() => AppError::Conflict(format!("{} is offline.", c.name)),
+            Some(_) => AppError::Conflict("You do not have this conversation open.".to_owned()),
+        });
     }
-    if !state.db.transfer(id, agent, to).await? {
-        // Either it is not the agent's, or the colleague was taken off the site meanwhile.
-        return Err(
-            if state.db.agent_sites(to).await?.contains(&conversation.site) {
-                AppError::Conflict("You do not have this conversation open.".to_owned())
-            } else {
-                not_on_site()
-            },
-        );
-    }
-    let name = target.name;
-    relay::notice(state, &conversation, Notice::TookOver { name }).await?;
-    changed(state, &conversation, vec![agent.to_owned(), to.to_owned()]).await;
+    let name = agent_name(state, to).await;
+    let agents = vec![agent.to_owned(), to.to_owned()];
+    announce(state, &conversation, Notice::TookOver { name }, agents).await;
     Ok(())
 }
 
-/// An agent taken off a site: the conversations of that site they have go back to the front
-/// of the queue, so no shopper waits on someone who can no longer answer.
-pub async fn release_from_site(state: &AppState, agent: &str, site: &str) -> Result<(), AppError> {
+/// Takes an agent off a site: their offers of its conversations are withdrawn and the ones
+/// they have go back to the front of the queue, so no shopper waits on someone who can no
+/// longer answer. `false` if they did not work for it.
+pub async fn remove_from_site(state: &AppState, agent: &str, site: &str) -> Result<bool, AppError> {
+    let Some(withdrawn) = state.db.remove_agent_from_site(agent, site).await? else {
+        return Ok(false);
+    };
+    for conversation in withdrawn {
+        let agent = agent.to_owned();
+        state
+            .bus
+            .publish(Event::OfferWithdrawn {
+                agent,
+                conversation,
+            })
+            .await;
+    }
     for conversation in state.db.conversations_of_agent(agent).await? {
         if conversation.site != site || !state.db.return_to_queue(&conversation.id, agent).await? {
             continue;
         }
         tracing::info!(%agent, conversation = %conversation.id, "agent taken off the site: conversation back in the queue");
-        relay::notice(state, &conversation, Notice::BackInQueue).await?;
-        changed(state, &conversation, vec![agent.to_owned()]).await;
+        announce(
+            state,
+            &conversation,
+            Notice::BackInQueue,
+            vec![agent.to_owned()],
+        )
+        .await;
     }
-    Ok(())
+    state
+        .bus
+        .publish(Event::Queue {
+            site: site.to_owned(),
+        })
+        .await;
+    state.bus.publish(Event::Dispatch).await;
+    Ok(true)
 }
 
 /// The shopper leaves the queue.
 pub async fn cancel(state: &AppState, conversation: &Conversation) -> Result<(), AppError> {
-    if !state.db.cancel(&conversation.id).await? {
+    let Some(offered) = state.db.cancel(&conversation.id).await? else {
         return Err(AppError::Conflict(
             "Only a conversation that is still waiting can be cancelled.".to_owned(),
         ));
-    }
+    };
     let mut agents = Vec::new();
-    if let Some(offered) = &conversation.offered_to {
+    if let Some(offered) = offered {
         state
             .bus
             .publish(Event::OfferWithdrawn {
@@ -235,7 +272,7 @@ pub async fn cancel(state: &AppState, conversation: &Conversation) -> Result<(),
                 conversation: conversation.id.clone(),
             })
             .await;
-        agents.push(offered.clone());
+        agents.push(offered);
     }
     changed(state, conversation, agents).await;
     Ok(())
@@ -283,18 +320,21 @@ pub async fn rate(
 /// conversations back at the front of the queue, their sites' waiting shoppers told (their
 /// estimates, or that no one is left). Run by the dispatcher.
 pub async fn release_vanished(state: &AppState) -> Result<(), AppError> {
-    for agent in state
-        .db
-        .vanished_agents(presence::vanished_before(&state.config))
-        .await?
-    {
-        let name = agent_name(state, &agent).await?;
-        for (id, _) in state.db.release_vanished_agent(&agent).await? {
-            if let Some(conversation) = state.db.conversation(&id).await? {
-                tracing::info!(%agent, conversation = %id, "agent gone: conversation back in the queue");
-                let notice = Notice::Disconnected { name: name.clone() };
-                relay::notice(state, &conversation, notice).await?;
-                changed(state, &conversation, vec![agent.clone()]).await;
+    let gone_before = presence::vanished_before(&state.config);
+    for agent in state.db.vanished_agents(gone_before).await? {
+        let name = agent_name(state, &agent).await;
+        for (id, _) in state.db.release_vanished_agent(&agent, gone_before).await? {
+            // Back in the queue already: every one of them is told, whatever fails.
+            match state.db.conversation(&id).await {
+                Ok(Some(conversation)) => {
+                    tracing::info!(%agent, conversation = %id, "agent gone: conversation back in the queue");
+                    let notice = Notice::Disconnected { name: name.clone() };
+                    announce(state, &conversation, notice, vec![agent.clone()]).await;
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::error!(%error, conversation = %id, "could not tell of a return to the queue")
+                }
             }
         }
         for site in state.db.agent_sites(&agent).await? {

@@ -120,7 +120,8 @@ impl Bus {
     }
 
     /// Tells everyone. Delivery to other processes is best effort: if `NOTIFY` fails, their
-    /// connections catch up from the database on their next event or reconnect.
+    /// connections catch up on their next event or reconnect (all of a process's reconnect
+    /// once its listener, which lost the database, listens again: see [`Bus::listen`]).
     pub async fn publish(&self, event: Event) {
         self.hub.deliver(&event);
         self.tell_others(event).await;
@@ -155,15 +156,21 @@ impl Bus {
     }
 
     /// Listens for other processes' events for as long as the process runs, handing each to
-    /// this process's hub, and reconnects after failures. Events missed while disconnected
-    /// are caught up by the connections themselves (sequence-number gaps, reconnects).
+    /// this process's hub, and reconnects after failures. Events may have gone by while it
+    /// was not listening: once it listens again, every connection of this process is asked
+    /// to reconnect, reading back what it missed.
     pub async fn listen(self, url: String) {
+        let mut listened = false;
         loop {
             match PgListener::connect(&url).await {
                 Ok(mut listener) => {
                     if let Err(error) = listener.listen(CHANNEL).await {
                         tracing::warn!(%error, "LISTEN failed");
                     } else {
+                        if listened {
+                            self.hub.resync();
+                        }
+                        listened = true;
                         self.listening.store(true, Ordering::Relaxed);
                         // `try_recv`, not `recv`: `recv` reconnects by itself on a lost
                         // connection, and meanwhile this process would pass for listening.

@@ -268,6 +268,20 @@ impl Hub {
         self.drop_slow(slow);
     }
 
+    /// Lets go of every connection: each reconnects and reads back what it missed. For when
+    /// events may have gone by unheard (the listener to the other processes was lost).
+    pub fn resync(&self) {
+        let mut registry = self.registry.lock().expect("hub lock");
+        let ids: Vec<u64> = registry.connections.keys().copied().collect();
+        tracing::info!(
+            connections = ids.len(),
+            "asking every connection to catch up"
+        );
+        for id in ids {
+            registry.remove(id);
+        }
+    }
+
     fn drop_slow(&self, slow: Vec<u64>) {
         if slow.is_empty() {
             return;
@@ -361,5 +375,26 @@ mod tests {
             slow.receiver.try_recv(),
             Err(mpsc::error::TryRecvError::Disconnected)
         ));
+    }
+
+    #[test]
+    fn after_a_resync_every_connection_reconnects() {
+        let hub = Arc::new(Hub::default());
+        let mut shopper = hub.subscribe(Interest::Shopper {
+            conversation: "c1".into(),
+            site: "s".into(),
+        });
+        let mut agent = hub.subscribe(Interest::Agent {
+            agent: "a1".into(),
+            sites: vec!["s".into()],
+        });
+        hub.resync();
+        for receiver in [&mut shopper.receiver, &mut agent.receiver] {
+            assert!(matches!(
+                receiver.try_recv(),
+                Err(mpsc::error::TryRecvError::Disconnected)
+            ));
+        }
+        assert!(hub.connected_agents().is_empty());
     }
 }

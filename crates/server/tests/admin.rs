@@ -137,6 +137,23 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
         StatusCode::NOT_FOUND
     );
 
+    // Ben, on no site now, can be added back; another company's agent cannot be pulled in.
+    assert_eq!(
+        add("ben@agents.example", "").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let outsider = server.agent("Olga", &["other"]).await;
+    let refused = add(&common::agent_email("Olga"), "").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let problem: tandem_protocol::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.message().contains("none of your sites"),
+        "{}",
+        problem.message()
+    );
+    let olga: AgentProfile = common::json(outsider.get("/v1/agent/me")).await;
+    assert_eq!(olga.sites, ["other"], "Olga's account is as it was");
+
     // The knowledge base's check report, once it is compiled.
     let report: KbReport = eventually(Duration::from_secs(120), "the kb report", || {
         kb_report(&anna)
@@ -215,6 +232,40 @@ async fn an_agent_taken_off_a_site_stops_seeing_its_queue_and_their_shoppers_go_
     })
     .await;
     assert!(queue_frame.is_err(), "no queue of acme reaches Ben");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_offer_to_an_agent_taken_off_the_site_goes_to_someone_who_works_there() {
+    let server = TestServer::start().await;
+    let (anna, ben) = server.admin_and_agent().await;
+    let mut ben_live = ben.live().await;
+    ben.set_status("available", 1).await;
+    let created = server.handoff().await;
+    let offered = |frame| match frame {
+        AgentServerFrame::Offer { offer } => Some(offer.conversation.id),
+        _ => None,
+    };
+    assert_eq!(ben_live.until(offered).await, created.id);
+    let mut anna_live = anna.live().await;
+    anna.set_status("available", 1).await;
+
+    let removed = anna
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/v1/agent/admin/agents/{}?site=acme", ben.id),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    // Withdrawn from Ben at once, not when it would have expired, and offered to Anna.
+    let withdrawn = |frame| match frame {
+        AgentServerFrame::OfferWithdrawn { conversation } => Some(conversation),
+        _ => None,
+    };
+    assert_eq!(ben_live.until(withdrawn).await, created.id);
+    assert_eq!(anna_live.until(offered).await, created.id);
     server.stop().await;
 }
 

@@ -159,7 +159,7 @@ async fn a_declined_offer_goes_to_someone_else() {
     let server = TestServer::start().await;
     let (first, mut first_console) = server.available_agent("First", 1).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let (_second, mut second_console) = server.available_agent("Second", 1).await;
+    let (second, mut second_console) = server.available_agent("Second", 1).await;
     let created = server.handoff().await;
     assert_eq!(offer(&mut first_console).await.conversation.id, created.id);
     assert_eq!(
@@ -167,6 +167,40 @@ async fn a_declined_offer_goes_to_someone_else() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(offer(&mut second_console).await.conversation.id, created.id);
+
+    // Second takes it, then puts it back in the queue and steps away: a new turn there, so
+    // First, who declined it before, is offered it again rather than no one.
+    assert_eq!(
+        second.act(&created.id, "accept", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    second.set_status("away", 1).await;
+    assert_eq!(
+        second.act(&created.id, "transfer", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(offer(&mut first_console).await.conversation.id, created.id);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_seen_again_before_the_release_keeps_their_conversations() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let created = server.handoff().await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    // Found gone a while ago, but seen since (her claim): the release leaves her be.
+    let released = server
+        .state
+        .db
+        .release_vanished_agent(&anna.id, 0)
+        .await
+        .unwrap();
+    assert!(released.is_empty());
+    assert_eq!(in_hand(&server, &anna).await, 1);
     server.stop().await;
 }
 
@@ -327,7 +361,23 @@ async fn agents_close_transfer_and_return_conversations() {
     let (taken, _) = times().await;
     tokio::time::sleep(Duration::from_millis(20)).await;
 
-    // Transfer to Bo: he gets it with the whole transcript, the shopper sees his name.
+    // Not to someone who is not there to answer, nor to another shop's agent: Anna keeps it.
+    let cleo = server.agent("Cleo", &["acme"]).await;
+    let dan = server.agent("Dan", &["other"]).await;
+    for (to, refused) in [
+        (&cleo.id, StatusCode::CONFLICT),
+        (&dan.id, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let transfer = json!({ "to_agent": to });
+        assert_eq!(anna.act(&created.id, "transfer", transfer).await, refused);
+    }
+    assert_eq!(
+        anna.conversation(&created.id).await.agent_id.as_ref(),
+        Some(&anna.id)
+    );
+
+    // Transfer to Bo, away but connected: he gets it with the whole transcript, the
+    // shopper sees his name.
     let transfer = json!({ "to_agent": bo.id });
     assert_eq!(
         anna.act(&created.id, "transfer", transfer).await,
@@ -783,6 +833,62 @@ async fn a_waiting_shopper_is_told_when_the_last_agent_vanishes() {
             _ => None,
         })
         .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_widget_whose_place_is_past_the_end_still_hears_what_comes_next() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let created = server.handoff().await;
+    // Its saved place is ahead of the server's (a database restored from a backup).
+    let mut shopper = server.shopper(&created, u64::MAX).await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    let joined = shopper
+        .until(|frame| match frame {
+            ServerFrame::Message { message } => Some(message),
+            _ => None,
+        })
+        .await;
+    assert!(joined.text.contains("Anna joined"), "{}", joined.text);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_whose_connection_went_quiet_loses_their_conversations() {
+    let server = TestServer::with(Settings {
+        agent_grace_secs: 2,
+        ..Settings::default()
+    })
+    .await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    anna.set_status("available", 1).await;
+    // Her laptop went to sleep: the connection was never closed, but nothing answers the
+    // server's pings any more.
+    let _asleep = anna.live_silent().await;
+    let created = server.handoff().await;
+    let mut shopper = server.shopper(&created, 0).await;
+    assert_eq!(
+        anna.act(&created.id, "claim", json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    let back = shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == ConversationState::Queued => {
+                Some(status)
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        back.position,
+        Some(1),
+        "at the front, for someone who is there"
+    );
+    assert_eq!(in_hand(&server, &anna).await, 0);
     server.stop().await;
 }
 

@@ -38,6 +38,22 @@ pub async fn add(
     let email = auth::account_email(&new.email).map_err(AppError::Invalid)?;
     match state.db.credentials(&email).await? {
         Some(existing) => {
+            // An admin cannot pull another company's agent onto their site: only an account
+            // that already works for one of this admin's sites, or for none (taken off its
+            // last one), joins.
+            let theirs = state.db.agent_sites(&existing.id).await?;
+            let mine = state
+                .db
+                .agent_profile(&session.agent)
+                .await?
+                .map(|p| p.admin_of)
+                .unwrap_or_default();
+            if !theirs.is_empty() && !theirs.iter().any(|site| mine.contains(site)) {
+                return Err(AppError::Conflict(format!(
+                    "{email} has an account that works for none of your sites; a server \
+                     operator can add it (tandem agent add)."
+                )));
+            }
             if !state.db.add_agent_to_site(&existing.id, &new.site).await? {
                 return Err(AppError::Conflict(format!(
                     "{email} already works for this site."
@@ -75,8 +91,7 @@ pub async fn remove(
             "You cannot remove yourself; ask another admin.".to_owned(),
         ));
     }
-    if state.db.remove_agent_from_site(&agent, &query.site).await? {
-        assign::release_from_site(&state, &agent, &query.site).await?;
+    if assign::remove_from_site(&state, &agent, &query.site).await? {
         sites_changed(&state, agent).await;
         Ok(StatusCode::NO_CONTENT)
     } else {

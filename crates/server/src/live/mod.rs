@@ -17,11 +17,13 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use serde::Serialize;
 
+use crate::config::Config;
+
 /// The largest frame a client may send: a maximal context (`context::MAX_CONTEXT_BYTES`) as
 /// a JSON string, where escaping can double it, plus its envelope.
 pub const MAX_FRAME_BYTES: usize = 40 * 1024;
 
-/// How often an idle connection is pinged, so proxies keep it open.
+/// How often a connection is pinged at most, so proxies keep it open.
 pub const KEEPALIVE: Duration = Duration::from_secs(25);
 
 /// How long a client has to say who it is.
@@ -64,9 +66,24 @@ pub async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
     .await;
 }
 
+/// How often a connection is pinged: a quarter of the agents' grace period (at least a
+/// second, at most [`KEEPALIVE`]), so a connection gone quiet is closed ([`silent_after`])
+/// well before an agent on it would count as vanished.
+pub fn keepalive_period(config: &Config) -> Duration {
+    (Duration::from_secs(config.agent_grace_secs) / 4).clamp(Duration::from_secs(1), KEEPALIVE)
+}
+
 /// The keepalive timer: its first tick comes after one period, not at once.
-pub fn keepalive() -> tokio::time::Interval {
-    tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE)
+pub fn keepalive(config: &Config) -> tokio::time::Interval {
+    let period = keepalive_period(config);
+    tokio::time::interval_at(tokio::time::Instant::now() + period, period)
+}
+
+/// A client that sent nothing, not even the answer to a ping, for this long is gone (a
+/// sleeping laptop, a dead network), though its connection was never closed: its socket
+/// would take minutes to fail, and an agent on it would keep their conversations meanwhile.
+pub fn silent_after(config: &Config) -> Duration {
+    keepalive_period(config) * 3 / 2
 }
 
 /// A short random delay before clients reconnect after a restart, so they do not all come

@@ -3,11 +3,12 @@
 //! A [`Session`] says what is particular to one kind of client (which frames it sends, how
 //! it answers them, how hub deliveries reach it); [`serve`] does the rest: it reads client
 //! frames (JSON text, at most [`MAX_FRAME_BYTES`], each refused with a problem the client
-//! can read, the connection staying open), passes on deliveries, pings an idle connection
-//! and rechecks that its client may still be served, closes a client that cannot keep up,
-//! and tells clients when to reconnect when the server shuts down.
+//! can read, the connection staying open), passes on deliveries, pings the connection and
+//! rechecks that its client may still be served, closes a client that cannot keep up or has
+//! gone quiet (not even answering pings), and tells clients when to reconnect when the
+//! server shuts down.
 
-use std::future::Future;
+use std::{future::Future, time::Instant};
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use serde::{Serialize, de::DeserializeOwned};
@@ -15,7 +16,7 @@ use tandem_protocol::Problem;
 
 use super::{
     CLOSE_RESTART, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, close, keepalive, reconnect_after_ms,
-    send_json,
+    send_json, silent_after,
 };
 use crate::{
     app::AppState,
@@ -88,11 +89,17 @@ pub async fn serve<S: Session>(
     mut subscription: Subscription,
     session: &mut S,
 ) {
-    let mut keepalive = keepalive();
+    let mut keepalive = keepalive(&state.config);
+    let silent_after = silent_after(&state.config);
+    // When the client last sent anything (the answer to a ping counts).
+    let mut heard = Instant::now();
     loop {
         let alive = tokio::select! {
             frame = socket.recv() => match frame {
-                Some(Ok(frame)) => on_client_frame(session, socket, frame).await.is_ok(),
+                Some(Ok(frame)) => {
+                    heard = Instant::now();
+                    on_client_frame(session, socket, frame).await.is_ok()
+                }
                 _ => false,
             },
             delivery = subscription.receiver.recv() => match delivery {
@@ -103,8 +110,13 @@ pub async fn serve<S: Session>(
                 }
             },
             _ = keepalive.tick() => {
-                socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok()
-                    && session.recheck(socket).await.is_ok()
+                if heard.elapsed() > silent_after {
+                    close(socket, CLOSE_TRY_AGAIN, "no answer to pings: reconnect").await;
+                    false
+                } else {
+                    socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok()
+                        && session.recheck(socket).await.is_ok()
+                }
             }
             () = state.shutdown.cancelled() => {
                 send_json(socket, &S::reconnect(reconnect_after_ms())).await;

@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 use tandem_protocol::agent::{AgentProfile, AgentStatus, Colleague, SiteAgent};
 
-use super::{Db, StoreError, now_ms};
+use super::{Db, StoreError, conversations::forget_passes, now_ms};
 
 /// An account as stored, for signing in.
 #[derive(Debug, Clone)]
@@ -208,12 +208,13 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Takes an agent off a site: no more offers from it, no access to it.
+    /// Takes an agent off a site: no more offers from it, no access to it. Returns the
+    /// conversations whose offer to them was withdrawn, or `None` if they did not work for it.
     pub async fn remove_agent_from_site(
         &self,
         agent: &str,
         site: &str,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<Vec<String>>, StoreError> {
         let mut tx = self.pool.begin().await?;
         lock_agent(&mut tx, agent).await?;
         let done = sqlx::query("DELETE FROM agent_sites WHERE agent_id = $1 AND site = $2")
@@ -221,8 +222,19 @@ impl Db {
             .bind(site)
             .execute(&mut *tx)
             .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let withdrawn = sqlx::query_scalar(
+            "UPDATE conversations SET offered_to = NULL, offer_expires_at = NULL \
+             WHERE offered_to = $1 AND site = $2 AND state = 'queued' RETURNING id",
+        )
+        .bind(agent)
+        .bind(site)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        Ok(Some(withdrawn))
     }
 
     /// The sites an agent works for.
@@ -302,14 +314,25 @@ impl Db {
         rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 
-    /// Marks an agent offline and puts their conversations back at the front of the queue;
-    /// returns `(conversation, site)` for each one returned.
+    /// Marks an agent still not seen since `seen_before` offline and puts their
+    /// conversations back at the front of the queue, each a new turn there (see
+    /// [`Db::return_to_queue`]); returns `(conversation, site)` for each one returned. An
+    /// agent who came back since they were found gone keeps everything.
     pub async fn release_vanished_agent(
         &self,
         id: &str,
+        seen_before: i64,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Locks the agent too (see `lock_agent`): nothing is assigned to them meanwhile.
+        lock_agent(&mut tx, id).await?;
+        let seen: Option<i64> = sqlx::query_scalar("SELECT last_seen_at FROM agents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if seen.is_none_or(|at| at >= seen_before) {
+            return Ok(Vec::new());
+        }
         set_status(&mut tx, id, AgentStatus::Offline, None).await?;
         let rows = sqlx::query(
             "UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 2 \
@@ -318,10 +341,15 @@ impl Db {
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        tx.commit().await?;
-        rows.iter()
+        let returned = rows
+            .iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("site")?)))
-            .collect()
+            .collect::<Result<Vec<(String, String)>, StoreError>>()?;
+        for (conversation, _) in &returned {
+            forget_passes(&mut tx, conversation).await?;
+        }
+        tx.commit().await?;
+        Ok(returned)
     }
 
     /// The other agents of a site, for transfers.

@@ -11,7 +11,7 @@
 //! assignment or a transfer first locks the agent's row ([`lock_agent`]), as taking them off
 //! a site does: an agent's parallel claims, and a claim and a removal, take turns.
 
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 use tandem_protocol::{
     ConversationState, HandoffReason,
     agent::{ClosedConversation, Resolution},
@@ -546,17 +546,31 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Takes a waiting conversation out of the queue at the shopper's request.
-    pub async fn cancel(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+    /// Takes a waiting conversation out of the queue at the shopper's request: `None` if it
+    /// was not waiting, otherwise the agent it was offered to at that moment, if any (the
+    /// row is locked between the two, so an offer made meanwhile is not missed).
+    pub async fn cancel(&self, id: &str) -> Result<Option<Option<String>>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(offered_to) = sqlx::query_scalar::<_, Option<String>>(
+            "UPDATE conversations SET state = state WHERE id = $1 AND state = 'queued' \
+             RETURNING offered_to",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        sqlx::query(
             "UPDATE conversations SET state = 'cancelled', closed_at = $2, offered_to = NULL, \
-             offer_expires_at = NULL WHERE id = $1 AND state = 'queued'",
+             offer_expires_at = NULL WHERE id = $1",
         )
         .bind(id)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        tx.commit().await?;
+        Ok(Some(offered_to))
     }
 
     /// Closes a conversation the agent has.
@@ -579,36 +593,52 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Hands a conversation from one agent to another of its site; `false` if `from` does not
-    /// have it open or `to` no longer works for its site.
-    pub async fn transfer(&self, id: &str, from: &str, to: &str) -> Result<bool, StoreError> {
+    /// Hands a conversation from one agent to another of its site who is connected (seen
+    /// after `seen_after`) and not offline; `false` if `from` does not have it open or `to`
+    /// no longer works for its site or is not there.
+    pub async fn transfer(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        seen_after: i64,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         lock_agent(&mut tx, to).await?;
         let done = sqlx::query(
             "UPDATE conversations SET agent_id = $3, assigned_at = $4 \
              WHERE id = $1 AND agent_id = $2 AND state = 'with_agent' AND EXISTS \
-             (SELECT 1 FROM agent_sites s WHERE s.agent_id = $3 AND s.site = conversations.site)",
+             (SELECT 1 FROM agent_sites s JOIN agents a ON a.id = s.agent_id \
+              WHERE s.agent_id = $3 AND s.site = conversations.site \
+              AND a.status <> 'offline' AND a.last_seen_at >= $5)",
         )
         .bind(id)
         .bind(from)
         .bind(to)
         .bind(now_ms())
+        .bind(seen_after)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
-    /// Puts an agent's conversation back at the front of its queue.
+    /// Puts an agent's conversation back at the front of its queue, a new turn in it: who
+    /// declined or let an offer of it lapse before may be offered it again.
     pub async fn return_to_queue(&self, id: &str, from: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 2 \
              WHERE id = $1 AND agent_id = $2 AND state = 'with_agent'",
         )
         .bind(id)
         .bind(from)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 1 {
+            forget_passes(&mut tx, id).await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -651,4 +681,14 @@ impl Db {
             u32::try_from(mean_ms / 1000).unwrap_or(u32::MAX).max(1)
         }))
     }
+}
+
+/// Forgets who passed on a conversation that goes back to the queue (see
+/// [`Db::return_to_queue`]).
+pub(super) async fn forget_passes(conn: &mut AnyConnection, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM passes WHERE conversation_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{SinkExt, StreamExt, stream::SplitSink};
 use serde::{Serialize, de::DeserializeOwned};
-use tokio::net::TcpStream;
+use tokio::{net::TcpStream, sync::mpsc, task::JoinHandle};
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream, connect_async,
     tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
@@ -12,9 +12,24 @@ use tokio_tungstenite::{
 
 /// How long a test waits for an expected frame.
 pub const FRAME_WAIT: Duration = Duration::from_secs(10);
+/// How long a test waits for a frame it picks among others.
+pub const UNTIL_WAIT: Duration = Duration::from_secs(30);
 
+type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A client that reads all the time, as a browser does: it answers the server's pings even
+/// while a test is not waiting for a frame, and keeps what came until asked.
 pub struct Ws {
-    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    sink: SplitSink<Stream, Message>,
+    frames: mpsc::UnboundedReceiver<Message>,
+    reader: JoinHandle<()>,
+}
+
+impl Drop for Ws {
+    /// Drops the connection without a word, as a lost network does.
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
 }
 
 impl Ws {
@@ -27,19 +42,28 @@ impl Ws {
 
     /// Connects, or returns the HTTP status of the refusal.
     pub async fn try_connect(url: &str, headers: &[(&'static str, &str)]) -> Result<Ws, u16> {
-        let mut request = url.into_client_request().unwrap();
-        for (name, value) in headers {
-            request
-                .headers_mut()
-                .insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        match connect_async(request).await {
-            Ok((stream, _)) => Ok(Ws { stream }),
-            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-                Err(response.status().as_u16())
+        let (sink, mut stream) = open(url, headers).await?.split();
+        let (forward, frames) = mpsc::unbounded_channel();
+        let reader = tokio::spawn(async move {
+            while let Some(Ok(message)) = stream.next().await {
+                if forward.send(message).is_err() {
+                    return;
+                }
             }
-            Err(other) => panic!("connecting to {url}: {other}"),
-        }
+        });
+        Ok(Ws {
+            sink,
+            frames,
+            reader,
+        })
+    }
+
+    /// Connects and never reads: a client gone quiet (a sleeping laptop, a dead network)
+    /// whose connection was not closed. Keep it to keep the connection.
+    pub async fn silent(url: &str, headers: &[(&'static str, &str)]) -> impl Send + use<> {
+        open(url, headers)
+            .await
+            .unwrap_or_else(|status| panic!("connecting to {url}: {status}"))
     }
 
     pub async fn send(&mut self, frame: &impl Serialize) {
@@ -47,19 +71,21 @@ impl Ws {
     }
 
     pub async fn send_text(&mut self, text: &str) {
-        self.stream.send(Message::Text(text.into())).await.unwrap();
+        self.sink.send(Message::Text(text.into())).await.unwrap();
     }
 
     /// The next JSON frame, or `None` when the server closed the connection.
     pub async fn next_raw(&mut self) -> Option<serde_json::Value> {
+        // One wait for the frame, however many pings come meanwhile.
+        let deadline = tokio::time::Instant::now() + FRAME_WAIT;
         loop {
-            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
+            let message = tokio::time::timeout_at(deadline, self.frames.recv())
                 .await
                 .expect("a frame within the wait")?;
             match message {
-                Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
-                Ok(Message::Close(_)) | Err(_) => return None,
-                Ok(_) => {}
+                Message::Text(text) => return Some(serde_json::from_str(&text).unwrap()),
+                Message::Close(_) => return None,
+                _ => {}
             }
         }
     }
@@ -71,32 +97,55 @@ impl Ws {
             .unwrap_or_else(|e| panic!("unexpected frame {raw}: {e}"))
     }
 
-    /// Skips frames until `pick` returns something.
+    /// Skips frames until `pick` returns something, for at most [`UNTIL_WAIT`]: frames that
+    /// keep coming (queue updates) must not keep a test waiting for one that never does.
     pub async fn until<T: DeserializeOwned, R>(
         &mut self,
         mut pick: impl FnMut(T) -> Option<R>,
     ) -> R {
-        loop {
-            if let Some(found) = pick(self.next().await) {
-                return found;
+        tokio::time::timeout(UNTIL_WAIT, async {
+            loop {
+                if let Some(found) = pick(self.next().await) {
+                    return found;
+                }
             }
-        }
+        })
+        .await
+        .expect("the frame waited for, in time")
     }
 
     /// The close frame's code, once the server closes.
     pub async fn closed_with(&mut self) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + FRAME_WAIT;
         loop {
-            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
+            let message = tokio::time::timeout_at(deadline, self.frames.recv())
                 .await
-                .expect("closing in time")?;
+                .expect("closing in time");
             match message {
-                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
-                Ok(_) => {}
-                Err(e) => {
-                    eprintln!("closed without a close frame: {e}");
+                Some(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Some(_) => {}
+                None => {
+                    eprintln!("closed without a close frame");
                     return None;
                 }
             }
         }
+    }
+}
+
+/// Opens a connection, or returns the HTTP status of the refusal.
+async fn open(url: &str, headers: &[(&'static str, &str)]) -> Result<Stream, u16> {
+    let mut request = url.into_client_request().unwrap();
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .insert(*name, HeaderValue::from_str(value).unwrap());
+    }
+    match connect_async(request).await {
+        Ok((stream, _)) => Ok(stream),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(other) => panic!("connecting to {url}: {other}"),
     }
 }

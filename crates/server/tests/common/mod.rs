@@ -474,8 +474,24 @@ impl TestAgent {
 
     /// Opens the agent's live connection.
     pub async fn live(&self) -> Ws {
-        let url = format!("{}/v1/agent/live", self.base.replace("http://", "ws://"));
-        Ws::connect(&url, &[("cookie", &self.cookie), ("origin", &self.base)]).await
+        Ws::connect(
+            &self.live_url(),
+            &[("cookie", &self.cookie), ("origin", &self.base)],
+        )
+        .await
+    }
+
+    /// Opens the agent's live connection and never reads it (see [`Ws::silent`]).
+    pub async fn live_silent(&self) -> impl Send + use<> {
+        Ws::silent(
+            &self.live_url(),
+            &[("cookie", &self.cookie), ("origin", &self.base)],
+        )
+        .await
+    }
+
+    fn live_url(&self) -> String {
+        format!("{}/v1/agent/live", self.base.replace("http://", "ws://"))
     }
 
     /// The conversation as the agent API shows it.
