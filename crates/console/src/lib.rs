@@ -14,6 +14,7 @@
 //! - [`note_draft`]: a note an agent is writing, on the desk or in the history.
 //! - [`kb_draft`]: the admin page's knowledge base editor as a plain value; [`kb_trial`]:
 //!   trying its text before saving it; [`kb_versions`]: its saved versions listed.
+//! - [`typing`]: when to tell a shopper that their agent is typing, and that it stopped.
 //! - [`i18n`]: every text the console shows, from `i18n/en.json`.
 //! - [`ui`]: the components, kept thin.
 //!
@@ -31,6 +32,7 @@ pub mod kb_versions;
 pub mod live;
 pub mod note_draft;
 pub mod suggest;
+pub mod typing;
 pub mod ui;
 
 /// Mounts the console on the page's body.

@@ -9,7 +9,7 @@ use leptos::{mount::mount_to, prelude::*, task::tick};
 use serde_json::{Map, json};
 use tandem_console::{
     desk::Desk,
-    history::{Filter, History},
+    history::{Filter, History, PageRequest},
     live::Link,
     suggest::Suggestion,
     ui::{
@@ -904,6 +904,7 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
         colleague("b1", "Ben", AgentStatus::Available, true),
         colleague("c1", "Cleo", AgentStatus::Away, true),
         colleague("d1", "Dan", AgentStatus::Available, false),
+        colleague("e1", "Eve", AgentStatus::Offline, true),
     ]);
     let _mounted = mount_to(
         root.clone(),
@@ -916,18 +917,19 @@ async fn the_agent_closes_transfers_to_a_colleague_or_returns_the_shopper_to_the
             "Choose a colleague",
             "Ben (Available)",
             "Cleo (Away)",
-            "Dan (Offline)"
+            "Dan (Offline)",
+            "Eve (Offline)"
         ]
     );
-    let disabled: Vec<bool> = (2..=4)
+    let disabled: Vec<bool> = (2..=5)
         .map(|n| {
             find(&root, &format!("#colleague option:nth-child({n})")).has_attribute("disabled")
         })
         .collect();
     assert_eq!(
         disabled,
-        [false, true, true],
-        "only available, connected colleagues can take it"
+        [false, false, true, true],
+        "connected colleagues can take it, available or away (as the server allows)"
     );
     let to: HtmlSelectElement = find(&root, "#colleague").unchecked_into();
     // A colleague chosen in one conversation is not chosen for the next one shown.
@@ -1591,6 +1593,98 @@ async fn the_history_lists_closed_conversations_with_ratings_and_opens_one() {
         texts(&root, ".past .transcript .text"),
         ["Can I pay by invoice?"]
     );
+}
+
+#[wasm_bindgen_test]
+async fn older_conversations_take_the_keyboard_on_to_the_first_that_came() {
+    let root = frame();
+    let closed = |n: usize| ClosedConversation {
+        id: format!("c{n}"),
+        reason: HandoffReason::Asked,
+        closed_at: 1_764_590_400_000 - n as i64 * 60_000,
+        agent_name: None,
+        resolution: None,
+        rating: None,
+        rating_comment: None,
+        preview: None,
+    };
+    let page = |from: usize, count: usize| (from..from + count).map(closed).collect::<Vec<_>>();
+    let history = RwSignal::new(History::default());
+    let asked = Arc::new(Mutex::new(None));
+    let keep = asked.clone();
+    // Wired as the app wires them: a filter starts the list, "Older" asks for the next page.
+    let on_show = Callback::new(move |f: Filter| history.update(|h| drop(h.show(f))));
+    let on_older =
+        Callback::new(move |()| *keep.lock().unwrap() = history.with_untracked(History::older));
+    let _mounted = mount_to(root.clone(), move || {
+        let sites = Signal::stored(vec!["acme".to_owned()]);
+        let problem = Signal::stored(None::<String>);
+        let (on_open, on_note_input, on_note) = (
+            Callback::new(|_| {}),
+            Callback::new(|_| {}),
+            Callback::new(|()| {}),
+        );
+        view! { <HistoryView sites history problem on_show on_older on_open on_note_input on_note /> }
+    });
+    tick().await;
+    let newest = PageRequest {
+        filter: Filter {
+            site: "acme".into(),
+            ..Filter::default()
+        },
+        before: None,
+    };
+    history.update(|h| h.arrived(&newest, page(0, HISTORY_PAGE)));
+    tick().await;
+    let older = find(&root, ".history .older");
+    let read = |row: usize| {
+        find(
+            &root,
+            &format!(".history-table tbody tr:nth-child({row}) .read"),
+        )
+    };
+    let focused = || document().active_element();
+    let ask_older = |count: usize| {
+        older.focus().unwrap();
+        older.click();
+        let request = asked
+            .lock()
+            .unwrap()
+            .take()
+            .expect("an older page asked for");
+        let shown = history.with_untracked(|h| h.conversations.len());
+        history.update(|h| h.arrived(&request, page(shown, count)));
+    };
+
+    // A page came: the keyboard goes on to the first conversation in it.
+    ask_older(HISTORY_PAGE);
+    frames(2).await;
+    assert!(!older.hidden(), "a full page: more may follow");
+    assert_eq!(
+        focused(),
+        Some(read(HISTORY_PAGE + 1).into()),
+        "the first that came"
+    );
+
+    // None came: the button hides, and the keyboard stays at the end of the list.
+    ask_older(0);
+    frames(2).await;
+    assert!(older.hidden());
+    assert_eq!(
+        focused(),
+        Some(read(2 * HISTORY_PAGE).into()),
+        "the last one shown"
+    );
+
+    // A page that comes while the agent reads elsewhere leaves their focus alone.
+    history.update(|h| h.more = true);
+    tick().await;
+    older.click();
+    let request = asked.lock().unwrap().take().unwrap();
+    read(1).focus().unwrap();
+    history.update(|h| h.arrived(&request, page(2 * HISTORY_PAGE, 2)));
+    frames(2).await;
+    assert_eq!(focused(), Some(read(1).into()));
 }
 
 #[wasm_bindgen_test]

@@ -24,9 +24,8 @@ use crate::{
     kb_draft::KbDrafts,
     live::{Link, Live},
     suggest::{Models, suggestions},
+    typing::Typing,
 };
-
-const TYPING_EVERY_MS: f64 = 3000.0;
 
 /// The console's pages; the desk stays mounted behind the others, so nothing is lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +87,25 @@ pub fn App() -> impl IntoView {
     // was, so the same agent signing in again finds their pages as they left them.
     let agent = RwSignal::new(None::<String>);
 
+    let typing = StoredValue::new(Typing::default());
+    let tell_typing = move |(conversation, typing): (String, bool)| {
+        live.with_value(|l| {
+            if let Some(l) = l {
+                l.send(&AgentFrame::Typing {
+                    conversation,
+                    typing,
+                });
+            }
+        });
+    };
     if let Ok(tick) = set_interval_with_handle(
-        move || now.set(js_sys::Date::now() as i64),
+        move || {
+            let time = js_sys::Date::now() as i64;
+            now.set(time);
+            if let Some(stopped) = typing.try_update_value(|t| t.tick(time)).flatten() {
+                tell_typing(stopped);
+            }
+        },
         Duration::from_secs(1),
     ) {
         on_cleanup(move || tick.clear());
@@ -192,7 +208,6 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    let typing_sent = StoredValue::new(0.0_f64);
     let deliver = move |conversation: String, message: SendMessage| {
         spawn_local(async move {
             if let Err(failure) = api::send(&conversation, &message).await {
@@ -268,8 +283,7 @@ pub fn App() -> impl IntoView {
         send: Callback::new(move |(conversation, text): (String, String)| {
             clear_problem();
             let id = client_id();
-            // A sent message ends typing on the shopper's side.
-            typing_sent.set_value(0.0);
+            typing.update_value(|t| t.sent(&conversation));
             desk.update(|d| d.sending(&conversation, id.clone(), text.clone()));
             deliver(
                 conversation,
@@ -337,20 +351,13 @@ pub fn App() -> impl IntoView {
             });
         }),
         typing: Callback::new(move |conversation: String| {
-            // At most one signal every three seconds; the shopper's side lets it lapse.
-            let now = js_sys::Date::now();
-            if now - typing_sent.get_value() < TYPING_EVERY_MS {
-                return;
+            let now = js_sys::Date::now() as i64;
+            for tell in typing
+                .try_update_value(|t| t.typed(&conversation, now))
+                .unwrap_or_default()
+            {
+                tell_typing(tell);
             }
-            typing_sent.set_value(now);
-            live.with_value(|l| {
-                if let Some(l) = l {
-                    l.send(&AgentFrame::Typing {
-                        conversation,
-                        typing: true,
-                    });
-                }
-            });
         }),
         handled: Callback::new(move |id: String| {
             clear_problem();

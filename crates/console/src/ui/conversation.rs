@@ -91,7 +91,7 @@ fn context_text(value: &Value) -> String {
     }
 }
 
-/// "Ben (available)": only colleagues who are online and available can take it.
+/// "Ben (available)", "Cleo (away)", "Dan (offline)" for one not connected.
 fn colleague_text(colleague: &Colleague) -> String {
     let state = if colleague.online {
         status_text(colleague.status)
@@ -469,7 +469,7 @@ pub fn Conversations(
                     <select id="colleague" prop:value=move || { colleagues.track(); colleague.get() } on:change=move |e| colleague.set(event_target_value(&e))>
                         <option value="">{t("choose_colleague")}</option>
                         <For each=move || colleagues.get() key=|c| (c.id.clone(), c.status.as_str(), c.online) let:c>
-                            <option value=c.id.clone() disabled=!(c.online && c.status == AgentStatus::Available)>
+                            <option value=c.id.clone() disabled=!c.can_take()>
                                 {colleague_text(&c)}
                             </option>
                         </For>

@@ -7,6 +7,7 @@
 
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::ClosedConversation;
+use wasm_bindgen::JsCast;
 
 use super::{
     conversation::{TranscriptLine, reason_text, resolution_text},
@@ -61,9 +62,12 @@ pub fn HistoryView(
     // What the search box holds, and what was searched for (on Enter or the button).
     let typed = RwSignal::new(String::new());
     let searched = RwSignal::new(String::new());
+    // Older conversations asked for, with how many rows were shown then.
+    let asked_older = StoredValue::new(None::<usize>);
     Effect::new(move |_| {
         let site = choice.get();
         if !site.is_empty() {
+            asked_older.set_value(None);
             on_show.run(Filter {
                 site,
                 low: low.get(),
@@ -96,6 +100,44 @@ pub fn HistoryView(
             let _ = article.focus();
         }
     });
+    // The "Older" button hides after the last page: a keyboard on it would drop to the top
+    // of the page, so the focus goes on to the first row that came (the last row if none
+    // did), where reading goes on.
+    let older = NodeRef::<leptos::html::Button>::new();
+    let rows = NodeRef::<leptos::html::Tbody>::new();
+    Effect::new(move |_| {
+        let (count, more) = history.with(|h| (h.conversations.len(), h.more));
+        let Some(before) = asked_older.get_value() else {
+            return;
+        };
+        if count == before && more {
+            return; // not come yet
+        }
+        asked_older.set_value(None);
+        let on_button = document().active_element().is_none_or(|active| {
+            let button = older.get_untracked();
+            button.is_some_and(|b| AsRef::<web_sys::Element>::as_ref(&b) == &active)
+                || document().body().is_some_and(|body| *body == active)
+        });
+        if on_button {
+            request_animation_frame(move || {
+                // nth-child counts from 1: the first row that came, or the last one shown.
+                let row = if count > before { before + 1 } else { before };
+                let read = rows.get_untracked().and_then(|body| {
+                    body.query_selector(&format!("tr:nth-child({row}) .read"))
+                        .ok()
+                        .flatten()
+                });
+                if let Some(read) = read {
+                    let _ = read.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            });
+        }
+    });
+    let ask_older = move |_| {
+        asked_older.set_value(Some(history.with_untracked(|h| h.conversations.len())));
+        on_older.run(());
+    };
     view! {
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">{t("history")}</h2>
@@ -133,7 +175,7 @@ pub fn HistoryView(
                         <th scope="col"><span class="sr-only">{t("actions")}</span></th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody node_ref=rows>
                     <For each=move || history.with(|h| h.conversations.clone()) key=|c| (c.id.clone(), c.rating, c.rating_comment.clone()) let:c>
                         {
                             let id = c.id.clone();
@@ -158,8 +200,8 @@ pub fn HistoryView(
                     </For>
                 </tbody>
             </table>
-            <button type="button" class="older" hidden=move || history.with(|h| h.older().is_none())
-                on:click=move |_| on_older.run(())>{t("history_older")}</button>
+            <button type="button" class="older" node_ref=older
+                hidden=move || history.with(|h| h.older().is_none()) on:click=ask_older>{t("history_older")}</button>
             <article class="past" aria-labelledby="past-title" tabindex="-1" node_ref=past
                 hidden=move || open().is_none()>
                 <h3 id="past-title">
