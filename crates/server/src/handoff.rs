@@ -1,14 +1,15 @@
 //! The handoff: turning the widget's packet into a queued conversation an agent can pick up
 //! without asking the shopper to repeat anything.
 //!
-//! The packet is checked (transcript length, sizes, authors), card numbers are masked in
-//! every line, the merchant's identity signature is verified, and the transcript is stored
+//! The packet is checked (transcript length, sizes, authors; what the shop's page sent and
+//! does not fit is left out, saying so), card numbers are masked in every line, the
+//! merchant's identity signature is verified, and the transcript is stored
 //! with a marker line saying why the shopper was handed over. Sensitive topics go ahead of
 //! the rest of the queue.
 
 use tandem_protocol::{
     Author, Availability, ConversationCreated, ConversationState, CreateConversation,
-    HandoffReason, MAX_TRANSCRIPT_MESSAGES,
+    HandoffReason, MAX_TRANSCRIPT_MESSAGES, conversation::Identity,
 };
 
 use crate::{
@@ -39,9 +40,24 @@ fn check_field(name: &str, value: Option<&str>) -> Result<(), AppError> {
     }
 }
 
-/// Checks a handoff packet before anything is stored: the context as it will be stored.
-/// Every field is bounded, since agents' queues and offers carry some of them.
-pub fn check(packet: &CreateConversation) -> Result<String, AppError> {
+/// What the shop's page sent with a handoff (`setContext`, `identify`), as it is stored.
+#[derive(Debug)]
+pub struct FromShop {
+    /// The context as stored (see `context::stored`).
+    pub context: String,
+    pub identity: Option<Identity>,
+}
+
+/// The key under which the context tells the agent what the shop's page sent that was left
+/// out.
+pub const LEFT_OUT: &str = "tandem_left_out";
+
+/// Checks a handoff packet before anything is stored. What the widget wrote (the language,
+/// the transcript) must be right; what the shop's page sent and does not fit is left out,
+/// saying so in the context the agent reads, and logged for the merchant: the shopper, who
+/// cannot fix it, still reaches a person. Every field is bounded, since agents' queues and
+/// offers carry some of them.
+pub fn check(packet: &CreateConversation) -> Result<FromShop, AppError> {
     if let Some(language) = &packet.language
         && (language.len() > MAX_LANGUAGE_BYTES
             || !language
@@ -51,12 +67,6 @@ pub fn check(packet: &CreateConversation) -> Result<String, AppError> {
         return Err(AppError::Invalid(
             "language must be a language tag such as \"de\" or \"pt-BR\".".to_owned(),
         ));
-    }
-    if let Some(who) = &packet.identity {
-        check_field("identity.id", Some(&who.id))?;
-        check_field("identity.name", who.name.as_deref())?;
-        check_field("identity.email", who.email.as_deref())?;
-        check_field("identity.signature", who.signature.as_deref())?;
     }
     if packet.transcript.len() > MAX_TRANSCRIPT_MESSAGES {
         return Err(AppError::Invalid(format!(
@@ -79,7 +89,44 @@ pub fn check(packet: &CreateConversation) -> Result<String, AppError> {
             entry.entry.as_deref(),
         )?;
     }
-    context::stored(&packet.context)
+    Ok(from_shop(packet))
+}
+
+/// The context and identity of a handoff, without what does not fit (see [`check`]).
+fn from_shop(packet: &CreateConversation) -> FromShop {
+    let mut left_out = Vec::new();
+    let identity = packet.identity.clone().filter(|who| {
+        let fields = [
+            ("identity.id", Some(who.id.as_str())),
+            ("identity.name", who.name.as_deref()),
+            ("identity.email", who.email.as_deref()),
+            ("identity.signature", who.signature.as_deref()),
+        ];
+        let problems: Vec<String> = fields
+            .into_iter()
+            .filter_map(|(name, value)| check_field(name, value).err())
+            .map(|e| e.to_string())
+            .collect();
+        left_out.extend(problems.iter().map(|p| format!("the identity ({p})")));
+        problems.is_empty()
+    });
+    let mut context = packet.context.clone();
+    if let Err(error) = context::stored(&context) {
+        left_out.push(format!("the context ({error})"));
+        context.clear();
+    }
+    if !left_out.is_empty() {
+        let said = format!(
+            "The shop's page sent what was left out: {}.",
+            left_out.join("; ")
+        );
+        tracing::warn!(site = %packet.site, "{said}");
+        context.insert(LEFT_OUT.to_owned(), said.into());
+    }
+    FromShop {
+        context: context::stored(&context).expect("an empty context with one note fits"),
+        identity,
+    }
 }
 
 /// The line stored at the moment of handoff, so the agent sees where the assistant stopped.
@@ -103,12 +150,12 @@ pub async fn create(
     site: &SiteConfig,
     packet: CreateConversation,
 ) -> Result<ConversationCreated, AppError> {
-    let context = check(&packet)?;
+    let FromShop { context, identity } = check(&packet)?;
     let availability = queue::availability(state, site).await?;
     if availability == Availability::AfterHours {
         return Err(AppError::AfterHours);
     }
-    let identity_verified = match (&packet.identity, &site.identity_secret) {
+    let identity_verified = match (&identity, &site.identity_secret) {
         (Some(who), Some(secret)) => who
             .signature
             .as_deref()
@@ -144,12 +191,11 @@ pub async fn create(
         reason: packet.reason,
         priority: i64::from(packet.reason == HandoffReason::Sensitive),
         context,
-        identity: packet.identity.as_ref().map(|who| {
+        identity: identity.as_ref().map(|who| {
             serde_json::to_string(&who.clone().unsigned()).expect("identities serialise")
         }),
         identity_verified,
-        shopper_id: packet
-            .identity
+        shopper_id: identity
             .as_ref()
             .filter(|_| identity_verified)
             .map(|who| who.id.clone()),
@@ -205,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn agent_lines_empty_lines_and_huge_context_are_refused() {
+    fn agent_lines_and_empty_lines_are_refused_and_a_huge_context_left_out() {
         let mut packet = CreateConversation::new("acme");
         packet.transcript = vec![line(Author::Agent, "I am an agent")];
         assert!(check(&packet).unwrap_err().to_string().contains("line 1"));
@@ -217,7 +263,12 @@ mod tests {
         packet
             .context
             .insert("cart".into(), "x".repeat(context::MAX_CONTEXT_BYTES).into());
-        assert!(matches!(check(&packet), Err(AppError::TooLarge { .. })));
+        let stored = check(&packet).unwrap().context;
+        assert!(!stored.contains("xxx"), "the cart is left out");
+        assert!(
+            stored.contains(LEFT_OUT) && stored.contains("the context"),
+            "{stored}"
+        );
     }
 
     #[test]
@@ -234,7 +285,7 @@ mod tests {
             entry: Some("returns".into()),
             ..line(Author::Assistant, "30 days.")
         }];
-        assert!(check(&packet).is_ok());
+        assert!(check(&packet).unwrap().identity.is_some());
         let refused = |packet: &CreateConversation| check(packet).unwrap_err().to_string();
         let mut long = packet.clone();
         long.language = Some("x".repeat(900));
@@ -245,12 +296,15 @@ mod tests {
         );
         long.language = Some("de\"><b>".into());
         assert!(refused(&long).contains("language tag"));
+        // The shop's identity with a field too long is left out, saying which.
         let mut long = packet.clone();
         long.identity.as_mut().unwrap().name = Some("M".repeat(300));
+        let from_shop = check(&long).unwrap();
+        assert_eq!(from_shop.identity, None);
         assert!(
-            refused(&long).contains("identity.name"),
+            from_shop.context.contains("identity.name"),
             "{}",
-            refused(&long)
+            from_shop.context
         );
         let mut long = packet.clone();
         long.transcript[0].entry = Some("e".repeat(300));

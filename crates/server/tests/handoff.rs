@@ -461,6 +461,11 @@ async fn agents_close_transfer_and_return_conversations() {
     );
     assert_eq!(rate(5).await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(
+        rate(5).await.unwrap().status(),
+        StatusCode::NO_CONTENT,
+        "the same rating again (a double click, a retry) is no error"
+    );
+    assert_eq!(
         rate(4).await.unwrap().status(),
         StatusCode::CONFLICT,
         "once"
@@ -833,6 +838,28 @@ async fn a_waiting_shopper_is_told_when_the_last_agent_vanishes() {
             _ => None,
         })
         .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_handoff_with_more_context_than_fits_still_reaches_a_person() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    // The shop's page sent a cart too large to keep: the shopper cannot fix that.
+    let mut packet = tandem_protocol::CreateConversation::new("acme");
+    packet.context = serde_json::from_value(json!({ "cart": "x".repeat(20_000) })).unwrap();
+    let response = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: tandem_protocol::ConversationCreated = response.json().await.unwrap();
+    let detail = anna.conversation(&created.id).await;
+    assert!(!detail.context.contains_key("cart"));
+    let said = detail.context["tandem_left_out"].as_str().unwrap();
+    assert!(said.contains("the context"), "{said}");
     server.stop().await;
 }
 

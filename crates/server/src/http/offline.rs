@@ -89,7 +89,7 @@ pub async fn leave(
     let mut packet = tandem_protocol::CreateConversation::new(site.id.clone());
     packet.transcript = left.transcript;
     packet.context = left.context;
-    let context = handoff::check(&packet)?;
+    let context = handoff::check(&packet)?.context;
     state
         .limits
         .offline

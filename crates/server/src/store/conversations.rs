@@ -642,7 +642,8 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records the shopper's rating of a closed conversation, once.
+    /// Records the shopper's rating of a closed conversation, once; `true` too for the same
+    /// rating sent again (a double click, a retry after a lost answer).
     pub async fn rate(
         &self,
         id: &str,
@@ -658,7 +659,23 @@ impl Db {
         .bind(comment)
         .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 1 {
+            return Ok(true);
+        }
+        let stored = sqlx::query("SELECT rating, rating_comment FROM conversations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match stored {
+            Some(row) => {
+                row.try_get::<Option<i64>, _>("rating")? == Some(i64::from(score))
+                    && row
+                        .try_get::<Option<String>, _>("rating_comment")?
+                        .as_deref()
+                        == comment
+            }
+            None => false,
+        })
     }
 
     /// Average seconds from an agent joining to closing, over a site's last 50 closed
