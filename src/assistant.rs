@@ -95,8 +95,11 @@ impl Brain {
         self.reply(decision)
     }
 
-    /// The shopper pressed the button of an entry.
-    pub fn choose(&mut self, index: usize) -> Option<(Reply, Option<AssistantEvent>)> {
+    /// The shopper pressed the button of an entry. By its id: a button drawn before the
+    /// merchant changed the knowledge base (kept across a reload) must not answer whatever
+    /// entry now has its place; one whose entry is gone does nothing.
+    pub fn choose(&mut self, id: &str) -> Option<(Reply, Option<AssistantEvent>)> {
+        let index = self.model.entry_index(id)?;
         let decision = tandem_assistant::choose(&self.model, &mut self.conversation, index)?;
         Some(self.reply(decision))
     }
@@ -172,9 +175,12 @@ mod tests {
     #[test]
     fn a_chosen_topic_is_answered() {
         let mut brain = brain();
-        let (reply, event) = brain.choose(0).unwrap();
+        let (reply, event) = brain.choose("delivery-time").unwrap();
         assert!(matches!(reply, Reply::Answer { ref topic, .. } if topic.id == "delivery-time"));
         assert!(event.is_some());
-        assert!(brain.choose(99).is_none());
+        assert!(
+            brain.choose("gone-since").is_none(),
+            "an entry no longer there"
+        );
     }
 }

@@ -414,9 +414,9 @@ impl Chat {
                 return Vec::new();
             }
         };
-        if !matches!(self.phase, Phase::WithAgent { .. }) {
-            self.agent_typing = false;
-        }
+        // Typing is told again while it goes on: a new status (another agent took over, a
+        // reconnect) starts without it.
+        self.agent_typing = false;
         if !was_with_agent && matches!(self.phase, Phase::WithAgent { .. }) {
             vec![HostEvent::AgentJoined]
         } else {

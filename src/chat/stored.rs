@@ -10,8 +10,9 @@ use crate::{
 };
 
 /// Bumped when older widgets would misread what newer ones store; they then drop it. New
-/// kinds of line are not: a widget reading a kind it does not know drops the stored chat
-/// (after a rollback to an older build, a shopper starts afresh), which misreads nothing.
+/// kinds of line are not: a widget drops a line it cannot read (of a kind it does not know,
+/// after a rollback to an older build, or damaged) and keeps the rest, the conversation
+/// with a person above all.
 const VERSION: i64 = 1;
 
 /// A notice as the server writes it, so one reader serves both (`wire::decode::notice`).
@@ -39,14 +40,13 @@ fn write_error(object: Object, error: &ApiError) -> Object {
     }
 }
 
-/// Lenient: an older widget kept only the words (`why`). Neither is damage, not a lost
-/// connection.
-fn read_error(json: &Json) -> Option<ApiError> {
-    let error = ApiError {
+/// Lenient: an older widget kept only the words (`why`). Neither is a call that got no
+/// answer ([`ApiError::offline`]).
+fn read_error(json: &Json) -> ApiError {
+    ApiError {
         status: json.uint("st").and_then(|s| u16::try_from(s).ok()),
         detail: json.text("why"),
-    };
-    (error.status.is_some() || error.detail.is_some()).then_some(error)
+    }
 }
 
 fn topic(topic: &Topic) -> String {
@@ -143,7 +143,7 @@ fn read_line(json: &Json) -> Option<Line> {
                     seq: json.uint("seq")?,
                 },
                 "failed" => Delivery::Failed {
-                    reason: read_error(json)?,
+                    reason: read_error(json),
                 },
                 _ => return None,
             },
@@ -173,7 +173,7 @@ fn read_line(json: &Json) -> Option<Line> {
         },
         "notice" => LineKind::Notice { text: text()? },
         "failure" => LineKind::Failure {
-            error: read_error(json)?,
+            error: read_error(json),
         },
         "announcement" => LineKind::Announcement {
             notice: decode::notice(json.get("n")?)?,
@@ -288,7 +288,8 @@ impl Chat {
         object.finish()
     }
 
-    /// A chat from its stored form; `None` for anything else (another version, damage).
+    /// A chat from its stored form, without the lines it cannot read; `None` for anything
+    /// else (another version, damage outside the lines).
     pub fn from_json(text: &str) -> Option<Chat> {
         let json = Json::parse(text)?;
         if json.get("v")?.int()? != VERSION {
@@ -307,8 +308,8 @@ impl Chat {
                 .get("lines")?
                 .arr()
                 .iter()
-                .map(read_line)
-                .collect::<Option<_>>()?,
+                .filter_map(read_line)
+                .collect(),
             phase: read_phase(json.get("phase")?)?,
             ticket,
             next_id: u32::try_from(json.uint("next")?).ok()?,

@@ -270,6 +270,14 @@ fn an_agent_joins_types_and_writes() {
         vec![HostEvent::Message]
     );
     assert!(!chat.agent_typing(), "a message ends the typing indicator");
+    // Anna typing when Ben takes over: Ben is not shown typing.
+    let mut transferred = chat.clone();
+    transferred.apply(ServerFrame::Typing {
+        author: Author::Agent,
+        typing: true,
+    });
+    transferred.apply(status(ConversationState::WithAgent, None, Some("Ben")));
+    assert!(!transferred.agent_typing(), "Ben has not typed");
     let last = &chat.lines().last().unwrap().kind;
     assert_eq!(
         last,
@@ -436,7 +444,10 @@ fn failures_are_stored_as_they_came_and_older_lines_still_read() {
     });
     let mut failed = chat.clone();
     failed.handoff_failed(ApiError::interrupted());
-    for chat in [chat, failed] {
+    // No answer at all (offline): neither status nor words, and the chat still reads back.
+    let mut unanswered = chat.clone();
+    unanswered.handoff_failed(ApiError::offline());
+    for chat in [chat, failed, unanswered] {
         assert_eq!(Chat::from_json(&chat.to_json()).unwrap(), chat);
     }
     // What an older widget stored for a refused message: its words only.
@@ -452,12 +463,13 @@ fn failures_are_stored_as_they_came_and_older_lines_still_read() {
     assert_eq!(reason.said(&Strings::english()), "Conversation closed.");
     let german = german();
     assert_eq!(reason.said(&german), german.get(T::ErrorGeneric));
-    let damaged = r#"{"v":1,"next":2,"phase":{"p":"assistant"},"lines":[{"id":1,"k":"shopper","text":"Hi","cid":"c-1","d":"failed"}]}"#;
-    assert_eq!(
-        Chat::from_json(damaged),
-        None,
-        "a failure with no reason at all"
-    );
+    // A line it cannot read (damaged, or of a kind from a newer build) goes; the rest, and the
+    // conversation with a person, stay.
+    let damaged = r#"{"v":1,"next":3,"phase":{"p":"with_agent"},"lines":[{"id":1,"k":"shopper","cid":"c-1","d":"failed"},{"id":2,"k":"notice","text":"Hi"}],"ticket":{"id":"c1","token":"t","seq":4}}"#;
+    let kept = Chat::from_json(damaged).expect("still readable");
+    assert_eq!(kept.lines().len(), 1);
+    assert_eq!(kept.lines()[0].id, 2);
+    assert!(kept.ticket().is_some(), "the conversation goes on");
 }
 
 #[test]

@@ -416,14 +416,16 @@ impl Widget {
     }
 
     fn choose(self, line: u32, index: usize) {
+        let id = self.read(|c| match c.line(line).map(|l| &l.kind) {
+            Some(LineKind::Choices { topics, .. }) => topics
+                .iter()
+                .find(|t| t.index == index)
+                .map(|t| t.id.clone()),
+            _ => None,
+        });
         // Only with the assistant there to answer (a reload shows the buttons before the
         // model is back): the button then stays as it was.
-        let answered = self
-            .parts()
-            .borrow_mut()
-            .brain
-            .as_mut()
-            .and_then(|b| b.choose(index));
+        let answered = id.and_then(|id| self.parts().borrow_mut().brain.as_mut()?.choose(&id));
         if answered.is_some() {
             self.edit(|c| c.choose(line, index));
             self.say(answered);
@@ -510,6 +512,7 @@ impl Widget {
     }
 
     fn new_chat(self) {
+        self.problem(None);
         self.stop_live();
         storage::clear(&self.site());
         let greeting = self.view.screen.with_untracked(|s| {

@@ -634,6 +634,26 @@ async fn what_a_person_writes_while_the_chat_is_closed_is_counted_on_the_launche
         reqwest::StatusCode::NO_CONTENT
     );
     shows(client, ".rating .ended", "The conversation has ended.").await;
+    // Rated with a double click: thanked, and not told off for the second one.
+    click(client, ".star[data-n='5']").await;
+    client
+        .execute(
+            "const form = document.querySelector('form.rating'); \
+             form.requestSubmit(); form.requestSubmit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    shows(client, "#tandem-thanks", "Thank you for your rating.").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let error = client
+        .execute(
+            "return document.querySelector('.compose-error').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(error, json!(""), "the second answer is no error");
     client.enter_parent_frame().await.unwrap();
     eventually(WAIT, "the page's note to go", || async {
         (live_note(client).await == json!(null)).then_some(())
