@@ -136,13 +136,14 @@ impl Live {
         }
     }
 
-    /// Sends a frame if the connection is up (typing signals: losing one is harmless).
-    pub fn send(&self, frame: &AgentFrame) {
+    /// Sends a frame if the connection is up (typing signals); whether it went out.
+    pub fn send(&self, frame: &AgentFrame) -> bool {
         if let (Some(socket), Ok(text)) = (&self.0.borrow().socket, serde_json::to_string(frame))
             && socket.ready_state() == WebSocket::OPEN
         {
-            let _ = socket.send_with_str(&text);
+            return socket.send_with_str(&text).is_ok();
         }
+        false
     }
 
     pub fn stop(&self) {

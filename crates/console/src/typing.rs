@@ -1,8 +1,8 @@
 //! When to tell a shopper that their agent is typing, and that it stopped. The widget shows
 //! "Anna is typing…" from the first signal until told otherwise or a message comes, so the
 //! console says it again at most every few seconds while keys are pressed, and says it
-//! stopped after a quiet spell or when the agent types in another conversation. Native tests
-//! cover it; the app sends what it returns on the live connection.
+//! stopped after a quiet spell or when the agent types in another conversation, again until
+//! it goes out. Native tests cover it; the app sends what it returns on the live connection.
 
 /// At most one "typing" signal per conversation in this many milliseconds.
 pub const EVERY_MS: i64 = 3000;
@@ -15,6 +15,9 @@ pub type Tell = (String, bool);
 #[derive(Debug, Default)]
 pub struct Typing {
     on: Option<On>,
+    /// A conversation whose "stopped" did not go out (the connection was down): said again
+    /// at the next tick, since the shopper's side shows typing until told.
+    unsent: Option<String>,
 }
 
 /// The conversation the shopper was told the agent types in.
@@ -28,6 +31,9 @@ struct On {
 impl Typing {
     /// The agent pressed a key in a conversation's reply at `now` (Unix milliseconds).
     pub fn typed(&mut self, conversation: &str, now: i64) -> Vec<Tell> {
+        if self.unsent.as_deref() == Some(conversation) {
+            self.unsent = None;
+        }
         let mut tell = Vec::new();
         match &mut self.on {
             Some(on) if on.conversation == conversation => {
@@ -61,8 +67,19 @@ impl Typing {
         }
     }
 
-    /// The clock ticked: that the agent stopped, once they were quiet long enough.
+    /// A "stopped" could not be sent: it is said again at the next tick.
+    pub fn unsent(&mut self, tell: Tell) {
+        if !tell.1 {
+            self.unsent = Some(tell.0);
+        }
+    }
+
+    /// The clock ticked: a "stopped" that did not go out, or that the agent stopped, once
+    /// they were quiet long enough.
     pub fn tick(&mut self, now: i64) -> Option<Tell> {
+        if let Some(conversation) = self.unsent.take() {
+            return Some((conversation, false));
+        }
         if self.on.as_ref()?.typed_at + QUIET_MS > now {
             return None;
         }
@@ -110,5 +127,28 @@ mod tests {
         typing.sent("c2");
         assert_eq!(typing.tick(60_000), None, "the reply said it");
         assert_eq!(typing.typed("c2", 60_001), [on("c2")]);
+    }
+
+    #[test]
+    fn a_stop_that_did_not_go_out_is_said_again() {
+        let mut typing = Typing::default();
+        typing.typed("c1", 0);
+        let stopped = typing.tick(QUIET_MS).unwrap();
+        typing.unsent(stopped);
+        assert_eq!(typing.tick(QUIET_MS + 1000), Some(off("c1")), "said again");
+        assert_eq!(typing.tick(QUIET_MS + 2000), None, "once it went out");
+        typing.unsent(on("c1"));
+        assert_eq!(
+            typing.tick(QUIET_MS + 3000),
+            None,
+            "a start is not said again"
+        );
+        typing.unsent(off("c1"));
+        assert_eq!(
+            typing.typed("c1", 20_000),
+            [on("c1")],
+            "typing again instead"
+        );
+        assert_eq!(typing.tick(20_001), None);
     }
 }

@@ -256,6 +256,24 @@ pub async fn remove_from_site(state: &AppState, agent: &str, site: &str) -> Resu
     Ok(true)
 }
 
+/// Waiting shoppers whose widget has been gone for `queue_abandon_secs` leave the queue, as
+/// if they had left it themselves: agents are not offered, and the queue does not count,
+/// shoppers long gone. Run by the dispatcher.
+pub async fn abandon_waiting(state: &AppState) -> Result<(), AppError> {
+    let gone_before = presence::abandoned_before(&state.config);
+    for conversation in state.db.abandoned(gone_before).await? {
+        match cancel(state, &conversation).await {
+            Ok(()) => {
+                tracing::info!(conversation = %conversation.id, site = %conversation.site, "shopper gone: conversation left the queue");
+            }
+            // Taken or cancelled meanwhile: nothing left to do.
+            Err(AppError::Conflict(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
 /// The shopper leaves the queue.
 pub async fn cancel(state: &AppState, conversation: &Conversation) -> Result<(), AppError> {
     let Some(offered) = state.db.cancel(&conversation.id).await? else {

@@ -56,6 +56,10 @@ pub struct Config {
     /// and they are marked offline.
     #[serde(default = "default_agent_grace")]
     pub agent_grace_secs: u64,
+    /// Seconds a waiting shopper's widget may be gone (the tab closed, the shop left) before
+    /// their conversation leaves the queue, so agents are not offered shoppers long gone.
+    #[serde(default = "default_queue_abandon")]
+    pub queue_abandon_secs: u64,
     /// Take the client's address from `X-Forwarded-For`, its last entry (only behind one
     /// proxy that appends to it).
     #[serde(default)]
@@ -109,6 +113,10 @@ fn default_offer_timeout() -> u64 {
 
 fn default_agent_grace() -> u64 {
     60
+}
+
+fn default_queue_abandon() -> u64 {
+    30 * 60
 }
 
 /// One merchant's site, as configured.
@@ -183,6 +191,7 @@ impl Config {
         for (name, value) in [
             ("offer_timeout_secs", self.offer_timeout_secs),
             ("agent_grace_secs", self.agent_grace_secs),
+            ("queue_abandon_secs", self.queue_abandon_secs),
             (
                 "limits.conversations_per_minute",
                 self.limits.conversations_per_minute.into(),

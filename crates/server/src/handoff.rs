@@ -121,10 +121,15 @@ fn from_shop(packet: &CreateConversation) -> FromShop {
             left_out.join("; ")
         );
         tracing::warn!(site = %packet.site, "{said}");
-        context.insert(LEFT_OUT.to_owned(), said.into());
+        context.insert(LEFT_OUT.to_owned(), said.clone().into());
+        // A context that fitted just may not with the note: then the note alone.
+        if context::stored(&context).is_err() {
+            let said = format!("{said} The context too: it did not fit with this note.");
+            context = [(LEFT_OUT.to_owned(), said.into())].into_iter().collect();
+        }
     }
     FromShop {
-        context: context::stored(&context).expect("an empty context with one note fits"),
+        context: context::stored(&context).expect("a note alone fits"),
         identity,
     }
 }
@@ -306,6 +311,15 @@ mod tests {
             "{}",
             from_shop.context
         );
+        // A context that just fits does not with the note: the note stays alone.
+        long.context.insert(
+            "cart".into(),
+            "x".repeat(context::MAX_CONTEXT_BYTES - 20).into(),
+        );
+        let from_shop = check(&long).unwrap();
+        assert!(from_shop.context.contains("identity.name"));
+        assert!(from_shop.context.contains("The context too"));
+        assert!(!from_shop.context.contains("xxx"), "the cart is left out");
         let mut long = packet.clone();
         long.transcript[0].entry = Some("e".repeat(300));
         assert!(

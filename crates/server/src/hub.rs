@@ -184,6 +184,12 @@ impl Hub {
         agents
     }
 
+    /// The conversations whose shopper has a connection to this process.
+    pub fn connected_conversations(&self) -> Vec<String> {
+        let registry = self.registry.lock().expect("hub lock");
+        registry.by_conversation.keys().cloned().collect()
+    }
+
     /// Whether any connection here follows this site's queue.
     pub fn follows_site(&self, site: &str) -> bool {
         !self

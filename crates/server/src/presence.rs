@@ -1,8 +1,9 @@
-//! Agents' presence: every heartbeat each process records, for the agents connected to it,
-//! that they are still there. Routing offers work only to agents seen within three
-//! heartbeats ([`present_since`]); agents unseen for the grace period lose their
-//! conversations to the queue and are marked offline ([`vanished_before`], applied by
-//! `assign::release_vanished`).
+//! Presence: every heartbeat each process records, for the agents and the shoppers' widgets
+//! connected to it, that they are still there. Routing offers work only to agents seen
+//! within three heartbeats ([`present_since`]); agents unseen for the grace period lose
+//! their conversations to the queue and are marked offline ([`vanished_before`], applied by
+//! `assign::release_vanished`); waiting shoppers unseen for `queue_abandon_secs` leave the
+//! queue ([`abandoned_before`], applied by `assign::abandon_waiting`).
 //!
 //! The heartbeat follows the grace period (a quarter of it, at most five seconds), so a
 //! short grace period, as in tests, never mistakes a connected agent for a vanished one.
@@ -31,7 +32,12 @@ pub fn vanished_before(config: &Config) -> i64 {
     now_ms() - millis(Duration::from_secs(config.agent_grace_secs))
 }
 
-/// Marks this process's connected agents present until the server shuts down.
+/// Waiting shoppers whose widget was not connected since this instant are gone.
+pub fn abandoned_before(config: &Config) -> i64 {
+    now_ms() - millis(Duration::from_secs(config.queue_abandon_secs))
+}
+
+/// Marks this process's connected agents and shoppers present until the server shuts down.
 pub async fn run(state: AppState) {
     let period = heartbeat(&state.config);
     loop {
@@ -40,6 +46,12 @@ pub async fn run(state: AppState) {
             && let Err(error) = state.db.touch_agents(&agents).await
         {
             tracing::error!(%error, "could not record agents' presence");
+        }
+        let shoppers = state.hub.connected_conversations();
+        if !shoppers.is_empty()
+            && let Err(error) = state.db.touch_shoppers(&shoppers).await
+        {
+            tracing::error!(%error, "could not record shoppers' presence");
         }
         tokio::select! {
             () = tokio::time::sleep(period) => {}

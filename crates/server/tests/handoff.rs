@@ -192,15 +192,25 @@ async fn an_agent_seen_again_before_the_release_keeps_their_conversations() {
         anna.act(&created.id, "claim", json!({})).await,
         StatusCode::NO_CONTENT
     );
-    // Found gone a while ago, but seen since (her claim): the release leaves her be.
-    let released = server
-        .state
-        .db
-        .release_vanished_agent(&anna.id, 0)
+    // Found gone a second ago, but her connection was seen since: the release leaves her be.
+    let found_gone_before = tandem_server::store::now_ms() - 1000;
+    let db = &server.state.db;
+    db.touch_agents(std::slice::from_ref(&anna.id))
+        .await
+        .unwrap();
+    let released = db
+        .release_vanished_agent(&anna.id, found_gone_before)
         .await
         .unwrap();
     assert!(released.is_empty());
     assert_eq!(in_hand(&server, &anna).await, 1);
+    // Not seen since: released.
+    let released = db
+        .release_vanished_agent(&anna.id, tandem_server::store::now_ms() + 1)
+        .await
+        .unwrap();
+    assert_eq!(released.len(), 1);
+    assert_eq!(in_hand(&server, &anna).await, 0);
     server.stop().await;
 }
 
@@ -838,6 +848,48 @@ async fn a_waiting_shopper_is_told_when_the_last_agent_vanishes() {
             _ => None,
         })
         .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_waiting_shopper_long_gone_leaves_the_queue_and_one_still_there_stays() {
+    let server = TestServer::with(Settings {
+        agent_grace_secs: 1,
+        server_extra: "queue_abandon_secs = 2".to_owned(),
+        ..Settings::default()
+    })
+    .await;
+    let (_anna, mut console) = server.available_agent("Anna", 1).await;
+    // One shopper closed the tab right after asking; the other's widget stays connected.
+    let gone = server.handoff().await;
+    let here = server.handoff().await;
+    let _connected = server.shopper(&here, here.transcript_seq).await;
+    let state_of = |id: String| {
+        let server = &server;
+        async move {
+            server
+                .state
+                .db
+                .conversation(&id)
+                .await
+                .unwrap()
+                .unwrap()
+                .state
+        }
+    };
+    // The queue the agents see loses the one gone, not the other.
+    console
+        .until(|frame| match frame {
+            AgentServerFrame::Queue { entries, .. }
+                if entries.iter().map(|e| &e.id).eq([&here.id]) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(state_of(gone.id).await, ConversationState::Cancelled);
+    assert_eq!(state_of(here.id.clone()).await, ConversationState::Queued);
     server.stop().await;
 }
 

@@ -88,15 +88,16 @@ pub fn App() -> impl IntoView {
     let agent = RwSignal::new(None::<String>);
 
     let typing = StoredValue::new(Typing::default());
-    let tell_typing = move |(conversation, typing): (String, bool)| {
-        live.with_value(|l| {
-            if let Some(l) = l {
-                l.send(&AgentFrame::Typing {
-                    conversation,
-                    typing,
-                });
-            }
-        });
+    // Says whether the agent is typing; a "stopped" that cannot go out is kept to say again.
+    let tell_typing = move |tell: (String, bool)| {
+        let frame = AgentFrame::Typing {
+            conversation: tell.0.clone(),
+            typing: tell.1,
+        };
+        let sent = live.with_value(|l| l.as_ref().is_some_and(|l| l.send(&frame)));
+        if !sent {
+            typing.update_value(|t| t.unsent(tell));
+        }
     };
     if let Ok(tick) = set_interval_with_handle(
         move || {

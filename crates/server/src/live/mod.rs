@@ -67,24 +67,27 @@ pub async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
 }
 
 /// How often a connection is pinged: a quarter of the agents' grace period (at least a
-/// second, at most [`KEEPALIVE`]), so a connection gone quiet is closed ([`silent_after`])
-/// well before an agent on it would count as vanished.
+/// second, at most [`KEEPALIVE`]), so a connection gone quiet is closed (after
+/// [`UNANSWERED_PINGS`]) soon after an agent on it would count as vanished.
 pub fn keepalive_period(config: &Config) -> Duration {
     (Duration::from_secs(config.agent_grace_secs) / 4).clamp(Duration::from_secs(1), KEEPALIVE)
 }
 
-/// The keepalive timer: its first tick comes after one period, not at once.
+/// The keepalive timer: its first tick comes after one period, not at once, and ticks
+/// missed while the connection was busy are not made up in a burst.
 pub fn keepalive(config: &Config) -> tokio::time::Interval {
     let period = keepalive_period(config);
-    tokio::time::interval_at(tokio::time::Instant::now() + period, period)
+    let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    timer
 }
 
-/// A client that sent nothing, not even the answer to a ping, for this long is gone (a
-/// sleeping laptop, a dead network), though its connection was never closed: its socket
-/// would take minutes to fail, and an agent on it would keep their conversations meanwhile.
-pub fn silent_after(config: &Config) -> Duration {
-    keepalive_period(config) * 3 / 2
-}
+/// A client that sent nothing, not even the answer to one of this many pings in a row, is
+/// gone (a sleeping laptop, a dead network), though its connection was never closed: its
+/// socket would take minutes to fail, and an agent on it would keep their conversations
+/// meanwhile. Counted in pings, not time, so a server too busy to read for a while does
+/// not take a healthy client for a gone one.
+pub const UNANSWERED_PINGS: u32 = 2;
 
 /// A short random delay before clients reconnect after a restart, so they do not all come
 /// back in the same millisecond.

@@ -8,15 +8,15 @@
 //! gone quiet (not even answering pings), and tells clients when to reconnect when the
 //! server shuts down.
 
-use std::{future::Future, time::Instant};
+use std::future::Future;
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use serde::{Serialize, de::DeserializeOwned};
 use tandem_protocol::Problem;
 
 use super::{
-    CLOSE_RESTART, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, close, keepalive, reconnect_after_ms,
-    send_json, silent_after,
+    CLOSE_RESTART, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, UNANSWERED_PINGS, close, keepalive,
+    reconnect_after_ms, send_json,
 };
 use crate::{
     app::AppState,
@@ -90,14 +90,15 @@ pub async fn serve<S: Session>(
     session: &mut S,
 ) {
     let mut keepalive = keepalive(&state.config);
-    let silent_after = silent_after(&state.config);
-    // When the client last sent anything (the answer to a ping counts).
-    let mut heard = Instant::now();
+    // Pings sent since the client last sent anything (the answer to a ping counts).
+    let mut unanswered = 0;
     loop {
+        // Biased: what the client sent is read before a tick is taken for silence.
         let alive = tokio::select! {
+            biased;
             frame = socket.recv() => match frame {
                 Some(Ok(frame)) => {
-                    heard = Instant::now();
+                    unanswered = 0;
                     on_client_frame(session, socket, frame).await.is_ok()
                 }
                 _ => false,
@@ -105,23 +106,27 @@ pub async fn serve<S: Session>(
             delivery = subscription.receiver.recv() => match delivery {
                 Some(delivery) => session.deliver(socket, delivery).await.is_ok(),
                 None => {
-                    close(socket, CLOSE_TRY_AGAIN, "too slow: reconnect").await;
+                    // Dropped by the hub (too slow, or a resync): back after a short random
+                    // delay, not all at once.
+                    send_json(socket, &S::reconnect(reconnect_after_ms())).await;
+                    close(socket, CLOSE_TRY_AGAIN, "reconnect and catch up").await;
                     false
                 }
             },
-            _ = keepalive.tick() => {
-                if heard.elapsed() > silent_after {
-                    close(socket, CLOSE_TRY_AGAIN, "no answer to pings: reconnect").await;
-                    false
-                } else {
-                    socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok()
-                        && session.recheck(socket).await.is_ok()
-                }
-            }
             () = state.shutdown.cancelled() => {
                 send_json(socket, &S::reconnect(reconnect_after_ms())).await;
                 close(socket, CLOSE_RESTART, "server restarting").await;
                 false
+            }
+            _ = keepalive.tick() => {
+                if unanswered >= UNANSWERED_PINGS {
+                    close(socket, CLOSE_TRY_AGAIN, "no answer to pings: reconnect").await;
+                    false
+                } else {
+                    unanswered += 1;
+                    socket.send(WsMessage::Ping(Vec::new().into())).await.is_ok()
+                        && session.recheck(socket).await.is_ok()
+                }
             }
         };
         if !alive {

@@ -258,14 +258,17 @@ impl Db {
 
     /// Records that these agents have a live connection now.
     pub async fn touch_agents(&self, ids: &[String]) -> Result<(), StoreError> {
+        self.touch("UPDATE agents SET last_seen_at = $1 WHERE id IN", ids)
+            .await
+    }
+
+    /// Runs `update` ("... WHERE id IN") with the time now as `$1`, for these ids: a few
+    /// statements for many ids, within both databases' parameter limits.
+    pub(super) async fn touch(&self, update: &str, ids: &[String]) -> Result<(), StoreError> {
         let now = now_ms();
-        // A few statements for many agents, within both databases' parameter limits.
         for chunk in ids.chunks(500) {
             let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "UPDATE agents SET last_seen_at = $1 WHERE id IN ({})",
-                placeholders.join(", ")
-            );
+            let sql = format!("{update} ({})", placeholders.join(", "));
             let mut query = sqlx::query(&sql).bind(now);
             for id in chunk {
                 query = query.bind(id);

@@ -165,8 +165,9 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO conversations (id, site, state, created_at, token_hash, reason, priority, \
-             context, identity, identity_verified, language, queued_at, last_seq, shopper_id) \
-             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11, $12)",
+             context, identity, identity_verified, language, queued_at, last_seq, shopper_id, \
+             shopper_seen_at) \
+             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11, $12, $3)",
         )
         .bind(&new.id)
         .bind(&new.site)
@@ -371,15 +372,21 @@ impl Db {
 
     /// Offers a waiting conversation to an agent, unless it is already under offer.
     pub async fn offer(&self, id: &str, agent: &str, expires_at: i64) -> Result<bool, StoreError> {
+        // The agent locked, and still of the site: a plan made just before they were taken
+        // off it makes no offer after (see `remove_agent_from_site`).
+        let mut tx = self.pool.begin().await?;
+        lock_agent(&mut tx, agent).await?;
         let done = sqlx::query(
             "UPDATE conversations SET offered_to = $2, offer_expires_at = $3 \
-             WHERE id = $1 AND state = 'queued' AND offered_to IS NULL",
+             WHERE id = $1 AND state = 'queued' AND offered_to IS NULL AND EXISTS \
+             (SELECT 1 FROM agent_sites s WHERE s.agent_id = $2 AND s.site = conversations.site)",
         )
         .bind(id)
         .bind(agent)
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -425,16 +432,7 @@ impl Db {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO passes (conversation_id, agent_id, declined, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (conversation_id, agent_id) DO UPDATE SET declined = excluded.declined",
-        )
-        .bind(id)
-        .bind(agent)
-        .bind(i64::from(expired_by.is_none()))
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+        record_pass(&mut tx, id, agent, expired_by.is_none()).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -623,8 +621,27 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Records that the shoppers of these conversations have their widget connected now.
+    pub async fn touch_shoppers(&self, conversations: &[String]) -> Result<(), StoreError> {
+        let update = "UPDATE conversations SET shopper_seen_at = $1 WHERE id IN";
+        self.touch(update, conversations).await
+    }
+
+    /// Waiting conversations whose shopper's widget has not been connected since
+    /// `seen_before`.
+    pub async fn abandoned(&self, seen_before: i64) -> Result<Vec<Conversation>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM conversations WHERE state = 'queued' AND shopper_seen_at < $1"
+        ))
+        .bind(seen_before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(conversation).collect()
+    }
+
     /// Puts an agent's conversation back at the front of its queue, a new turn in it: who
-    /// declined or let an offer of it lapse before may be offered it again.
+    /// declined or let an offer of it lapse before may be offered it again, and the agent
+    /// who put it back only when no one else can take it.
     pub async fn return_to_queue(&self, id: &str, from: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
@@ -637,6 +654,8 @@ impl Db {
         .await?;
         if done.rows_affected() == 1 {
             forget_passes(&mut tx, id).await?;
+            // Who put it back is offered it again only if no one else can take it.
+            record_pass(&mut tx, id, from, false).await?;
         }
         tx.commit().await?;
         Ok(done.rows_affected() == 1)
@@ -707,5 +726,26 @@ pub(super) async fn forget_passes(conn: &mut AnyConnection, id: &str) -> Result<
         .bind(id)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Remembers that an agent passed on a conversation: `declined` (never offered it again in
+/// this turn in the queue), or let it go (offered it again only when no one else can).
+async fn record_pass(
+    conn: &mut AnyConnection,
+    id: &str,
+    agent: &str,
+    declined: bool,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO passes (conversation_id, agent_id, declined, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET declined = excluded.declined",
+    )
+    .bind(id)
+    .bind(agent)
+    .bind(i64::from(declined))
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -76,8 +76,13 @@ impl Ws {
 
     /// The next JSON frame, or `None` when the server closed the connection.
     pub async fn next_raw(&mut self) -> Option<serde_json::Value> {
-        // One wait for the frame, however many pings come meanwhile.
-        let deadline = tokio::time::Instant::now() + FRAME_WAIT;
+        self.next_raw_by(tokio::time::Instant::now() + FRAME_WAIT)
+            .await
+    }
+
+    /// The next JSON frame by `deadline` (pings do not count), or `None` when the server
+    /// closed the connection.
+    async fn next_raw_by(&mut self, deadline: tokio::time::Instant) -> Option<serde_json::Value> {
         loop {
             let message = tokio::time::timeout_at(deadline, self.frames.recv())
                 .await
@@ -92,26 +97,31 @@ impl Ws {
 
     /// The next frame as `T`.
     pub async fn next<T: DeserializeOwned>(&mut self) -> T {
-        let raw = self.next_raw().await.expect("the connection to stay open");
+        self.next_by(tokio::time::Instant::now() + FRAME_WAIT).await
+    }
+
+    async fn next_by<T: DeserializeOwned>(&mut self, deadline: tokio::time::Instant) -> T {
+        let raw = self
+            .next_raw_by(deadline)
+            .await
+            .expect("the connection to stay open");
         serde_json::from_value(raw.clone())
             .unwrap_or_else(|e| panic!("unexpected frame {raw}: {e}"))
     }
 
-    /// Skips frames until `pick` returns something, for at most [`UNTIL_WAIT`]: frames that
-    /// keep coming (queue updates) must not keep a test waiting for one that never does.
+    /// Skips frames until `pick` returns something, for at most [`UNTIL_WAIT`] in all (a
+    /// quiet spell within it is fine; frames that keep coming, such as queue updates, do not
+    /// keep a test waiting for one that never does).
     pub async fn until<T: DeserializeOwned, R>(
         &mut self,
         mut pick: impl FnMut(T) -> Option<R>,
     ) -> R {
-        tokio::time::timeout(UNTIL_WAIT, async {
-            loop {
-                if let Some(found) = pick(self.next().await) {
-                    return found;
-                }
+        let deadline = tokio::time::Instant::now() + UNTIL_WAIT;
+        loop {
+            if let Some(found) = pick(self.next_by(deadline).await) {
+                return found;
             }
-        })
-        .await
-        .expect("the frame waited for, in time")
+        }
     }
 
     /// The close frame's code, once the server closes.
