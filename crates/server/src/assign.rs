@@ -61,6 +61,17 @@ async fn announce(
     changed(state, conversation, agents).await;
 }
 
+/// Tells an agent's screens that their offer of a conversation is gone.
+pub async fn withdrawn(state: &AppState, agent: String, conversation: String) {
+    state
+        .bus
+        .publish(Event::OfferWithdrawn {
+            agent,
+            conversation,
+        })
+        .await;
+}
+
 async fn changed(state: &AppState, conversation: &Conversation, agents: Vec<String>) {
     state
         .bus
@@ -77,6 +88,12 @@ async fn changed(state: &AppState, conversation: &Conversation, agents: Vec<Stri
         })
         .await;
     state.bus.publish(Event::Dispatch).await;
+}
+
+/// Tells of a conversation the agent had that is back in the queue.
+async fn back_in_queue(state: &AppState, conversation: &Conversation, agent: &str) {
+    let agents = vec![agent.to_owned()];
+    announce(state, conversation, Notice::BackInQueue, agents).await;
 }
 
 /// Takes a conversation: an offer (`offer_only`) or a claim from the queue.
@@ -113,13 +130,7 @@ pub async fn take(
         state.metrics.observe_wait(now_ms() - before.queued_at);
     }
     if let Some(other) = overridden {
-        state
-            .bus
-            .publish(Event::OfferWithdrawn {
-                agent: other,
-                conversation: id.to_owned(),
-            })
-            .await;
+        withdrawn(state, other, id.to_owned()).await;
     }
     let now = match state.db.conversation(id).await {
         Ok(Some(now)) => now,
@@ -138,13 +149,7 @@ pub async fn decline(state: &AppState, agent: &str, id: &str) -> Result<(), AppE
             "There is no offer of this conversation to decline.".to_owned(),
         ));
     }
-    state
-        .bus
-        .publish(Event::OfferWithdrawn {
-            agent: agent.to_owned(),
-            conversation: id.to_owned(),
-        })
-        .await;
+    withdrawn(state, agent.to_owned(), id.to_owned()).await;
     state.bus.publish(Event::Dispatch).await;
     Ok(())
 }
@@ -187,13 +192,7 @@ pub async fn transfer(
                 "You do not have this conversation open.".to_owned(),
             ));
         }
-        announce(
-            state,
-            &conversation,
-            Notice::BackInQueue,
-            vec![agent.to_owned()],
-        )
-        .await;
+        back_in_queue(state, &conversation, agent).await;
         return Ok(());
     };
     // Only to someone there to answer (`Colleague::can_take`).
@@ -220,31 +219,18 @@ pub async fn transfer(
 /// they have go back to the front of the queue, so no shopper waits on someone who can no
 /// longer answer. `false` if they did not work for it.
 pub async fn remove_from_site(state: &AppState, agent: &str, site: &str) -> Result<bool, AppError> {
-    let Some(withdrawn) = state.db.remove_agent_from_site(agent, site).await? else {
+    let Some(offers) = state.db.remove_agent_from_site(agent, site).await? else {
         return Ok(false);
     };
-    for conversation in withdrawn {
-        let agent = agent.to_owned();
-        state
-            .bus
-            .publish(Event::OfferWithdrawn {
-                agent,
-                conversation,
-            })
-            .await;
+    for conversation in offers {
+        withdrawn(state, agent.to_owned(), conversation).await;
     }
     for conversation in state.db.conversations_of_agent(agent).await? {
         if conversation.site != site || !state.db.return_to_queue(&conversation.id, agent).await? {
             continue;
         }
         tracing::info!(%agent, conversation = %conversation.id, "agent taken off the site: conversation back in the queue");
-        announce(
-            state,
-            &conversation,
-            Notice::BackInQueue,
-            vec![agent.to_owned()],
-        )
-        .await;
+        back_in_queue(state, &conversation, agent).await;
     }
     state
         .bus
@@ -283,13 +269,7 @@ pub async fn cancel(state: &AppState, conversation: &Conversation) -> Result<(),
     };
     let mut agents = Vec::new();
     if let Some(offered) = offered {
-        state
-            .bus
-            .publish(Event::OfferWithdrawn {
-                agent: offered.clone(),
-                conversation: conversation.id.clone(),
-            })
-            .await;
+        withdrawn(state, offered.clone(), conversation.id.clone()).await;
         agents.push(offered);
     }
     changed(state, conversation, agents).await;

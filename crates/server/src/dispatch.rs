@@ -68,13 +68,7 @@ pub async fn once(state: &AppState) -> Result<(), AppError> {
 
     for (conversation, agent) in state.db.expire_offers(now).await? {
         Metrics::add(&state.metrics.offers_expired);
-        state
-            .bus
-            .publish(Event::OfferWithdrawn {
-                agent,
-                conversation,
-            })
-            .await;
+        assign::withdrawn(state, agent, conversation).await;
     }
     assign::release_vanished(state).await?;
     assign::abandon_waiting(state).await?;

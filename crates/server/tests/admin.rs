@@ -169,6 +169,13 @@ async fn site_admins_manage_the_sites_agents_and_read_its_kb_report() {
     server.stop().await;
 }
 
+/// The admin takes the agent off acme; the answer's status.
+async fn take_off_acme(admin: &common::TestAgent, agent: &common::TestAgent) -> StatusCode {
+    let url = format!("/v1/agent/admin/agents/{}?site=acme", agent.id);
+    let answer = admin.request(reqwest::Method::DELETE, &url).send().await;
+    answer.unwrap().status()
+}
+
 #[tokio::test]
 async fn an_agent_taken_off_a_site_stops_seeing_its_queue_and_their_shoppers_go_back_to_it() {
     let server = TestServer::start().await;
@@ -186,15 +193,7 @@ async fn an_agent_taken_off_a_site_stops_seeing_its_queue_and_their_shoppers_go_
     };
     assert_eq!(live.until(sites).await, ["acme"]);
 
-    let removed = anna
-        .request(
-            reqwest::Method::DELETE,
-            &format!("/v1/agent/admin/agents/{}?site=acme", ben.id),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(take_off_acme(&anna, &ben).await, StatusCode::NO_CONTENT);
     // The connection that followed acme's queue closes, asking the console to reconnect...
     assert_eq!(live.closed_with().await, Some(1013));
     // ...his shopper goes back to the front of the queue, told so, not left waiting on him...
@@ -250,15 +249,7 @@ async fn an_offer_to_an_agent_taken_off_the_site_goes_to_someone_who_works_there
     let mut anna_live = anna.live().await;
     anna.set_status("available", 1).await;
 
-    let removed = anna
-        .request(
-            reqwest::Method::DELETE,
-            &format!("/v1/agent/admin/agents/{}?site=acme", ben.id),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(take_off_acme(&anna, &ben).await, StatusCode::NO_CONTENT);
     // Withdrawn from Ben at once, not when it would have expired, and offered to Anna.
     let withdrawn = |frame| match frame {
         AgentServerFrame::OfferWithdrawn { conversation } => Some(conversation),

@@ -13,7 +13,7 @@ use sqlx::Row;
 use tandem_protocol::{
     Author, ConversationState, HandoffReason, Notice,
     agent::{AgentServerFrame, ClosedConversation, ConversationDetail, Note, Offer},
-    conversation::MessagesSince,
+    conversation::{ConversationStatus, MessagesSince},
     live::{ServerFrame, ShopperFrame},
 };
 
@@ -21,6 +21,16 @@ async fn offer(console: &mut Ws) -> Offer {
     console
         .until(|frame| match frame {
             AgentServerFrame::Offer { offer } => Some(offer),
+            _ => None,
+        })
+        .await
+}
+
+/// The shopper's status, once the conversation is in `state`.
+async fn status_becomes(shopper: &mut Ws, state: ConversationState) -> ConversationStatus {
+    shopper
+        .until(|frame| match frame {
+            ServerFrame::Status { status } if status.state == state => Some(status),
             _ => None,
         })
         .await
@@ -97,14 +107,7 @@ async fn a_handoff_reaches_an_available_agent_with_its_whole_context() {
     assert!(texts[2].1.contains("asked"), "{}", texts[2].1);
     assert!(texts[3].1.contains("Anna joined"), "{}", texts[3].1);
 
-    let joined = shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::WithAgent => {
-                Some(status)
-            }
-            _ => None,
-        })
-        .await;
+    let joined = status_becomes(&mut shopper, ConversationState::WithAgent).await;
     assert_eq!(joined.agent_name.as_deref(), Some("Anna"));
     assert_eq!(joined.position, None);
     server.stop().await;
@@ -437,14 +440,7 @@ async fn agents_close_transfer_and_return_conversations() {
         })
         .await;
     assert_eq!(released, (created.id.clone(), ConversationState::Queued));
-    let status = shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::Queued => {
-                Some(status)
-            }
-            _ => None,
-        })
-        .await;
+    let status = status_becomes(&mut shopper, ConversationState::Queued).await;
     assert_eq!(status.position, Some(1), "returned conversations go first");
     let queue: serde_json::Value = common::json(anna.get("/v1/agent/queue")).await;
     assert_eq!(queue[0]["id"], json!(created.id));
@@ -452,12 +448,7 @@ async fn agents_close_transfer_and_return_conversations() {
 
     // Claimed again and closed: the shopper sees it closed and may rate it once.
     anna.claim_and_close(&created.id, "solved").await;
-    shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::Closed => Some(()),
-            _ => None,
-        })
-        .await;
+    status_becomes(&mut shopper, ConversationState::Closed).await;
     let rate = |score: u8| {
         server
             .post(&format!("/v1/conversations/{}/rating", created.id))
@@ -727,14 +718,7 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
             handed_back
         ]
     );
-    let status = shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::Closed => {
-                Some(status)
-            }
-            _ => None,
-        })
-        .await;
+    let status = status_becomes(&mut shopper, ConversationState::Closed).await;
     assert!(status.returned_to_assistant);
     let polled: tandem_protocol::ConversationStatus = common::json(
         server
@@ -954,14 +938,7 @@ async fn an_agent_whose_connection_went_quiet_loses_their_conversations() {
         anna.act(&created.id, "claim", json!({})).await,
         StatusCode::NO_CONTENT
     );
-    let back = shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::Queued => {
-                Some(status)
-            }
-            _ => None,
-        })
-        .await;
+    let back = status_becomes(&mut shopper, ConversationState::Queued).await;
     assert_eq!(
         back.position,
         Some(1),
@@ -985,23 +962,9 @@ async fn a_disconnected_agents_conversations_return_to_the_front_of_the_queue() 
         anna.act(&created.id, "claim", json!({})).await,
         StatusCode::NO_CONTENT
     );
-    shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::WithAgent => {
-                Some(())
-            }
-            _ => None,
-        })
-        .await;
+    status_becomes(&mut shopper, ConversationState::WithAgent).await;
     drop(console);
-    let back = shopper
-        .until(|frame| match frame {
-            ServerFrame::Status { status } if status.state == ConversationState::Queued => {
-                Some(status)
-            }
-            _ => None,
-        })
-        .await;
+    let back = status_becomes(&mut shopper, ConversationState::Queued).await;
     assert_eq!(back.position, Some(1));
     let row = sqlx::query("SELECT priority FROM conversations WHERE id = $1")
         .bind(&created.id)
