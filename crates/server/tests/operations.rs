@@ -10,6 +10,7 @@ use serde_json::json;
 use tandem_protocol::{
     Availability, CreateConversation, SiteInfo,
     agent::{AgentServerFrame, ConversationDetail, OfflineMessage},
+    conversation::MessageLeft,
     live::ServerFrame,
 };
 
@@ -125,19 +126,26 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
         .unwrap();
     assert_eq!(long_name.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Card numbers typed anywhere in the form are masked, the name too.
-    let left = server
-        .post(path)
-        .json(&json!({
-            "email": "shopper@example.com",
-            "name": "Sam 5555 5555 5555 4444",
-            "message": "Please refund card 4111 1111 1111 1111 for order 100023456",
-            "transcript": [{ "author": "shopper", "text": "refund?" }],
-            "context": { "order_id": "100023456" }
-        }))
-        .send()
-        .await
-        .unwrap();
+    let leave = || {
+        server
+            .post(path)
+            .json(&json!({
+                "email": "shopper@example.com",
+                "name": "Sam 5555 5555 5555 4444",
+                "message": "Please refund card 4111 1111 1111 1111 for order 100023456",
+                "transcript": [{ "author": "shopper", "text": "refund?" }],
+                "context": { "order_id": "100023456" }
+            }))
+            .send()
+    };
+    // Sent twice at once (a double click): one message, the same id to both.
+    let (left, again) = tokio::join!(leave(), leave());
+    let (left, again) = (left.unwrap(), again.unwrap());
     assert_eq!(left.status(), StatusCode::CREATED);
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let (left, again): (MessageLeft, MessageLeft) =
+        (left.json().await.unwrap(), again.json().await.unwrap());
+    assert_eq!(left.id, again.id);
 
     let anna = server.agent("Anna", &["acme"]).await;
     let inbox: Vec<OfflineMessage> =
@@ -172,6 +180,9 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     let inbox: Vec<OfflineMessage> =
         common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
     assert!(inbox.is_empty(), "{inbox:?}");
+    // Left again once the first was handled: a new message.
+    let later: MessageLeft = leave().await.unwrap().json().await.unwrap();
+    assert_ne!(later.id, left.id);
 
     // Once an agent is there, the API says so.
     let _console = anna.live().await;

@@ -100,22 +100,26 @@ pub async fn leave(
     for line in &mut packet.transcript {
         line.text = mask(&line.text).into_owned();
     }
-    let id = ids::random_id();
-    state
+    let message = mask(left.message.trim());
+    let new_id = ids::random_id();
+    let id = state
         .db
         .leave_offline_message(NewOfflineMessage {
-            id: &id,
+            id: &new_id,
             site: &site.id,
             email,
             // Typed by the shopper, like the message: masked like it.
             name: name.map(mask).as_deref(),
-            message: &mask(left.message.trim()),
+            message: &message,
             transcript: &serde_json::to_string(&packet.transcript).expect("transcripts serialise"),
             context: &context,
+            dedupe: &ids::token_hash(&format!("{}\n{message}", email.to_lowercase())),
         })
         .await?;
-    Metrics::add(&state.metrics.offline_messages);
-    tracing::info!(site = %site.id, message = %id, "offline message left");
+    if id == new_id {
+        Metrics::add(&state.metrics.offline_messages);
+        tracing::info!(site = %site.id, message = %id, "offline message left");
+    }
     Ok((StatusCode::CREATED, AppJson(MessageLeft { id })))
 }
 

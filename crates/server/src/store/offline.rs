@@ -15,6 +15,8 @@ pub struct NewOfflineMessage<'a> {
     pub message: &'a str,
     pub transcript: &'a str,
     pub context: &'a str,
+    /// The same for the same message from the same email (see `leave_offline_message`).
+    pub dedupe: &'a str,
 }
 
 fn offline_message(row: &AnyRow) -> Result<OfflineMessage, StoreError> {
@@ -36,13 +38,18 @@ fn offline_message(row: &AnyRow) -> Result<OfflineMessage, StoreError> {
 }
 
 impl Db {
+    /// Stores a message left; the id it is stored under: an unhandled one of the site with
+    /// the same `dedupe` (the same message left again) if there is one.
     pub async fn leave_offline_message(
         &self,
         new: NewOfflineMessage<'_>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO offline_messages (id, site, email, name, message, transcript, context, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    ) -> Result<String, StoreError> {
+        let stored = sqlx::query(
+            "INSERT INTO offline_messages \
+             (id, site, email, name, message, transcript, context, created_at, dedupe) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (site, dedupe) WHERE handled_at IS NULL AND dedupe IS NOT NULL \
+             DO NOTHING",
         )
         .bind(new.id)
         .bind(new.site)
@@ -52,9 +59,20 @@ impl Db {
         .bind(new.transcript)
         .bind(new.context)
         .bind(now_ms())
+        .bind(new.dedupe)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        if stored.rows_affected() == 1 {
+            return Ok(new.id.to_owned());
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM offline_messages \
+             WHERE site = $1 AND dedupe = $2 AND handled_at IS NULL",
+        )
+        .bind(new.site)
+        .bind(new.dedupe)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// A site's offline messages not handled yet, and those handled since `handled_since`
