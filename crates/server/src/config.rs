@@ -37,7 +37,20 @@ pub enum ConfigError {
     NoLanguages(String),
     #[error("site {site:?}: language {language:?} is not one of {}", LANGUAGES.join(", "))]
     Language { site: String, language: String },
+    #[error(
+        "site {0:?}: identity_secret must be at least {MIN_SECRET_BYTES} bytes (a random secret, \
+         such as the output of `openssl rand -hex 32`): anyone could sign a weak one's identities"
+    )]
+    WeakSecret(String),
+    #[error(
+        "queue_abandon_secs must be over three presence heartbeats ({0} ms with this \
+         agent_grace_secs): shoppers still connected would leave the queue"
+    )]
+    AbandonTooSoon(u128),
 }
+
+/// The shortest identity secret accepted.
+pub const MIN_SECRET_BYTES: usize = 32;
 
 /// The whole server configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -188,6 +201,10 @@ impl Config {
         if self.sites.is_empty() {
             return Err(ConfigError::NoSites);
         }
+        let heartbeats = 3 * crate::presence::heartbeat(self).as_millis();
+        if u128::from(self.queue_abandon_secs) * 1000 <= heartbeats {
+            return Err(ConfigError::AbandonTooSoon(heartbeats));
+        }
         for (name, value) in [
             ("offer_timeout_secs", self.offer_timeout_secs),
             ("agent_grace_secs", self.agent_grace_secs),
@@ -243,6 +260,13 @@ impl Config {
                     site: site.id.clone(),
                     language: language.clone(),
                 });
+            }
+            if site
+                .identity_secret
+                .as_ref()
+                .is_some_and(|secret| secret.trim().len() < MIN_SECRET_BYTES)
+            {
+                return Err(ConfigError::WeakSecret(site.id.clone()));
             }
             if let Some(AllowedOrigin::Invalid(origin)) = site
                 .allowed_origins
@@ -302,6 +326,23 @@ mod tests {
         let err = Config::parse(&text).unwrap_err().to_string();
         assert!(err.contains("allowed_origin"), "{err}");
         assert!(err.contains("line 8"), "{err}");
+    }
+
+    #[test]
+    fn a_weak_identity_secret_and_a_queue_that_drops_connected_shoppers_are_refused() {
+        let site = "name = \"Shop\"";
+        let secret = |s: &str| MINIMAL.replace(site, &format!("{site}\nidentity_secret = \"{s}\""));
+        for weak in ["", "   ", "merchant-secret"] {
+            let err = Config::parse(&secret(weak)).unwrap_err();
+            assert!(matches!(err, ConfigError::WeakSecret(_)), "{weak:?}: {err}");
+        }
+        assert!(Config::parse(&secret(&"k".repeat(MIN_SECRET_BYTES))).is_ok());
+
+        // The default grace (60 s) has a 5 s heartbeat: 15 s is too soon, 16 s is not.
+        let abandon = |secs: u32| format!("queue_abandon_secs = {secs}\n{MINIMAL}");
+        let err = Config::parse(&abandon(15)).unwrap_err().to_string();
+        assert!(err.contains("15000 ms"), "{err}");
+        assert!(Config::parse(&abandon(16)).is_ok());
     }
 
     #[test]

@@ -154,7 +154,8 @@ async fn agents_read_the_sites_closed_conversations_with_their_ratings_and_comme
 /// HMAC-SHA256 of `id` with the merchant's secret, as the merchant's server signs it.
 fn signed(id: &str) -> String {
     use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"merchant-secret").unwrap();
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(b"merchant-secret-of-at-least-32-bytes").unwrap();
     mac.update(id.as_bytes());
     mac.finalize()
         .into_bytes()
@@ -166,7 +167,7 @@ fn signed(id: &str) -> String {
 #[tokio::test]
 async fn a_returning_verified_shopper_brings_their_earlier_conversations_only() {
     let server = TestServer::with(Settings {
-        acme_extra: "identity_secret = \"merchant-secret\"".to_owned(),
+        acme_extra: "identity_secret = \"merchant-secret-of-at-least-32-bytes\"".to_owned(),
         ..Settings::default()
     })
     .await;

@@ -247,18 +247,19 @@ async fn outside_business_hours_no_one_is_queued() {
 
 #[tokio::test]
 async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
-    let secret = "identity_secret = \"merchant-secret\"".to_owned();
+    let secret = "identity_secret = \"merchant-secret-of-at-least-32-bytes\"".to_owned();
     let server = TestServer::with(Settings {
         acme_extra: secret,
         ..Settings::default()
     })
     .await;
     let anna = server.agent("Anna", &["acme"]).await;
-    // HMAC-SHA256("merchant-secret", "user-42"), as the merchant's server computes it.
+    // HMAC-SHA256("merchant-secret-of-at-least-32-bytes", "user-42"), as the merchant's server computes it.
     let good = "5ab1b6b9fb10ce0fe7e7a6a0e1e04d7a53a6b7b6a1f2d0e5e9b4a1d3c2f1e0a9";
     let signature = {
         use hmac::{Hmac, Mac};
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"merchant-secret").unwrap();
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(b"merchant-secret-of-at-least-32-bytes").unwrap();
         mac.update(b"user-42");
         mac.finalize()
             .into_bytes()
