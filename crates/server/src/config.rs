@@ -42,12 +42,17 @@ pub enum ConfigError {
          such as the output of `openssl rand -hex 32`): anyone could sign a weak one's identities"
     )]
     WeakSecret(String),
+    #[error("{0} is at most {MAX_SECS} (a week)")]
+    TooLong(&'static str),
     #[error(
         "queue_abandon_secs must be over three presence heartbeats ({0} ms with this \
          agent_grace_secs): shoppers still connected would leave the queue"
     )]
     AbandonTooSoon(u128),
 }
+
+/// The longest a timeout or grace period may be: a week.
+pub const MAX_SECS: u64 = 7 * 24 * 3600;
 
 /// The shortest identity secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -201,6 +206,16 @@ impl Config {
         if self.sites.is_empty() {
             return Err(ConfigError::NoSites);
         }
+        // A week at most: larger ones would overflow the deadlines counted in milliseconds.
+        for (name, value) in [
+            ("offer_timeout_secs", self.offer_timeout_secs),
+            ("agent_grace_secs", self.agent_grace_secs),
+            ("queue_abandon_secs", self.queue_abandon_secs),
+        ] {
+            if value > MAX_SECS {
+                return Err(ConfigError::TooLong(name));
+            }
+        }
         let heartbeats = 3 * crate::presence::heartbeat(self).as_millis();
         if u128::from(self.queue_abandon_secs) * 1000 <= heartbeats {
             return Err(ConfigError::AbandonTooSoon(heartbeats));
@@ -329,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn a_weak_identity_secret_and_a_queue_that_drops_connected_shoppers_are_refused() {
+    fn a_weak_identity_secret_and_timeouts_too_short_or_too_long_are_refused() {
         let site = "name = \"Shop\"";
         let secret = |s: &str| MINIMAL.replace(site, &format!("{site}\nidentity_secret = \"{s}\""));
         for weak in ["", "   ", "merchant-secret"] {
@@ -343,6 +358,12 @@ mod tests {
         let err = Config::parse(&abandon(15)).unwrap_err().to_string();
         assert!(err.contains("15000 ms"), "{err}");
         assert!(Config::parse(&abandon(16)).is_ok());
+        let forever = format!("offer_timeout_secs = 18446744073709551615\n{MINIMAL}");
+        let err = Config::parse(&forever).unwrap_err().to_string();
+        assert!(
+            err.contains("offer_timeout_secs is at most 604800"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -84,7 +84,18 @@ impl Setup {
                     .with_context(|| format!("reading {}", path.display()))?;
                 Config::parse(&text).with_context(|| format!("in {}", path.display()))?
             }
-            None => Config::default_demo(),
+            None => {
+                let demo = Config::default_demo();
+                // An operator who forgot --config must not add an agent to a database the
+                // real server never reads without knowing it.
+                if self.database_url.is_none() {
+                    eprintln!(
+                        "No --config: using the embedded demo configuration and its database, {}.",
+                        demo.database_url
+                    );
+                }
+                demo
+            }
         };
         if let Some(url) = &self.database_url {
             config.database_url = url.clone();

@@ -154,3 +154,32 @@ async fn a_lost_password_is_reset_from_the_command_line_and_its_sessions_end() {
     assert!(server.sign_in(&email, NEW_PASSWORD).await.is_ok());
     server.stop().await;
 }
+
+#[test]
+fn a_command_without_its_configuration_says_which_database_it_used() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .current_dir(dir.path())
+        .args([
+            "agent",
+            "add",
+            "--site",
+            "acme",
+            "--email",
+            "cleo@agents.example",
+        ])
+        .args(["--name", "Cleo"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(command.stdin.take().unwrap(), "{NEW_PASSWORD}").unwrap();
+    let done = command.wait_with_output().unwrap();
+    assert!(done.status.success(), "{done:?}");
+    let said = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        said.contains("embedded demo configuration") && said.contains("tandem.db"),
+        "{said}"
+    );
+}
