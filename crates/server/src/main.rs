@@ -63,6 +63,9 @@ enum AgentCommand {
     /// Set a new password for an agent who lost theirs, read like `add` reads it. Every
     /// session of the account ends.
     Password(AgentPasswordArgs),
+    /// Let an existing agent work for more sites, or make them an admin of them (the first
+    /// admin of a new site, say).
+    Grant(AgentGrantArgs),
 }
 
 /// Where the configuration and the database are.
@@ -136,6 +139,20 @@ struct AgentPasswordArgs {
 }
 
 #[derive(clap::Args)]
+struct AgentGrantArgs {
+    #[command(flatten)]
+    setup: Setup,
+    #[arg(long)]
+    email: String,
+    /// A site the agent is to work for (repeat for several).
+    #[arg(long = "site", required = true)]
+    sites: Vec<String>,
+    /// Also make the agent an admin of these sites.
+    #[arg(long)]
+    admin: bool,
+}
+
+#[derive(clap::Args)]
 struct ServeArgs {
     #[command(flatten)]
     setup: Setup,
@@ -162,6 +179,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Agent(AgentCommand::Add(args)) => add_agent(args).await,
         Command::Agent(AgentCommand::Password(args)) => reset_password(args).await,
+        Command::Agent(AgentCommand::Grant(args)) => grant(args).await,
         Command::Kb(KbCommand::Check { file, strict }) => check_kb(&file, strict),
     }
 }
@@ -187,20 +205,13 @@ fn check_kb(file: &std::path::Path, strict: bool) -> anyhow::Result<()> {
 
 async fn add_agent(args: AgentAddArgs) -> anyhow::Result<()> {
     let config = args.setup.load()?;
-    for site in &args.sites {
-        anyhow::ensure!(
-            config.site(site).is_some(),
-            "no site {site:?} in the configuration"
-        );
-    }
+    check_sites(&config, &args.sites)?;
     let email = tandem_server::auth::account_email(&args.email).map_err(anyhow::Error::msg)?;
     let password = read_password(args.password_file.as_deref())?;
     let password = password.as_str();
     let name =
         tandem_server::auth::check_new_account(&args.name, password).map_err(anyhow::Error::msg)?;
-    let db = Db::connect(&config.database_url)
-        .await
-        .context("opening the database")?;
+    let db = open_db(&config).await?;
     let hash = tandem_server::auth::hash_password(password);
     let created = db
         .create_agent(
@@ -239,13 +250,8 @@ async fn reset_password(args: AgentPasswordArgs) -> anyhow::Result<()> {
     let email = tandem_server::auth::account_email(&args.email).map_err(anyhow::Error::msg)?;
     let password = read_password(args.password_file.as_deref())?;
     tandem_server::auth::check_new_password(&password).map_err(anyhow::Error::msg)?;
-    let db = Db::connect(&config.database_url)
-        .await
-        .context("opening the database")?;
-    let account = db
-        .credentials(&email)
-        .await?
-        .with_context(|| format!("no agent has the email {email}"))?;
+    let db = open_db(&config).await?;
+    let account = existing(&db, &email).await?;
     let hash = tandem_server::auth::hash_password(&password);
     db.set_password(&account.id, &hash, None).await?;
     // Running servers close the account's live connections: at once on PostgreSQL, where
@@ -261,6 +267,55 @@ async fn reset_password(args: AgentPasswordArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+async fn grant(args: AgentGrantArgs) -> anyhow::Result<()> {
+    let config = args.setup.load()?;
+    check_sites(&config, &args.sites)?;
+    let email = tandem_server::auth::account_email(&args.email).map_err(anyhow::Error::msg)?;
+    let db = open_db(&config).await?;
+    let account = existing(&db, &email).await?;
+    for site in &args.sites {
+        db.add_agent_to_site(&account.id, site).await?;
+        if args.admin {
+            db.set_site_admin(&account.id, site, true).await?;
+        }
+    }
+    // Running servers have the agent's live connections follow their new sites.
+    Bus::on(&db, Arc::new(Hub::default()))
+        .tell_others(Event::Agent { agent: account.id })
+        .await;
+    let role = if args.admin {
+        "agent and admin"
+    } else {
+        "agent"
+    };
+    println!("{email} is now {role} of {}", args.sites.join(", "));
+    Ok(())
+}
+
+/// Each of `sites` is configured.
+fn check_sites(config: &Config, sites: &[String]) -> anyhow::Result<()> {
+    for site in sites {
+        anyhow::ensure!(
+            config.site(site).is_some(),
+            "no site {site:?} in the configuration"
+        );
+    }
+    Ok(())
+}
+
+async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    Db::connect(&config.database_url)
+        .await
+        .context("opening the database")
+}
+
+/// The account with this email, or why there is none.
+async fn existing(db: &Db, email: &str) -> anyhow::Result<tandem_server::store::Credentials> {
+    db.credentials(email)
+        .await?
+        .with_context(|| format!("no agent has the email {email}"))
 }
 
 /// The first line of `file`, or else of standard input.

@@ -183,3 +183,31 @@ fn a_command_without_its_configuration_says_which_database_it_used() {
         "{said}"
     );
 }
+
+#[tokio::test]
+async fn an_existing_agent_is_granted_another_site_and_its_admin_from_the_command_line() {
+    let server = TestServer::start().await;
+    let anna = server.agent("Anna", &["acme"]).await;
+    let grant = |email: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(["agent", "grant", "--config"])
+            .arg(server.config_path())
+            .args(["--email", email, "--site", "other", "--admin"])
+            .output()
+            .unwrap()
+    };
+    let unknown = grant("nobody@agents.example");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no agent has the email"));
+    let done = grant(&agent_email("Anna"));
+    assert!(done.status.success(), "{done:?}");
+    let profile: tandem_protocol::agent::AgentProfile =
+        common::json(anna.get("/v1/agent/me")).await;
+    assert_eq!(profile.sites, ["acme", "other"]);
+    assert_eq!(profile.admin_of, ["other"]);
+    assert!(
+        grant(&agent_email("Anna")).status.success(),
+        "again: no change, no error"
+    );
+    server.stop().await;
+}
