@@ -438,6 +438,37 @@ async fn greets(process: &Process, expected: &str) {
 }
 
 #[tokio::test]
+async fn a_server_stopped_gracefully_tells_its_live_connections_to_come_back() {
+    let dir = TempDir::new().unwrap();
+    let (config, postgres) = setup(&dir).await;
+    let mut server = Process::start(&config).await;
+    let created = server.handoff("Hello?").await;
+    let mut shopper = server.shopper(&created, created.transcript_seq).await;
+    let ServerFrame::Welcome { .. } = shopper.next().await else {
+        panic!("welcome first")
+    };
+    // Stopped as an orchestrator stops it (SIGTERM): the shopper's widget is told when to
+    // reconnect and the connection is closed as a restart, not cut.
+    let term = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let told = shopper
+        .until(|frame| match frame {
+            ServerFrame::Reconnect { after_ms } => Some(after_ms),
+            _ => None,
+        })
+        .await;
+    assert!((1000..3000).contains(&told), "{told}");
+    assert_eq!(shopper.closed_with().await, Some(1012));
+    assert!(server.child.wait().unwrap().success(), "a clean exit");
+    if let Some(db) = postgres {
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_hangup_puts_an_edited_knowledge_base_live_without_a_restart() {
     let dir = TempDir::new().unwrap();
     let (settings, kb) = kb_file_settings(&dir);
