@@ -514,6 +514,48 @@ async fn a_wrong_token_or_a_foreign_origin_cannot_join_a_conversation() {
 }
 
 #[tokio::test]
+async fn a_long_poll_in_a_busy_queue_wakes_for_its_own_news_only() {
+    let server = TestServer::with(Settings {
+        messages_per_minute: 3,
+        ..Settings::default()
+    })
+    .await;
+    let created = server.handoff().await;
+    let url = server.url(&format!(
+        "/v1/conversations/{}/messages?after={}&wait=3",
+        created.id, created.transcript_seq
+    ));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A client on the HTTP fallback polls again each time a poll answers.
+    let poller = tokio::spawn({
+        let (done, token) = (done.clone(), created.token.clone());
+        async move {
+            let mut statuses = Vec::new();
+            loop {
+                let polled = reqwest::Client::new().get(&url).bearer_auth(&token).send();
+                let status = polled.await.unwrap().status();
+                statuses.push(status);
+                if done.load(std::sync::atomic::Ordering::SeqCst) || status != StatusCode::OK {
+                    return statuses;
+                }
+            }
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Six more shoppers queue behind: the site's queue changes, this shopper's place not.
+    for _ in 0..6 {
+        server.handoff().await;
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let statuses = poller.await.unwrap();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "no wake-up spent the shopper's reads: {statuses:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn the_http_fallback_sends_and_long_polls() {
     let server = TestServer::start().await;
     let (created, anna, shopper, _console) = live_pair(&server).await;

@@ -22,7 +22,7 @@ use crate::{
     client::ClientAddress,
     error::{AppError, AppJson, AppQuery},
     handoff,
-    hub::Interest,
+    hub::{Delivery, Interest},
     ids,
     origin::{RequestOrigin, SiteOrigins},
     queue,
@@ -172,9 +172,24 @@ pub async fn since(
         messages = state.db.messages_since(&id, query.after).await?;
         if messages.is_empty() {
             let wait = Duration::from_secs(query.wait).min(MAX_WAIT);
-            tokio::select! {
-                _ = tokio::time::timeout(wait, subscription.receiver.recv()) => {}
-                () = state.shutdown.cancelled() => {}
+            let deadline = tokio::time::Instant::now() + wait;
+            let place = queue::status(&state, &conversation).await?;
+            let place = (place.position, place.estimated_wait_secs, place.no_agents);
+            loop {
+                let delivery = tokio::select! {
+                    delivery = tokio::time::timeout_at(deadline, subscription.receiver.recv()) => delivery,
+                    () = state.shutdown.cancelled() => break,
+                };
+                // A change of the site's queue that leaves this shopper where they were
+                // (someone queued behind them) is no news: waking for it would spend
+                // their read budget on a busy site.
+                if let Ok(Some(Delivery::Queue(snapshot))) = &delivery {
+                    let (position, estimate) = snapshot.place(&id).unzip();
+                    if (position, estimate.flatten(), snapshot.no_agents()) == place {
+                        continue;
+                    }
+                }
+                break;
             }
             messages = state.db.messages_since(&id, query.after).await?;
         }
