@@ -12,6 +12,9 @@ use std::time::Duration;
 
 use crate::{app::AppState, config::Config, store::now_ms};
 
+/// How often this process's clock is moved onto the database's again (see `store::now_ms`).
+const CLOCK_SYNC: Duration = Duration::from_secs(60);
+
 /// How often connected agents are marked present.
 pub fn heartbeat(config: &Config) -> Duration {
     (Duration::from_secs(config.agent_grace_secs) / 4)
@@ -40,7 +43,14 @@ pub fn abandoned_before(config: &Config) -> i64 {
 /// Marks this process's connected agents and shoppers present until the server shuts down.
 pub async fn run(state: AppState) {
     let period = heartbeat(&state.config);
+    let mut clock_synced = std::time::Instant::now();
     loop {
+        if clock_synced.elapsed() >= CLOCK_SYNC {
+            clock_synced = std::time::Instant::now();
+            if let Err(error) = state.db.sync_clock().await {
+                tracing::warn!(%error, "could not read the database's clock");
+            }
+        }
         let agents = state.hub.connected_agents();
         if !agents.is_empty()
             && let Err(error) = state.db.touch_agents(&agents).await

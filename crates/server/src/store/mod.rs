@@ -12,9 +12,11 @@
 //! errors altogether; a 64 MiB page cache and memory-mapped reads keep it off the disk.
 //!
 //! Each concept's queries live in their own module (`conversations`, `messages`, `notes`,
-//! `agents`, `offline`, `counts`, `knowledge`), as `impl Db` blocks.
+//! `agents`, `offline`, `counts`, `knowledge`), as `impl Db` blocks; `clock` keeps the time
+//! they stamp on the database's clock.
 
 mod agents;
+mod clock;
 mod conversations;
 mod counts;
 mod knowledge;
@@ -23,11 +25,10 @@ mod notes;
 mod offline;
 mod search;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use sqlx::{AnyPool, Executor, any::AnyPoolOptions};
 
 pub use agents::{AgentLoad, Credentials};
+pub use clock::now_ms;
 pub use conversations::{
     Assignment, Conversation, HistoryFilter, NewConversation, NewMessage, Queued,
 };
@@ -112,7 +113,9 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        let db = Db { pool, backend };
+        db.sync_clock().await?;
+        Ok(db)
     }
 
     /// Which database this is.
@@ -124,12 +127,4 @@ impl Db {
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
-}
-
-/// Milliseconds since the Unix epoch: how every timestamp is stored.
-pub fn now_ms() -> i64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970");
-    i64::try_from(since.as_millis()).expect("a timestamp fits 64 bits")
 }
