@@ -42,6 +42,11 @@ pub enum ConfigError {
          such as the output of `openssl rand -hex 32`): anyone could sign a weak one's identities"
     )]
     WeakSecret(String),
+    #[error(
+        "site {0:?}: allowed_origins lists no origin, so no page could show its widget (add \
+         \"self\" and the shop's https://host)"
+    )]
+    NoOrigins(String),
     #[error("{0} is at most {MAX_SECS} (a week)")]
     TooLong(&'static str),
     #[error(
@@ -283,6 +288,9 @@ impl Config {
             {
                 return Err(ConfigError::WeakSecret(site.id.clone()));
             }
+            if site.allowed_origins.is_empty() {
+                return Err(ConfigError::NoOrigins(site.id.clone()));
+            }
             if let Some(AllowedOrigin::Invalid(origin)) = site
                 .allowed_origins
                 .iter()
@@ -391,6 +399,12 @@ mod tests {
                 .to_string()
                 .contains("tlh")
         );
+
+        let nowhere = MINIMAL.replace("[\"https://shop.example\"]", "[]");
+        assert!(matches!(
+            Config::parse(&nowhere),
+            Err(ConfigError::NoOrigins(_))
+        ));
 
         let path = MINIMAL.replace("https://shop.example", "https://shop.example/checkout");
         let err = Config::parse(&path).unwrap_err().to_string();

@@ -20,6 +20,11 @@ pub enum HoursError {
     TimeZone(String),
     #[error("{day}: {text:?} is not \"closed\" or ranges like \"09:00-17:00, 18:00-20:00\"")]
     Range { day: &'static str, text: String },
+    #[error(
+        "no day has opening hours: every handoff would be refused as after hours (give the \
+         days' hours, or leave [sites.hours] out to be open always)"
+    )]
+    NeverOpen,
 }
 
 const DAYS: [&str; 7] = [
@@ -75,6 +80,9 @@ impl TryFrom<RawHours> for BusinessHours {
             if let Some(text) = text {
                 *slot = parse_day(&text).ok_or(HoursError::Range { day, text })?;
             }
+        }
+        if days.iter().all(Vec::is_empty) {
+            return Err(HoursError::NeverOpen);
         }
         Ok(BusinessHours { timezone, days })
     }
@@ -164,5 +172,7 @@ mod tests {
         assert!(hours("timezone = \"UTC\"\nfriday = \"17:00-09:00\"").is_err());
         assert!(hours("timezone = \"UTC\"\nfriday = \"00:00-24:00\"").is_ok());
         assert!(hours("timezone = \"UTC\"\nfunday = \"closed\"").is_err());
+        let never = hours("timezone = \"UTC\"\nfriday = \"closed\"").unwrap_err();
+        assert!(never.contains("no day has opening hours"), "{never}");
     }
 }
