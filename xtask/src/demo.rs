@@ -72,9 +72,11 @@ const DEMO_AGENT: &str = "agent@acme.example";
 /// run, then kept beside the demo database so the same sign-in keeps working.
 fn demo_agent(root: &Path, serve_flags: &[String]) -> anyhow::Result<String> {
     let file = root.join(".tandem/demo-agent-password");
+    let mut made_up = false;
     let password = match std::fs::read_to_string(&file) {
         Ok(text) => text.trim().to_owned(),
         Err(_) => {
+            made_up = true;
             let mut bytes = [0u8; 9];
             std::fs::File::open("/dev/urandom")
                 .and_then(|mut random| random.read_exact(&mut bytes))
@@ -90,27 +92,42 @@ fn demo_agent(root: &Path, serve_flags: &[String]) -> anyhow::Result<String> {
         .windows(2)
         .filter(|pair| pair[0] == "--config" || pair[0] == "--database-url")
         .flatten();
-    let output = Command::new(root.join("target/debug/tandem"))
-        .args([
-            "agent",
-            "add",
-            "--admin",
-            "--site",
-            "acme",
-            "--name",
-            "Demo Agent",
-            "--email",
-            DEMO_AGENT,
-        ])
-        .arg("--password-file")
-        .arg(&file)
-        .args(setup)
-        .current_dir(root)
-        .output()
-        .context("adding the demo agent")?;
+    let tandem = |args: &[&str]| {
+        Command::new(root.join("target/debug/tandem"))
+            .args(args)
+            .arg("--password-file")
+            .arg(&file)
+            .args(setup.clone())
+            .current_dir(root)
+            .output()
+    };
+    let output = tandem(&[
+        "agent",
+        "add",
+        "--admin",
+        "--site",
+        "acme",
+        "--name",
+        "Demo Agent",
+        "--email",
+        DEMO_AGENT,
+    ])
+    .context("adding the demo agent")?;
     let said = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() && !said.contains("already exists") {
         bail!("adding the demo agent failed: {said}");
+    }
+    // The agent was there but their password file was not (deleted with `.tandem/`): the
+    // password made up now is set, so the one printed works.
+    if !output.status.success() && made_up {
+        let reset = tandem(&["agent", "password", "--email", DEMO_AGENT])
+            .context("setting the demo agent's password")?;
+        if !reset.status.success() {
+            bail!(
+                "setting the demo agent's password failed: {}",
+                String::from_utf8_lossy(&reset.stderr)
+            );
+        }
     }
     Ok(password)
 }
