@@ -16,7 +16,19 @@ use anyhow::{Context, bail};
 use crate::{apps, loader, run, tools};
 
 pub fn run() -> anyhow::Result<()> {
-    let serve_flags: Vec<String> = std::env::args().skip(2).skip_while(|a| a == "--").collect();
+    // Spelled one way (`--flag value`), so the address and the database are found however
+    // they were given (`--listen=ADDR`, `-c FILE`); `tandem serve` takes this form too.
+    let serve_flags: Vec<String> = std::env::args()
+        .skip(2)
+        .skip_while(|a| a == "--")
+        .flat_map(|flag| match flag.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                vec![name.to_owned(), value.to_owned()]
+            }
+            _ if flag == "-c" => vec!["--config".to_owned()],
+            _ => vec![flag],
+        })
+        .collect();
     let address: SocketAddr = serve_flags
         .iter()
         .position(|flag| flag == "--listen")
@@ -48,6 +60,7 @@ pub fn run() -> anyhow::Result<()> {
             bail!("the server stopped ({status}); is {address} already in use?");
         }
         if started.elapsed() > Duration::from_secs(60) {
+            let _ = server.kill();
             bail!("the server did not start listening on {address} within a minute");
         }
         std::thread::sleep(Duration::from_millis(200));
