@@ -20,6 +20,7 @@ use crate::{
     config::{Config, SiteConfig},
     error::AppError,
     events::Bus,
+    hours::BusinessHours,
     http::{
         admin, agent, console, conversations, demo, embed, events, health, history, kb, live,
         offline, sites, widget,
@@ -100,6 +101,11 @@ impl AppState {
     /// Connects to the configured database (migrating it), reads the sites' knowledge bases
     /// (compiling them in the background) and assembles the state.
     pub async fn new(config: Config) -> Result<AppState, StartError> {
+        for site in &config.sites {
+            if site.hours.as_ref().is_some_and(BusinessHours::never_open) {
+                tracing::warn!(site = %site.id, "no day has opening hours: every handoff is refused as after hours, shoppers can only leave a message");
+            }
+        }
         let db = Db::connect(&config.database_url).await?;
         let knowledge_bases = knowledge::load(&db, &config).await?;
         let models = Arc::new(Models::default());

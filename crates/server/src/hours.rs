@@ -20,11 +20,6 @@ pub enum HoursError {
     TimeZone(String),
     #[error("{day}: {text:?} is not \"closed\" or ranges like \"09:00-17:00, 18:00-20:00\"")]
     Range { day: &'static str, text: String },
-    #[error(
-        "no day has opening hours: every handoff would be refused as after hours (give the \
-         days' hours, or leave [sites.hours] out to be open always)"
-    )]
-    NeverOpen,
 }
 
 const DAYS: [&str; 7] = [
@@ -81,9 +76,6 @@ impl TryFrom<RawHours> for BusinessHours {
                 *slot = parse_day(&text).ok_or(HoursError::Range { day, text })?;
             }
         }
-        if days.iter().all(Vec::is_empty) {
-            return Err(HoursError::NeverOpen);
-        }
         Ok(BusinessHours { timezone, days })
     }
 }
@@ -124,6 +116,11 @@ impl BusinessHours {
                 .map(|&(start, end)| [clock(start), clock(end)])
                 .collect()
         })
+    }
+
+    /// No day has opening hours: every handoff is refused as after hours.
+    pub fn never_open(&self) -> bool {
+        self.days.iter().all(Vec::is_empty)
     }
 
     /// Whether the site is open at this instant.
@@ -172,7 +169,16 @@ mod tests {
         assert!(hours("timezone = \"UTC\"\nfriday = \"17:00-09:00\"").is_err());
         assert!(hours("timezone = \"UTC\"\nfriday = \"00:00-24:00\"").is_ok());
         assert!(hours("timezone = \"UTC\"\nfunday = \"closed\"").is_err());
-        let never = hours("timezone = \"UTC\"\nfriday = \"closed\"").unwrap_err();
-        assert!(never.contains("no day has opening hours"), "{never}");
+        // Closed every day (a holiday: messages only) is allowed, and known.
+        assert!(
+            hours("timezone = \"UTC\"\nfriday = \"closed\"")
+                .unwrap()
+                .never_open()
+        );
+        assert!(
+            !hours("timezone = \"UTC\"\nfriday = \"09:00-17:00\"")
+                .unwrap()
+                .never_open()
+        );
     }
 }

@@ -90,6 +90,7 @@ pub async fn serve(
         background.spawn(async move { bus.listen(url).await });
     }
     let token = state.shutdown.clone();
+    let hub = state.hub.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
@@ -97,6 +98,20 @@ pub async fn serve(
             token.cancel();
         })
         .await;
+    // Live connections are not requests axum waits for: each is telling its client when to
+    // reconnect and closing (a second or two). Ending before they finish would cut them.
+    let deadline = tokio::time::Instant::now() + LIVE_CLOSE_WAIT;
+    while hub
+        .open_connections
+        .load(std::sync::atomic::Ordering::Relaxed)
+        > 0
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     background.abort_all();
     served
 }
+
+/// How long a stopping server waits for its live connections to close.
+const LIVE_CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
