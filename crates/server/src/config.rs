@@ -211,24 +211,20 @@ impl Config {
         if self.sites.is_empty() {
             return Err(ConfigError::NoSites);
         }
-        // A week at most: larger ones would overflow the deadlines counted in milliseconds.
-        for (name, value) in [
+        let timeouts = [
             ("offer_timeout_secs", self.offer_timeout_secs),
             ("agent_grace_secs", self.agent_grace_secs),
             ("queue_abandon_secs", self.queue_abandon_secs),
-        ] {
-            if value > MAX_SECS {
-                return Err(ConfigError::TooLong(name));
-            }
+        ];
+        // A week at most: larger ones would overflow the deadlines counted in milliseconds.
+        if let Some((name, _)) = timeouts.iter().find(|(_, value)| *value > MAX_SECS) {
+            return Err(ConfigError::TooLong(name));
         }
         let heartbeats = 3 * crate::presence::heartbeat(self).as_millis();
         if u128::from(self.queue_abandon_secs) * 1000 <= heartbeats {
             return Err(ConfigError::AbandonTooSoon(heartbeats));
         }
-        for (name, value) in [
-            ("offer_timeout_secs", self.offer_timeout_secs),
-            ("agent_grace_secs", self.agent_grace_secs),
-            ("queue_abandon_secs", self.queue_abandon_secs),
+        for (name, value) in timeouts.into_iter().chain([
             (
                 "limits.conversations_per_minute",
                 self.limits.conversations_per_minute.into(),
@@ -249,7 +245,7 @@ impl Config {
                 "limits.events_per_minute",
                 self.limits.events_per_minute.into(),
             ),
-        ] {
+        ]) {
             if value == 0 {
                 return Err(ConfigError::Zero(name));
             }

@@ -3,10 +3,10 @@
 //! Woken by `Dispatch` events (a shopper joined, an agent became free...) and at least once a
 //! second, it expires overdue offers, returns the conversations of agents gone past their
 //! grace period, takes shoppers long gone out of the queue, then asks `routing` for the
-//! offers to make and makes them. With several
-//! processes on PostgreSQL only one dispatches at a time (a transaction-scoped advisory lock,
-//! released even if the process dies); the conditional updates would keep a conversation
-//! from being offered twice anyway, the lock keeps one agent from getting two offers at once.
+//! offers to make and makes them. With several processes on PostgreSQL only one dispatches
+//! at a time (a transaction-scoped advisory lock, released even if the process dies); the
+//! conditional updates would keep a conversation from being offered twice anyway, the lock
+//! keeps one agent from getting two offers at once.
 
 use std::{collections::BTreeSet, time::Duration};
 

@@ -111,27 +111,33 @@ fn from_shop(packet: &CreateConversation) -> FromShop {
         problems.is_empty()
     });
     let mut context = packet.context.clone();
-    if let Err(error) = context::stored(&context) {
-        left_out.push(format!("the context ({error})"));
-        context.clear();
-    }
-    if !left_out.is_empty() {
-        let said = format!(
-            "The shop's page sent what was left out: {}.",
-            left_out.join("; ")
-        );
-        tracing::warn!(site = %packet.site, "{said}");
-        context.insert(LEFT_OUT.to_owned(), said.clone().into());
-        // A context that fitted just may not with the note: then the note alone.
-        if context::stored(&context).is_err() {
-            let said = format!("{said} The context too: it did not fit with this note.");
-            context = [(LEFT_OUT.to_owned(), said.into())].into_iter().collect();
+    // Stored as it came when all of it fits: the common case, masked and written once.
+    match context::stored(&context) {
+        Ok(stored) if left_out.is_empty() => {
+            return FromShop {
+                context: stored,
+                identity,
+            };
+        }
+        Ok(_) => {}
+        Err(error) => {
+            left_out.push(format!("the context ({error})"));
+            context.clear();
         }
     }
-    FromShop {
-        context: context::stored(&context).expect("a note alone fits"),
-        identity,
-    }
+    let said = format!(
+        "The shop's page sent what was left out: {}.",
+        left_out.join("; ")
+    );
+    tracing::warn!(site = %packet.site, "{said}");
+    context.insert(LEFT_OUT.to_owned(), said.clone().into());
+    // A context that fitted just may not with the note: then the note alone.
+    let context = context::stored(&context).unwrap_or_else(|_| {
+        let said = format!("{said} The context too: it did not fit with this note.");
+        let note = [(LEFT_OUT.to_owned(), said.into())].into_iter().collect();
+        context::stored(&note).expect("a note alone fits")
+    });
+    FromShop { context, identity }
 }
 
 /// The line stored at the moment of handoff, so the agent sees where the assistant stopped.

@@ -884,14 +884,7 @@ async fn a_handoff_with_more_context_than_fits_still_reaches_a_person() {
     // The shop's page sent a cart too large to keep: the shopper cannot fix that.
     let mut packet = tandem_protocol::CreateConversation::new("acme");
     packet.context = serde_json::from_value(json!({ "cart": "x".repeat(20_000) })).unwrap();
-    let response = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let created: tandem_protocol::ConversationCreated = response.json().await.unwrap();
+    let created = server.hand_over(&packet).await;
     let detail = anna.conversation(&created.id).await;
     assert!(!detail.context.contains_key("cart"));
     let said = detail.context["tandem_left_out"].as_str().unwrap();

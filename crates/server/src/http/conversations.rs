@@ -25,7 +25,7 @@ use crate::{
     hub::{Delivery, Interest},
     ids,
     origin::{RequestOrigin, SiteOrigins},
-    queue,
+    queue::{self, QueueSnapshot},
     relay::{self, Writer},
     store::Conversation,
 };
@@ -173,8 +173,8 @@ pub async fn since(
         if messages.is_empty() {
             let wait = Duration::from_secs(query.wait).min(MAX_WAIT);
             let deadline = tokio::time::Instant::now() + wait;
-            let place = queue::status(&state, &conversation).await?;
-            let place = (place.position, place.estimated_wait_secs, place.no_agents);
+            let place = |snapshot: &QueueSnapshot| (snapshot.place(&id), snapshot.no_agents());
+            let before = place(&queue::snapshot(&state, &conversation.site).await?);
             loop {
                 let delivery = tokio::select! {
                     delivery = tokio::time::timeout_at(deadline, subscription.receiver.recv()) => delivery,
@@ -183,11 +183,10 @@ pub async fn since(
                 // A change of the site's queue that leaves this shopper where they were
                 // (someone queued behind them) is no news: waking for it would spend
                 // their read budget on a busy site.
-                if let Ok(Some(Delivery::Queue(snapshot))) = &delivery {
-                    let (position, estimate) = snapshot.place(&id).unzip();
-                    if (position, estimate.flatten(), snapshot.no_agents()) == place {
-                        continue;
-                    }
+                if let Ok(Some(Delivery::Queue(snapshot))) = &delivery
+                    && place(snapshot) == before
+                {
+                    continue;
                 }
                 break;
             }

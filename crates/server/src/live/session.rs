@@ -106,16 +106,13 @@ pub async fn serve<S: Session>(
             delivery = subscription.receiver.recv() => match delivery {
                 Some(delivery) => session.deliver(socket, delivery).await.is_ok(),
                 None => {
-                    // Dropped by the hub (too slow, or a resync): back after a short random
-                    // delay, not all at once.
-                    send_json(socket, &S::reconnect(reconnect_after_ms())).await;
-                    close(socket, CLOSE_TRY_AGAIN, "reconnect and catch up").await;
+                    // Dropped by the hub (too slow, or a resync).
+                    come_back::<S>(socket, CLOSE_TRY_AGAIN, "reconnect and catch up").await;
                     false
                 }
             },
             () = state.shutdown.cancelled() => {
-                send_json(socket, &S::reconnect(reconnect_after_ms())).await;
-                close(socket, CLOSE_RESTART, "server restarting").await;
+                come_back::<S>(socket, CLOSE_RESTART, "server restarting").await;
                 false
             }
             _ = keepalive.tick() => {
@@ -133,6 +130,13 @@ pub async fn serve<S: Session>(
             return;
         }
     }
+}
+
+/// Closes the connection asking the client to come back after a short random delay, so
+/// clients let go at once do not all return in the same moment.
+async fn come_back<S: Session>(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    send_json(socket, &S::reconnect(reconnect_after_ms())).await;
+    close(socket, code, reason).await;
 }
 
 /// Handles one frame from the client; `Err` when the connection should end.

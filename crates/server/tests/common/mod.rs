@@ -308,9 +308,14 @@ impl TestServer {
         .unwrap();
         packet.context =
             serde_json::from_value(json!({ "cart_value": 224.5, "currency": "EUR" })).unwrap();
+        self.hand_over(&packet).await
+    }
+
+    /// Hands this packet over, as the widget does; it must be queued.
+    pub async fn hand_over(&self, packet: &CreateConversation) -> ConversationCreated {
         let response = self
             .post("/v1/conversations")
-            .json(&packet)
+            .json(packet)
             .send()
             .await
             .unwrap();
