@@ -108,10 +108,13 @@ impl Terms {
                 distinct.push(t);
             }
         }
-        distinct.sort_unstable();
+        // Each pair hashed in alphabetical order, so "red shoes" and "shoes red" share it.
+        // (Ordered pair by pair rather than by sorting the tokens: a sort of strings would be
+        // a second sort in the widget's wasm, and the order of the hashes does not matter.)
         let mut pairs = Vec::new();
-        for (i, a) in distinct.iter().enumerate() {
-            for b in &distinct[i + 1..] {
+        for (i, &a) in distinct.iter().enumerate() {
+            for &b in &distinct[i + 1..] {
+                let (a, b) = if a < b { (a, b) } else { (b, a) };
                 pairs.push(Fnv::new(PAIR_SEED).str(a).byte(b'|').str(b).0);
             }
         }
@@ -247,6 +250,17 @@ mod tests {
             .zip(&a.val)
             .filter_map(|(i, v)| b.idx.binary_search(i).ok().map(|j| v * b.val[j]))
             .sum()
+    }
+
+    #[test]
+    fn word_pairs_do_not_depend_on_word_order() {
+        let pairs = |text| {
+            let mut p = Terms::of(text).blocks[2].clone();
+            p.sort_unstable();
+            p
+        };
+        assert_eq!(pairs("red running shoes"), pairs("shoes running red"));
+        assert_eq!(pairs("red running shoes").len(), 3);
     }
 
     #[test]
