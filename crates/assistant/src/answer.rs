@@ -62,6 +62,21 @@ pub fn link_targets(answer: &str) -> Vec<&str> {
     out
 }
 
+/// What looks like a link but does not parse as one (`[text](target)` with empty text, or with
+/// spaces or parentheses in the target): the widget shows it as typed. For the lint.
+pub fn broken_links(answer: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (i, _) in answer.match_indices("](") {
+        let open = answer[..i].rfind('[');
+        let parses = open.is_some_and(|o| link_at(answer, o).is_some_and(|(_, _, end)| end > i));
+        if !parses {
+            let end = answer[i..].find(')').map_or(answer.len(), |e| i + e + 1);
+            out.push(&answer[open.unwrap_or(i)..end]);
+        }
+    }
+    out
+}
+
 /// Whether a link target may be rendered: an absolute `http(s)://` URL with a host.
 pub fn is_web_url(url: &str) -> bool {
     let rest = url
@@ -129,6 +144,25 @@ mod tests {
                 "{answer}"
             );
         }
+    }
+
+    #[test]
+    fn broken_links_are_the_link_shapes_that_stay_text() {
+        assert_eq!(
+            broken_links(
+                "[ok](https://a.example) [](https://b.example) [wiki](https://w.example/A_(b)) \
+                 [my page](https://c.example/my page) [x] (https://d.example)"
+            ),
+            [
+                "[](https://b.example)",
+                "[wiki](https://w.example/A_(b)",
+                "[my page](https://c.example/my page)",
+            ]
+        );
+        assert_eq!(
+            broken_links("See [a](https://a.example) and [b](/b)."),
+            [] as [&str; 0]
+        );
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //!
 //! [`lint`] looks for what a merchant can fix in minutes: the same phrasing under two entries
 //! (the model cannot tell them apart), entries with too few phrasings to learn from, and links
-//! that the widget will not render because they are not `http(s)`. Phrasings are compared in
-//! their normalised form, so "Where is my order?" and "where is my order" are the same.
+//! that the widget will not render because they are not `http(s)` or do not parse. Phrasings
+//! are compared in their normalised form, so "Where is my order?" and "where is my order" are
+//! the same.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::answer::{is_web_url, link_targets};
+use crate::answer::{broken_links, is_web_url, link_targets};
 use crate::kb::{KnowledgeBase, Pos};
 use crate::text::normalized;
 
@@ -36,6 +37,10 @@ pub enum LintKind {
     NonWebLink {
         target: String,
     },
+    /// Link-shaped text that does not parse as a link.
+    BrokenLink {
+        text: String,
+    },
 }
 
 impl fmt::Display for Lint {
@@ -60,6 +65,11 @@ impl fmt::Display for Lint {
             LintKind::NonWebLink { target } => write!(
                 f,
                 "link target {target:?} is not an http(s) address and will be shown as plain text"
+            ),
+            LintKind::BrokenLink { text } => write!(
+                f,
+                "{text:?} is not read as a link and will be shown as typed: a link needs text, and \
+                 its address no spaces or parentheses (write %20, %28, %29)"
             ),
         }
     }
@@ -101,6 +111,15 @@ pub fn lint(kb: &KnowledgeBase) -> Vec<Lint> {
                     },
                 });
             }
+        }
+        for text in broken_links(&entry.answer) {
+            out.push(Lint {
+                at: entry.at,
+                entry: entry.id.clone(),
+                kind: LintKind::BrokenLink {
+                    text: text.to_owned(),
+                },
+            });
         }
     }
     out
@@ -147,7 +166,7 @@ mod tests {
     #[test]
     fn reports_thin_entries_and_links_that_will_not_render() {
         let kb = kb(
-            "[[entry]]\nid = \"a\"\ntitle = \"A\"\nphrasings = [\"one\", \"two\"]\nanswer = \"[x](https://a.example) [y](javascript:void) [z](/faq)\"\n\
+            "[[entry]]\nid = \"a\"\ntitle = \"A\"\nphrasings = [\"one\", \"two\"]\nanswer = \"[x](https://a.example) [y](javascript:void) [z](/faq) [w](https://a.example/a b)\"\n\
              [[entry]]\nid = \"b\"\ntitle = \"B\"\nphrasings = [\"six\", \"seven\", \"eight\", \"nine\", \"ten\"]\nanswer = \"B\"\n",
         );
         let kinds: Vec<LintKind> = lint(&kb).into_iter().map(|l| l.kind).collect();
@@ -160,6 +179,9 @@ mod tests {
                 },
                 LintKind::NonWebLink {
                     target: "/faq".into()
+                },
+                LintKind::BrokenLink {
+                    text: "[w](https://a.example/a b)".into()
                 },
             ]
         );

@@ -12,6 +12,8 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::text::tokens;
+
 use super::{
     DEFAULT_TARGET_PRECISION, Entry, KbError, KbErrors, KnowledgeBase, Phrasing, Pos, SafetyLines,
     Site,
@@ -23,6 +25,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, KbErrors> {
         src,
         errors: Vec::new(),
         follow_ups: Vec::new(),
+        unreadable_ids: Vec::new(),
     };
     for e in &syntax_errors {
         r.error(e.span().unwrap_or(0..0), None, e.message());
@@ -30,21 +33,25 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, KbErrors> {
     let root = doc.get_ref();
     r.unknown_keys(root, &["site", "safety", "entry"], None);
     let site = r.site(root, doc.span());
-    let entries = match root.get("entry") {
+    // Entry tables are counted as written: one dropped for a bad id is already reported.
+    let (written, entries) = match root.get("entry") {
         Some(value) => match value.get_ref() {
-            DeValue::Array(items) => items.iter().filter_map(|item| r.entry(item)).collect(),
+            DeValue::Array(items) => (
+                items.len(),
+                items.iter().filter_map(|item| r.entry(item)).collect(),
+            ),
             _ => {
                 r.error(
                     value.span(),
                     None,
                     "`entry` must be a list of [[entry]] tables",
                 );
-                Vec::new()
+                (0, Vec::new())
             }
         },
-        None => Vec::new(),
+        None => (0, Vec::new()),
     };
-    if entries.len() < 2 && syntax_errors.is_empty() {
+    if written < 2 && syntax_errors.is_empty() {
         r.error(
             doc.span(),
             None,
@@ -68,6 +75,8 @@ struct Reader<'s> {
     /// Every follow-up with the entry it is in and where it is written, checked once all ids
     /// are known.
     follow_ups: Vec<(Option<String>, String, Pos)>,
+    /// Ids already reported as malformed: a follow-up naming one is not reported again.
+    unreadable_ids: Vec<String>,
 }
 
 impl Reader<'_> {
@@ -200,14 +209,24 @@ impl Reader<'_> {
         let title = self.required_string(t, span.clone(), "title", id_ref);
         let answer = self.required_string(t, span.clone(), "answer", id_ref);
         let phrasings = match t.get("phrasings") {
-            Some(_) => self
-                .strings(t, "phrasings", id_ref)
-                .into_iter()
-                .map(|(text, span)| Phrasing {
-                    text,
-                    at: Some(self.pos(&span)),
-                })
-                .collect(),
+            Some(value) => {
+                let phrasings: Vec<Phrasing> = self
+                    .strings(t, "phrasings", id_ref)
+                    .into_iter()
+                    .map(|(text, span)| Phrasing {
+                        text,
+                        at: Some(self.pos(&span)),
+                    })
+                    .collect();
+                if matches!(value.get_ref(), DeValue::Array(items) if items.is_empty()) {
+                    self.error(
+                        value.span(),
+                        id_ref,
+                        "`phrasings` is empty: list the ways shoppers ask about this topic",
+                    );
+                }
+                phrasings
+            }
             None => {
                 self.error(
                     span.clone(),
@@ -218,14 +237,20 @@ impl Reader<'_> {
             }
         };
         for p in &phrasings {
-            if p.text.trim().is_empty() {
-                let at = p.at.expect("parsed phrasings have positions");
-                self.errors.push(KbError {
-                    at,
-                    entry: id.clone(),
-                    message: "empty phrasing".into(),
-                });
-            }
+            // The model learns from words; "?" or "" would teach it nothing.
+            let message = if p.text.trim().is_empty() {
+                "empty phrasing".to_owned()
+            } else if tokens(&p.text).is_empty() {
+                format!("phrasing {:?} has no words", p.text)
+            } else {
+                continue;
+            };
+            let at = p.at.expect("parsed phrasings have positions");
+            self.errors.push(KbError {
+                at,
+                entry: id.clone(),
+                message,
+            });
         }
         let mut follow_ups = Vec::new();
         for (f, span) in self.strings(t, "follow_ups", id_ref) {
@@ -276,6 +301,7 @@ impl Reader<'_> {
                 None,
                 format!("entry id {id:?} may only use lowercase letters, digits, `-` and `_`"),
             );
+            self.unreadable_ids.push(id);
             return None;
         }
         Some(id)
@@ -374,7 +400,7 @@ impl Reader<'_> {
         for (entry, f, at) in std::mem::take(&mut self.follow_ups) {
             let message = if entry.as_ref() == Some(&f) {
                 format!("follow-up {f:?} is the entry itself")
-            } else if !first.contains_key(f.as_str()) {
+            } else if !first.contains_key(f.as_str()) && !self.unreadable_ids.contains(&f) {
                 format!("follow-up {f:?} is not the id of any entry")
             } else {
                 continue;
@@ -520,6 +546,45 @@ handoff = "always"
         assert!(
             text.contains("(entry \"chargeback\"): unknown key `handof`"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_bad_id_is_reported_once_not_again_by_what_refers_to_it() {
+        // Two entries, one with a malformed id that the other's follow-up names: the only
+        // problem is the id; "needs two entries" and "not the id of any entry" would send
+        // the merchant after problems the file does not have.
+        let src = "[site]\nname = \"A\"\ngreeting = \"Hi\"\n\
+                   [[entry]]\nid = \"a\"\ntitle = \"A\"\nphrasings = [\"a\"]\nanswer = \"A\"\nfollow_ups = [\"Sizes\"]\n\
+                   [[entry]]\nid = \"Sizes\"\ntitle = \"S\"\nphrasings = [\"s\"]\nanswer = \"S\"\n";
+        let e = errors(src);
+        assert_eq!(e.0.len(), 1, "{e}");
+        assert_eq!(
+            e.to_string(),
+            "line 11, column 6: entry id \"Sizes\" may only use lowercase letters, digits, `-` and `_`"
+        );
+    }
+
+    #[test]
+    fn phrasings_must_be_there_and_have_words() {
+        let src = GOOD
+            .replace(
+                "phrasings = [\"Wie schicke ich etwas zurück?\"]",
+                "phrasings = []",
+            )
+            .replace(
+                "phrasings = [\"Ich will eine Rückbuchung\"]",
+                "phrasings = [\"Ich will eine Rückbuchung\", \"?!\", \" \"]",
+            );
+        let text = errors(&src).to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "line 21, column 13 (entry \"returns\"): `phrasings` is empty: list the ways shoppers ask about this topic",
+                "line 28, column 43 (entry \"chargeback\"): phrasing \"?!\" has no words",
+                "line 28, column 49 (entry \"chargeback\"): empty phrasing",
+            ]
         );
     }
 
