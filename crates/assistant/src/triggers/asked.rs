@@ -3,7 +3,8 @@
 //! A message asks for a person when it contains a fixed phrase ("real person"), when a verb
 //! of talking stands near a word for a person in either order (German and Swedish put the
 //! verb last), or when it is a short message naming a person outright ("agent please").
-//! A negation just before ("I don't want to talk to a human") cancels the last two.
+//! A negation just before ("I don't want to talk to a human") cancels the last two, unless
+//! it says the shopper cannot reach one ("why can't I talk to a human?").
 
 use super::{contains_any, positions, word_matches};
 
@@ -151,19 +152,29 @@ const NEGATIONS: &[&str] = &[
     "not", "t", "never", "nicht", "nie", "inte", "aldrig", "pas", "jamais", "no", "nunca",
 ];
 
+/// Words that make a negation a complaint about not reaching a person rather than a refusal:
+/// "why can't I…", "is there no way to…", "¿no puedo…?", "warum kann ich nicht…".
+const CANNOT: &[&str] = &[
+    "can", "could", "way", "why", "kann", "warum", "kan", "varfor", "peux", "peut", "pourquoi",
+    "puedo", "puede",
+];
+
 const SHORT_MESSAGE: usize = 6;
 const VERB_WINDOW: usize = 4;
 const NEGATION_WINDOW: usize = 3;
+const CANNOT_WINDOW: usize = 5;
 
 pub fn asked_for_human(tokens: &[String]) -> bool {
     if contains_any(tokens, PHRASES) {
         return true;
     }
-    let negated = |i: usize| {
-        tokens[i.saturating_sub(NEGATION_WINDOW)..i]
+    let before = |i: usize, window: usize, words: &[&str]| {
+        tokens[i.saturating_sub(window)..i]
             .iter()
-            .any(|t| NEGATIONS.iter().any(|n| word_matches(t, n)))
+            .any(|t| words.iter().any(|w| word_matches(t, w)))
     };
+    let negated =
+        |i: usize| before(i, NEGATION_WINDOW, NEGATIONS) && !before(i, CANNOT_WINDOW, CANNOT);
     let persons = positions(tokens, PERSONS);
     let verb_near_person = positions(tokens, VERBS).into_iter().any(|v| {
         persons
@@ -213,6 +224,13 @@ mod tests {
             "Quiero hablar con una persona",
             "¿Puedo hablar con un agente?",
             "humano por favor",
+            // Negations that complain about not reaching a person.
+            "Why can't I talk to a human?",
+            "Is there no way to talk to a person?",
+            "¿No puedo hablar con una persona?",
+            "Warum kann ich nicht mit einem Menschen sprechen?",
+            "Pourquoi je ne peux pas parler à quelqu'un ?",
+            "Kan jag inte prata med en människa?",
         ] {
             assert!(fires(text), "should fire: {text}");
         }
@@ -233,6 +251,9 @@ mod tests {
             "Hablar de tallas",
             "Personalisierung möglich?",
             "Can I pay per person for the group order?",
+            "I don't need a human, thanks",
+            "no human please",
+            "no need to talk to a person",
         ] {
             assert!(!fires(text), "should not fire: {text}");
         }
