@@ -115,18 +115,33 @@ fn digit_runs(text: &str) -> Vec<Vec<Group>> {
             }
         }
         let glued = is_word_char(text[i..].chars().next());
-        if !phone && !glued {
+        // A phone number's country code is no card's first digits, but a card may follow the
+        // number on the same line.
+        if phone {
+            run.remove(0);
+        }
+        if !glued && !run.is_empty() {
             runs.push(run);
         }
     }
     runs
 }
 
-/// Digits touching a letter or digit are part of a code (a tracking id), not a card number;
-/// except the letters of scripts written without spaces between words (Chinese, Japanese),
-/// where a number touches the words around it.
+/// Digits touching an ASCII letter or digit are part of a code (a tracking id, an order
+/// reference), not a card number. Other scripts' letters do not count: Chinese, Japanese and
+/// Thai are written without spaces between words, and Korean glues particles to numbers.
 fn is_word_char(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphanumeric() && !('\u{3000}'..='\u{9FFF}').contains(&c))
+    c.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// A phone's serial number (IMEI: 15 digits that pass the Luhn check too), which a shop's
+/// agent needs to see. Cards of 15 digits start with 1, 2, 34, 37, 5 or 6 (UATP, enRoute and
+/// JCB, American Express, Maestro); other 15-digit numbers are no card.
+fn is_imei(digits: &str) -> bool {
+    digits.len() == 15
+        && !["1", "2", "34", "37", "5", "6"]
+            .iter()
+            .any(|p| digits.starts_with(p))
 }
 
 /// The stretches of `groups` to mask: each group in some window of whole groups that is a
@@ -140,7 +155,7 @@ fn card_spans(groups: &[Group]) -> Vec<std::ops::Range<usize>> {
             if digits.len() > MAX_DIGITS {
                 break;
             }
-            if digits.len() >= MIN_DIGITS && luhn_valid(&digits) {
+            if digits.len() >= MIN_DIGITS && luhn_valid(&digits) && !is_imei(&digits) {
                 masked[start..=end].fill(true);
             }
         }
@@ -239,7 +254,9 @@ mod tests {
             "Call 020 7946 0958 - 020 7946 0959",
             "tracking ABC4242424242424242",
             "parcel 4242424242424242XY",
-            "Bestellnummer Ä4242424242424242",
+            "Bestellnummer DE4242424242424242",
+            "IMEI 490154203237518",
+            "IMEI: 35-209900-176148-1",
             "Orders:\n100234567\n100234560",
             "Orders:\t100234567\t100234560",
         ] {
@@ -308,6 +325,25 @@ mod tests {
             mask_card_numbers("我的卡号是4242424242424242"),
             "我的卡号是•••• 4242"
         );
+        // Thai has no spaces either; Korean glues particles to numbers.
+        assert_eq!(mask_card_numbers("บัตร4242424242424242ค่ะ"), "บัตร•••• 4242ค่ะ");
+        assert_eq!(
+            mask_card_numbers("카드 4242424242424242로 결제했어요"),
+            "카드 •••• 4242로 결제했어요"
+        );
+    }
+
+    #[test]
+    fn a_card_after_a_phone_number_on_the_same_line_is_masked() {
+        assert_eq!(
+            mask_card_numbers("+49 170 1234560 4242 4242 4242 4242"),
+            "+49 170 1234560 •••• 4242"
+        );
+    }
+
+    #[test]
+    fn a_fifteen_digit_amex_is_still_a_card() {
+        assert_eq!(mask_card_numbers("378282246310005"), "•••• 0005");
     }
 
     #[test]
