@@ -104,11 +104,14 @@ impl Brain {
         Some(self.reply(decision))
     }
 
-    /// "Did this help?" on the latest answer (from `entry`): what to show next, if anything,
-    /// and the feedback to count.
+    /// "Did this help?" on an answer from `entry`: what to show next, if anything, and the
+    /// feedback to count.
     pub fn feedback(&mut self, entry: &str, helpful: bool) -> (Option<Reply>, AssistantEvent) {
-        let next =
-            tandem_assistant::feedback(&mut self.conversation, helpful).map(|d| self.reply(d).0);
+        let next = self
+            .model
+            .entry_index(entry)
+            .and_then(|index| tandem_assistant::feedback(&mut self.conversation, index, helpful))
+            .map(|d| self.reply(d).0);
         (
             next,
             AssistantEvent::Feedback {
@@ -155,6 +158,31 @@ mod tests {
                 entry: "delivery-time".into(),
                 helpful: true
             }
+        );
+    }
+
+    #[test]
+    fn did_this_help_rates_the_answer_it_is_under() {
+        // "No" under both answers, the older one first: two unhelpful answers hand over (the
+        // older "No" once rated the newer answer, and the second "No" found nothing to rate).
+        let mut brain = brain();
+        brain.ask("how long does delivery take");
+        brain.ask("which size should I order");
+        let (next, _) = brain.feedback("delivery-time", false);
+        assert!(
+            matches!(next, Some(Reply::Choices { unsure: true, .. })),
+            "{next:?}"
+        );
+        let (next, _) = brain.feedback("sizes", false);
+        assert!(
+            matches!(
+                next,
+                Some(Reply::Handoff {
+                    reason: HandoffReason::NegativeFeedback,
+                    ..
+                })
+            ),
+            "{next:?}"
         );
     }
 

@@ -160,11 +160,11 @@ pub fn choose(model: &Model, conversation: &mut Conversation, entry: usize) -> O
     Some(decision)
 }
 
-/// Records "did this help?" for the latest unrated answer. An unhelpful answer brings back
-/// the runner-up entries (or a request to rephrase); the second one hands over. `None` when
-/// there is nothing more to show.
-pub fn feedback(conversation: &mut Conversation, helpful: bool) -> Option<Decision> {
-    let turn = conversation.unrated_answer()?;
+/// Records "did this help?" for the latest unrated answer with `entry`. An unhelpful answer
+/// brings back the runner-up entries it had (or a request to rephrase); the second one hands
+/// over. `None` when there is nothing more to show.
+pub fn feedback(conversation: &mut Conversation, entry: usize, helpful: bool) -> Option<Decision> {
+    let turn = conversation.unrated_answer(entry)?;
     turn.helpful = Some(helpful);
     if helpful {
         return None;
@@ -384,17 +384,44 @@ mod tests {
     #[test]
     fn unhelpful_answers_offer_alternatives_then_hand_over() {
         let mut c = Conversation::new();
-        assert_eq!(feedback(&mut c, false), None, "nothing to rate yet");
+        let entry = |id| model().entry_index(id).unwrap();
+        let (delivery, sizes, payment) = (entry("delivery-time"), entry("sizes"), entry("payment"));
+        assert_eq!(
+            feedback(&mut c, delivery, false),
+            None,
+            "nothing to rate yet"
+        );
         decide(model(), &mut c, "how long does delivery take");
-        assert_eq!(feedback(&mut c, true), None);
-        assert_eq!(feedback(&mut c, false), None, "already rated");
+        assert_eq!(
+            feedback(&mut c, sizes, false),
+            None,
+            "sizes was not answered"
+        );
+        assert_eq!(feedback(&mut c, delivery, true), None);
+        assert_eq!(feedback(&mut c, delivery, false), None, "already rated");
         decide(model(), &mut c, "which size should I order");
-        let d = feedback(&mut c, false).expect("an unhelpful answer gets a reply");
+        let d = feedback(&mut c, sizes, false).expect("an unhelpful answer gets a reply");
         assert!(matches!(d, Decision::Unsure { .. }), "{d:?}");
         decide(model(), &mut c, "can I pay by invoice");
-        let d = feedback(&mut c, false).expect("second unhelpful answer");
+        let d = feedback(&mut c, payment, false).expect("second unhelpful answer");
         assert_eq!(reason(&d), Some(HandoffReason::NegativeFeedback));
         assert_eq!(c.turns[0].helpful, Some(true));
+    }
+
+    #[test]
+    fn an_older_answer_is_rated_as_itself() {
+        // "No" under the first answer, given after a second one: the first is the one that
+        // did not help, and its runners-up are offered, not the second answer's.
+        let mut c = Conversation::new();
+        let delivery = model().entry_index("delivery-time").unwrap();
+        decide(model(), &mut c, "how long does delivery take");
+        decide(model(), &mut c, "which size should I order");
+        let Some(Decision::Unsure { candidates }) = feedback(&mut c, delivery, false) else {
+            panic!("an unhelpful answer gets its alternatives");
+        };
+        assert_eq!(candidates, c.turns[0].alternatives);
+        assert_eq!(c.turns[0].helpful, Some(false));
+        assert_eq!(c.turns[1].helpful, None, "the later answer is not rated");
     }
 
     #[test]

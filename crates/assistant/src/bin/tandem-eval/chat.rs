@@ -41,7 +41,10 @@ pub fn run(model: &Model) -> Result<()> {
             };
             choose(model, &mut conversation, index)
         } else if let Some(answer) = message.strip_prefix("/helpful ") {
-            feedback(&mut conversation, answer.trim() == "yes")
+            match latest_answer(&conversation) {
+                Some(entry) => feedback(&mut conversation, entry, answer.trim() == "yes"),
+                None => None,
+            }
         } else {
             Some(decide(model, &mut conversation, message))
         };
@@ -51,6 +54,18 @@ pub fn run(model: &Model) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The entry of the assistant's latest answer: what `/helpful` rates.
+fn latest_answer(conversation: &Conversation) -> Option<usize> {
+    conversation
+        .turns
+        .iter()
+        .rev()
+        .find_map(|t| match t.decision {
+            Decision::Answer { entry, .. } => Some(entry),
+            _ => None,
+        })
 }
 
 fn line_of<'a>(model: &'a Model, decision: &'a Decision) -> Line<'a> {
