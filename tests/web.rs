@@ -719,6 +719,30 @@ async fn the_newest_line_stays_in_view_when_the_bottom_of_the_widget_changes() {
 }
 
 #[wasm_bindgen_test]
+async fn links_the_merchant_wrote_in_the_greeting_and_a_safety_line_are_links() {
+    let mut chat = Chat::new("Hi! Our [opening hours](https://acme.example/hours).");
+    chat.shopper_says("I want a chargeback", "c-back".into())
+        .unwrap();
+    chat.assistant_says(Reply::Handoff {
+        reason: HandoffReason::Sensitive,
+        safety: Some("See our [dispute guide](https://acme.example/disputes).".into()),
+        guesses: vec![],
+    });
+    let widget = mount(PANEL, chat).await;
+    for (line, url) in [
+        ("li.assistant", "https://acme.example/hours"),
+        ("li.safety", "https://acme.example/disputes"),
+    ] {
+        let link = widget.find(&format!("{line} a"));
+        assert_eq!(link.get_attribute("href").as_deref(), Some(url));
+        assert!(
+            !widget.text(&format!("{line} .text")).contains("]("),
+            "no Markdown shown in {line}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
 async fn asking_for_a_person_shows_the_confirmation_with_its_button_focused() {
     let widget = mount(PHONE, answered()).await;
     assert!(!widget.shown(".confirm"));

@@ -42,8 +42,9 @@ fn button(
     button
 }
 
-/// The text of an answer or an agent's message: text, with its `[label](https://...)` links
-/// as links that open in a new tab (`new_tab` says so to screen readers).
+/// What the merchant or an agent wrote (answers, the greeting, safety lines, an agent's
+/// messages): text, with its `[label](https://...)` links as links that open in a new tab
+/// (`new_tab` says so to screen readers).
 fn linked(document: &Document, li: &Element, words: &str, new_tab: &str) {
     let span = child(document, li, "span", "text");
     let _ = span.set_attribute("dir", "auto");
@@ -108,7 +109,7 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
         LineKind::Greeting { text: greeting } => {
             li.set_class_name("line assistant");
             who(&li, t(T::Assistant));
-            body(&li, greeting);
+            linked(document, &li, greeting, t(T::OpensInNewTab));
         }
         LineKind::Answer {
             topic,
@@ -172,7 +173,7 @@ fn line(document: &Document, line: &Line, strings: &Strings) -> Element {
         LineKind::Safety { text: line } => {
             li.set_class_name("line safety");
             let _ = li.set_attribute("role", "alert");
-            body(&li, line);
+            linked(document, &li, line, t(T::OpensInNewTab));
         }
         LineKind::Agent {
             name, text: line, ..
