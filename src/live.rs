@@ -7,8 +7,8 @@
 //! client ids: the server stores each message once, so nothing is lost or doubled however
 //! often the network drops; then the page's context, since the shopper may be on the shop's
 //! next page by now. Reconnection waits a little longer after each failure (with
-//! jitter), or as long as the server asks when it restarts, and happens at once when the
-//! browser says it is online again.
+//! jitter), or as long as the server asks when it restarts, and happens at once, on a new
+//! socket, when the browser says it is online again.
 
 use std::{cell::RefCell, rc::Rc};
 
@@ -187,17 +187,20 @@ impl Live {
             let live = self.clone();
             move |_: web_sys::Event| live.lost()
         };
-        let mut listeners = Vec::new();
-        for (event, handler) in [
-            ("open", Box::new(on_open) as Box<dyn FnMut(web_sys::Event)>),
-            ("message", Box::new(on_message)),
-            ("close", Box::new(on_close)),
-        ] {
-            let closure = Closure::wrap(handler);
-            let _ =
-                socket.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-            listeners.push(closure);
-        }
+        // Handlers as the socket's `on…` properties, so that [`Live::wake`] can take them
+        // off an old socket in one go.
+        let listeners: Vec<Closure<dyn FnMut(web_sys::Event)>> = [
+            Box::new(on_open) as Box<dyn FnMut(web_sys::Event)>,
+            Box::new(on_message),
+            Box::new(on_close),
+        ]
+        .into_iter()
+        .map(Closure::wrap)
+        .collect();
+        let handler = |i: usize| Some(listeners[i].as_ref().unchecked_ref());
+        socket.set_onopen(handler(0));
+        socket.set_onmessage(handler(1));
+        socket.set_onclose(handler(2));
         let mut state = self.0.borrow_mut();
         state.socket = Some(socket);
         state.listeners = listeners;
@@ -236,16 +239,28 @@ impl Live {
         }
     }
 
-    /// The browser is online again: reconnect now rather than after the backoff.
+    /// The browser is online again, perhaps on another network: connect now rather than
+    /// after the backoff, and replace a socket that is up or opening too, since after a
+    /// change of network it may be dead without knowing it (nothing sent on it arrives,
+    /// nothing comes, no close).
     pub fn wake(&self) {
-        // Only while waiting to retry: a socket that is up or opening stays the only one.
-        let waiting = {
+        let old = {
             let mut state = self.0.borrow_mut();
-            state.socket.is_none() && state.retry.take().is_some()
+            if state.stopped {
+                return;
+            }
+            state.retry = None;
+            state.attempt = 0;
+            state.socket.take()
         };
-        if waiting {
-            self.open();
+        if let Some(old) = old {
+            // Its close must not count as this connection's loss.
+            old.set_onopen(None);
+            old.set_onmessage(None);
+            old.set_onclose(None);
+            let _ = old.close();
         }
+        self.open();
     }
 
     /// The conversation is over: close for good.

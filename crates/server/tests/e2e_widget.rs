@@ -222,6 +222,42 @@ async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
 
 #[tokio::test]
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn after_a_change_of_network_the_widget_connects_anew_and_reads_what_it_missed() {
+    let server = demo_server().await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
+    let proxy = Proxy::start(server.addr).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    open_widget(client, &proxy.url("/demo")).await;
+    let id = hand_over(client, &server).await;
+    agent_replies(&anna, &id, "Hi, how can I help?").await;
+    shows(client, "li.agent", "Hi, how can I help?").await;
+
+    // The phone moves to another network: the old connection carries nothing more, and the
+    // browser, which still counts it open, only says it is online.
+    proxy.freeze();
+    agent_writes(&anna, &id, "Your parcel left our warehouse today.").await;
+    client
+        .execute("window.dispatchEvent(new Event('online'))", vec![])
+        .await
+        .unwrap();
+    shows(
+        client,
+        "li.agent:last-child",
+        "Your parcel left our warehouse today.",
+    )
+    .await;
+    say(client, "Great, thanks").await;
+    eventually(WAIT, "the agent to read the shopper's answer", || async {
+        agent_sees(&anna, &id, "Great, thanks").await.then_some(())
+    })
+    .await;
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_german_who_joined() {
     let settings = Settings {
         acme_extra: r#"languages = ["en", "de"]"#.to_owned(),

@@ -1,7 +1,9 @@
 //! A TCP proxy between a browser and the test server that can cut the network and bring it
 //! back: while cut, every open connection is dropped and new ones are closed at once, as
 //! when a phone loses its signal. It can also be slow: new connections then reach the server
-//! only after a while, as on a poor mobile network.
+//! only after a while, as on a poor mobile network. And it can freeze the open connections:
+//! they stay open but carry nothing either way, as after a phone moves from Wi-Fi to mobile
+//! data (the old connection is dead, and neither end is told).
 
 use std::{
     net::SocketAddr,
@@ -25,6 +27,8 @@ pub struct Proxy {
     latency_ms: Arc<AtomicU64>,
     /// Bumped at each cut; connections end when it changes.
     cuts: watch::Sender<u64>,
+    /// Bumped at each freeze; connections open then carry nothing more, and stay open.
+    freezes: watch::Sender<u64>,
     task: JoinHandle<()>,
 }
 
@@ -36,16 +40,19 @@ impl Proxy {
         let up = Arc::new(AtomicBool::new(true));
         let latency_ms = Arc::new(AtomicU64::new(0));
         let (cuts, _) = watch::channel(0);
+        let (freezes, _) = watch::channel(0);
         let task = tokio::spawn({
             let up = up.clone();
             let latency_ms = latency_ms.clone();
             let cuts = cuts.clone();
+            let freezes = freezes.clone();
             async move {
                 while let Ok((mut client, _)) = listener.accept().await {
                     if !up.load(Ordering::SeqCst) {
                         continue; // dropped: the connection closes at once
                     }
                     let mut cut = cuts.subscribe();
+                    let mut freeze = freezes.subscribe();
                     let latency = Duration::from_millis(latency_ms.load(Ordering::SeqCst));
                     tokio::spawn(async move {
                         tokio::time::sleep(latency).await;
@@ -55,6 +62,10 @@ impl Proxy {
                         tokio::select! {
                             _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
                             _ = cut.changed() => {}
+                            _ = freeze.changed() => {
+                                // Both sockets held open, read by no one, until a cut.
+                                let _ = cut.changed().await;
+                            }
                         }
                     });
                 }
@@ -65,6 +76,7 @@ impl Proxy {
             up,
             latency_ms,
             cuts,
+            freezes,
             task,
         }
     }
@@ -77,6 +89,11 @@ impl Proxy {
     pub fn cut(&self) {
         self.up.store(false, Ordering::SeqCst);
         self.cuts.send_modify(|n| *n += 1);
+    }
+
+    /// The connections open now stop carrying anything, without closing; new ones work.
+    pub fn freeze(&self) {
+        self.freezes.send_modify(|n| *n += 1);
     }
 
     pub fn restore(&self) {
