@@ -350,7 +350,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(config).await.context("starting the server")?;
     reload_on_hangup(state.clone());
     tracing::info!(address = %listener.local_addr()?, "serving");
-    tandem_server::serve(state, listener, shutdown_signal()).await?;
+    tandem_server::serve(state.clone(), listener, shutdown_signal()).await?;
+    // Closed rather than dropped at exit: SQLite folds its write-ahead log back into the
+    // database file, and PostgreSQL sees its connections end rather than cut.
+    state.db.pool().close().await;
     Ok(())
 }
 
