@@ -1,7 +1,8 @@
 //! `cargo xtask demo [-- SERVE-FLAGS]`: the product on its embedded defaults (SQLite, the demo
 //! shop), at http://127.0.0.1:8080/demo, and the agent console at /console with a demo agent
-//! (an admin of the demo site) whose password is made up on first run and kept in `.tandem/demo-agent-password`. Flags
-//! after `--` go to `tandem serve`.
+//! (an admin of the demo site) whose password is made up on first run and kept in
+//! `.tandem/demo-agent-password`. Flags after `--` go to `tandem serve`; the address is the
+//! one `--listen` or the `--config` file gives, and must be free.
 
 use std::{
     io::Read,
@@ -29,18 +30,19 @@ pub fn run() -> anyhow::Result<()> {
             _ => vec![flag],
         })
         .collect();
-    let address: SocketAddr = serve_flags
-        .iter()
-        .position(|flag| flag == "--listen")
-        .and_then(|i| serve_flags.get(i + 1))
-        .map_or("127.0.0.1:8080", String::as_str)
-        .parse()
-        .context("--listen takes an address such as 127.0.0.1:8080")?;
+    let root = crate::workspace_root();
+    let address = address(&root, &serve_flags)?;
+    // Checked first: a port another program holds would answer the wait below, and the demo
+    // would be announced while the server had failed to start.
+    std::net::TcpListener::bind(address).with_context(|| {
+        format!(
+            "{address} is taken: stop what listens there, or pass --listen with another address"
+        )
+    })?;
 
     let tools = tools::for_build()?;
     loader::minify(&tools)?;
     apps::build(&tools)?;
-    let root = crate::workspace_root();
     run::status(
         Command::new("cargo")
             .args(["build", "-p", "tandem-server"])
@@ -77,6 +79,35 @@ pub fn run() -> anyhow::Result<()> {
         bail!("the server exited with {status}");
     }
     Ok(())
+}
+
+/// Where the server will listen: `--listen`, else the `listen` of the `--config` file (read
+/// from `root`, where the server runs), else the demo's own address.
+fn address(root: &Path, serve_flags: &[String]) -> anyhow::Result<SocketAddr> {
+    let flag = |name: &str| {
+        let at = serve_flags.iter().position(|flag| flag == name)?;
+        serve_flags.get(at + 1)
+    };
+    let from_file = match flag("--config") {
+        Some(path) => {
+            let read = || -> anyhow::Result<Option<String>> {
+                let table: toml::Table = std::fs::read_to_string(root.join(path))?.parse()?;
+                Ok(table
+                    .get("listen")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned))
+            };
+            read().with_context(|| format!("reading {path}"))?
+        }
+        None => None,
+    };
+    let address = flag("--listen")
+        .cloned()
+        .or(from_file)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    address
+        .parse()
+        .with_context(|| format!("{address:?} is not an address such as 127.0.0.1:8080"))
 }
 
 const DEMO_AGENT: &str = "agent@acme.example";
@@ -143,4 +174,32 @@ fn demo_agent(root: &Path, serve_flags: &[String]) -> anyhow::Result<String> {
         }
     }
     Ok(password)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(list: &[&str]) -> Vec<String> {
+        list.iter().map(|f| (*f).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_address_comes_from_the_flag_then_the_config_file_then_the_default() {
+        let dir = std::env::temp_dir().join(format!("tandem-xtask-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("mine.toml"), "listen = \"127.0.0.1:9090\"\n").unwrap();
+        std::fs::write(dir.join("plain.toml"), "database_url = \"sqlite://x.db\"\n").unwrap();
+        let at = |list: &[&str]| address(&dir, &flags(list)).map(|a| a.to_string());
+        assert_eq!(at(&[]).unwrap(), "127.0.0.1:8080");
+        assert_eq!(at(&["--config", "mine.toml"]).unwrap(), "127.0.0.1:9090");
+        assert_eq!(at(&["--config", "plain.toml"]).unwrap(), "127.0.0.1:8080");
+        assert_eq!(
+            at(&["--config", "mine.toml", "--listen", "127.0.0.1:7070"]).unwrap(),
+            "127.0.0.1:7070"
+        );
+        assert!(at(&["--listen", "nowhere"]).is_err());
+        assert!(at(&["--config", "missing.toml"]).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
