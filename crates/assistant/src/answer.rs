@@ -66,12 +66,16 @@ pub fn link_targets(answer: &str) -> Vec<&str> {
 /// spaces or parentheses in the target): the widget shows it as typed. For the lint.
 pub fn broken_links(answer: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    let mut reported = 0;
     for (i, _) in answer.match_indices("](") {
         let open = answer[..i].rfind('[');
         let parses = open.is_some_and(|o| link_at(answer, o).is_some_and(|(_, _, end)| end > i));
-        if !parses {
+        // Inside what was reported already ("[a](b c)](d)" is one mistake, not two).
+        let start = open.unwrap_or(i);
+        if !parses && start >= reported {
             let end = answer[i..].find(')').map_or(answer.len(), |e| i + e + 1);
-            out.push(&answer[open.unwrap_or(i)..end]);
+            out.push(&answer[start..end]);
+            reported = end;
         }
     }
     out
@@ -163,6 +167,7 @@ mod tests {
             broken_links("See [a](https://a.example) and [b](/b)."),
             [] as [&str; 0]
         );
+        assert_eq!(broken_links("[a](b c)](d)"), ["[a](b c)"]);
     }
 
     #[test]

@@ -34,13 +34,13 @@ impl Conversation {
         Conversation::default()
     }
 
-    /// The most recent turn that answered with `entry`, if the shopper has not rated it yet.
-    /// By entry, not just the latest: "Did this help?" stays on older answers too.
+    /// The most recent turn that answered with `entry` and that the shopper has not rated
+    /// yet. By entry, not just the latest: "Did this help?" stays on older answers too (and
+    /// an entry answered twice has two).
     pub fn unrated_answer(&mut self, entry: usize) -> Option<&mut Turn> {
-        self.turns
-            .iter_mut()
-            .rev()
-            .find(|t| matches!(t.decision, Decision::Answer { entry: e, .. } if e == entry))
-            .filter(|t| t.helpful.is_none())
+        self.turns.iter_mut().rev().find(|t| {
+            t.helpful.is_none()
+                && matches!(t.decision, Decision::Answer { entry: e, .. } if e == entry)
+        })
     }
 }

@@ -95,7 +95,7 @@ pub fn decide(model: &Model, conversation: &mut Conversation, text: &str) -> Dec
             Some(topic),
             None,
         )
-    } else if asked_for_human(&words) {
+    } else if asked_for_human(&words, masked.contains(['?', '¿'])) {
         handoff(HandoffReason::Asked, None, None, None)
     } else if frustrated(&masked, &words, &earlier) {
         handoff(HandoffReason::Frustration, None, None, None)
@@ -422,6 +422,11 @@ mod tests {
         assert_eq!(candidates, c.turns[0].alternatives);
         assert_eq!(c.turns[0].helpful, Some(false));
         assert_eq!(c.turns[1].helpful, None, "the later answer is not rated");
+        // The same entry answered again: its "No" counts too, and two unhelpful answers
+        // hand over.
+        choose(model(), &mut c, delivery);
+        let d = feedback(&mut c, delivery, false).expect("the second answer's rating");
+        assert_eq!(reason(&d), Some(HandoffReason::NegativeFeedback));
     }
 
     #[test]

@@ -11,17 +11,36 @@ use std::fmt;
 
 use crate::answer::{broken_links, is_web_url, link_targets};
 use crate::kb::{KnowledgeBase, Pos};
-use crate::text::normalized;
+use crate::text::{normalized, tokens};
 
 /// Fewer phrasings than this and an entry is rarely recognised when asked in other words.
 pub const MIN_PHRASINGS: usize = 5;
 
-/// One warning, attached to an entry.
+/// One warning, attached to where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lint {
     pub at: Option<Pos>,
-    pub entry: String,
+    pub place: Place,
     pub kind: LintKind,
+}
+
+/// What a warning is about: an entry, or a line the widget shows beside the answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Entry(String),
+    Greeting,
+    /// A `[safety]` line, by its key.
+    Safety(&'static str),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Entry(id) => write!(f, "entry \"{id}\""),
+            Place::Greeting => write!(f, "greeting"),
+            Place::Safety(key) => write!(f, "safety line `{key}`"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +52,10 @@ pub enum LintKind {
     },
     TooFewPhrasings {
         count: usize,
+    },
+    /// A phrasing with no words ("?!", an emoji): the assistant learns nothing from it.
+    NoWords {
+        phrasing: String,
     },
     NonWebLink {
         target: String,
@@ -48,9 +71,11 @@ impl fmt::Display for Lint {
         if let Some(at) = self.at {
             write!(f, "{at} ")?;
         }
-        write!(f, "(entry \"{}\"): ", self.entry)?;
+        write!(f, "({}): ", self.place)?;
         match &self.kind {
-            LintKind::DuplicatePhrasing { phrasing, other } if other == &self.entry => {
+            LintKind::DuplicatePhrasing { phrasing, other }
+                if self.place == Place::Entry(other.clone()) =>
+            {
                 write!(f, "phrasing {phrasing:?} is listed twice")
             }
             LintKind::DuplicatePhrasing { phrasing, other } => write!(
@@ -61,6 +86,10 @@ impl fmt::Display for Lint {
                 f,
                 "only {count} phrasing{}; add at least {MIN_PHRASINGS}, asked in different words",
                 if *count == 1 { "" } else { "s" }
+            ),
+            LintKind::NoWords { phrasing } => write!(
+                f,
+                "phrasing {phrasing:?} has no words; the assistant learns nothing from it"
             ),
             LintKind::NonWebLink { target } => write!(
                 f,
@@ -75,54 +104,72 @@ impl fmt::Display for Lint {
     }
 }
 
-/// All warnings, in entry order.
+/// All warnings: the greeting's and the safety lines' links, then each entry's, in order.
 pub fn lint(kb: &KnowledgeBase) -> Vec<Lint> {
     let mut out = Vec::new();
+    let safety = &kb.site.safety;
+    for (place, text) in [
+        (Place::Greeting, &kb.site.greeting),
+        (Place::Safety("self_harm"), &safety.self_harm),
+        (Place::Safety("fraud"), &safety.fraud),
+        (Place::Safety("legal"), &safety.legal),
+    ] {
+        links(&mut out, None, &place, text);
+    }
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for entry in &kb.entries {
+        let place = Place::Entry(entry.id.clone());
+        let warn = |at, kind| Lint {
+            at,
+            place: place.clone(),
+            kind,
+        };
         if entry.phrasings.len() < MIN_PHRASINGS {
-            out.push(Lint {
-                at: entry.at,
-                entry: entry.id.clone(),
-                kind: LintKind::TooFewPhrasings {
+            out.push(warn(
+                entry.at,
+                LintKind::TooFewPhrasings {
                     count: entry.phrasings.len(),
                 },
-            });
+            ));
         }
         for p in &entry.phrasings {
-            if let Some(other) = seen.insert(normalized(&p.text), &entry.id) {
-                out.push(Lint {
-                    at: p.at,
-                    entry: entry.id.clone(),
-                    kind: LintKind::DuplicatePhrasing {
-                        phrasing: p.text.clone(),
+            let phrasing = p.text.clone();
+            if tokens(&p.text).is_empty() {
+                out.push(warn(p.at, LintKind::NoWords { phrasing }));
+            } else if let Some(other) = seen.insert(normalized(&p.text), &entry.id) {
+                out.push(warn(
+                    p.at,
+                    LintKind::DuplicatePhrasing {
+                        phrasing,
                         other: other.to_owned(),
                     },
-                });
+                ));
             }
         }
-        for target in link_targets(&entry.answer) {
-            if !is_web_url(target) {
-                out.push(Lint {
-                    at: entry.at,
-                    entry: entry.id.clone(),
-                    kind: LintKind::NonWebLink {
-                        target: target.to_owned(),
-                    },
-                });
-            }
-        }
-        for text in broken_links(&entry.answer) {
-            out.push(Lint {
-                at: entry.at,
-                entry: entry.id.clone(),
-                kind: LintKind::BrokenLink {
-                    text: text.to_owned(),
-                },
-            });
-        }
+        links(&mut out, entry.at, &place, &entry.answer);
     }
     out
+}
+
+/// Warnings about the links in a text the widget shows.
+fn links(out: &mut Vec<Lint>, at: Option<Pos>, place: &Place, text: &str) {
+    let warn = |kind| Lint {
+        at,
+        place: place.clone(),
+        kind,
+    };
+    for target in link_targets(text) {
+        if !is_web_url(target) {
+            out.push(warn(LintKind::NonWebLink {
+                target: target.to_owned(),
+            }));
+        }
+    }
+    for shown in broken_links(text) {
+        out.push(warn(LintKind::BrokenLink {
+            text: shown.to_owned(),
+        }));
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +207,47 @@ mod tests {
                 "line 12, column 14 (entry \"b\"): phrasing \"Two!\" is also under entry \"a\"; keep it in one of them",
                 "line 12, column 47 (entry \"b\"): phrasing \"Eight\" is listed twice",
             ]
+        );
+    }
+
+    #[test]
+    fn phrasings_without_words_and_an_entry_reached_only_by_follow_up_are_warnings() {
+        // An entry offered only as a follow-up needs no phrasings; "?!" teaches nothing. Both
+        // load (a file that did must keep doing so) and compile, and the lint says why.
+        let kb = kb(
+            "[[entry]]\nid = \"a\"\ntitle = \"A\"\nphrasings = [\"one\", \"two\", \"three\", \"four\", \"five\", \"?!\"]\nanswer = \"A\"\nfollow_ups = [\"b\"]\n\
+             [[entry]]\nid = \"b\"\ntitle = \"B\"\nphrasings = []\nanswer = \"B\"\n",
+        );
+        let text: Vec<String> = lint(&kb).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "line 7, column 53 (entry \"a\"): phrasing \"?!\" has no words; the assistant learns nothing from it",
+                "line 10, column 1 (entry \"b\"): only 0 phrasings; add at least 5, asked in different words",
+            ]
+        );
+        let compiled = crate::compile(&kb);
+        assert_eq!(compiled.model.entries.len(), 2);
+    }
+
+    #[test]
+    fn links_in_the_greeting_and_safety_lines_are_checked_too() {
+        let kb = KnowledgeBase::parse(&format!(
+            "[site]\nname = \"A\"\ngreeting = \"Hi, see [hours](/hours)\"\n\
+             [safety]\nfraud = \"Call [your bank](https://bank.example/a b)\"\n\
+             [[entry]]\nid = \"a\"\ntitle = \"A\"\n{FIVE}\nanswer = \"A\"\n\
+             [[entry]]\nid = \"b\"\ntitle = \"B\"\nphrasings = [\"six\", \"seven\", \"eight\", \"nine\", \"ten\"]\nanswer = \"B\"\n"
+        ))
+        .unwrap();
+        let text: Vec<String> = lint(&kb).iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(
+            text[0].starts_with("(greeting): link target \"/hours\""),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("(safety line `fraud`): \"[your bank](https://bank.example/a b)\""),
+            "{text:?}"
         );
     }
 

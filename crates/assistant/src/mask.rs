@@ -9,8 +9,9 @@
 //! The scanner collects runs of digit groups, then masks every group that is part of some
 //! Luhn-valid window of whole groups: a card followed by its security code
 //! ("4242 4242 4242 4242 123") or after another number ("order 1001 4242 4242 4242 4242")
-//! is caught whole, and when in doubt more is masked, never less. Runs that start with `+`
-//! are phone numbers.
+//! is caught whole, and when in doubt more is masked, never less. A run that starts with `+`
+//! is a phone number (its country code is no card's start, but a card may follow it), and a
+//! 15-digit number that starts as IMEIs do is a phone's serial number.
 
 use std::borrow::Cow;
 
@@ -135,11 +136,12 @@ fn is_word_char(c: Option<char>) -> bool {
 }
 
 /// A phone's serial number (IMEI: 15 digits that pass the Luhn check too), which a shop's
-/// agent needs to see. Cards of 15 digits start with 1, 2, 34, 37, 5 or 6 (UATP, enRoute and
-/// JCB, American Express, Maestro); other 15-digit numbers are no card.
+/// agent needs to see: one starting as IMEIs do (0, 33, 35, 4, 7, 8, 9), where no card of 15
+/// digits does (UATP 1, enRoute and JCB 2 and 1, Diners 30, 36, 38, 39, American Express 34
+/// and 37, Maestro 5 and 6).
 fn is_imei(digits: &str) -> bool {
     digits.len() == 15
-        && !["1", "2", "34", "37", "5", "6"]
+        && ["0", "33", "35", "4", "7", "8", "9"]
             .iter()
             .any(|p| digits.starts_with(p))
 }
@@ -342,8 +344,10 @@ mod tests {
     }
 
     #[test]
-    fn a_fifteen_digit_amex_is_still_a_card() {
+    fn fifteen_digit_cards_are_still_cards() {
         assert_eq!(mask_card_numbers("378282246310005"), "•••• 0005");
+        // A Diners Club number may have 15 digits too.
+        assert_eq!(mask_card_numbers("360000000000004"), "•••• 0004");
     }
 
     #[test]

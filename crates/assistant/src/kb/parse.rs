@@ -12,8 +12,6 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::text::tokens;
-
 use super::{
     DEFAULT_TARGET_PRECISION, Entry, KbError, KbErrors, KnowledgeBase, Phrasing, Pos, SafetyLines,
     Site,
@@ -209,24 +207,14 @@ impl Reader<'_> {
         let title = self.required_string(t, span.clone(), "title", id_ref);
         let answer = self.required_string(t, span.clone(), "answer", id_ref);
         let phrasings = match t.get("phrasings") {
-            Some(value) => {
-                let phrasings: Vec<Phrasing> = self
-                    .strings(t, "phrasings", id_ref)
-                    .into_iter()
-                    .map(|(text, span)| Phrasing {
-                        text,
-                        at: Some(self.pos(&span)),
-                    })
-                    .collect();
-                if matches!(value.get_ref(), DeValue::Array(items) if items.is_empty()) {
-                    self.error(
-                        value.span(),
-                        id_ref,
-                        "`phrasings` is empty: list the ways shoppers ask about this topic",
-                    );
-                }
-                phrasings
-            }
+            Some(_) => self
+                .strings(t, "phrasings", id_ref)
+                .into_iter()
+                .map(|(text, span)| Phrasing {
+                    text,
+                    at: Some(self.pos(&span)),
+                })
+                .collect(),
             None => {
                 self.error(
                     span.clone(),
@@ -237,20 +225,14 @@ impl Reader<'_> {
             }
         };
         for p in &phrasings {
-            // The model learns from words; "?" or "" would teach it nothing.
-            let message = if p.text.trim().is_empty() {
-                "empty phrasing".to_owned()
-            } else if tokens(&p.text).is_empty() {
-                format!("phrasing {:?} has no words", p.text)
-            } else {
-                continue;
-            };
-            let at = p.at.expect("parsed phrasings have positions");
-            self.errors.push(KbError {
-                at,
-                entry: id.clone(),
-                message,
-            });
+            if p.text.trim().is_empty() {
+                let at = p.at.expect("parsed phrasings have positions");
+                self.errors.push(KbError {
+                    at,
+                    entry: id.clone(),
+                    message: "empty phrasing".into(),
+                });
+            }
         }
         let mut follow_ups = Vec::new();
         for (f, span) in self.strings(t, "follow_ups", id_ref) {
@@ -562,29 +544,6 @@ handoff = "always"
         assert_eq!(
             e.to_string(),
             "line 11, column 6: entry id \"Sizes\" may only use lowercase letters, digits, `-` and `_`"
-        );
-    }
-
-    #[test]
-    fn phrasings_must_be_there_and_have_words() {
-        let src = GOOD
-            .replace(
-                "phrasings = [\"Wie schicke ich etwas zurück?\"]",
-                "phrasings = []",
-            )
-            .replace(
-                "phrasings = [\"Ich will eine Rückbuchung\"]",
-                "phrasings = [\"Ich will eine Rückbuchung\", \"?!\", \" \"]",
-            );
-        let text = errors(&src).to_string();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(
-            lines,
-            [
-                "line 21, column 13 (entry \"returns\"): `phrasings` is empty: list the ways shoppers ask about this topic",
-                "line 28, column 43 (entry \"chargeback\"): phrasing \"?!\" has no words",
-                "line 28, column 49 (entry \"chargeback\"): empty phrasing",
-            ]
         );
     }
 

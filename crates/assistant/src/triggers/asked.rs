@@ -4,7 +4,7 @@
 //! of talking stands near a word for a person in either order (German and Swedish put the
 //! verb last), or when it is a short message naming a person outright ("agent please").
 //! A negation just before ("I don't want to talk to a human") cancels the last two, unless
-//! it says the shopper cannot reach one ("why can't I talk to a human?").
+//! a question says the shopper cannot reach one ("why can't I talk to a human?").
 
 use super::{contains_any, positions, word_matches};
 
@@ -149,14 +149,16 @@ const STRONG_PERSONS: &[&str] = &[
 
 /// "t" is what is left of "don't" and "can't" after tokenising.
 const NEGATIONS: &[&str] = &[
-    "not", "t", "never", "nicht", "nie", "inte", "aldrig", "pas", "jamais", "no", "nunca",
+    "not", "t", "cannot", "never", "nicht", "nie", "kein*", "inte", "aldrig", "ingen", "pas",
+    "jamais", "aucun*", "no", "nunca", "ningun*",
 ];
 
-/// Words that make a negation a complaint about not reaching a person rather than a refusal:
-/// "why can't I…", "is there no way to…", "¿no puedo…?", "warum kann ich nicht…".
+/// Words that make a negation in a question a complaint about not reaching a person rather
+/// than a refusal: "why can't I…?", "is there no way to…?", "¿no puedo…?", "warum kann ich
+/// nicht…?". Not in a statement: "I can't talk to anyone right now" is a refusal.
 const CANNOT: &[&str] = &[
-    "can", "could", "way", "why", "kann", "warum", "kan", "varfor", "peux", "peut", "pourquoi",
-    "puedo", "puede",
+    "can", "could", "way", "why", "kann", "konnen", "warum", "kan", "gar", "varfor", "peux",
+    "peut", "pouvez", "pourquoi", "puedo", "puede", "pueden", "por",
 ];
 
 const SHORT_MESSAGE: usize = 6;
@@ -164,27 +166,32 @@ const VERB_WINDOW: usize = 4;
 const NEGATION_WINDOW: usize = 3;
 const CANNOT_WINDOW: usize = 5;
 
-pub fn asked_for_human(tokens: &[String]) -> bool {
+/// `question`: whether the message asks (has a question mark).
+pub fn asked_for_human(tokens: &[String], question: bool) -> bool {
     if contains_any(tokens, PHRASES) {
         return true;
     }
-    let before = |i: usize, window: usize, words: &[&str]| {
-        tokens[i.saturating_sub(window)..i]
+    let any = |from: usize, to: usize, words: &[&str]| {
+        tokens[from..to]
             .iter()
             .any(|t| words.iter().any(|w| word_matches(t, w)))
     };
-    let negated =
-        |i: usize| before(i, NEGATION_WINDOW, NEGATIONS) && !before(i, CANNOT_WINDOW, CANNOT);
+    // Whether the request made by the words from `first` to `last` is refused: a negation
+    // just before it, unless the question says the shopper cannot reach anyone.
+    let negated = |first: usize, last: usize| {
+        any(first.saturating_sub(NEGATION_WINDOW), first, NEGATIONS)
+            && !(question && any(first.saturating_sub(CANNOT_WINDOW), last, CANNOT))
+    };
     let persons = positions(tokens, PERSONS);
     let verb_near_person = positions(tokens, VERBS).into_iter().any(|v| {
         persons
             .iter()
-            .any(|&p| p != v && p.abs_diff(v) <= VERB_WINDOW && !negated(v.min(p)))
+            .any(|&p| p != v && p.abs_diff(v) <= VERB_WINDOW && !negated(v.min(p), v.max(p)))
     });
     let short_and_named = tokens.len() <= SHORT_MESSAGE
         && positions(tokens, STRONG_PERSONS)
             .into_iter()
-            .any(|p| !negated(p));
+            .any(|p| !negated(p, p));
     verb_near_person || short_and_named
 }
 
@@ -194,7 +201,7 @@ mod tests {
     use crate::text::tokens;
 
     fn fires(text: &str) -> bool {
-        asked_for_human(&tokens(text))
+        asked_for_human(&tokens(text), text.contains('?'))
     }
 
     #[test]
@@ -231,6 +238,11 @@ mod tests {
             "Warum kann ich nicht mit einem Menschen sprechen?",
             "Pourquoi je ne peux pas parler à quelqu'un ?",
             "Kan jag inte prata med en människa?",
+            "Isn't there someone I can talk to?",
+            "Går det inte att prata med en människa?",
+            "Vous ne pouvez pas me passer un conseiller ?",
+            "¿No me pueden pasar con un agente?",
+            "¿Por qué no me dejan hablar con una persona?",
         ] {
             assert!(fires(text), "should fire: {text}");
         }
@@ -254,6 +266,15 @@ mod tests {
             "I don't need a human, thanks",
             "no human please",
             "no need to talk to a person",
+            // "Can't" in a statement: not now, or not at all.
+            "I can't talk to anyone right now, I'm at work",
+            "I cannot speak to a person at the moment",
+            "I can manage, no human please",
+            "Ich kann gerade nicht mit einem Mitarbeiter sprechen",
+            "Ich brauche keinen Mitarbeiter",
+            "Jag kan inte prata med någon just nu",
+            "Je ne peux pas parler à quelqu'un maintenant",
+            "No puedo hablar con una persona ahora",
         ] {
             assert!(!fires(text), "should not fire: {text}");
         }

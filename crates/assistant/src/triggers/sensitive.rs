@@ -61,6 +61,7 @@ const FRAUD: &[&str] = &[
     "scam",
     "scams",
     "scamm*",
+    "scame*",
     "unauthori*",
     "identity theft",
     "hacked",
@@ -70,6 +71,10 @@ const FRAUD: &[&str] = &[
     "using my card",
     "betrug",
     "betrugs*",
+    "betrugt",
+    "betrogen*",
+    "kartenbetrug",
+    "kreditkartenbetrug",
     "betruger*",
     "gehackt",
     "identitatsdiebstahl",
@@ -157,7 +162,10 @@ const LEGAL: &[&str] = &[
     "konsumentverket",
     "rattsliga atgarder",
     "anmala er",
-    "mon avocat",
+    "mon avocat*",
+    "un avocat*",
+    "l avocat*",
+    "notre avocat*",
     "mes avocats",
     "poursuivre en justice",
     "porter plainte",
@@ -169,6 +177,7 @@ const LEGAL: &[&str] = &[
     "demandar*",
     "denunciar*",
     "a juicio",
+    "un juicio",
     "accion legal",
     "acciones legales",
 ];
@@ -228,6 +237,9 @@ mod tests {
             "scammers took my money",
             "Das ist Betrug",
             "ein Betrugsversuch mit meiner Karte",
+            "Ich wurde betrogen",
+            "Kreditkartenbetrug!",
+            "Ihr betrügt mich",
         ] {
             assert_eq!(topic(text), Some(SensitiveTopic::Fraud), "{text}");
         }
@@ -244,7 +256,9 @@ mod tests {
             "Je vais porter plainte",
             "Voy a llamar a mi abogado",
             "J'appelle mon avocat",
+            "Je vais contacter un avocat",
             "Los llevaré a juicio",
+            "Esto terminará en un juicio",
         ] {
             assert_eq!(topic(text), Some(SensitiveTopic::Legal), "{text}");
         }
