@@ -78,6 +78,10 @@ pub struct Chat {
     next_id: u32,
     /// Whether the agent is typing now (not kept across reloads).
     agent_typing: bool,
+    /// The key of the handoff tried last, until one goes through: the next try sends it
+    /// again, so a request whose answer never came (the page reloaded) does not leave a
+    /// second conversation in the queue.
+    handoff_key: Option<String>,
 }
 
 impl Chat {
@@ -89,6 +93,7 @@ impl Chat {
             ticket: None,
             next_id: 1,
             agent_typing: false,
+            handoff_key: None,
         };
         chat.push(LineKind::Greeting {
             text: greeting.to_owned(),
@@ -306,8 +311,14 @@ impl Chat {
         }
     }
 
+    /// The key for this handoff: the last try's, else `fresh()`.
+    pub fn handoff_key(&mut self, fresh: impl FnOnce() -> String) -> String {
+        self.handoff_key.get_or_insert_with(fresh).clone()
+    }
+
     /// The server put the shopper in the queue.
     pub fn handed_over(&mut self, created: &ConversationCreated) {
+        self.handoff_key = None;
         self.ticket = Some(Ticket {
             id: created.id.clone(),
             token: created.token.clone(),

@@ -277,7 +277,8 @@ impl Chat {
             .int("v", VERSION)
             .int("next", i64::from(self.next_id))
             .raw("phase", &phase(&self.phase))
-            .list("lines", self.lines.iter().map(line));
+            .list("lines", self.lines.iter().map(line))
+            .opt_str("hk", self.handoff_key.as_deref());
         if let Some(ticket) = &self.ticket {
             let stored = Object::new()
                 .str("id", &ticket.id)
@@ -314,6 +315,7 @@ impl Chat {
             ticket,
             next_id: u32::try_from(json.uint("next")?).ok()?,
             agent_typing: false,
+            handoff_key: json.text("hk"),
         })
     }
 }

@@ -11,7 +11,7 @@ use std::{cell::RefCell, rc::Rc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use tandem_assistant::mask_card_numbers;
 use tandem_protocol::{
-    Availability, HandoffReason,
+    Availability, CreateConversation, HandoffReason,
     conversation::{Identity, LeaveMessage},
     events::AssistantEvent,
     language::pick_language,
@@ -351,7 +351,11 @@ impl Widget {
             let parts = parts.borrow();
             (parts.identity.clone(), parts.context_json())
         };
-        let packet = self.read(|c| handoff::packet(&site, c, reason, identity, &language));
+        let key = self.edit(|c| c.handoff_key(client_id));
+        let packet = CreateConversation {
+            key: Some(key),
+            ..self.read(|c| handoff::packet(&site, c, reason, identity, &language))
+        };
         match api::create_conversation(&packet, &context).await {
             Ok(created) => {
                 self.edit(|c| c.handed_over(&created));

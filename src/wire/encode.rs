@@ -63,6 +63,7 @@ pub fn packet(packet: &CreateConversation, context_json: &str) -> String {
     }
     object
         .opt_str("language", packet.language.as_deref())
+        .opt_str("key", packet.key.as_deref())
         .finish()
 }
 
@@ -174,6 +175,7 @@ mod tests {
             signature: Some("ab12".into()),
         });
         packet.language = Some("de".into());
+        packet.key = Some("0123456789abcdef01234567".into());
         let context = r#"{"cart_value":224.5,"currency":"EUR","items":[{"sku":"TR2"}]}"#;
         let read_back: CreateConversation = read(&super::packet(&packet, context));
         packet.context = read(context);

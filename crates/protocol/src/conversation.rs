@@ -117,6 +117,12 @@ pub struct CreateConversation {
     /// The shopper's language (BCP 47), for routing and for the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// A secret the widget makes up for this handoff (16 to 64 letters, digits, `-` or `_`)
+    /// and sends again when it tries again, say after the page reloaded before the answer
+    /// came: while the conversation it made is open, the same key gets that conversation
+    /// back (with a new token) instead of a second one in the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 fn asked() -> HandoffReason {
@@ -133,6 +139,7 @@ impl CreateConversation {
             context: Map::new(),
             identity: None,
             language: None,
+            key: None,
         }
     }
 }

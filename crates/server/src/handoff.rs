@@ -5,7 +5,8 @@
 //! does not fit is left out, saying so), card numbers are masked in every line, the
 //! merchant's identity signature is verified, and the transcript is stored
 //! with a marker line saying why the shopper was handed over. Sensitive topics go ahead of
-//! the rest of the queue.
+//! the rest of the queue. A packet sent again with the same key (the page reloaded before
+//! the answer came) gets the conversation the first one made, with a new token.
 
 use tandem_protocol::{
     Author, Availability, ConversationCreated, ConversationState, CreateConversation,
@@ -22,13 +23,17 @@ use crate::{
     metrics::Metrics,
     queue,
     relay::check_text,
-    store::{NewConversation, NewMessage},
+    store::{Created, NewConversation, NewMessage},
 };
 
 /// The longest a language tag may be ("zh-Hant-TW" is 10; BCP 47 allows 35 in practice).
 const MAX_LANGUAGE_BYTES: usize = 35;
 /// The longest a shop's identity field or a knowledge base entry's id may be.
 const MAX_FIELD_BYTES: usize = 256;
+/// A handoff's key is a secret (it gets the conversation's token): long enough not to be
+/// guessed, short enough to store.
+const MIN_KEY_BYTES: usize = 16;
+const MAX_KEY_BYTES: usize = 64;
 
 /// A short field of the packet, if it is one: at most [`MAX_FIELD_BYTES`].
 fn check_field(name: &str, value: Option<&str>) -> Result<(), AppError> {
@@ -72,6 +77,16 @@ pub fn check(packet: &CreateConversation) -> Result<FromShop, AppError> {
         return Err(AppError::Invalid(format!(
             "The transcript has {} messages; at most {MAX_TRANSCRIPT_MESSAGES} are accepted.",
             packet.transcript.len()
+        )));
+    }
+    if let Some(key) = &packet.key
+        && (!(MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&key.len())
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return Err(AppError::Invalid(format!(
+            "key must be {MIN_KEY_BYTES} to {MAX_KEY_BYTES} letters, digits, `-` or `_`."
         )));
     }
     for (line, entry) in (1..).zip(&packet.transcript) {
@@ -211,23 +226,38 @@ pub async fn create(
             .filter(|_| identity_verified)
             .map(|who| who.id.clone()),
         language: packet.language.clone(),
+        key_hash: packet.key.as_deref().map(ids::token_hash),
         messages,
     };
-    state.db.create_conversation(&new).await?;
-    Metrics::add(&state.metrics.conversations_created);
-    tracing::info!(site = %site.id, conversation = %new.id, reason = new.reason.as_str(), "conversation queued");
-    state
-        .bus
-        .publish(Event::Queue {
-            site: site.id.clone(),
-        })
-        .await;
-    state.bus.publish(Event::Dispatch).await;
-    let place = queue::snapshot(state, &site.id).await?.place(&new.id);
+    let (id, state_now, transcript_seq) = match state.db.create_conversation(&new).await? {
+        Created::New => {
+            Metrics::add(&state.metrics.conversations_created);
+            tracing::info!(site = %site.id, conversation = %new.id, reason = new.reason.as_str(), "conversation queued");
+            state
+                .bus
+                .publish(Event::Queue {
+                    site: site.id.clone(),
+                })
+                .await;
+            state.bus.publish(Event::Dispatch).await;
+            (new.id, ConversationState::Queued, transcript_seq)
+        }
+        Created::Again(id) => {
+            tracing::info!(site = %site.id, conversation = %id, "handoff sent again: its conversation resumed");
+            let now = state
+                .db
+                .conversation(&id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let seq = u64::try_from(state.db.transcript_seq(&id).await?).unwrap_or_default();
+            (id, now.state, seq)
+        }
+    };
+    let place = queue::snapshot(state, &site.id).await?.place(&id);
     Ok(ConversationCreated {
-        id: new.id,
+        id,
         token,
-        state: ConversationState::Queued,
+        state: state_now,
         position: place.map(|(position, _)| position),
         estimated_wait_secs: place.and_then(|(_, estimate)| estimate),
         availability,

@@ -6,7 +6,9 @@ use common::TestServer;
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::Row;
-use tandem_protocol::{ConversationCreated, ConversationState, Problem, SiteInfo};
+use tandem_protocol::{
+    ConversationCreated, ConversationState, CreateConversation, Problem, SiteInfo,
+};
 
 async fn problem(response: reqwest::Response) -> Problem {
     assert_eq!(
@@ -66,6 +68,81 @@ async fn handing_over_queues_conversations_in_order() {
     let stored: Vec<String> = rows.iter().map(|r| r.get::<String, _>("id")).collect();
     assert_eq!(stored, ids);
     assert!(rows.iter().all(|r| r.get::<String, _>("state") == "queued"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_one() {
+    let server = TestServer::start().await;
+    let mut packet = CreateConversation::new("acme");
+    packet.transcript =
+        serde_json::from_value(json!([{ "author": "shopper", "text": "Where is my parcel?" }]))
+            .unwrap();
+    packet.key = Some("first-try-0123456789ab".to_owned());
+    let first = server.hand_over(&packet).await;
+    // The page reloaded before the answer came, and the shopper asked again (twice at once).
+    let (again, also) = tokio::join!(server.hand_over(&packet), server.hand_over(&packet));
+    assert_eq!(
+        (again.id.as_str(), also.id.as_str()),
+        (first.id.as_str(), first.id.as_str())
+    );
+    assert_eq!(again.transcript_seq, first.transcript_seq);
+    assert_eq!(again.position, Some(1));
+    let last = server.hand_over(&packet).await;
+    let status = |token: String| {
+        server
+            .get(&format!("/v1/conversations/{}", first.id))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        status(last.token.clone()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(first.token.clone()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "the token of an answer that never arrived no longer works"
+    );
+    let pool = server.state.db.pool().clone();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>("n")
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) AS n FROM conversations").await, 1);
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM messages").await,
+        2,
+        "the transcript and the marker, once"
+    );
+
+    // Once that conversation is over, the same key starts a new one.
+    let cancelled = server
+        .post(&format!("/v1/conversations/{}/cancel", first.id))
+        .bearer_auth(&last.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(cancelled.status().is_success(), "{}", cancelled.status());
+    let later = server.hand_over(&packet).await;
+    assert_ne!(later.id, first.id);
+
+    // A key short enough to guess is refused.
+    packet.key = Some("short".to_owned());
+    let refused = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(problem(refused).await.message().contains("key must be"));
     server.stop().await;
 }
 

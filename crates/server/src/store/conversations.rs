@@ -123,8 +123,18 @@ pub struct NewConversation {
     /// conversations this one's agent may see.
     pub shopper_id: Option<String>,
     pub language: Option<String>,
+    /// The hash of the widget's key for this handoff, if it sent one.
+    pub key_hash: Option<String>,
     /// The transcript so far, then the handoff marker.
     pub messages: Vec<NewMessage>,
+}
+
+/// What [`Store::create_conversation`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    New,
+    /// The handoff's key belongs to this open conversation already: nothing was stored.
+    Again(String),
 }
 
 /// Which closed conversations the history shows.
@@ -160,14 +170,16 @@ pub struct Queued {
 
 impl Db {
     /// Stores a new queued conversation with its transcript, atomically.
-    pub async fn create_conversation(&self, new: &NewConversation) -> Result<(), StoreError> {
+    pub async fn create_conversation(&self, new: &NewConversation) -> Result<Created, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO conversations (id, site, state, created_at, token_hash, reason, priority, \
              context, identity, identity_verified, language, queued_at, last_seq, shopper_id, \
-             shopper_seen_at) \
-             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11, $12, $3)",
+             shopper_seen_at, handoff_key) \
+             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11, $12, $3, $13) \
+             ON CONFLICT (site, handoff_key) \
+             WHERE handoff_key IS NOT NULL AND state IN ('queued', 'with_agent') DO NOTHING",
         )
         .bind(&new.id)
         .bind(&new.site)
@@ -181,8 +193,24 @@ impl Db {
         .bind(&new.language)
         .bind(i64::try_from(new.messages.len()).unwrap_or(i64::MAX))
         .bind(&new.shopper_id)
+        .bind(&new.key_hash)
         .execute(&mut *tx)
         .await?;
+        if inserted.rows_affected() == 0 {
+            // The same handoff sent again: give its conversation the new token (the first
+            // answer, with the old one, never arrived).
+            let id: String = sqlx::query_scalar(
+                "UPDATE conversations SET token_hash = $3 WHERE site = $1 AND handoff_key = $2 \
+                 AND state IN ('queued', 'with_agent') RETURNING id",
+            )
+            .bind(&new.site)
+            .bind(&new.key_hash)
+            .bind(&new.token_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(Created::Again(id));
+        }
         for (seq, message) in (1i64..).zip(&new.messages) {
             sqlx::query(
                 "INSERT INTO messages (conversation_id, seq, author, text, confidence_ppm, entry, created_at) \
@@ -199,7 +227,18 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(Created::New)
+    }
+
+    /// Where a conversation's handoff transcript ends: the seq of its handoff marker, the
+    /// first line Tandem wrote.
+    pub async fn transcript_seq(&self, id: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT MIN(seq) FROM messages WHERE conversation_id = $1 AND author = 'system'",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// One conversation, if it exists.

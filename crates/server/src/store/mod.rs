@@ -30,7 +30,7 @@ use sqlx::{AnyPool, Executor, any::AnyPoolOptions};
 pub use agents::{AgentLoad, Credentials};
 pub use clock::now_ms;
 pub use conversations::{
-    Assignment, Conversation, HistoryFilter, NewConversation, NewMessage, Queued,
+    Assignment, Conversation, Created, HistoryFilter, NewConversation, NewMessage, Queued,
 };
 pub use counts::CountKey;
 pub use knowledge::{Author, KbVersion, KbVersionListed};
