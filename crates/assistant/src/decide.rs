@@ -95,7 +95,7 @@ pub fn decide(model: &Model, conversation: &mut Conversation, text: &str) -> Dec
             Some(topic),
             None,
         )
-    } else if asked_for_human(&words, masked.contains(['?', '¿'])) {
+    } else if asked_for_human(&words, masked.contains('?')) {
         handoff(HandoffReason::Asked, None, None, None)
     } else if frustrated(&masked, &words, &earlier) {
         handoff(HandoffReason::Frustration, None, None, None)
