@@ -356,8 +356,10 @@ async fn on_a_slow_network_the_live_connection_opens_once_and_delivers_what_was_
         1
     );
 
-    // The browser saying it is online again (as it does after a wobble) opens no second
-    // connection beside the live one. Every socket the widget makes from now on is counted.
+    // The browser saying it is online again (as it does after a wobble, or on another
+    // network, where the old connection may be dead) replaces the live connection: one new
+    // socket, and the old one closed, never two beside each other. Every socket the widget
+    // makes from now on is counted.
     let count_sockets = "window.sockets = 0; const Real = WebSocket; \
         window.WebSocket = function (url) { window.sockets += 1; return new Real(url); }; \
         window.dispatchEvent(new Event('online'));";
@@ -370,7 +372,22 @@ async fn on_a_slow_network_the_live_connection_opens_once_and_delivers_what_was_
             .unwrap();
         n.as_u64().unwrap()
     };
-    assert_eq!(sockets().await, 0, "still one connection");
+    assert_eq!(sockets().await, 1, "one socket in place of the old one");
+    let open = || {
+        server
+            .state
+            .hub
+            .open_connections
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    eventually(
+        WAIT,
+        "the agent's and the shopper's connections, one each",
+        || async { (open() == 2).then_some(()) },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(open(), 2, "the old connection gone, the new one up");
     // The count does see the widget's sockets: after a cut it tries again.
     proxy.cut();
     eventually(WAIT, "the widget to reconnect", || async {
