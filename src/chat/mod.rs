@@ -311,6 +311,11 @@ impl Chat {
         }
     }
 
+    /// Whether a handoff was tried and may have reached the server (its answer lost).
+    pub fn handoff_pending(&self) -> bool {
+        self.handoff_key.is_some()
+    }
+
     /// The key for this handoff: the last try's, else `fresh()`.
     pub fn handoff_key(&mut self, fresh: impl FnOnce() -> String) -> String {
         self.handoff_key.get_or_insert_with(fresh).clone()

@@ -628,13 +628,16 @@ fn no_one_available_while_waiting_offers_a_message_instead_and_the_form_outlives
 #[test]
 fn a_handoff_tried_again_sends_the_same_key_until_one_goes_through() {
     let mut chat = Chat::new("Hi!");
+    assert!(!chat.handoff_pending());
     let first = chat.handoff_key(|| "key-one".into());
+    assert!(chat.handoff_pending());
     // The page reloads before the answer: the stored chat keeps the key.
     let mut chat = Chat::from_json(&chat.to_json()).unwrap();
     assert_eq!(chat.handoff_key(|| "key-two".into()), first);
     chat.handed_over(&created(3));
     let stored = Chat::from_json(&chat.to_json()).unwrap();
     let mut chat = stored;
+    assert!(!chat.handoff_pending());
     assert_eq!(
         chat.handoff_key(|| "key-three".into()),
         "key-three",

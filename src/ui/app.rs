@@ -338,7 +338,10 @@ impl Widget {
                 Availability::Online => None,
             };
             self.screen(|s| s.site = Some(info));
-            if let Some(why) = why {
+            // A handoff tried before may be waiting in the queue: the server says so first.
+            if let Some(why) = why
+                && !self.read(Chat::handoff_pending)
+            {
                 return self.edit(|c| c.offline(why));
             }
         }

@@ -178,6 +178,16 @@ pub async fn create(
 ) -> Result<ConversationCreated, AppError> {
     let FromShop { context, identity } = check(&packet)?;
     let availability = queue::availability(state, site).await?;
+    let token = ids::random_token();
+    let key_hash = packet.key.as_deref().map(ids::token_hash);
+    // A retry gets its conversation whatever the hours: it is in the queue already.
+    if let Some(key_hash) = &key_hash
+        && let Some(id) = (state.db)
+            .resume_handoff(&site.id, key_hash, &ids::token_hash(&token))
+            .await?
+    {
+        return resumed(state, site, id, token, availability).await;
+    }
     if availability == Availability::AfterHours {
         return Err(AppError::AfterHours);
     }
@@ -209,7 +219,6 @@ pub async fn create(
         entry: None,
     });
     let transcript_seq = u64::try_from(messages.len()).expect("at most 201 messages");
-    let token = ids::random_token();
     let new = NewConversation {
         id: ids::random_id(),
         site: site.id.clone(),
@@ -226,10 +235,10 @@ pub async fn create(
             .filter(|_| identity_verified)
             .map(|who| who.id.clone()),
         language: packet.language.clone(),
-        key_hash: packet.key.as_deref().map(ids::token_hash),
+        key_hash,
         messages,
     };
-    let (id, state_now, transcript_seq) = match state.db.create_conversation(&new).await? {
+    match state.db.create_conversation(&new).await? {
         Created::New => {
             Metrics::add(&state.metrics.conversations_created);
             tracing::info!(site = %site.id, conversation = %new.id, reason = new.reason.as_str(), "conversation queued");
@@ -240,28 +249,63 @@ pub async fn create(
                 })
                 .await;
             state.bus.publish(Event::Dispatch).await;
-            (new.id, ConversationState::Queued, transcript_seq)
+            let at = Now {
+                state: ConversationState::Queued,
+                transcript_seq,
+                availability,
+            };
+            answer(state, site, new.id, token, at).await
         }
-        Created::Again(id) => {
-            tracing::info!(site = %site.id, conversation = %id, "handoff sent again: its conversation resumed");
-            let now = state
-                .db
-                .conversation(&id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let seq = u64::try_from(state.db.transcript_seq(&id).await?).unwrap_or_default();
-            (id, now.state, seq)
-        }
+        // Sent twice at once: the other request made it.
+        Created::Again(id) => resumed(state, site, id, token, availability).await,
+    }
+}
+
+/// Where a conversation is, for the answer to its handoff.
+struct Now {
+    state: ConversationState,
+    transcript_seq: u64,
+    availability: Availability,
+}
+
+/// The answer for a handoff sent again: the conversation the first one made, as it is now.
+async fn resumed(
+    state: &AppState,
+    site: &SiteConfig,
+    id: String,
+    token: String,
+    availability: Availability,
+) -> Result<ConversationCreated, AppError> {
+    tracing::info!(site = %site.id, conversation = %id, "handoff sent again: its conversation resumed");
+    let conversation = state
+        .db
+        .conversation(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let at = Now {
+        state: conversation.state,
+        transcript_seq: u64::try_from(state.db.transcript_seq(&id).await?).unwrap_or_default(),
+        availability,
     };
+    answer(state, site, id, token, at).await
+}
+
+async fn answer(
+    state: &AppState,
+    site: &SiteConfig,
+    id: String,
+    token: String,
+    at: Now,
+) -> Result<ConversationCreated, AppError> {
     let place = queue::snapshot(state, &site.id).await?.place(&id);
     Ok(ConversationCreated {
         id,
         token,
-        state: state_now,
+        state: at.state,
         position: place.map(|(position, _)| position),
         estimated_wait_secs: place.and_then(|(_, estimate)| estimate),
-        availability,
-        transcript_seq,
+        availability: at.availability,
+        transcript_seq: at.transcript_seq,
     })
 }
 

@@ -246,6 +246,60 @@ async fn outside_business_hours_no_one_is_queued() {
 }
 
 #[tokio::test]
+async fn after_closing_time_a_handoff_sent_again_still_gets_its_conversation() {
+    let closed = "hours = { timezone = \"UTC\" }".to_owned();
+    let server = TestServer::with(Settings {
+        acme_extra: closed,
+        ..Settings::default()
+    })
+    .await;
+    // Queued just before closing time, by a handoff whose answer never arrived.
+    let key = "sent-before-closing-0123";
+    let queued = tandem_server::store::NewConversation {
+        id: "queued-before-closing".to_owned(),
+        site: "acme".to_owned(),
+        token_hash: tandem_server::ids::token_hash("lost-token"),
+        reason: tandem_protocol::HandoffReason::Asked,
+        priority: 0,
+        context: "{}".to_owned(),
+        identity: None,
+        identity_verified: false,
+        shopper_id: None,
+        language: None,
+        key_hash: Some(tandem_server::ids::token_hash(key)),
+        messages: vec![tandem_server::store::NewMessage {
+            author: "system",
+            text: "Asked for a person".to_owned(),
+            confidence: None,
+            entry: None,
+        }],
+    };
+    server.state.db.create_conversation(&queued).await.unwrap();
+    let mut packet = CreateConversation::new("acme");
+    packet.key = Some(key.to_owned());
+    let response = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: tandem_protocol::ConversationCreated = response.json().await.unwrap();
+    assert_eq!(created.id, "queued-before-closing");
+    assert_eq!(created.transcript_seq, 1);
+    // A new handoff is still refused.
+    packet.key = Some("a-new-handoff-0123456789".to_owned());
+    let refused = server
+        .post("/v1/conversations")
+        .json(&packet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn the_agent_sees_whether_the_merchant_signed_the_identity() {
     let secret = "identity_secret = \"merchant-secret-of-at-least-32-bytes\"".to_owned();
     let server = TestServer::with(Settings {

@@ -173,13 +173,18 @@ impl Db {
     pub async fn create_conversation(&self, new: &NewConversation) -> Result<Created, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
+        // One statement, so a conversation cannot close between finding the key and giving
+        // it the new token: a handoff sent again (its first answer, with the old token, never
+        // arrived) gets its conversation, seen now.
+        let id: String = sqlx::query_scalar(
             "INSERT INTO conversations (id, site, state, created_at, token_hash, reason, priority, \
              context, identity, identity_verified, language, queued_at, last_seq, shopper_id, \
              shopper_seen_at, handoff_key) \
              VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $3, $11, $12, $3, $13) \
              ON CONFLICT (site, handoff_key) \
-             WHERE handoff_key IS NOT NULL AND state IN ('queued', 'with_agent') DO NOTHING",
+             WHERE handoff_key IS NOT NULL AND state IN ('queued', 'with_agent') \
+             DO UPDATE SET token_hash = excluded.token_hash, \
+             shopper_seen_at = excluded.shopper_seen_at RETURNING id",
         )
         .bind(&new.id)
         .bind(&new.site)
@@ -194,20 +199,9 @@ impl Db {
         .bind(i64::try_from(new.messages.len()).unwrap_or(i64::MAX))
         .bind(&new.shopper_id)
         .bind(&new.key_hash)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        if inserted.rows_affected() == 0 {
-            // The same handoff sent again: give its conversation the new token (the first
-            // answer, with the old one, never arrived).
-            let id: String = sqlx::query_scalar(
-                "UPDATE conversations SET token_hash = $3 WHERE site = $1 AND handoff_key = $2 \
-                 AND state IN ('queued', 'with_agent') RETURNING id",
-            )
-            .bind(&new.site)
-            .bind(&new.key_hash)
-            .bind(&new.token_hash)
-            .fetch_one(&mut *tx)
-            .await?;
+        if id != new.id {
             tx.commit().await?;
             return Ok(Created::Again(id));
         }
@@ -228,6 +222,29 @@ impl Db {
         }
         tx.commit().await?;
         Ok(Created::New)
+    }
+
+    /// The open conversation a handoff with this key made, given a new token and seen now:
+    /// the same handoff sent again. Tried before anything else about a handoff, so that
+    /// closing time or a change of agents does not turn a retry into a refusal while its
+    /// conversation waits in the queue.
+    pub async fn resume_handoff(
+        &self,
+        site: &str,
+        key_hash: &str,
+        token_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE conversations SET token_hash = $3, shopper_seen_at = $4 \
+             WHERE site = $1 AND handoff_key = $2 AND state IN ('queued', 'with_agent') \
+             RETURNING id",
+        )
+        .bind(site)
+        .bind(key_hash)
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Where a conversation's handoff transcript ends: the seq of its handoff marker, the
