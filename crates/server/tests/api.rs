@@ -135,12 +135,7 @@ async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_on
 
     // A key short enough to guess is refused.
     packet.key = Some("short".to_owned());
-    let refused = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap();
+    let refused = server.post_handoff(&packet).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(problem(refused).await.message().contains("key must be"));
     server.stop().await;

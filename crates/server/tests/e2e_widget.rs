@@ -17,7 +17,7 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    Settings, TestAgent, TestServer,
+    Settings, TestAgent, TestServer, Ws,
     axe::assert_accessible,
     browser::{
         Browser, Screen, WAIT, before_every_page, click, eventually, text_becomes_within,
@@ -184,11 +184,21 @@ async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_every
     server.stop().await;
 }
 
-#[tokio::test]
-#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
-async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
+/// A shopper on the demo shop, whose network is `proxy`, talking with Anna.
+struct Talking {
+    server: TestServer,
+    anna: TestAgent,
+    _console: Ws,
+    proxy: Proxy,
+    browser: Browser,
+    /// The conversation.
+    id: String,
+}
+
+/// The shopper hands over through a proxy, and Anna says hello.
+async fn talking_through_a_proxy() -> Talking {
     let server = demo_server().await;
-    let (anna, _console) = server.available_agent("Anna", 1).await;
+    let (anna, console) = server.available_agent("Anna", 1).await;
     let proxy = Proxy::start(server.addr).await;
     let browser = Browser::start(Screen::Desktop).await;
     let client = &browser.client;
@@ -196,6 +206,28 @@ async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
     let id = hand_over(client, &server).await;
     agent_replies(&anna, &id, "Hi, how can I help?").await;
     shows(client, "li.agent", "Hi, how can I help?").await;
+    Talking {
+        server,
+        anna,
+        _console: console,
+        proxy,
+        browser,
+        id,
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
+    let Talking {
+        server,
+        anna: _anna,
+        _console,
+        proxy,
+        browser,
+        id,
+    } = talking_through_a_proxy().await;
+    let client = &browser.client;
 
     // The network goes: the widget says so, and what the shopper types waits its turn.
     proxy.cut();
@@ -223,15 +255,15 @@ async fn a_message_typed_while_the_network_is_down_arrives_exactly_once() {
 #[tokio::test]
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn after_a_change_of_network_the_widget_connects_anew_and_reads_what_it_missed() {
-    let server = demo_server().await;
-    let (anna, _console) = server.available_agent("Anna", 1).await;
-    let proxy = Proxy::start(server.addr).await;
-    let browser = Browser::start(Screen::Desktop).await;
+    let Talking {
+        server,
+        anna,
+        _console,
+        proxy,
+        browser,
+        id,
+    } = talking_through_a_proxy().await;
     let client = &browser.client;
-    open_widget(client, &proxy.url("/demo")).await;
-    let id = hand_over(client, &server).await;
-    agent_replies(&anna, &id, "Hi, how can I help?").await;
-    shows(client, "li.agent", "Hi, how can I help?").await;
 
     // The phone moves to another network: the old connection carries nothing more, and the
     // browser, which still counts it open, only says it is online.

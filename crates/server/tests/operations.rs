@@ -277,24 +277,14 @@ async fn after_closing_time_a_handoff_sent_again_still_gets_its_conversation() {
     server.state.db.create_conversation(&queued).await.unwrap();
     let mut packet = CreateConversation::new("acme");
     packet.key = Some(key.to_owned());
-    let response = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap();
+    let response = server.post_handoff(&packet).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: tandem_protocol::ConversationCreated = response.json().await.unwrap();
     assert_eq!(created.id, "queued-before-closing");
     assert_eq!(created.transcript_seq, 1);
     // A new handoff is still refused.
     packet.key = Some("a-new-handoff-0123456789".to_owned());
-    let refused = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap();
+    let refused = server.post_handoff(&packet).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     server.stop().await;
 }
@@ -359,22 +349,12 @@ async fn handoffs_are_limited_per_address_and_checked_for_size() {
     packet.transcript = (0..201)
         .map(|_| serde_json::from_value(json!({ "author": "shopper", "text": "hi" })).unwrap())
         .collect();
-    let too_long = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap();
+    let too_long = server.post_handoff(&packet).await;
     assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
     packet.transcript = vec![
         serde_json::from_value(json!({ "author": "shopper", "text": "x".repeat(5000) })).unwrap(),
     ];
-    let too_big = server
-        .post("/v1/conversations")
-        .json(&packet)
-        .send()
-        .await
-        .unwrap();
+    let too_big = server.post_handoff(&packet).await;
     assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     for _ in 0..2 {

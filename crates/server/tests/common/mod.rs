@@ -311,14 +311,18 @@ impl TestServer {
         self.hand_over(&packet).await
     }
 
-    /// Hands this packet over, as the widget does; it must be queued.
-    pub async fn hand_over(&self, packet: &CreateConversation) -> ConversationCreated {
-        let response = self
-            .post("/v1/conversations")
+    /// Sends this handoff packet, as the widget does, whatever the answer.
+    pub async fn post_handoff(&self, packet: &CreateConversation) -> reqwest::Response {
+        self.post("/v1/conversations")
             .json(packet)
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Hands this packet over, as the widget does; it must be queued.
+    pub async fn hand_over(&self, packet: &CreateConversation) -> ConversationCreated {
+        let response = self.post_handoff(packet).await;
         assert_eq!(
             response.status(),
             StatusCode::CREATED,
