@@ -528,6 +528,20 @@ async fn switching_conversations_keeps_the_focus_and_each_reply_and_reads_out_on
     tick().await;
     assert_ne!(said(), before);
     assert_eq!(said().trim_end_matches('\u{200B}'), "Shopper: Hello?");
+    // Lines arriving together (after a reconnection, say) are all read out, not the last.
+    desk.update(|d| {
+        for (seq, text) in [(7, "My order is 1042"), (8, "It never came")] {
+            d.apply(AgentServerFrame::Message {
+                conversation: "c2".into(),
+                message: message(seq, Author::Shopper, text, None),
+            });
+        }
+    });
+    tick().await;
+    assert_eq!(
+        said().trim_end_matches('\u{200B}'),
+        "Shopper: My order is 1042\nShopper: It never came"
+    );
     find(&root, "[role=tab]:nth-child(1)").click();
     settled().await;
     assert_eq!(reply.value(), "Your parcel left our");

@@ -16,7 +16,7 @@ use tandem_protocol::{
 
 use super::{
     Actions,
-    announce::Announce,
+    announce::{Announce, tally},
     bar::status_text,
     earlier::EarlierConversations,
     follow::{Shown, follow_end},
@@ -257,11 +257,9 @@ pub fn Conversations(
         desk.with(|d| {
             let chat = d.open_chat();
             let lines = chat.map_or(&[][..], |c| &c.detail.messages[..]);
-            let newest = lines
-                .last()
-                .filter(|m| m.author != Author::Agent)
-                .map(|m| format!("{}: {}", author_text(m), m.text));
-            (chat.map(|c| c.detail.id.clone()), lines.len(), newest)
+            tally(chat.map(|c| c.detail.id.clone()), lines, |m| {
+                (m.author != Author::Agent).then(|| format!("{}: {}", author_text(m), m.text))
+            })
         })
     });
     let pending =

@@ -6,7 +6,12 @@
 use leptos::{ev, prelude::*};
 use tandem_protocol::agent::Note;
 
-use super::{Actions, announce::Announce, conversation::enter_submits, links::as_shown};
+use super::{
+    Actions,
+    announce::{Announce, tally},
+    conversation::enter_submits,
+    links::as_shown,
+};
 use crate::{
     desk::Desk,
     i18n::{t, t_with},
@@ -23,8 +28,9 @@ pub fn NoteList(
 ) -> impl IntoView {
     let tally = Memo::new(move |_| {
         notes.with(|all| {
-            let newest = all.last().map(|n| format!("{}: {}", n.agent_name, n.text));
-            (shown.get(), all.len(), newest)
+            tally(shown.get(), all, |n| {
+                Some(format!("{}: {}", n.agent_name, n.text))
+            })
         })
     });
     view! {
