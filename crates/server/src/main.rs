@@ -58,7 +58,7 @@ enum KbCommand {
 #[derive(Subcommand)]
 enum AgentCommand {
     /// Create an agent account. The password is read from --password-file, or else from the
-    /// first line of standard input.
+    /// first line of standard input (asked for, and not shown, at a terminal).
     Add(AgentAddArgs),
     /// Set a new password for an agent who lost theirs, read like `add` reads it. Every
     /// session of the account ends.
@@ -318,12 +318,16 @@ async fn existing(db: &Db, email: &str) -> anyhow::Result<tandem_server::store::
         .with_context(|| format!("no agent has the email {email}"))
 }
 
-/// The first line of `file`, or else of standard input.
+/// The first line of `file`, or else of standard input: asked for, and not shown as it is
+/// typed, at a terminal.
 fn read_password(file: Option<&std::path::Path>) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
     let text = match file {
         Some(path) => {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
         }
+        None if std::io::stdin().is_terminal() => rpassword::prompt_password("Password: ")
+            .context("reading the password from the terminal")?,
         None => {
             let mut line = String::new();
             std::io::stdin()
