@@ -45,15 +45,6 @@ impl ApiError {
             detail: None,
         }
     }
-
-    /// A call whose answer this page never saw, because it was reloaded meanwhile (the status
-    /// proxies log for a client that went away first).
-    pub fn interrupted() -> ApiError {
-        ApiError {
-            status: Some(499),
-            detail: None,
-        }
-    }
 }
 
 impl From<&Problem> for ApiError {
@@ -212,10 +203,7 @@ mod tests {
             detail: None,
         };
         assert_eq!(bare.said(&english), english.get(T::ErrorGeneric));
-        assert_eq!(
-            ApiError::interrupted().said(&german),
-            german.get(T::ErrorGeneric)
-        );
+        assert_eq!(bare.said(&german), german.get(T::ErrorGeneric));
         // A refusal on the live connection is told the same way.
         let problem = Problem {
             kind: "about:blank".into(),

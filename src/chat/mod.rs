@@ -159,7 +159,7 @@ impl Chat {
         if text.len() > MAX_MESSAGE_BYTES {
             return Err(ComposeError::TooLong);
         }
-        let outgoing = self.phase.is_live() || self.phase == Phase::Connecting;
+        let outgoing = self.phase.is_live() || matches!(self.phase, Phase::Connecting { .. });
         let (client_id, delivery) = if outgoing {
             (Some(client_id), Delivery::Sending)
         } else {
@@ -270,7 +270,7 @@ impl Chat {
         let Phase::Confirming { reason } = self.phase else {
             return None;
         };
-        self.phase = Phase::Connecting;
+        self.phase = Phase::Connecting { reason };
         Some(reason)
     }
 

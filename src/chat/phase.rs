@@ -16,8 +16,8 @@ pub enum Phase {
     Assistant,
     /// About to hand over: the shopper is told a person will see the conversation.
     Confirming { reason: HandoffReason },
-    /// The handoff request is on its way.
-    Connecting,
+    /// The handoff request is on its way (kept with its reason: a reload sends it again).
+    Connecting { reason: HandoffReason },
     /// In the queue; position and estimate as the server last said.
     Waiting {
         position: Option<u32>,

@@ -200,7 +200,9 @@ fn phase(phase: &Phase) -> String {
         Phase::Confirming { reason } => {
             object.str("p", "confirming").str("reason", reason.as_str())
         }
-        Phase::Connecting => object.str("p", "connecting"),
+        Phase::Connecting { reason } => {
+            object.str("p", "connecting").str("reason", reason.as_str())
+        }
         Phase::Waiting {
             position,
             wait_secs,
@@ -246,7 +248,13 @@ fn read_phase(json: &Json) -> Option<Phase> {
         "confirming" => Phase::Confirming {
             reason: HandoffReason::parse(json.get("reason")?.str()?)?,
         },
-        "connecting" => Phase::Connecting,
+        // An older widget kept no reason.
+        "connecting" => Phase::Connecting {
+            reason: json
+                .text("reason")
+                .and_then(|r| HandoffReason::parse(&r))
+                .unwrap_or(HandoffReason::Asked),
+        },
         "waiting" => Phase::Waiting {
             position: small("position"),
             wait_secs: small("wait"),

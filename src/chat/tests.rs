@@ -133,7 +133,12 @@ fn a_handoff_is_confirmed_before_it_starts_and_can_be_dismissed() {
         LineKind::Safety { .. }
     ));
     assert_eq!(chat.start_handoff(), Some(HandoffReason::Sensitive));
-    assert_eq!(chat.phase(), &Phase::Connecting);
+    assert_eq!(
+        chat.phase(),
+        &Phase::Connecting {
+            reason: HandoffReason::Sensitive
+        }
+    );
 }
 
 #[test]
@@ -443,7 +448,10 @@ fn failures_are_stored_as_they_came_and_older_lines_still_read() {
         client_id: Some("c-1".into()),
     });
     let mut failed = chat.clone();
-    failed.handoff_failed(ApiError::interrupted());
+    failed.handoff_failed(ApiError {
+        status: Some(503),
+        detail: None,
+    });
     // No answer at all (offline): neither status nor words, and the chat still reads back.
     let mut unanswered = chat.clone();
     unanswered.handoff_failed(ApiError::offline());
@@ -557,7 +565,9 @@ fn a_chat_survives_a_reload_through_its_stored_form() {
         Phase::Confirming {
             reason: HandoffReason::Frustration,
         },
-        Phase::Connecting,
+        Phase::Connecting {
+            reason: HandoffReason::Sensitive,
+        },
         Phase::Waiting {
             position: Some(3),
             wait_secs: None,

@@ -571,10 +571,12 @@ pub fn App(site: String) -> impl IntoView {
     let restored = storage::load(&site);
     let fresh = restored.is_none();
     let chat = RwSignal::new(restored.unwrap_or_else(|| Chat::new("")));
-    // A reload while the handoff request was on its way: its fate is unknown, say so.
-    if chat.with_untracked(|c| *c.phase() == Phase::Connecting) {
-        chat.update(|c| c.handoff_failed(ApiError::interrupted()));
-    }
+    // A reload (or the shop's next page) while the handoff request was on its way: it is
+    // sent again, with its key, so it ends in the conversation it may have made already.
+    let resend = chat.with_untracked(|c| match c.phase() {
+        Phase::Connecting { reason } => Some(*reason),
+        _ => None,
+    });
     let view = View {
         chat,
         screen: RwSignal::new(Screen::new()),
@@ -602,7 +604,10 @@ pub fn App(site: String) -> impl IntoView {
     Effect::new(move |was_live: Option<bool>| {
         let (live, stale) = chat.with(|c| {
             storage::save(&widget.site(), c);
-            (c.phase().is_live(), *c.phase() != Phase::Connecting)
+            (
+                c.phase().is_live(),
+                !matches!(c.phase(), Phase::Connecting { .. }),
+            )
         });
         if was_live != Some(live) {
             widget.parts().borrow().host.live(live);
@@ -616,6 +621,9 @@ pub fn App(site: String) -> impl IntoView {
         widget.start_live();
     }
     spawn_local(widget.load(fresh));
+    if let Some(reason) = resend {
+        spawn_local(widget.hand_over(reason));
+    }
 
     let from_host = window_event_listener(ev::message, move |event| widget.hear_host(&event));
     let online = window_event_listener(ev::online, move |_| {

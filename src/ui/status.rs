@@ -49,7 +49,7 @@ pub fn waiting_text(
 pub fn draw(root: &Element, chat: &Chat, screen: &Screen) {
     let strings = &screen.strings;
     let line = match chat.phase() {
-        Phase::Connecting => strings.get(T::Connecting).to_owned(),
+        Phase::Connecting { .. } => strings.get(T::Connecting).to_owned(),
         Phase::Waiting {
             position,
             wait_secs,

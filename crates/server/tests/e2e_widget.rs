@@ -290,6 +290,51 @@ async fn after_a_change_of_network_the_widget_connects_anew_and_reads_what_it_mi
 
 #[tokio::test]
 #[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
+async fn a_handoff_cut_short_by_a_reload_is_sent_again_and_ends_in_its_one_conversation() {
+    let server = demo_server().await;
+    let (anna, _console) = server.available_agent("Anna", 1).await;
+    // The handoff reached the server, but the shop's next page came before its answer: the
+    // widget had kept the chat "connecting", with the handoff's key.
+    let key = "answer-lost-to-a-reload-01";
+    let mut packet = tandem_protocol::CreateConversation::new("acme");
+    packet.key = Some(key.to_owned());
+    let first = server.hand_over(&packet).await;
+    let browser = Browser::start(Screen::Desktop).await;
+    let client = &browser.client;
+    client.goto(&server.url("/demo")).await.unwrap();
+    let stored = json!({
+        "v": 1,
+        "next": 1,
+        "phase": { "p": "connecting", "reason": "asked" },
+        "lines": [],
+        "hk": key,
+    });
+    client
+        .execute(
+            "localStorage.setItem('tandem:acme', arguments[0])",
+            vec![json!(stored.to_string())],
+        )
+        .await
+        .unwrap();
+
+    // On the next page the widget sends it again and is in that conversation: Anna's
+    // words reach the shopper, and no second conversation waits in the queue.
+    open_widget(client, &server.url("/demo")).await;
+    shows(client, ".status .place", "next in line").await;
+    agent_replies(&anna, &first.id, "Hi, I have your order here.").await;
+    shows(client, "li.agent", "Hi, I have your order here.").await;
+    let conversations: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(conversations, 1);
+    browser.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the widget build: run by `cargo xtask test`"]
 async fn without_an_assistant_a_german_shopper_is_offered_a_person_and_told_in_german_who_joined() {
     let settings = Settings {
         acme_extra: r#"languages = ["en", "de"]"#.to_owned(),

@@ -687,17 +687,25 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
     );
 
     // The shopper is told in the transcript, and their widget knows to go on with the
-    // assistant rather than ask for a rating.
-    let notice = shopper
-        .until(|frame| match frame {
-            ServerFrame::Message { message }
-                if message.author == Author::System && message.text.contains("assistant.") =>
-            {
-                Some(message)
+    // assistant rather than ask for a rating (the two frames come in either order).
+    let (mut notice, mut closed) = (None, None);
+    shopper
+        .until(|frame| {
+            match frame {
+                ServerFrame::Message { message }
+                    if message.author == Author::System && message.text.contains("assistant.") =>
+                {
+                    notice = Some(message);
+                }
+                ServerFrame::Status { status } if status.state == ConversationState::Closed => {
+                    closed = Some(status);
+                }
+                _ => {}
             }
-            _ => None,
+            (notice.is_some() && closed.is_some()).then_some(())
         })
         .await;
+    let (notice, status) = (notice.unwrap(), closed.unwrap());
     assert_eq!(
         notice.text,
         "Anna handed the conversation back to the assistant."
@@ -718,7 +726,6 @@ async fn an_agent_hands_the_shopper_back_to_the_assistant() {
             handed_back
         ]
     );
-    let status = status_becomes(&mut shopper, ConversationState::Closed).await;
     assert!(status.returned_to_assistant);
     let polled: tandem_protocol::ConversationStatus = common::json(
         server
