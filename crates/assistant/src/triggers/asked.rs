@@ -6,7 +6,7 @@
 //! A negation just before ("I don't want to talk to a human") cancels the last two, unless
 //! a question says the shopper cannot reach one ("why can't I talk to a human?").
 
-use super::{contains_any, positions, word_matches};
+use super::{contains_any, positions};
 
 const PHRASES: &[&str] = &[
     // English
@@ -171,16 +171,13 @@ pub fn asked_for_human(tokens: &[String], question: bool) -> bool {
     if contains_any(tokens, PHRASES) {
         return true;
     }
-    let any = |from: usize, to: usize, words: &[&str]| {
-        tokens[from..to]
-            .iter()
-            .any(|t| words.iter().any(|w| word_matches(t, w)))
-    };
     // Whether the request made by the words from `first` to `last` is refused: a negation
     // just before it, unless the question says the shopper cannot reach anyone.
     let negated = |first: usize, last: usize| {
-        any(first.saturating_sub(NEGATION_WINDOW), first, NEGATIONS)
-            && !(question && any(first.saturating_sub(CANNOT_WINDOW), last, CANNOT))
+        contains_any(
+            &tokens[first.saturating_sub(NEGATION_WINDOW)..first],
+            NEGATIONS,
+        ) && !(question && contains_any(&tokens[first.saturating_sub(CANNOT_WINDOW)..last], CANNOT))
     };
     let persons = positions(tokens, PERSONS);
     let verb_near_person = positions(tokens, VERBS).into_iter().any(|v| {
