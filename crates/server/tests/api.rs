@@ -104,20 +104,14 @@ async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_on
         StatusCode::UNAUTHORIZED,
         "the token of an answer that never arrived no longer works"
     );
-    let pool = server.state.db.pool().clone();
-    let count = |sql: &'static str| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query(sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-                .get::<i64, _>("n")
-        }
-    };
-    assert_eq!(count("SELECT COUNT(*) AS n FROM conversations").await, 1);
     assert_eq!(
-        count("SELECT COUNT(*) AS n FROM messages").await,
+        server
+            .count("SELECT COUNT(*) AS n FROM conversations")
+            .await,
+        1
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) AS n FROM messages").await,
         2,
         "the transcript and the marker, once"
     );
@@ -188,11 +182,9 @@ async fn an_unknown_site_or_a_foreign_origin_is_refused_clearly() {
         StatusCode::FORBIDDEN
     );
 
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
-        .fetch_one(server.state.db.pool())
-        .await
-        .unwrap()
-        .get("n");
+    let count: i64 = server
+        .count("SELECT COUNT(*) AS n FROM conversations")
+        .await;
     assert_eq!(count, 1, "refused requests store nothing");
     server.stop().await;
 }

@@ -62,11 +62,9 @@ async fn hand_over(client: &Client, server: &TestServer) -> String {
     click(client, "button.human").await;
     // Before anything is sent, the shopper is told a person will see the conversation.
     shows(client, "section.confirm", "A person from our team will see").await;
-    let queued: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
-        .fetch_one(server.state.db.pool())
-        .await
-        .unwrap()
-        .get("n");
+    let queued: i64 = server
+        .count("SELECT COUNT(*) AS n FROM conversations")
+        .await;
     assert_eq!(queued, 0, "nothing is sent before the shopper confirms");
     click(client, "[data-act=confirm]").await;
     shows(client, ".status .place", "next in line").await;
@@ -149,11 +147,9 @@ async fn the_assistant_answers_then_a_person_takes_over_and_a_reload_keeps_every
             .is_ok(),
         "did this help?"
     );
-    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
-        .fetch_one(server.state.db.pool())
-        .await
-        .unwrap()
-        .get("n");
+    let stored: i64 = server
+        .count("SELECT COUNT(*) AS n FROM conversations")
+        .await;
     assert_eq!(
         stored, 0,
         "a conversation with the assistant alone stays in the browser"
@@ -323,11 +319,9 @@ async fn a_handoff_cut_short_by_a_reload_is_sent_again_and_ends_in_its_one_conve
     shows(client, ".status .place", "next in line").await;
     agent_replies(&anna, &first.id, "Hi, I have your order here.").await;
     shows(client, "li.agent", "Hi, I have your order here.").await;
-    let conversations: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations")
-        .fetch_one(server.state.db.pool())
-        .await
-        .unwrap()
-        .get("n");
+    let conversations: i64 = server
+        .count("SELECT COUNT(*) AS n FROM conversations")
+        .await;
     assert_eq!(conversations, 1);
     browser.client.clone().close().await.unwrap();
     server.stop().await;

@@ -338,11 +338,9 @@ async fn an_agent_taken_off_the_site_while_claiming_keeps_none_of_its_conversati
         0,
         "whatever Ben took went back to the queue: {statuses:?}"
     );
-    let queued: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conversations WHERE state = 'queued'")
-        .fetch_one(server.state.db.pool())
-        .await
-        .unwrap()
-        .get("n");
+    let queued: i64 = server
+        .count("SELECT COUNT(*) AS n FROM conversations WHERE state = 'queued'")
+        .await;
     assert_eq!(queued, 12);
     server.stop().await;
 }
@@ -807,12 +805,9 @@ async fn a_waiting_shopper_sees_their_place_change_and_can_leave_the_queue() {
             _ => None,
         })
         .await;
-    let cancelled: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM conversations WHERE state = 'cancelled'")
-            .fetch_one(server.state.db.pool())
-            .await
-            .unwrap()
-            .get("n");
+    let cancelled: i64 = server
+        .count("SELECT COUNT(*) AS n FROM conversations WHERE state = 'cancelled'")
+        .await;
     assert_eq!(cancelled, 1);
     server.stop().await;
 }

@@ -293,6 +293,14 @@ impl TestServer {
         (agent, console)
     }
 
+    /// The `n` of a `SELECT COUNT(*) AS n ...` query without parameters.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap()
+    }
+
     /// Every message of a conversation, as the store reads it back.
     pub async fn stored_messages(&self, conversation: &str) -> Vec<tandem_protocol::Message> {
         self.state.db.messages_since(conversation, 0).await.unwrap()
