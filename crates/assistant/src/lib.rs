@@ -142,3 +142,8 @@ pub use decide::{Candidate, Decision, HandoffReason, choose, decide, feedback, s
 pub use kb::{KbErrors, KnowledgeBase};
 pub use mask::mask_card_numbers;
 pub use model::{Model, ModelError};
+
+// The crate's own tests that also run in the browser (`#[wasm_bindgen_test]` under wasm32)
+// run in headless Chromium, as the widget does.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -167,6 +167,11 @@ impl Model {
             clarify_threshold: r.f32()?,
         };
         let temperature = r.f32()?;
+        // Scores are divided by it: zero, negative or not a number would make every
+        // confidence meaningless.
+        if !(temperature > 0.0 && temperature.is_finite()) {
+            return Err(ModelError::Invalid("temperature"));
+        }
         let members = r.count()?;
         let networks = (0..members)
             .map(|_| read_network(&mut r, count))
@@ -265,10 +270,12 @@ fn read_network(r: &mut Reader, entries: usize) -> Result<Network, ModelError> {
         output_bias: r.f32s()?,
     };
     let buckets = 1usize << bits;
+    // Checked: on wasm32 a claimed size can overflow (wrapping round, in the release build,
+    // to the length actually there), and the forward pass would then read past the tables.
     let sizes_ok = network.idf.levels.len() == buckets
-        && network.embed.values.len() == buckets * hidden
+        && buckets.checked_mul(hidden) == Some(network.embed.values.len())
         && network.hidden_bias.len() == hidden
-        && network.output.values.len() == hidden * classes
+        && hidden.checked_mul(classes) == Some(network.output.values.len())
         && network.output_bias.len() == classes;
     if !sizes_ok {
         return Err(ModelError::Invalid("table sizes do not match"));
@@ -322,6 +329,36 @@ mod tests {
             Model::from_bytes(&newer),
             Err(ModelError::UnsupportedVersion(FORMAT_VERSION + 1))
         );
+    }
+
+    /// Runs natively and in the browser, where `usize` is 32 bits and the claimed table
+    /// sizes below (2^16 buckets × 2^16 hidden units) overflow: a release build would take
+    /// them for an empty table.
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn tables_too_big_to_count_or_a_temperature_that_is_no_number_are_refused() {
+        let mut model = compiled().model.clone();
+        let classes = model.entries.len();
+        let network = &mut model.classifier.networks[0];
+        network.features.bits = 16;
+        network.hidden = 1 << 16;
+        network.idf.levels = vec![1; 1 << 16];
+        network.embed.values = Vec::new();
+        network.hidden_bias = vec![0.0; 1 << 16];
+        network.output.values = vec![0; (1 << 16) * classes];
+        assert_eq!(
+            Model::from_bytes(&model.to_bytes()),
+            Err(ModelError::Invalid("table sizes do not match"))
+        );
+        for temperature in [0.0, -1.0, f32::NAN, f32::INFINITY] {
+            let mut model = compiled().model.clone();
+            model.classifier.temperature = temperature;
+            assert_eq!(
+                Model::from_bytes(&model.to_bytes()),
+                Err(ModelError::Invalid("temperature")),
+                "{temperature}"
+            );
+        }
     }
 
     #[test]
