@@ -199,7 +199,8 @@ pub struct ConversationCreated {
     /// Whether an agent is available now; with none, the conversation waits until one is.
     pub availability: crate::site::Availability,
     /// The sequence number of the last message stored with the handoff (the transcript, then
-    /// a marker for the agent): the client already has these, so it resumes after it.
+    /// a marker for the agent; after a retry, the lines it added): the client already has
+    /// these, so it resumes after it.
     pub transcript_seq: u64,
 }
 

@@ -6,11 +6,12 @@
 //! merchant's identity signature is verified, and the transcript is stored
 //! with a marker line saying why the shopper was handed over. Sensitive topics go ahead of
 //! the rest of the queue. A packet sent again with the same key (the page reloaded before
-//! the answer came) gets the conversation the first one made, with a new token.
+//! the answer came) gets the conversation the first one made, with a new token, and the
+//! lines its transcript has beyond the first one's.
 
 use tandem_protocol::{
     Author, Availability, ConversationCreated, ConversationState, CreateConversation,
-    HandoffReason, MAX_TRANSCRIPT_MESSAGES, conversation::Identity,
+    HandoffReason, MAX_TRANSCRIPT_MESSAGES, TranscriptEntry, conversation::Identity,
 };
 
 use crate::{
@@ -22,7 +23,7 @@ use crate::{
     identity, ids,
     metrics::Metrics,
     queue,
-    relay::check_text,
+    relay::{self, check_text},
     store::{Created, NewConversation, NewMessage},
 };
 
@@ -186,7 +187,7 @@ pub async fn create(
             .resume_handoff(&site.id, key_hash, &ids::token_hash(&token))
             .await?
     {
-        return resumed(state, site, id, token, availability).await;
+        return resumed(state, site, id, token, availability, &packet.transcript).await;
     }
     if availability == Availability::AfterHours {
         return Err(AppError::AfterHours);
@@ -198,22 +199,9 @@ pub async fn create(
             .is_some_and(|signature| identity::verify(secret, &who.id, signature)),
         _ => false,
     };
-    let mut messages: Vec<NewMessage> = packet
-        .transcript
-        .iter()
-        .map(|entry| NewMessage {
-            author: if entry.author == Author::Assistant {
-                "assistant"
-            } else {
-                "shopper"
-            },
-            text: tandem_assistant::mask_card_numbers(&entry.text).into_owned(),
-            confidence: entry.confidence,
-            entry: entry.entry.clone(),
-        })
-        .collect();
+    let mut messages = lines(&packet.transcript);
     messages.push(NewMessage {
-        author: "system",
+        author: Author::System,
         text: marker(packet.reason).to_owned(),
         confidence: None,
         entry: None,
@@ -257,7 +245,9 @@ pub async fn create(
             answer(state, site, new.id, token, at).await
         }
         // Sent twice at once: the other request made it.
-        Created::Again(id) => resumed(state, site, id, token, availability).await,
+        Created::Again(id) => {
+            resumed(state, site, id, token, availability, &packet.transcript).await
+        }
     }
 }
 
@@ -268,15 +258,61 @@ struct Now {
     availability: Availability,
 }
 
+/// A transcript's lines as stored, card numbers masked.
+fn lines(transcript: &[TranscriptEntry]) -> Vec<NewMessage> {
+    transcript
+        .iter()
+        .map(|entry| NewMessage {
+            // Shopper or assistant: `check` let no other through.
+            author: entry.author,
+            text: tandem_assistant::mask_card_numbers(&entry.text).into_owned(),
+            confidence: entry.confidence,
+            entry: entry.entry.clone(),
+        })
+        .collect()
+}
+
 /// The answer for a handoff sent again: the conversation the first one made, as it is now.
+/// What the shopper and the assistant said since the first try (its answer was lost, the
+/// shopper went on with the assistant, then asked again) is added after the transcript, so
+/// the agent reads it too.
 async fn resumed(
     state: &AppState,
     site: &SiteConfig,
     id: String,
     token: String,
     availability: Availability,
+    transcript: &[TranscriptEntry],
 ) -> Result<ConversationCreated, AppError> {
     tracing::info!(site = %site.id, conversation = %id, "handoff sent again: its conversation resumed");
+    let (stored, end) = state.db.handoff_transcript(&id).await?;
+    let lines = lines(transcript);
+    // Only what follows the lines stored, word for word: a chat the widget could not
+    // read back whole, or cut to its last lines, does not line up.
+    let same_start = lines.len() > stored.len()
+        && lines
+            .iter()
+            .zip(&stored)
+            .all(|(line, text)| line.text == *text);
+    if same_start
+        && let Some(appended) = (state.db)
+            .extend_transcript(&id, end, &lines[stored.len()..])
+            .await?
+    {
+        for line in &appended {
+            relay::publish(state, &id, line).await;
+        }
+        // Agents' queue views show the shopper's latest words.
+        state
+            .bus
+            .publish(Event::Queue {
+                site: site.id.clone(),
+            })
+            .await;
+    }
+    // Read again: the widget has seen the transcript to its end now, whether this request
+    // or another try of the same handoff at the same moment added to it.
+    let (_, transcript_seq) = state.db.handoff_transcript(&id).await?;
     let conversation = state
         .db
         .conversation(&id)
@@ -284,7 +320,7 @@ async fn resumed(
         .ok_or(AppError::NotFound)?;
     let at = Now {
         state: conversation.state,
-        transcript_seq: u64::try_from(state.db.transcript_seq(&id).await?).unwrap_or_default(),
+        transcript_seq: u64::try_from(transcript_seq).unwrap_or_default(),
         availability,
     };
     answer(state, site, id, token, at).await
@@ -312,7 +348,6 @@ async fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tandem_protocol::TranscriptEntry;
 
     fn line(author: Author, text: &str) -> TranscriptEntry {
         TranscriptEntry {

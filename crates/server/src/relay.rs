@@ -161,7 +161,8 @@ pub async fn notice(
     Ok(())
 }
 
-async fn publish(state: &AppState, conversation: &str, appended: &Appended) {
+/// Relays a stored message to whoever follows its conversation.
+pub async fn publish(state: &AppState, conversation: &str, appended: &Appended) {
     state
         .bus
         .publish(Event::Message {

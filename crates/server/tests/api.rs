@@ -7,7 +7,8 @@ use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::Row;
 use tandem_protocol::{
-    ConversationCreated, ConversationState, CreateConversation, Problem, SiteInfo,
+    ConversationCreated, ConversationState, CreateConversation, Problem, SiteInfo, TranscriptEntry,
+    agent::ConversationDetail,
 };
 
 async fn problem(response: reqwest::Response) -> Problem {
@@ -132,6 +133,100 @@ async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_on
     let refused = server.post_handoff(&packet).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(problem(refused).await.message().contains("key must be"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_handoff_sent_again_brings_what_the_shopper_said_since_the_first_try() {
+    let server = TestServer::start().await;
+    let mut packet = CreateConversation::new("acme");
+    packet.transcript =
+        serde_json::from_value(json!([{ "author": "shopper", "text": "Where is my parcel?" }]))
+            .unwrap();
+    packet.key = Some("first-try-0123456789ab".to_owned());
+    let first = server.hand_over(&packet).await;
+    assert_eq!(first.transcript_seq, 2, "the line, then the marker");
+    // Its answer was lost; the shopper went on with the assistant, then asked again.
+    packet.transcript.extend(
+        serde_json::from_value::<Vec<TranscriptEntry>>(json!([
+            { "author": "shopper", "text": "Can I pay with 4242 4242 4242 4242 instead?" },
+            { "author": "assistant", "text": "We take cards and PayPal.", "confidence": 0.9, "entry": "payment" }
+        ]))
+        .unwrap(),
+    );
+    let again = server.hand_over(&packet).await;
+    assert_eq!(again.id, first.id);
+    assert_eq!(
+        again.transcript_seq, 4,
+        "the widget has seen the added lines: they are not sent to it again"
+    );
+    let stored = |seq: i64| {
+        let pool = server.state.db.pool().clone();
+        let id = first.id.clone();
+        async move {
+            let row = sqlx::query(
+                "SELECT author, text, entry FROM messages WHERE conversation_id = $1 AND seq = $2",
+            )
+            .bind(&id)
+            .bind(seq)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            (
+                row.get::<String, _>("author"),
+                row.get::<String, _>("text"),
+                row.get::<Option<String>, _>("entry"),
+            )
+        }
+    };
+    assert_eq!(
+        stored(3).await,
+        (
+            "shopper".to_owned(),
+            "Can I pay with •••• 4242 instead?".to_owned(),
+            None
+        )
+    );
+    assert_eq!(stored(4).await.2.as_deref(), Some("payment"));
+    // The agent reads them with the rest.
+    let anna = server.agent("Anna", &["acme"]).await;
+    let detail: ConversationDetail =
+        common::json(anna.get(&format!("/v1/agent/conversations/{}", first.id))).await;
+    let texts: Vec<&str> = detail.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts.len(), 4);
+    assert_eq!(texts[3], "We take cards and PayPal.");
+
+    // The same again adds nothing; nor does a chat that does not begin with the lines stored
+    // (the widget could not read all of it back).
+    let third = server.hand_over(&packet).await;
+    assert_eq!(third.transcript_seq, 4);
+    let count = "SELECT COUNT(*) AS n FROM messages";
+    assert_eq!(server.count(count).await, 4);
+    let mut damaged = packet.clone();
+    damaged.transcript.remove(0);
+    damaged.transcript.extend(damaged.transcript.clone());
+    let fourth = server.hand_over(&damaged).await;
+    assert_eq!(fourth.transcript_seq, 4);
+    assert_eq!(server.count(count).await, 4);
+    // Once something was written after them, lines sent later are not added: the widget,
+    // counting from the transcript, would be sent them as new.
+    let sent = server
+        .post(&format!("/v1/conversations/{}/messages", first.id))
+        .bearer_auth(&fourth.token)
+        .json(&json!({ "client_id": "live-1", "text": "Hello?" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    packet.transcript.extend(
+        serde_json::from_value::<Vec<TranscriptEntry>>(json!([
+            { "author": "shopper", "text": "Anyone?" }
+        ]))
+        .unwrap(),
+    );
+    let last = server.hand_over(&packet).await;
+    assert_eq!(last.transcript_seq, 4);
+    assert_eq!(server.count(count).await, 5);
     server.stop().await;
 }
 

@@ -8,7 +8,7 @@ use common::{Settings, TestServer, Ws};
 use reqwest::{StatusCode, header};
 use serde_json::json;
 use tandem_protocol::{
-    Availability, CreateConversation, SiteInfo,
+    Author, Availability, CreateConversation, SiteInfo,
     agent::{AgentServerFrame, ConversationDetail, OfflineMessage},
     conversation::MessageLeft,
     live::ServerFrame,
@@ -268,7 +268,7 @@ async fn after_closing_time_a_handoff_sent_again_still_gets_its_conversation() {
         language: None,
         key_hash: Some(tandem_server::ids::token_hash(key)),
         messages: vec![tandem_server::store::NewMessage {
-            author: "system",
+            author: Author::System,
             text: "Asked for a person".to_owned(),
             confidence: None,
             entry: None,

@@ -13,7 +13,7 @@
 
 use sqlx::{AnyConnection, Row, any::AnyRow};
 use tandem_protocol::{
-    ConversationState, HandoffReason,
+    Author, ConversationState, HandoffReason,
     agent::{ClosedConversation, Resolution},
 };
 
@@ -101,7 +101,7 @@ fn conversation(row: &AnyRow) -> Result<Conversation, StoreError> {
 /// A message to store with a new conversation.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    pub author: &'static str,
+    pub author: Author,
     pub text: String,
     /// The assistant's confidence, 0 to 1.
     pub confidence: Option<f32>,
@@ -205,21 +205,7 @@ impl Db {
             tx.commit().await?;
             return Ok(Created::Again(id));
         }
-        for (seq, message) in (1i64..).zip(&new.messages) {
-            sqlx::query(
-                "INSERT INTO messages (conversation_id, seq, author, text, confidence_ppm, entry, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&new.id)
-            .bind(seq)
-            .bind(message.author)
-            .bind(&message.text)
-            .bind(message.confidence.map(super::messages::to_ppm))
-            .bind(&message.entry)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        super::messages::insert_lines(&mut tx, &new.id, 1, &new.messages, now).await?;
         tx.commit().await?;
         Ok(Created::New)
     }
@@ -247,15 +233,30 @@ impl Db {
         .await?)
     }
 
-    /// Where a conversation's handoff transcript ends: the seq of its handoff marker, the
-    /// first line Tandem wrote.
-    pub async fn transcript_seq(&self, id: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT MIN(seq) FROM messages WHERE conversation_id = $1 AND author = 'system'",
+    /// A conversation's handoff transcript as the widget sent it: its lines' texts (a
+    /// retry's added ones included) and the seq where it ends (its last line, or the handoff
+    /// marker, the first line Tandem wrote, when that comes after).
+    pub async fn handoff_transcript(&self, id: &str) -> Result<(Vec<String>, i64), StoreError> {
+        // Its lines are the ones with no client id: what the widget and agents send live
+        // always has one, Tandem's own lines are the system's.
+        let rows = sqlx::query(
+            "SELECT seq, author, text FROM messages WHERE conversation_id = $1 \
+             AND ((client_id IS NULL AND author IN ('shopper', 'assistant')) \
+             OR seq = (SELECT MIN(seq) FROM messages WHERE conversation_id = $1 AND author = 'system')) \
+             ORDER BY seq",
         )
         .bind(id)
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut texts = Vec::with_capacity(rows.len());
+        let mut end = 0;
+        for row in &rows {
+            end = row.try_get("seq")?;
+            if row.try_get::<String, _>("author")? != "system" {
+                texts.push(row.try_get("text")?);
+            }
+        }
+        Ok((texts, end))
     }
 
     /// One conversation, if it exists.

@@ -7,11 +7,14 @@
 //! that the writer may write (the shopper while the conversation is open, the agent only
 //! while they have it), so the hot path is one transaction of two statements. A retry
 //! carries the same client id and gets the stored message back instead of a second copy.
+//!
+//! A handoff's transcript has no client ids: stored with its conversation, and extended,
+//! numbered the same way, by lines a retry of the handoff brings ([`Db::extend_transcript`]).
 
 use sqlx::{Row, any::AnyRow};
 use tandem_protocol::{Author, Message, Notice};
 
-use super::{Db, StoreError, now_ms};
+use super::{Db, NewMessage, StoreError, now_ms};
 
 /// Who may append to a conversation, checked in the same statement that numbers the message.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +59,7 @@ pub enum Refused {
     NotAllowed,
 }
 
-fn author_name(author: Author) -> &'static str {
+pub(super) fn author_name(author: Author) -> &'static str {
     match author {
         Author::Shopper => "shopper",
         Author::Assistant => "assistant",
@@ -107,6 +110,32 @@ fn message(row: &AnyRow) -> Result<Message, StoreError> {
         notice: notice(row)?,
         at: row.try_get("created_at")?,
     })
+}
+
+/// Inserts a handoff's transcript lines (no client ids) numbered from `first_seq`, in `tx`.
+pub(super) async fn insert_lines(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    first_seq: i64,
+    lines: &[NewMessage],
+    now: i64,
+) -> Result<(), StoreError> {
+    for (seq, line) in (first_seq..).zip(lines) {
+        sqlx::query(
+            "INSERT INTO messages (conversation_id, seq, author, text, confidence_ppm, entry, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(author_name(line.author))
+        .bind(&line.text)
+        .bind(line.confidence.map(to_ppm))
+        .bind(&line.entry)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 impl Db {
@@ -215,6 +244,65 @@ impl Db {
             })
         })
         .transpose()
+    }
+
+    /// Adds the lines a handoff sent again carries beyond those its conversation has (the
+    /// shopper went on with the assistant between the tries) after its transcript's end,
+    /// `end_seq` (see [`Db::handoff_transcript`]), if nothing has been written after that.
+    /// The widget counts its conversation from what the handoff's answer says: once a person
+    /// or Tandem wrote after the transcript, lines added later would reach the widget as new
+    /// and be shown twice, so then nothing is added (`None`).
+    pub async fn extend_transcript(
+        &self,
+        id: &str,
+        end_seq: i64,
+        lines: &[NewMessage],
+    ) -> Result<Option<Vec<Appended>>, StoreError> {
+        let now = now_ms();
+        let count = i64::try_from(lines.len()).unwrap_or(i64::MAX);
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query(
+            "UPDATE conversations SET last_seq = last_seq + $3 \
+             WHERE id = $1 AND last_seq = $2 AND state IN ('queued', 'with_agent') \
+             RETURNING site, state, agent_id",
+        )
+        .bind(id)
+        .bind(end_seq)
+        .bind(count)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        insert_lines(&mut tx, id, end_seq + 1, lines, now).await?;
+        tx.commit().await?;
+        let (site, state, agent_id): (String, String, Option<String>) = (
+            row.try_get("site")?,
+            row.try_get("state")?,
+            row.try_get("agent_id")?,
+        );
+        Ok(Some(
+            (end_seq + 1..)
+                .zip(lines)
+                .map(|(seq, line)| Appended {
+                    message: Message {
+                        seq: u64::try_from(seq).unwrap_or_default(),
+                        author: line.author,
+                        text: line.text.clone(),
+                        client_id: None,
+                        agent_name: None,
+                        confidence: line.confidence,
+                        entry: line.entry.clone(),
+                        notice: None,
+                        at: now,
+                    },
+                    duplicate: false,
+                    site: site.clone(),
+                    state: state.clone(),
+                    agent_id: agent_id.clone(),
+                })
+                .collect(),
+        ))
     }
 
     /// The messages after `after`, in order.
