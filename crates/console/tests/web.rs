@@ -1129,7 +1129,7 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
         ["acme 2026-11-09 2026-11-22"],
         "the first site's last two weeks, at once"
     );
-    let day = |day: &str, answered, handed_over, conversations| DayFigures {
+    let day = |day: &str, answered, handed_over, conversations, left_waiting| DayFigures {
         day: day.into(),
         answered,
         clarified: 0,
@@ -1138,7 +1138,10 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
     };
     data.set(Some(Dashboard {
         site: "acme".into(),
-        days: vec![day("2026-11-21", 30, 10, 9), day("2026-11-22", 6, 2, 2)],
+        days: vec![
+            day("2026-11-21", 30, 10, 9, 1),
+            day("2026-11-22", 6, 2, 2, 0),
+        ],
         reasons: vec![ReasonCount {
             reason: HandoffReason::Asked,
             count: 12,
@@ -1160,6 +1163,7 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
         find(&root, ".answered-alone").text_content().unwrap(),
         "75 %"
     );
+        left_waiting,
     assert_eq!(find(&root, ".helpful").text_content().unwrap(), "90 %");
     assert_eq!(find(&root, ".rating").text_content().unwrap(), "4.7 / 5");
     assert_eq!(find(&root, ".with-people").text_content().unwrap(), "11");
@@ -1169,7 +1173,7 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
     assert_eq!(bars.length(), 4, "two stacked bars");
     assert_eq!(
         texts(&root, ".days-table tbody tr"),
-        ["2026-11-2130109", "2026-11-22622"]
+        ["2026-11-21301091", "2026-11-226220"]
     );
     assert!(texts(&root, ".reasons li")[0].contains("Asked for a person"));
     // Each person: conversations, their average rating and how many rated, time taken.
@@ -1188,6 +1192,10 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
     let from: HtmlInputElement = find(&root, "#dashboard-from").unchecked_into();
     from.set_value("2026-11-01");
     from.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    assert_eq!(
+        find(&root, ".left-waiting").text_content().unwrap(),
+        "1 (9 %)"
+    );
     find(&root, ".range button[type=submit]").click();
     assert_eq!(asked.lock().unwrap()[1], "other 2026-11-01 2026-11-22");
     problem.set(Some("The range ends before it starts.".into()));

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::conversation::HandoffReason;
 
 /// The figures of one day. `answered`, `clarified` and `handed_over` are the widget's counts
-/// of what the assistant did; `conversations` are the conversations handed to people.
+/// of what the assistant did; `conversations` are the conversations handed to people, and
+/// `left_waiting` those of them whose shopper left the queue before a person took them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DayFigures {
     /// `YYYY-MM-DD`.
@@ -16,6 +17,10 @@ pub struct DayFigures {
     pub clarified: u64,
     pub handed_over: u64,
     pub conversations: u64,
+    /// Shoppers who left the queue, or whose widget was gone too long, before anyone took
+    /// their conversation: those the people never helped.
+    #[serde(default)]
+    pub left_waiting: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +89,13 @@ impl Dashboard {
         (answered + handed > 0).then(|| answered as f64 / (answered + handed) as f64)
     }
 
+    /// Share of the conversations handed to people whose shopper left before a person came.
+    pub fn left_waiting_rate(&self) -> Option<f64> {
+        let all: u64 = self.days.iter().map(|d| d.conversations).sum();
+        let left: u64 = self.days.iter().map(|d| d.left_waiting).sum();
+        (all > 0).then(|| left as f64 / all as f64)
+    }
+
     /// Share of "did this help?" answers that said yes.
     pub fn helpful_rate(&self) -> Option<f64> {
         let all = self.helpful + self.not_helpful;
@@ -114,8 +126,13 @@ mod tests {
             agents: vec![],
         };
         assert_eq!(
-            (d.answered_alone(), d.helpful_rate(), d.average_rating()),
-            (None, None, None)
+            (
+                d.answered_alone(),
+                d.helpful_rate(),
+                d.average_rating(),
+                d.left_waiting_rate()
+            ),
+            (None, None, None, None)
         );
         d.days = vec![DayFigures {
             day: "2026-11-20".into(),
@@ -123,6 +140,7 @@ mod tests {
             clarified: 2,
             handed_over: 10,
             conversations: 10,
+            left_waiting: 1,
         }];
         d.helpful = 9;
         d.not_helpful = 3;
@@ -130,6 +148,7 @@ mod tests {
         assert_eq!(d.answered_alone(), Some(0.75));
         assert_eq!(d.helpful_rate(), Some(0.75));
         assert_eq!(d.average_rating(), Some(4.25));
+        assert_eq!(d.left_waiting_rate(), Some(0.1));
         let anna = AgentFigures {
             name: "Anna".into(),
             conversations: 2,

@@ -74,6 +74,8 @@ pub struct Handled {
     /// When the person who has it (had it last) took it: the start of their time with it.
     pub assigned_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// The shopper left the queue (or was gone too long) before anyone took it.
+    pub left: bool,
     pub rating: Option<u8>,
     /// The id and name of the person who had it last, if anyone took it.
     pub agent: Option<(String, String)>,
@@ -160,6 +162,7 @@ pub fn build(site: &str, range: DayRange, counts: &[CountRow], handled: &[Handle
             .and_then(|t| range.index(t.date_naive()));
         if let Some(figures) = slot.and_then(|i| days.get_mut(i)) {
             figures.conversations += 1;
+            figures.left_waiting += u64::from(h.left);
         }
         if let Some(score @ 1..=5) = h.rating {
             ratings[usize::from(score) - 1] += 1;
@@ -285,16 +288,26 @@ mod tests {
                 rating: (i % 2 == 0).then_some(5),
                 ..Handled::default()
             })
-            .chain([Handled {
-                queued_at: start,
-                taken_at: None,
-                assigned_at: None,
-                rating: Some(2),
-                ..Handled::default()
-            }])
+            .chain([
+                Handled {
+                    queued_at: start,
+                    taken_at: None,
+                    assigned_at: None,
+                    rating: Some(2),
+                    ..Handled::default()
+                },
+                // Left the queue: no wait of theirs is known to have ended.
+                Handled {
+                    queued_at: start,
+                    closed_at: Some(start + 600_000),
+                    left: true,
+                    ..Handled::default()
+                },
+            ])
             .collect();
         let d = build("acme", range, &[], &handled);
-        assert_eq!(d.days[0].conversations, 11);
+        assert_eq!(d.days[0].conversations, 12);
+        assert_eq!(d.days[0].left_waiting, 1);
         assert_eq!(d.wait_p50_secs, Some(50));
         assert_eq!(d.wait_p90_secs, Some(90));
         assert_eq!(d.ratings, [0, 1, 0, 0, 5]);
@@ -310,6 +323,7 @@ mod tests {
             taken_at: Some(start + 60_000),
             assigned_at: Some(start + 60_000),
             closed_at: Some(start + 60_000 + minutes * 60_000),
+            left: false,
             rating,
             agent: Some((format!("id-{agent}"), agent.to_owned())),
         };

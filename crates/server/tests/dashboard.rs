@@ -1,5 +1,6 @@
-//! The quality dashboard over real sockets: the widget's counts and a conversation a person
-//! handled come back as the day's and that person's figures, and bad ranges and foreign sites are refused.
+//! The quality dashboard over real sockets: the widget's counts, a conversation a person
+//! handled and those whose shopper left the queue before or after one came come back as the
+//! day's and that person's figures, and bad ranges and foreign sites are refused.
 
 mod common;
 
@@ -65,6 +66,36 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
         .await
         .unwrap();
     assert_eq!(rated.status(), StatusCode::NO_CONTENT);
+    // Another shopper leaves the queue before anyone takes them.
+    let left = server.handoff().await;
+    let cancelled = server
+        .post(&format!("/v1/conversations/{}/cancel", left.id))
+        .bearer_auth(&left.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(cancelled.status().is_success());
+    // A third is taken, put back in the queue, and its shopper leaves then: a person came.
+    let returned = server.handoff().await;
+    eventually(Duration::from_secs(20), "Anna to take it", || async {
+        anna.act(&returned.id, "claim", json!({}))
+            .await
+            .is_success()
+            .then_some(())
+    })
+    .await;
+    assert!(
+        anna.act(&returned.id, "transfer", json!({}))
+            .await
+            .is_success()
+    );
+    let cancelled = server
+        .post(&format!("/v1/conversations/{}/cancel", returned.id))
+        .bearer_auth(&returned.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(cancelled.status().is_success());
 
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let response = anna
@@ -79,9 +110,15 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
     assert_eq!(dashboard.days.len(), 1);
     let day = &dashboard.days[0];
     assert_eq!(
-        (day.answered, day.handed_over, day.conversations),
-        (3, 1, 1)
+        (
+            day.answered,
+            day.handed_over,
+            day.conversations,
+            day.left_waiting
+        ),
+        (3, 1, 3, 1)
     );
+    assert_eq!(dashboard.left_waiting_rate(), Some(1.0 / 3.0));
     assert_eq!(
         dashboard.reasons,
         [ReasonCount {

@@ -1,7 +1,8 @@
 //! The quality dashboard: for a site and a range of days, how much the assistant settled
 //! alone, how often its answers helped, why shoppers were handed over, how long they waited
-//! for a person, and the people's ratings beside the assistant's "did this help?". The
-//! chart is drawn in SVG; a table under it carries the same figures for screen readers.
+//! for a person and how many left before one came, and the people's ratings beside the
+//! assistant's "did this help?". The chart is drawn in SVG; a table under it carries the
+//! same figures for screen readers.
 
 use leptos::{ev, prelude::*};
 use tandem_protocol::dashboard::Dashboard;
@@ -95,6 +96,13 @@ pub fn DashboardView(
                         <dd class="with-people">{move || figure(|d| d.days.iter().map(|x| x.conversations).sum::<u64>().to_string())}</dd>
                     </div>
                     <div>
+                        <dt>{t("left_waiting")}</dt>
+                        <dd class="left-waiting">{move || figure(|d| t_args("count_share", &[
+                            ("n", &d.days.iter().map(|x| x.left_waiting).sum::<u64>().to_string()),
+                            ("share", &percent(d.left_waiting_rate())),
+                        ]))}</dd>
+                    </div>
+                    <div>
                         <dt>{t("wait_p50")}</dt>
                         <dd class="wait-p50">{move || figure(|d| seconds(d.wait_p50_secs))}</dd>
                     </div>
@@ -128,6 +136,7 @@ pub fn DashboardView(
                             <th scope="col">{t("legend_answered")}</th>
                             <th scope="col">{t("legend_handed_over")}</th>
                             <th scope="col">{t("conversations_with_people")}</th>
+                            <th scope="col">{t("left_waiting")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -137,6 +146,7 @@ pub fn DashboardView(
                                 <td>{d.answered}</td>
                                 <td>{d.handed_over}</td>
                                 <td>{d.conversations}</td>
+                                <td>{d.left_waiting}</td>
                             </tr>
                         </For>
                     </tbody>

@@ -297,7 +297,8 @@ impl Db {
         to_ms: i64,
     ) -> Result<Vec<Handled>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.queued_at, c.taken_at, c.assigned_at, c.closed_at, c.rating, c.agent_id, a.name \
+            "SELECT c.queued_at, c.taken_at, c.assigned_at, c.closed_at, c.state, c.rating, c.agent_id, \
+             a.name \
              FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id \
              WHERE c.site = $1 AND c.queued_at >= $2 AND c.queued_at < $3",
         )
@@ -314,6 +315,8 @@ impl Db {
                     taken_at: r.try_get("taken_at")?,
                     assigned_at: r.try_get("assigned_at")?,
                     closed_at: r.try_get("closed_at")?,
+                    left: r.try_get::<String, _>("state")? == "cancelled"
+                        && r.try_get::<Option<i64>, _>("taken_at")?.is_none(),
                     rating: rating.and_then(|n| u8::try_from(n).ok()),
                     agent: match (
                         r.try_get::<Option<String>, _>("agent_id")?,
