@@ -9,7 +9,7 @@ use tandem_protocol::{
     agent::{
         AgentProfile, ChangePassword, CloseConversation, ClosedConversation, Colleague,
         ConversationDetail, KbEdit, KbReport, KbSource, KbTried, KbTry, KbVersionPage,
-        KbVersionText, Login, NewAgent, NewNote, Note, OfflineMessage, Resolution, SetStatus,
+        KbVersionText, Login, NewAgent, NewNote, Note, OfflineInbox, Resolution, SetStatus,
         SiteAgent, Transfer,
     },
     conversation::SendMessage,
@@ -283,8 +283,9 @@ pub async fn canned_replies(site: &str) -> Result<Vec<String>, Failure> {
     read(call(request.build()).await?).await
 }
 
-/// The messages shoppers left on a site while no one was available.
-pub async fn offline_messages(site: &str) -> Result<Vec<OfflineMessage>, Failure> {
+/// The messages shoppers left on a site while no one was available (the oldest waiting, a
+/// page of them).
+pub async fn offline_messages(site: &str) -> Result<OfflineInbox, Failure> {
     let request = Request::get("/v1/agent/offline-messages").query([("site", site)]);
     read(call(request.build()).await?).await
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use tandem_protocol::{
     agent::{
-        AgentProfile, AgentServerFrame, ConversationDetail, Note, Offer, OfflineMessage,
-        QueueEntry, Resolution,
+        AgentProfile, AgentServerFrame, ConversationDetail, Note, Offer, OfflineInbox,
+        OfflineMessage, QueueEntry, Resolution,
     },
     conversation::{Author, Message},
 };
@@ -148,8 +148,9 @@ pub struct Desk {
     offers: Vec<Offer>,
     chats: Vec<Chat>,
     open: Option<String>,
-    /// Messages shoppers left while no one was available, not handled yet, per site.
-    inbox: BTreeMap<String, Vec<OfflineMessage>>,
+    /// Messages shoppers left while no one was available, not handled yet, per site: the
+    /// page the server sent, and how many more wait beyond it.
+    inbox: BTreeMap<String, (Vec<OfflineMessage>, u64)>,
     /// The last problem the server reported, for the status line.
     pub problem: Option<String>,
     /// Notes whose conversation left the desk before they were added: their text, shown
@@ -527,23 +528,38 @@ impl Desk {
         };
     }
 
-    /// A site's offline messages as the server has them now; handled ones are left out.
-    pub fn set_inbox(&mut self, site: String, mut messages: Vec<OfflineMessage>) {
+    /// A site's offline inbox as the server has it now; handled ones are left out.
+    pub fn set_inbox(&mut self, site: String, inbox: OfflineInbox) {
+        let more = inbox.unhandled_not_shown();
+        let mut messages = inbox.messages;
         messages.retain(|m| m.handled_at.is_none());
         messages.sort_by_key(|m| m.created_at);
-        self.inbox.insert(site, messages);
+        self.inbox.insert(site, (messages, more));
     }
 
-    /// Every site's unhandled offline messages, oldest first within a site.
+    /// Every site's unhandled offline messages the server sent, oldest first within a site.
     pub fn inbox(&self) -> Vec<OfflineMessage> {
-        self.inbox.values().flatten().cloned().collect()
+        self.inbox
+            .values()
+            .flat_map(|(messages, _)| messages)
+            .cloned()
+            .collect()
     }
 
-    /// An offline message was answered by email and marked handled.
-    pub fn handled(&mut self, id: &str) {
-        for messages in self.inbox.values_mut() {
-            messages.retain(|m| m.id != id);
-        }
+    /// How many unhandled messages wait beyond those sent: they come as these are handled.
+    pub fn inbox_not_shown(&self) -> u64 {
+        self.inbox.values().map(|(_, more)| more).sum()
+    }
+
+    /// An offline message was answered by email and marked handled. Returns its site if that
+    /// was the last one shown and more wait: the next page is to be asked for.
+    pub fn handled(&mut self, id: &str) -> Option<String> {
+        let (site, (messages, more)) = self
+            .inbox
+            .iter_mut()
+            .find(|(_, (messages, _))| messages.iter().any(|m| m.id == id))?;
+        messages.retain(|m| m.id != id);
+        (messages.is_empty() && *more > 0).then(|| site.clone())
     }
 
     /// The agent retries a failed message: the same client id, so it is stored once.

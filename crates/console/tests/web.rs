@@ -20,7 +20,7 @@ use tandem_console::{
 use tandem_protocol::{
     agent::{
         AgentServerFrame, AgentStatus, ChangePassword, ClosedConversation, Colleague,
-        ConversationDetail, HISTORY_PAGE, KbReport, KbSource, NewAgent, Note, Offer,
+        ConversationDetail, HISTORY_PAGE, KbReport, KbSource, NewAgent, Note, Offer, OfflineInbox,
         OfflineMessage, Resolution, SiteAgent,
     },
     conversation::{Author, ConversationState, HandoffReason, Identity},
@@ -123,6 +123,16 @@ fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
+}
+
+/// The texts of the elements `selector` finds that are not `hidden`.
+fn visible_texts(root: &HtmlElement, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into::<HtmlElement>())
+        .filter(|element| !element.hidden())
+        .map(|element| element.text_content().unwrap_or_default())
         .collect()
 }
 
@@ -1030,8 +1040,13 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
         handled_at: None,
         handled_by: None,
     };
+    let page = |messages, unhandled| OfflineInbox {
+        messages,
+        unhandled,
+    };
     let mut desk = Desk::default();
-    desk.set_inbox("acme".into(), vec![left("m1", "maja@example.com")]);
+    // One sent, two more waiting beyond the page.
+    desk.set_inbox("acme".into(), page(vec![left("m1", "maja@example.com")], 3));
     let desk = RwSignal::new(desk);
     let (actions, log) = recorder();
     let _mounted = mount_to(root.clone(), move || view! { <Inbox desk actions /> });
@@ -1044,21 +1059,31 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
         find(&root, "li.left a").get_attribute("href").as_deref(),
         Some("mailto:maja@example.com")
     );
+    let shown = |root: &HtmlElement| visible_texts(root, ".inbox > p");
+    assert_eq!(
+        shown(&root),
+        ["2 more waiting: they come here, the longest waiting first, as these are marked handled."]
+    );
     find(&root, "li.left > button").click();
     assert_eq!(*log.lock().unwrap(), ["handled m1"]);
-    desk.update(|d| d.handled("m1"));
+    desk.update(|d| {
+        d.handled("m1");
+    });
     tick().await;
     assert!(root.query_selector("li.left").unwrap().is_none());
-    assert!(
-        texts(&root, ".inbox p")
-            .iter()
-            .any(|t| t == "No messages waiting for an answer.")
+    assert_eq!(
+        shown(&root),
+        ["2 more waiting: they come here, the longest waiting first, as these are marked handled."],
+        "not \"no messages\" while more wait"
     );
+    desk.update(|d| d.set_inbox("acme".into(), page(vec![], 0)));
+    tick().await;
+    assert_eq!(shown(&root), ["No messages waiting for an answer."]);
 
     // An address that tries to add a header to the agent's reply (an older server let it
     // through) stays one address.
     let sneaky = left("m2", "jane@victim.example?bcc=thief@evil.example");
-    desk.update(|d| d.set_inbox("acme".into(), vec![sneaky]));
+    desk.update(|d| d.set_inbox("acme".into(), page(vec![sneaky], 1)));
     tick().await;
     assert_eq!(
         find(&root, "li.left a").get_attribute("href").as_deref(),
@@ -1135,6 +1160,7 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
         clarified: 0,
         handed_over,
         conversations,
+        left_waiting,
     };
     data.set(Some(Dashboard {
         site: "acme".into(),
@@ -1163,10 +1189,13 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
         find(&root, ".answered-alone").text_content().unwrap(),
         "75 %"
     );
-        left_waiting,
     assert_eq!(find(&root, ".helpful").text_content().unwrap(), "90 %");
     assert_eq!(find(&root, ".rating").text_content().unwrap(), "4.7 / 5");
     assert_eq!(find(&root, ".with-people").text_content().unwrap(), "11");
+    assert_eq!(
+        find(&root, ".left-waiting").text_content().unwrap(),
+        "1 (9 %)"
+    );
     assert_eq!(find(&root, ".wait-p50").text_content().unwrap(), "40 s");
     assert_eq!(find(&root, ".wait-p90").text_content().unwrap(), "95 s");
     let bars = root.query_selector_all("svg.days rect").unwrap();
@@ -1192,10 +1221,6 @@ async fn the_dashboard_shows_the_figures_a_chart_and_a_table_of_the_days() {
     let from: HtmlInputElement = find(&root, "#dashboard-from").unchecked_into();
     from.set_value("2026-11-01");
     from.dispatch_event(&Event::new("change").unwrap()).unwrap();
-    assert_eq!(
-        find(&root, ".left-waiting").text_content().unwrap(),
-        "1 (9 %)"
-    );
     find(&root, ".range button[type=submit]").click();
     assert_eq!(asked.lock().unwrap()[1], "other 2026-11-01 2026-11-22");
     problem.set(Some("The range ends before it starts.".into()));

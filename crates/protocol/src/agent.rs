@@ -430,6 +430,35 @@ pub struct OfflineMessage {
     pub handled_by: Option<String>,
 }
 
+/// An agent's offline inbox for one site (`GET /v1/agent/offline-messages?site=S`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfflineInbox {
+    /// The oldest messages not handled yet, oldest first (at most
+    /// [`OfflineInbox::PAGE`]), then those handled in the last week, newest first (as many
+    /// at most).
+    pub messages: Vec<OfflineMessage>,
+    /// How many are not handled yet in all: more than shown when there are more than a page.
+    pub unhandled: u64,
+}
+
+impl OfflineInbox {
+    /// The most messages of each kind one answer carries: the inbox is asked for every
+    /// minute by every agent, and a site that never marks its messages handled would
+    /// otherwise send all it ever got.
+    pub const PAGE: usize = 50;
+
+    /// How many messages not handled yet are not in this answer.
+    pub fn unhandled_not_shown(&self) -> u64 {
+        let shown = self
+            .messages
+            .iter()
+            .filter(|m| m.handled_at.is_none())
+            .count();
+        self.unhandled
+            .saturating_sub(u64::try_from(shown).unwrap_or(u64::MAX))
+    }
+}
+
 /// Agent → server, on the live connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

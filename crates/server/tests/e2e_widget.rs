@@ -600,7 +600,13 @@ async fn a_shopper_left_waiting_when_the_agents_go_leaves_a_message_instead() {
         .unwrap()
         .get("state");
     assert_eq!(state, "cancelled");
-    let left = server.state.db.offline_messages("acme", 0).await.unwrap();
+    let left = server
+        .state
+        .db
+        .offline_inbox("acme", 0, 10)
+        .await
+        .unwrap()
+        .messages;
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].message, "Please tell me when it ships.");
     assert!(

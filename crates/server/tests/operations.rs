@@ -9,7 +9,7 @@ use reqwest::{StatusCode, header};
 use serde_json::json;
 use tandem_protocol::{
     Author, Availability, CreateConversation, SiteInfo,
-    agent::{AgentServerFrame, ConversationDetail, OfflineMessage},
+    agent::{AgentServerFrame, ConversationDetail, OfflineInbox},
     conversation::MessageLeft,
     live::ServerFrame,
 };
@@ -148,8 +148,9 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     assert_eq!(left.id, again.id);
 
     let anna = server.agent("Anna", &["acme"]).await;
-    let inbox: Vec<OfflineMessage> =
-        common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    let inbox: OfflineInbox = common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    assert_eq!(inbox.unhandled, 1);
+    let inbox = inbox.messages;
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].email, "shopper@example.com");
     assert_eq!(inbox[0].name.as_deref(), Some("Sam •••• 4444"));
@@ -169,17 +170,19 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
         .await
         .unwrap();
     assert_eq!(handled.status(), StatusCode::NO_CONTENT);
-    let inbox: Vec<OfflineMessage> =
-        common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
-    assert_eq!(inbox[0].handled_by.as_deref(), Some(anna.id.as_str()));
+    let inbox: OfflineInbox = common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    assert_eq!(inbox.unhandled, 0);
+    assert_eq!(
+        inbox.messages[0].handled_by.as_deref(),
+        Some(anna.id.as_str())
+    );
     // Handled more than a week ago, it is no longer in the inbox.
     sqlx::query("UPDATE offline_messages SET handled_at = handled_at - 8 * 86400000")
         .execute(server.state.db.pool())
         .await
         .unwrap();
-    let inbox: Vec<OfflineMessage> =
-        common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
-    assert!(inbox.is_empty(), "{inbox:?}");
+    let inbox: OfflineInbox = common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    assert!(inbox.messages.is_empty(), "{inbox:?}");
     // Left again once the first was handled: a new message.
     let later: MessageLeft = leave().await.unwrap().json().await.unwrap();
     assert_ne!(later.id, left.id);
@@ -189,6 +192,62 @@ async fn with_no_agent_the_api_says_so_and_a_left_message_reaches_the_inbox() {
     anna.set_status("available", 2).await;
     let info: SiteInfo = common::json(server.get("/v1/sites/acme")).await;
     assert_eq!(info.availability, Availability::Online);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_full_inbox_comes_a_page_at_a_time_the_longest_waiting_first() {
+    let server = TestServer::start().await;
+    let count = OfflineInbox::PAGE + 3;
+    for i in 0..count {
+        let id = format!("m{i:02}");
+        let text = format!("Message {i}");
+        server
+            .state
+            .db
+            .leave_offline_message(tandem_server::store::NewOfflineMessage {
+                id: &id,
+                site: "acme",
+                email: "shopper@example.com",
+                name: None,
+                message: &text,
+                transcript: "[]",
+                context: "{}",
+                dedupe: &id,
+            })
+            .await
+            .unwrap();
+        // Left in the reverse order of their ids: the last one waited longest.
+        sqlx::query("UPDATE offline_messages SET created_at = $1 WHERE id = $2")
+            .bind(1_000_000 - i64::try_from(i).unwrap())
+            .bind(&id)
+            .execute(server.state.db.pool())
+            .await
+            .unwrap();
+    }
+    let anna = server.agent("Anna", &["acme"]).await;
+    let inbox: OfflineInbox = common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    assert_eq!(inbox.messages.len(), OfflineInbox::PAGE);
+    assert_eq!(inbox.unhandled, u64::try_from(count).unwrap());
+    assert_eq!(inbox.unhandled_not_shown(), 3);
+    let first: Vec<&str> = inbox.messages[..3].iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(first, ["m52", "m51", "m50"], "the longest waiting first");
+    assert_eq!(inbox.messages.last().unwrap().id, "m03");
+
+    // Handling the oldest brings the next in, and the handled one follows the waiting.
+    let handled = anna
+        .post("/v1/agent/offline-messages/m52/handled")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(handled.status(), StatusCode::NO_CONTENT);
+    let inbox: OfflineInbox = common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    let ids: Vec<&str> = inbox.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), OfflineInbox::PAGE + 1);
+    assert_eq!(ids[0], "m51");
+    assert_eq!(ids[OfflineInbox::PAGE - 1], "m02");
+    assert_eq!(ids[OfflineInbox::PAGE], "m52");
+    assert_eq!(inbox.unhandled_not_shown(), 2);
     server.stop().await;
 }
 

@@ -519,17 +519,27 @@ fn the_inbox_holds_unhandled_messages_oldest_first_until_marked_handled() {
     let mut desk = welcomed(vec![]);
     desk.set_inbox(
         "acme".into(),
-        vec![
-            left("m2", 20, false),
-            left("m1", 10, false),
-            left("m0", 5, true),
-        ],
+        tandem_protocol::agent::OfflineInbox {
+            messages: vec![
+                left("m2", 20, false),
+                left("m1", 10, false),
+                left("m0", 5, true),
+            ],
+            unhandled: 5,
+        },
     );
     let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["m1", "m2"]);
-    desk.handled("m1");
+    assert_eq!(desk.inbox_not_shown(), 3, "two of five waiting were sent");
+    assert_eq!(desk.handled("m1"), None, "one still shown");
     let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["m2"]);
+    assert_eq!(
+        desk.handled("m2").as_deref(),
+        Some("acme"),
+        "the last shown, with more waiting: the next page is asked for"
+    );
+    assert_eq!(desk.handled("m2"), None, "not shown any more");
 }
 
 #[test]

@@ -71,6 +71,14 @@ async fn load_model(site: &str) -> Option<Model> {
     Model::from_bytes(&api::model(&url).await.ok()?).ok()
 }
 
+/// Asks for a site's offline inbox and puts it on the desk (nothing changes if it fails: the
+/// next minute asks again).
+async fn fetch_inbox(desk: RwSignal<Desk>, site: String) {
+    if let Ok(inbox) = api::offline_messages(&site).await {
+        desk.update(|d| d.set_inbox(site, inbox));
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let desk = RwSignal::new(Desk::default());
@@ -364,7 +372,12 @@ pub fn App() -> impl IntoView {
             clear_problem();
             spawn_local(async move {
                 match api::offline_message_handled(&id).await {
-                    Ok(()) => desk.update(|d| d.handled(&id)),
+                    // The last one shown, with more waiting: the next ones now, not in a minute.
+                    Ok(()) => {
+                        if let Some(site) = desk.try_update(|d| d.handled(&id)).flatten() {
+                            fetch_inbox(desk, site).await;
+                        }
+                    }
                     Err(failure) => report(failure),
                 }
             });
@@ -439,11 +452,7 @@ pub fn App() -> impl IntoView {
         }
         inbox_fetched.set_value(now);
         for site in sites {
-            spawn_local(async move {
-                if let Ok(messages) = api::offline_messages(&site).await {
-                    desk.update(|d| d.set_inbox(site, messages));
-                }
-            });
+            spawn_local(fetch_inbox(desk, site));
         }
     });
     // Transfer targets and ready-made replies: the shown conversation's site's, asked for

@@ -1,12 +1,16 @@
 //! The offline inbox: messages shoppers left (with their email) while no one was available,
-//! oldest first, each with what the shopper had told the assistant before. The agent answers
-//! by email and marks it handled, which takes it off every colleague's inbox too.
+//! oldest first (a page of them, saying how many more wait), each with what the shopper had
+//! told the assistant before. The agent answers by email and marks it handled, which takes
+//! it off every colleague's inbox too.
 
 use leptos::prelude::*;
 use tandem_protocol::conversation::Author;
 
 use super::Actions;
-use crate::{desk::Desk, i18n::t};
+use crate::{
+    desk::Desk,
+    i18n::{t, t_with},
+};
 
 /// A `mailto:` link to `email`, escaped: nothing in the address (`?bcc=...`) becomes a header
 /// of the agent's reply.
@@ -18,10 +22,14 @@ fn mailto(email: &str) -> String {
 #[component]
 pub fn Inbox(desk: RwSignal<Desk>, actions: Actions) -> impl IntoView {
     let messages = move || desk.with(Desk::inbox);
+    let more = move || desk.with(Desk::inbox_not_shown);
     view! {
         <section class="inbox" aria-labelledby="inbox-title">
             <h2 id="inbox-title">{t("inbox")}</h2>
-            <p hidden=move || !messages().is_empty()>{t("inbox_empty")}</p>
+            <p hidden=move || !messages().is_empty() || more() != 0>{t("inbox_empty")}</p>
+            <p class="more" hidden=move || more() == 0>
+                {move || t_with("inbox_more", "n", &more().to_string())}
+            </p>
             <ul>
                 <For each=messages key=|m| m.id.clone() let:m>
                     {

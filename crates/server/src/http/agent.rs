@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tandem_protocol::{
     agent::{
         AgentProfile, ChangePassword, CloseConversation, Colleague, ConversationDetail, Login,
-        NewNote, Note, OfflineMessage, QueueEntry, SetStatus, Transfer,
+        NewNote, Note, OfflineInbox, QueueEntry, SetStatus, Transfer,
     },
     conversation::SendMessage,
     dashboard::Dashboard,
@@ -434,18 +434,22 @@ pub async fn dashboard(
 /// How long a handled offline message stays in the inbox (who answered it, when).
 const HANDLED_SHOWN_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
-/// `GET /v1/agent/offline-messages?site=S`: the inbox, every message not handled yet and
-/// those handled in the last week; older handled ones are left out, so the inbox, fetched
-/// every minute, does not grow with the years.
+/// `GET /v1/agent/offline-messages?site=S`: the inbox, the oldest messages not handled yet
+/// and those handled in the last week, a page of each, with how many wait in all; older
+/// handled ones are left out, so the inbox, fetched every minute, does not grow with the
+/// years.
 pub async fn offline_messages(
     State(state): State<AppState>,
     session: AgentSession,
     AppQuery(query): AppQuery<SiteQuery>,
-) -> Result<AppJson<Vec<OfflineMessage>>, AppError> {
+) -> Result<AppJson<OfflineInbox>, AppError> {
     require_site(&state, &session.agent, &query.site).await?;
     let since = now_ms() - HANDLED_SHOWN_MS;
     Ok(AppJson(
-        state.db.offline_messages(&query.site, since).await?,
+        state
+            .db
+            .offline_inbox(&query.site, since, OfflineInbox::PAGE)
+            .await?,
     ))
 }
 

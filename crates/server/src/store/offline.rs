@@ -1,7 +1,7 @@
 //! Messages shoppers leave when no one can answer live, and agents' inbox of them.
 
 use sqlx::{Row, any::AnyRow};
-use tandem_protocol::agent::OfflineMessage;
+use tandem_protocol::agent::{OfflineInbox, OfflineMessage};
 
 use super::{Db, StoreError, now_ms};
 
@@ -18,6 +18,9 @@ pub struct NewOfflineMessage<'a> {
     /// The same for the same message from the same email (see `leave_offline_message`).
     pub dedupe: &'a str,
 }
+
+const COLUMNS: &str =
+    "id, site, email, name, message, transcript, context, created_at, handled_at, handled_by";
 
 fn offline_message(row: &AnyRow) -> Result<OfflineMessage, StoreError> {
     let transcript: String = row.try_get("transcript")?;
@@ -75,24 +78,46 @@ impl Db {
         .await?)
     }
 
-    /// A site's offline messages not handled yet, and those handled since `handled_since`
-    /// (ms since the epoch), newest first.
-    pub async fn offline_messages(
+    /// A site's inbox: the oldest messages not handled yet, oldest first, then those handled
+    /// since `handled_since` (ms since the epoch), newest first; at most `page` of each.
+    pub async fn offline_inbox(
         &self,
         site: &str,
         handled_since: i64,
-    ) -> Result<Vec<OfflineMessage>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, site, email, name, message, transcript, context, created_at, handled_at, \
-             handled_by FROM offline_messages \
-             WHERE site = $1 AND (handled_at IS NULL OR handled_at >= $2) \
-             ORDER BY created_at DESC, id",
-        )
+        page: usize,
+    ) -> Result<OfflineInbox, StoreError> {
+        let page = i64::try_from(page).unwrap_or(i64::MAX);
+        let waiting = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM offline_messages WHERE site = $1 AND handled_at IS NULL \
+             ORDER BY created_at, id LIMIT $2"
+        ))
         .bind(site)
-        .bind(handled_since)
+        .bind(page)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(offline_message).collect()
+        let handled = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM offline_messages WHERE site = $1 AND handled_at >= $2 \
+             ORDER BY handled_at DESC, id LIMIT $3"
+        ))
+        .bind(site)
+        .bind(handled_since)
+        .bind(page)
+        .fetch_all(&self.pool)
+        .await?;
+        let unhandled: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM offline_messages WHERE site = $1 AND handled_at IS NULL",
+        )
+        .bind(site)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OfflineInbox {
+            messages: waiting
+                .iter()
+                .chain(&handled)
+                .map(offline_message)
+                .collect::<Result<_, _>>()?,
+            unhandled: u64::try_from(unhandled).unwrap_or(0),
+        })
     }
 
     /// The site of an offline message, if it exists.
