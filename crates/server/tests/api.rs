@@ -72,14 +72,20 @@ async fn handing_over_queues_conversations_in_order() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_one() {
-    let server = TestServer::start().await;
+/// A handoff of one line with the widget's key for it.
+fn keyed_handoff() -> CreateConversation {
     let mut packet = CreateConversation::new("acme");
     packet.transcript =
         serde_json::from_value(json!([{ "author": "shopper", "text": "Where is my parcel?" }]))
             .unwrap();
     packet.key = Some("first-try-0123456789ab".to_owned());
+    packet
+}
+
+#[tokio::test]
+async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_one() {
+    let server = TestServer::start().await;
+    let mut packet = keyed_handoff();
     let first = server.hand_over(&packet).await;
     // The page reloaded before the answer came, and the shopper asked again (twice at once).
     let (again, also) = tokio::join!(server.hand_over(&packet), server.hand_over(&packet));
@@ -139,11 +145,7 @@ async fn a_handoff_sent_again_with_its_key_gets_its_conversation_not_a_second_on
 #[tokio::test]
 async fn a_handoff_sent_again_brings_what_the_shopper_said_since_the_first_try() {
     let server = TestServer::start().await;
-    let mut packet = CreateConversation::new("acme");
-    packet.transcript =
-        serde_json::from_value(json!([{ "author": "shopper", "text": "Where is my parcel?" }]))
-            .unwrap();
-    packet.key = Some("first-try-0123456789ab".to_owned());
+    let mut packet = keyed_handoff();
     let first = server.hand_over(&packet).await;
     assert_eq!(first.transcript_seq, 2, "the line, then the marker");
     // Its answer was lost; the shopper went on with the assistant, then asked again.

@@ -10,9 +10,20 @@ use common::{Settings, TestServer, browser::eventually};
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_protocol::{
-    HandoffReason,
+    ConversationCreated, HandoffReason,
     dashboard::{Dashboard, ReasonCount},
 };
+
+/// The shopper of `created` leaves the queue.
+async fn leave_queue(server: &TestServer, created: &ConversationCreated) {
+    let cancelled = server
+        .post(&format!("/v1/conversations/{}/cancel", created.id))
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(cancelled.status().is_success());
+}
 
 #[tokio::test]
 async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
@@ -67,14 +78,7 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
         .unwrap();
     assert_eq!(rated.status(), StatusCode::NO_CONTENT);
     // Another shopper leaves the queue before anyone takes them.
-    let left = server.handoff().await;
-    let cancelled = server
-        .post(&format!("/v1/conversations/{}/cancel", left.id))
-        .bearer_auth(&left.token)
-        .send()
-        .await
-        .unwrap();
-    assert!(cancelled.status().is_success());
+    leave_queue(&server, &server.handoff().await).await;
     // A third is taken, put back in the queue, and its shopper leaves then: a person came.
     let returned = server.handoff().await;
     eventually(Duration::from_secs(20), "Anna to take it", || async {
@@ -89,13 +93,7 @@ async fn the_dashboard_shows_what_the_assistant_and_the_people_did_today() {
             .await
             .is_success()
     );
-    let cancelled = server
-        .post(&format!("/v1/conversations/{}/cancel", returned.id))
-        .bearer_auth(&returned.token)
-        .send()
-        .await
-        .unwrap();
-    assert!(cancelled.status().is_success());
+    leave_queue(&server, &returned).await;
 
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let response = anna
