@@ -36,6 +36,22 @@ const MAX_FIELD_BYTES: usize = 256;
 const MIN_KEY_BYTES: usize = 16;
 const MAX_KEY_BYTES: usize = 64;
 
+/// The hash of the packet's key, if it is one that may stand for a conversation: 16 to 64
+/// letters, digits, `-` or `_`. Another is left out (logged): the handoff goes through, it
+/// just cannot be resumed by a retry. The shopper cannot fix a key their browser kept
+/// damaged, and a guessable one must not get a conversation's token.
+fn key_hash(packet: &CreateConversation) -> Option<String> {
+    let key = packet.key.as_deref()?;
+    let usable = (MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !usable {
+        tracing::warn!(site = %packet.site, "a handoff's key was left out: it must be {MIN_KEY_BYTES} to {MAX_KEY_BYTES} letters, digits, `-` or `_`");
+    }
+    usable.then(|| ids::token_hash(key))
+}
+
 /// A short field of the packet, if it is one: at most [`MAX_FIELD_BYTES`].
 fn check_field(name: &str, value: Option<&str>) -> Result<(), AppError> {
     match value {
@@ -78,16 +94,6 @@ pub fn check(packet: &CreateConversation) -> Result<FromShop, AppError> {
         return Err(AppError::Invalid(format!(
             "The transcript has {} messages; at most {MAX_TRANSCRIPT_MESSAGES} are accepted.",
             packet.transcript.len()
-        )));
-    }
-    if let Some(key) = &packet.key
-        && (!(MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&key.len())
-            || !key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-    {
-        return Err(AppError::Invalid(format!(
-            "key must be {MIN_KEY_BYTES} to {MAX_KEY_BYTES} letters, digits, `-` or `_`."
         )));
     }
     for (line, entry) in (1..).zip(&packet.transcript) {
@@ -180,7 +186,7 @@ pub async fn create(
     let FromShop { context, identity } = check(&packet)?;
     let availability = queue::availability(state, site).await?;
     let token = ids::random_token();
-    let key_hash = packet.key.as_deref().map(ids::token_hash);
+    let key_hash = key_hash(&packet);
     // A retry gets its conversation whatever the hours: it is in the queue already.
     if let Some(key_hash) = &key_hash
         && let Some(id) = (state.db)
