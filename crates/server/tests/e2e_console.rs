@@ -226,6 +226,7 @@ async fn an_agent_takes_a_handed_over_shopper_and_answers_with_a_suggestion() {
     // The quality dashboard counts today's conversation with a person and its rating.
     view(client, "Quality dashboard").await;
     shows(client, ".dashboard .with-people", "1").await;
+    shows(client, ".dashboard .left-waiting", "0 (0 %)").await;
     shows(client, ".dashboard .rating", "5.0 / 5").await;
     assert_accessible(client, "the dashboard").await;
     // The history lists it with who had it and its rating, and opens it whole.
