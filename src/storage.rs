@@ -1,7 +1,9 @@
-//! Keeping the chat across reloads and checkout pages: the chat is saved in the widget's own
-//! origin's `localStorage` (never the merchant's page), and only from the moment the
-//! shopper opens the chat: the widget does not exist before. A stored chat that cannot be
-//! read (an older format, a damaged value) is dropped, not fatal.
+//! Keeping the chat (and the composer's unsent words) across reloads and checkout pages: the
+//! chat is saved in the widget's own origin's `localStorage` (never the merchant's page),
+//! and only from the moment the shopper opens the chat: the widget does not exist before. A
+//! stored chat that cannot be read (an older format, a damaged value) is dropped, not fatal.
+
+use tandem_assistant::mask_card_numbers;
 
 use crate::chat::Chat;
 
@@ -22,6 +24,21 @@ pub fn load(site: &str) -> Option<Chat> {
 pub fn save(site: &str, chat: &Chat) {
     if let Some(storage) = storage() {
         let _ = storage.set_item(&key(site), &chat.to_json());
+    }
+}
+
+/// What was typed in the composer and not sent yet.
+pub fn draft() -> String {
+    storage()
+        .and_then(|s| s.get_item("tandem-draft").ok().flatten())
+        .unwrap_or_default()
+}
+
+/// Keeps what is typed in the composer (card numbers masked, as in every line kept): the
+/// shop's next page (or a reload) loads the widget again, and the words are not lost.
+pub fn keep_draft(text: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item("tandem-draft", &mask_card_numbers(text));
     }
 }
 

@@ -42,7 +42,8 @@ use tandem_widget::{
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -1209,6 +1210,46 @@ async fn enter_sends_a_message_and_an_empty_one_is_explained() {
         [Intent::Send("Do you ship to Norway?".into())]
     );
     assert_eq!(widget.all("li.shopper").len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn words_typed_and_not_sent_are_there_again_on_the_next_page() {
+    let widget = mount(PANEL, answered()).await;
+    // Typed as a browser does it: the value changes, then `input` bubbles up.
+    type_into(
+        &widget,
+        "tandem-message",
+        "My card 4242 4242 4242 4242 was charged tw",
+    );
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let input = Event::new_with_event_init_dict("input", &init).unwrap();
+    widget
+        .find("#tandem-message")
+        .dispatch_event(&input)
+        .unwrap();
+    settle().await;
+    drop(widget);
+
+    // The shop's next page: the words are back, the card number masked as in every line kept.
+    let widget = mount(PANEL, answered()).await;
+    let composer = widget.find("#tandem-message");
+    assert_eq!(
+        composer.unchecked_ref::<HtmlTextAreaElement>().value(),
+        "My card •••• 4242 was charged tw"
+    );
+    // Sent, nothing is kept.
+    submit(&widget.find("form.composer"));
+    settle().await;
+    drop(widget);
+    let widget = mount(PANEL, answered()).await;
+    assert_eq!(
+        widget
+            .find("#tandem-message")
+            .unchecked_ref::<HtmlTextAreaElement>()
+            .value(),
+        ""
+    );
 }
 
 #[wasm_bindgen_test]

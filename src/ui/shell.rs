@@ -6,7 +6,8 @@
 //! fills in the shopper's language. Static markup is built from one HTML template, where a
 //! reactive view would be kilobytes of generated code per element. The header, and with it
 //! the "Talk to a human" button, has no `data-part`: no phase of the chat can hide it.
-//! Keyboard: Esc closes the chat, Enter in the composer sends (Shift+Enter starts a new
+//! What is typed in the composer and not sent is kept (`storage::keep_draft`), so the shop's
+//! next page finds it there. Keyboard: Esc closes the chat, Enter in the composer sends (Shift+Enter starts a new
 //! line), and Tab cycles within the widget, so focus never wanders off into the merchant's
 //! page behind the open panel.
 
@@ -25,6 +26,7 @@ use crate::{
     chat::{Chat, ComposeError, Phase},
     i18n::T,
     live::Connection,
+    storage,
 };
 
 /// The value of a field of the widget, by id.
@@ -45,12 +47,12 @@ fn field(id: &str) -> String {
         .unwrap_or_default()
 }
 
-fn clear(id: &str) {
+fn set_field(id: &str, value: &str) {
     if let Some(area) = document()
         .get_element_by_id(id)
         .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
     {
-        area.set_value("");
+        area.set_value(value);
     }
 }
 
@@ -71,7 +73,8 @@ fn run(act: Act, view: View, actions: Actions) {
         Act::Send => {
             match actions.run(Intent::Send(field("tandem-message"))) {
                 Ok(()) => {
-                    clear("tandem-message");
+                    set_field("tandem-message", "");
+                    storage::keep_draft("");
                     problem(None);
                 }
                 Err(ComposeError::Empty) => problem(Some(T::EmptyMessage)),
@@ -216,10 +219,16 @@ struct Drawn {
     offline: bool,
     /// The language the lines were drawn in.
     language: String,
+    /// The draft kept in the tab was put back in the composer (at the first drawing).
+    draft_back: bool,
 }
 
 /// Brings the whole shell in step with the chat and the screen.
 fn draw(root: &HtmlElement, chat: &Chat, screen: &Screen, drawn: &mut Drawn) {
+    if !drawn.draft_back {
+        drawn.draft_back = true;
+        set_field("tandem-message", &storage::draft());
+    }
     dom::toggle(root, "hidden", !screen.loaded);
     translate(root, screen);
     let agent = match chat.phase() {
@@ -231,7 +240,7 @@ fn draw(root: &HtmlElement, chat: &Chat, screen: &Screen, drawn: &mut Drawn) {
     let conversation = chat.ticket().map(|t| t.id.as_str());
     if drawn.conversation.as_deref() != conversation {
         drawn.conversation = conversation.map(str::to_owned);
-        clear("tandem-rating-comment");
+        set_field("tandem-rating-comment", "");
     }
     // Each try to reconnect passes through "connecting": the banner (an alert) stays until a
     // try succeeds, rather than going and coming back, announced again, at every try.
@@ -314,6 +323,7 @@ pub fn Shell(view: View, actions: Actions) -> impl IntoView {
             node_ref=root
             on:keydown=on_keydown
             on:input=move |_| {
+                storage::keep_draft(&field("tandem-message"));
                 let _ = actions.run(Intent::Typing);
             }
             on:click=move |event| {
