@@ -107,19 +107,20 @@ async fn a_shopper_opens_the_widget_and_asks_for_a_human() {
     launcher.click().await.unwrap();
     assert!(panel.attr("hidden").await.unwrap().is_some());
 
-    // No cookies, and nothing stored but the widget's own conversation, which lives in the
-    // support server's origin (the demo page shares it; a merchant's page does not), and,
-    // with a person involved, the tab's note that brings the widget back on the next page.
+    // No cookies, and nothing stored but the widget's own conversation and composer (what was
+    // typed and not sent: nothing, once sent), which live in the support server's origin (the
+    // demo page shares it; a merchant's page does not), and, with a person involved, the
+    // tab's note that brings the widget back on the next page.
     let traces = client
         .execute(
-            "return [document.cookie, Object.keys(localStorage), Object.keys(sessionStorage)]",
+            "return [document.cookie, Object.keys(localStorage).sort(), Object.keys(sessionStorage)]",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(
         traces,
-        serde_json::json!(["", ["tandem:acme"], ["tandem-live:acme"]])
+        serde_json::json!(["", ["tandem-draft", "tandem:acme"], ["tandem-live:acme"]])
     );
     browser.client.clone().close().await.unwrap();
     server.stop().await;
