@@ -248,6 +248,22 @@ async fn a_full_inbox_comes_a_page_at_a_time_the_longest_waiting_first() {
     assert_eq!(ids[OfflineInbox::PAGE - 1], "m02");
     assert_eq!(ids[OfflineInbox::PAGE], "m52");
     assert_eq!(inbox.unhandled_not_shown(), 2);
+    // A colleague marking it too is told who did, and nothing changes.
+    let ben = server.agent("Ben", &["acme"]).await;
+    let again = ben
+        .post("/v1/agent/offline-messages/m52/handled")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let problem: tandem_protocol::Problem = again.json().await.unwrap();
+    assert_eq!(
+        problem.detail.as_deref(),
+        Some("Anna has already marked this message handled.")
+    );
+    let inbox: OfflineInbox = common::json(anna.get("/v1/agent/offline-messages?site=acme")).await;
+    let m52 = inbox.messages.iter().find(|m| m.id == "m52").unwrap();
+    assert_eq!(m52.handled_by.as_deref(), Some(anna.id.as_str()));
     server.stop().await;
 }
 

@@ -431,7 +431,7 @@ pub async fn dashboard(
     )))
 }
 
-/// How long a handled offline message stays in the inbox (who answered it, when).
+/// How long a handled offline message stays in the inbox's answer (who answered it, when).
 const HANDLED_SHOWN_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// `GET /v1/agent/offline-messages?site=S`: the inbox, the oldest messages not handled yet
@@ -453,7 +453,7 @@ pub async fn offline_messages(
     ))
 }
 
-/// `POST /v1/agent/offline-messages/{id}/handled`.
+/// `POST /v1/agent/offline-messages/{id}/handled`: `409` if a colleague marked it first.
 pub async fn offline_message_handled(
     State(state): State<AppState>,
     session: AgentSession,
@@ -465,9 +465,15 @@ pub async fn offline_message_handled(
         .await?
         .ok_or(AppError::NotFound)?;
     require_site(&state, &session.agent, &site).await?;
-    state
+    // Two agents answering the same shopper: the second is told, not silently agreed with.
+    if let Some(who) = state
         .db
         .mark_offline_message_handled(&id, &session.agent)
-        .await?;
+        .await?
+    {
+        return Err(AppError::Conflict(format!(
+            "{who} has already marked this message handled."
+        )));
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -24,8 +24,8 @@ use crate::{
 /// The longest name a shopper may leave.
 const MAX_NAME_CHARS: usize = 200;
 /// The most of the chat before the message an offline message keeps: its last lines, as
-/// many as fit. Every agent's inbox holds every unanswered message with this, fetched each
-/// minute; what the agent answers by email is the message itself.
+/// many as fit. Every agent's inbox holds a page of unanswered messages with this, fetched
+/// each minute; what the agent answers by email is the message itself.
 const MAX_TRANSCRIPT_BYTES: usize = 16 * 1024;
 
 /// The last lines of `transcript` whose texts fit [`MAX_TRANSCRIPT_BYTES`] together.

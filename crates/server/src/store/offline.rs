@@ -47,35 +47,45 @@ impl Db {
         &self,
         new: NewOfflineMessage<'_>,
     ) -> Result<String, StoreError> {
-        let stored = sqlx::query(
-            "INSERT INTO offline_messages \
-             (id, site, email, name, message, transcript, context, created_at, dedupe) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (site, dedupe) WHERE handled_at IS NULL AND dedupe IS NOT NULL \
-             DO NOTHING",
-        )
-        .bind(new.id)
-        .bind(new.site)
-        .bind(new.email)
-        .bind(new.name)
-        .bind(new.message)
-        .bind(new.transcript)
-        .bind(new.context)
-        .bind(now_ms())
-        .bind(new.dedupe)
-        .execute(&self.pool)
-        .await?;
-        if stored.rows_affected() == 1 {
-            return Ok(new.id.to_owned());
+        // Twice at most: the unhandled twin that stopped the insert may be marked handled
+        // before it is read, and then the insert goes through.
+        for _ in 0..2 {
+            let stored = sqlx::query(
+                "INSERT INTO offline_messages \
+                 (id, site, email, name, message, transcript, context, created_at, dedupe) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (site, dedupe) WHERE handled_at IS NULL AND dedupe IS NOT NULL \
+                 DO NOTHING",
+            )
+            .bind(new.id)
+            .bind(new.site)
+            .bind(new.email)
+            .bind(new.name)
+            .bind(new.message)
+            .bind(new.transcript)
+            .bind(new.context)
+            .bind(now_ms())
+            .bind(new.dedupe)
+            .execute(&self.pool)
+            .await?;
+            if stored.rows_affected() == 1 {
+                return Ok(new.id.to_owned());
+            }
+            let twin = sqlx::query_scalar(
+                "SELECT id FROM offline_messages \
+                 WHERE site = $1 AND dedupe = $2 AND handled_at IS NULL",
+            )
+            .bind(new.site)
+            .bind(new.dedupe)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(id) = twin {
+                return Ok(id);
+            }
         }
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM offline_messages \
-             WHERE site = $1 AND dedupe = $2 AND handled_at IS NULL",
-        )
-        .bind(new.site)
-        .bind(new.dedupe)
-        .fetch_one(&self.pool)
-        .await?)
+        Err(StoreError::Corrupt(
+            "an offline message neither stored nor found",
+        ))
     }
 
     /// A site's inbox: the oldest messages not handled yet, oldest first, then those handled
@@ -87,6 +97,14 @@ impl Db {
         page: usize,
     ) -> Result<OfflineInbox, StoreError> {
         let page = i64::try_from(page).unwrap_or(i64::MAX);
+        // Counted first: one left meanwhile is on the page or not, but never counted as more
+        // than the page shows when the page is not full.
+        let unhandled: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM offline_messages WHERE site = $1 AND handled_at IS NULL",
+        )
+        .bind(site)
+        .fetch_one(&self.pool)
+        .await?;
         let waiting = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM offline_messages WHERE site = $1 AND handled_at IS NULL \
              ORDER BY created_at, id LIMIT $2"
@@ -103,12 +121,6 @@ impl Db {
         .bind(handled_since)
         .bind(page)
         .fetch_all(&self.pool)
-        .await?;
-        let unhandled: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM offline_messages WHERE site = $1 AND handled_at IS NULL",
-        )
-        .bind(site)
-        .fetch_one(&self.pool)
         .await?;
         Ok(OfflineInbox {
             messages: waiting
@@ -129,13 +141,14 @@ impl Db {
         row.map(|r| Ok(r.try_get("site")?)).transpose()
     }
 
-    /// Marks an offline message handled by an agent.
+    /// Marks an offline message handled by an agent; if someone marked it before, the name
+    /// of who did (their id if the account is gone).
     pub async fn mark_offline_message_handled(
         &self,
         id: &str,
         agent: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
+    ) -> Result<Option<String>, StoreError> {
+        let done = sqlx::query(
             "UPDATE offline_messages SET handled_at = $2, handled_by = $3 WHERE id = $1 AND handled_at IS NULL",
         )
         .bind(id)
@@ -143,6 +156,15 @@ impl Db {
         .bind(agent)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        if done.rows_affected() == 1 {
+            return Ok(None);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(a.name, m.handled_by) FROM offline_messages m \
+             LEFT JOIN agents a ON a.id = m.handled_by WHERE m.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 }
