@@ -3,7 +3,7 @@
 //! connection goes through [`Desk::apply`]; the components only draw a `Desk` and call its
 //! methods, so native tests cover these rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tandem_protocol::{
     agent::{
@@ -151,6 +151,9 @@ pub struct Desk {
     /// Messages shoppers left while no one was available, not handled yet, per site: the
     /// page the server sent, and how many more wait beyond it.
     inbox: BTreeMap<String, (Vec<OfflineMessage>, u64)>,
+    /// Offline messages this agent marked handled: an answer to a request sent before the
+    /// mark does not bring them back.
+    marked: BTreeSet<String>,
     /// The last problem the server reported, for the status line.
     pub problem: Option<String>,
     /// Notes whose conversation left the desk before they were added: their text, shown
@@ -181,6 +184,7 @@ impl Desk {
                 let sites = &profile.sites;
                 self.offers.retain(|o| sites.contains(&o.conversation.site));
                 self.queues.retain(|site, _| sites.contains(site));
+                self.inbox.retain(|site, _| sites.contains(site));
                 self.unconfirmed = self
                     .offers
                     .iter()
@@ -323,7 +327,10 @@ impl Desk {
                     chat.shopper_typing = typing;
                 }
             }
-            AgentServerFrame::Profile { profile } => self.profile = Some(profile),
+            AgentServerFrame::Profile { profile } => {
+                self.inbox.retain(|site, _| profile.sites.contains(site));
+                self.profile = Some(profile);
+            }
             AgentServerFrame::Error { problem, client_id } => {
                 if let Some(id) = client_id {
                     self.failed(&id);
@@ -497,6 +504,7 @@ impl Desk {
         if self.kept.as_ref().is_some_and(|k| k.agent != profile.id) {
             self.kept = None;
         }
+        self.inbox.retain(|site, _| profile.sites.contains(site));
         self.profile = Some(profile);
     }
 
@@ -528,22 +536,33 @@ impl Desk {
         };
     }
 
-    /// A site's offline inbox as the server has it now; handled ones are left out.
+    /// A site's offline inbox as the server has it now; handled ones are left out. Only for
+    /// a site of the agent signed in now: an answer that comes after signing out, or after
+    /// the agent stopped working for the site, is dropped.
     pub fn set_inbox(&mut self, site: String, inbox: OfflineInbox) {
+        if !self
+            .profile
+            .as_ref()
+            .is_some_and(|p| p.sites.contains(&site))
+        {
+            return;
+        }
         let more = inbox.unhandled_not_shown();
         let mut messages = inbox.messages;
-        messages.retain(|m| m.handled_at.is_none());
-        messages.sort_by_key(|m| m.created_at);
+        messages.retain(|m| m.handled_at.is_none() && !self.marked.contains(&m.id));
         self.inbox.insert(site, (messages, more));
     }
 
-    /// Every site's unhandled offline messages the server sent, oldest first within a site.
+    /// Every site's unhandled offline messages the server sent, the longest waiting first.
     pub fn inbox(&self) -> Vec<OfflineMessage> {
-        self.inbox
+        let mut all: Vec<OfflineMessage> = self
+            .inbox
             .values()
             .flat_map(|(messages, _)| messages)
             .cloned()
-            .collect()
+            .collect();
+        all.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        all
     }
 
     /// How many unhandled messages wait beyond those sent: they come as these are handled.
@@ -551,9 +570,11 @@ impl Desk {
         self.inbox.values().map(|(_, more)| more).sum()
     }
 
-    /// An offline message was answered by email and marked handled. Returns its site if that
-    /// was the last one shown and more wait: the next page is to be asked for.
+    /// An offline message was answered by email and marked handled (by this agent, or by a
+    /// colleague first). Returns its site if that was the last one shown and more wait: the
+    /// next page is to be asked for.
     pub fn handled(&mut self, id: &str) -> Option<String> {
+        self.marked.insert(id.to_owned());
         let (site, (messages, more)) = self
             .inbox
             .iter_mut()
@@ -583,10 +604,12 @@ pub fn seconds_left(expires_at: i64, now_ms: i64) -> u64 {
 /// "3 min" or "45 s": how long a shopper has been waiting.
 pub fn waited(since_ms: i64, now_ms: i64) -> String {
     let secs = ((now_ms - since_ms) / 1000).max(0);
-    if secs < 60 {
-        format!("{secs} s")
-    } else {
-        format!("{} min", secs / 60)
+    match secs {
+        ..60 => format!("{secs} s"),
+        60..7_200 => format!("{} min", secs / 60),
+        // Messages left offline wait hours or days.
+        7_200..172_800 => format!("{} h", secs / 3_600),
+        _ => format!("{} d", secs / 86_400),
     }
 }
 

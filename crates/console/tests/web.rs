@@ -1045,14 +1045,26 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
         unhandled,
     };
     let mut desk = Desk::default();
+    desk.signed_in(agent());
     // One sent, two more waiting beyond the page.
     desk.set_inbox("acme".into(), page(vec![left("m1", "maja@example.com")], 3));
     let desk = RwSignal::new(desk);
+    // Left three hours ago.
+    let now = RwSignal::new(3 * 3_600_000 + 5_000);
     let (actions, log) = recorder();
-    let _mounted = mount_to(root.clone(), move || view! { <Inbox desk actions /> });
+    let _mounted = mount_to(root.clone(), move || view! { <Inbox desk now actions /> });
     tick().await;
     let text = find(&root, "li.left").text_content().unwrap();
     assert!(text.contains("Maja <maja@example.com>"), "{text}");
+    assert!(text.contains("waiting 3 h"), "{text}");
+    // Its button says whose message it marks.
+    let from = find(&root, "li.left .from");
+    assert_eq!(
+        find(&root, "li.left > button")
+            .get_attribute("aria-describedby")
+            .as_deref(),
+        Some(from.id().as_str())
+    );
     assert!(text.contains("Please call me about my return"), "{text}");
     assert!(text.contains("Shopper: Can I return worn shoes?"), "{text}");
     assert_eq!(
@@ -1066,6 +1078,11 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
     );
     find(&root, "li.left > button").click();
     assert_eq!(*log.lock().unwrap(), ["handled m1"]);
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("inbox-title"),
+        "the keyboard does not fall back to the top of the page"
+    );
     desk.update(|d| {
         d.handled("m1");
     });

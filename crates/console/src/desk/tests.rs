@@ -497,6 +497,8 @@ fn countdowns_and_waits_read_naturally() {
     assert_eq!(seconds_left(30_000, 31_000), 0);
     assert_eq!(waited(0, 45_000), "45 s");
     assert_eq!(waited(0, 190_000), "3 min");
+    assert_eq!(waited(0, 3 * 3_600_000), "3 h");
+    assert_eq!(waited(0, 5 * 86_400_000), "5 d");
 }
 
 fn left(id: &str, created_at: i64, handled: bool) -> tandem_protocol::agent::OfflineMessage {
@@ -540,6 +542,44 @@ fn the_inbox_holds_unhandled_messages_oldest_first_until_marked_handled() {
         "the last shown, with more waiting: the next page is asked for"
     );
     assert_eq!(desk.handled("m2"), None, "not shown any more");
+    // An answer asked for before the mark does not bring it back.
+    desk.set_inbox(
+        "acme".into(),
+        tandem_protocol::agent::OfflineInbox {
+            messages: vec![left("m2", 20, false), left("m3", 30, false)],
+            unhandled: 2,
+        },
+    );
+    let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["m3"]);
+}
+
+#[test]
+fn the_inbox_holds_only_the_sites_of_the_agent_signed_in_now_longest_waiting_first() {
+    let mut desk = Desk::default();
+    let page = |messages| tandem_protocol::agent::OfflineInbox {
+        messages,
+        unhandled: 1,
+    };
+    // An answer that comes after signing out is dropped.
+    desk.set_inbox("acme".into(), page(vec![left("m1", 10, false)]));
+    assert!(desk.inbox().is_empty());
+    let mut ada = fixture::agent();
+    ada.sites = vec!["acme".into(), "zeta".into()];
+    desk.signed_in(ada.clone());
+    let mut old = left("z1", 5, false);
+    old.site = "zeta".into();
+    desk.set_inbox("zeta".into(), page(vec![old]));
+    desk.set_inbox("acme".into(), page(vec![left("m1", 10, false)]));
+    let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["z1", "m1"], "across sites, the longest waiting first");
+    // No longer working for zeta: its messages go at once.
+    ada.sites = vec!["acme".into()];
+    desk.apply(AgentServerFrame::Profile { profile: ada });
+    let ids: Vec<String> = desk.inbox().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["m1"]);
+    desk.set_inbox("zeta".into(), page(vec![left("z2", 1, false)]));
+    assert_eq!(desk.inbox().len(), 1);
 }
 
 #[test]

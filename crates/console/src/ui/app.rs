@@ -371,14 +371,20 @@ pub fn App() -> impl IntoView {
         handled: Callback::new(move |id: String| {
             clear_problem();
             spawn_local(async move {
-                match api::offline_message_handled(&id).await {
-                    // The last one shown, with more waiting: the next ones now, not in a minute.
-                    Ok(()) => {
-                        if let Some(site) = desk.try_update(|d| d.handled(&id)).flatten() {
-                            fetch_inbox(desk, site).await;
-                        }
-                    }
-                    Err(failure) => report(failure),
+                let done = api::offline_message_handled(&id).await;
+                // A colleague marked it first (409): it is handled all the same, and the
+                // agent is told by whom.
+                if let Err(failure) = &done
+                    && failure.status != Some(409)
+                {
+                    return report(failure.clone());
+                }
+                // The last one shown, with more waiting: the next ones now, not in a minute.
+                if let Some(site) = desk.try_update(|d| d.handled(&id)).flatten() {
+                    fetch_inbox(desk, site).await;
+                }
+                if let Err(failure) = done {
+                    report(failure);
                 }
             });
         }),
@@ -735,7 +741,7 @@ pub fn App() -> impl IntoView {
             <main class="desk" hidden=move || page.get() != Page::Desk>
                 <aside class="side" aria-label=t("queue")>
                     <Queue desk now actions />
-                    <Inbox desk actions />
+                    <Inbox desk now actions />
                 </aside>
                 <Conversations desk suggestions=suggested colleagues canned earlier actions />
             </main>

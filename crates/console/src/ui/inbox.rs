@@ -1,14 +1,17 @@
 //! The offline inbox: messages shoppers left (with their email) while no one was available,
 //! oldest first (a page of them, saying how many more wait), each with what the shopper had
-//! told the assistant before. The agent answers by email and marks it handled, which takes
-//! it off every colleague's inbox too.
+//! told the assistant before and how long they have waited. The agent answers by email and
+//! marks it handled, which takes it off every colleague's inbox at their next fetch (a
+//! colleague who marks it too is told who did).
 
 use leptos::prelude::*;
 use tandem_protocol::conversation::Author;
 
 use super::Actions;
+use wasm_bindgen::JsCast;
+
 use crate::{
-    desk::Desk,
+    desk::{Desk, waited},
     i18n::{t, t_with},
 };
 
@@ -19,13 +22,34 @@ fn mailto(email: &str) -> String {
     format!("mailto:{}", escaped.replace("%40", "@"))
 }
 
+/// Where the keyboard goes when a message is marked: its button leaves with it, and focus
+/// would fall back to the top of the page. The next message's button, else the heading.
+fn focus_after(button: &web_sys::Element) {
+    let next = button
+        .closest("li.left")
+        .ok()
+        .flatten()
+        .and_then(|item| item.next_element_sibling())
+        .and_then(|item| item.query_selector("button").ok().flatten());
+    let target = next.or_else(|| document().get_element_by_id("inbox-title"));
+    if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = target.focus();
+    }
+}
+
 #[component]
-pub fn Inbox(desk: RwSignal<Desk>, actions: Actions) -> impl IntoView {
+pub fn Inbox(
+    desk: RwSignal<Desk>,
+    /// Now (ms since the epoch), for how long each shopper has waited.
+    #[prop(into)]
+    now: Signal<i64>,
+    actions: Actions,
+) -> impl IntoView {
     let messages = move || desk.with(Desk::inbox);
     let more = move || desk.with(Desk::inbox_not_shown);
     view! {
         <section class="inbox" aria-labelledby="inbox-title">
-            <h2 id="inbox-title">{t("inbox")}</h2>
+            <h2 id="inbox-title" tabindex="-1">{t("inbox")}</h2>
             <p hidden=move || !messages().is_empty() || more() != 0>{t("inbox_empty")}</p>
             <p class="more" hidden=move || more() == 0>
                 {move || t_with("inbox_more", "n", &more().to_string())}
@@ -34,10 +58,8 @@ pub fn Inbox(desk: RwSignal<Desk>, actions: Actions) -> impl IntoView {
                 <For each=messages key=|m| m.id.clone() let:m>
                     {
                         let id = m.id.clone();
-                        let who = match &m.name {
-                            Some(name) => format!("{name} <{}>", m.email),
-                            None => m.email.clone(),
-                        };
+                        let from_id = format!("left-{}", m.id);
+                        let created_at = m.created_at;
                         let asked: Vec<String> = m
                             .transcript
                             .iter()
@@ -53,13 +75,29 @@ pub fn Inbox(desk: RwSignal<Desk>, actions: Actions) -> impl IntoView {
                         let nothing_asked = asked.is_empty();
                         view! {
                             <li class="left">
-                                <p class="from"><a href=mailto(&m.email)>{who}</a>" · "{m.site.clone()}</p>
+                                // The name isolated: a right-to-left name (or one that tries to
+                                // look like another address) cannot reorder the address after it.
+                                <p class="from" id=from_id.clone()>
+                                    <a href=mailto(&m.email)>
+                                        {m.name.clone().map(|name| view! { <bdi>{name}</bdi>" " })}
+                                        "<"<bdi>{m.email.clone()}</bdi>">"
+                                    </a>
+                                    " · "{m.site.clone()}" · "
+                                    <span class="waited">{move || t_with("waited", "time", &waited(created_at, now.get()))}</span>
+                                </p>
                                 <p class="text" dir="auto">{m.message.clone()}</p>
                                 <details hidden=nothing_asked>
                                     <summary>{t("inbox_before")}</summary>
                                     <ul>{asked.into_iter().map(|text| view! { <li dir="auto">{text}</li> }).collect_view()}</ul>
                                 </details>
-                                <button type="button" on:click=move |_| actions.handled.run(id.clone())>
+                                // Named by what it does, described by whose message it is: a row of
+                                // "Mark handled" alone tells a screen reader nothing.
+                                <button type="button" aria-describedby=from_id on:click=move |event| {
+                                    if let Some(button) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                                        focus_after(&button);
+                                    }
+                                    actions.handled.run(id.clone());
+                                }>
                                     {t("mark_handled")}
                                 </button>
                             </li>
