@@ -248,7 +248,14 @@ async fn a_full_inbox_comes_a_page_at_a_time_the_longest_waiting_first() {
     assert_eq!(ids[OfflineInbox::PAGE - 1], "m02");
     assert_eq!(ids[OfflineInbox::PAGE], "m52");
     assert_eq!(inbox.unhandled_not_shown(), 2);
-    // A colleague marking it too is told who did, and nothing changes.
+    // Anna's own mark again (a double click) is no news; a colleague marking it too is told
+    // who did, and nothing changes.
+    let twice = anna
+        .post("/v1/agent/offline-messages/m52/handled")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status(), StatusCode::NO_CONTENT);
     let ben = server.agent("Ben", &["acme"]).await;
     let again = ben
         .post("/v1/agent/offline-messages/m52/handled")

@@ -97,22 +97,20 @@ impl Db {
         page: usize,
     ) -> Result<OfflineInbox, StoreError> {
         let page = i64::try_from(page).unwrap_or(i64::MAX);
-        // Counted first: one left meanwhile is on the page or not, but never counted as more
-        // than the page shows when the page is not full.
-        let unhandled: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM offline_messages WHERE site = $1 AND handled_at IS NULL",
-        )
-        .bind(site)
-        .fetch_one(&self.pool)
-        .await?;
+        // Counted in the same statement: the count and the page agree, whatever is left or
+        // marked meanwhile (no page, none waiting).
         let waiting = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM offline_messages WHERE site = $1 AND handled_at IS NULL \
-             ORDER BY created_at, id LIMIT $2"
+            "SELECT {COLUMNS}, COUNT(*) OVER () AS unhandled FROM offline_messages \
+             WHERE site = $1 AND handled_at IS NULL ORDER BY created_at, id LIMIT $2"
         ))
         .bind(site)
         .bind(page)
         .fetch_all(&self.pool)
         .await?;
+        let unhandled: i64 = match waiting.first() {
+            Some(row) => row.try_get("unhandled")?,
+            None => 0,
+        };
         let handled = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM offline_messages WHERE site = $1 AND handled_at >= $2 \
              ORDER BY handled_at DESC, id LIMIT $3"
@@ -141,8 +139,9 @@ impl Db {
         row.map(|r| Ok(r.try_get("site")?)).transpose()
     }
 
-    /// Marks an offline message handled by an agent; if someone marked it before, the name
-    /// of who did (their id if the account is gone).
+    /// Marks an offline message handled by an agent; if a colleague marked it before, the
+    /// name of who did (their id if the account is gone). The same agent's mark again (a
+    /// double click, a retry) is no news.
     pub async fn mark_offline_message_handled(
         &self,
         id: &str,
@@ -161,9 +160,10 @@ impl Db {
         }
         Ok(sqlx::query_scalar(
             "SELECT COALESCE(a.name, m.handled_by) FROM offline_messages m \
-             LEFT JOIN agents a ON a.id = m.handled_by WHERE m.id = $1",
+             LEFT JOIN agents a ON a.id = m.handled_by WHERE m.id = $1 AND m.handled_by <> $2",
         )
         .bind(id)
+        .bind(agent)
         .fetch_optional(&self.pool)
         .await?)
     }
