@@ -601,7 +601,8 @@ pub fn seconds_left(expires_at: i64, now_ms: i64) -> u64 {
     u64::try_from((expires_at - now_ms + 999) / 1000).unwrap_or(0)
 }
 
-/// "3 min" or "45 s": how long a shopper has been waiting.
+/// "45 s", "3 min", "5 h" or "2 d": how long a shopper has been waiting (in the queue, or
+/// for an answer to the message they left).
 pub fn waited(since_ms: i64, now_ms: i64) -> String {
     let secs = ((now_ms - since_ms) / 1000).max(0);
     match secs {

@@ -1076,17 +1076,25 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
         shown(&root),
         ["2 more waiting: they come here, the longest waiting first, as these are marked handled."]
     );
-    find(&root, "li.left > button").click();
+    let mark = find(&root, "li.left > button");
+    mark.focus().unwrap();
+    mark.click();
     assert_eq!(*log.lock().unwrap(), ["handled m1"]);
+    tick().await;
     assert_eq!(
         document().active_element().map(|e| e.id()).as_deref(),
-        Some("inbox-title"),
-        "the keyboard does not fall back to the top of the page"
+        Some("mark-m1"),
+        "the focus stays until the message has gone (a second Enter marks nothing else)"
     );
     desk.update(|d| {
         d.handled("m1");
     });
     tick().await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("inbox-title"),
+        "the keyboard does not fall back to the top of the page"
+    );
     assert!(root.query_selector("li.left").unwrap().is_none());
     assert_eq!(
         shown(&root),
@@ -1105,6 +1113,29 @@ async fn messages_left_offline_are_listed_with_their_chat_and_marked_handled() {
     assert_eq!(
         find(&root, "li.left a").get_attribute("href").as_deref(),
         Some("mailto:jane@victim.example%3Fbcc%3Dthief@evil.example")
+    );
+
+    // Marked with the keyboard, the focus goes on to the next message once it has gone.
+    desk.update(|d| {
+        d.set_inbox(
+            "acme".into(),
+            page(
+                vec![left("m4", "a@example.com"), left("m5", "b@example.com")],
+                2,
+            ),
+        )
+    });
+    tick().await;
+    let mark = find(&root, "#mark-m4");
+    mark.focus().unwrap();
+    mark.click();
+    desk.update(|d| {
+        d.handled("m4");
+    });
+    tick().await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("mark-m5")
     );
 }
 

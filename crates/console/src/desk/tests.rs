@@ -497,7 +497,10 @@ fn countdowns_and_waits_read_naturally() {
     assert_eq!(seconds_left(30_000, 31_000), 0);
     assert_eq!(waited(0, 45_000), "45 s");
     assert_eq!(waited(0, 190_000), "3 min");
+    assert_eq!(waited(0, 7_199_000), "119 min");
+    assert_eq!(waited(0, 7_200_000), "2 h");
     assert_eq!(waited(0, 3 * 3_600_000), "3 h");
+    assert_eq!(waited(0, 172_800_000), "2 d");
     assert_eq!(waited(0, 5 * 86_400_000), "5 d");
 }
 

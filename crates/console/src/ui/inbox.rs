@@ -22,17 +22,18 @@ fn mailto(email: &str) -> String {
     format!("mailto:{}", escaped.replace("%40", "@"))
 }
 
-/// Where the keyboard goes when a message is marked: its button leaves with it, and focus
-/// would fall back to the top of the page. The next message's button, else the heading.
-fn focus_after(button: &web_sys::Element) {
-    let next = button
-        .closest("li.left")
-        .ok()
-        .flatten()
-        .and_then(|item| item.next_element_sibling())
-        .and_then(|item| item.query_selector("button").ok().flatten());
-    let target = next.or_else(|| document().get_element_by_id("inbox-title"));
-    if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+/// Where the keyboard goes once a marked message has left: its button left with it, and
+/// focus would fall back to the top of the page. The next message's button (as it was when
+/// marked), else the heading; not if the agent has moved on to something else meanwhile.
+fn refocus(gone: &str, next: Option<&str>) {
+    let document = document();
+    let lost = document
+        .active_element()
+        .is_none_or(|e| e.id() == format!("mark-{gone}") || e.tag_name() == "BODY");
+    let target = next
+        .and_then(|next| document.get_element_by_id(&format!("mark-{next}")))
+        .or_else(|| document.get_element_by_id("inbox-title"));
+    if lost && let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = target.focus();
     }
 }
@@ -47,6 +48,18 @@ pub fn Inbox(
 ) -> impl IntoView {
     let messages = move || desk.with(Desk::inbox);
     let more = move || desk.with(Desk::inbox_not_shown);
+    // The message marked last and the one after it then, until it has left the list: only
+    // then does the focus move (a second Enter must not mark the next message).
+    let leaving = StoredValue::new(None::<(String, Option<String>)>);
+    Effect::new(move |_| {
+        let shown = messages();
+        if let Some((gone, next)) = leaving.get_value()
+            && !shown.iter().any(|m| m.id == gone)
+        {
+            leaving.set_value(None);
+            refocus(&gone, next.as_deref());
+        }
+    });
     view! {
         <section class="inbox" aria-labelledby="inbox-title">
             <h2 id="inbox-title" tabindex="-1">{t("inbox")}</h2>
@@ -58,6 +71,7 @@ pub fn Inbox(
                 <For each=messages key=|m| m.id.clone() let:m>
                     {
                         let id = m.id.clone();
+                        let mark_id = format!("mark-{id}");
                         let from_id = format!("left-{}", m.id);
                         let created_at = m.created_at;
                         let asked: Vec<String> = m
@@ -92,10 +106,14 @@ pub fn Inbox(
                                 </details>
                                 // Named by what it does, described by whose message it is: a row of
                                 // "Mark handled" alone tells a screen reader nothing.
-                                <button type="button" aria-describedby=from_id on:click=move |event| {
-                                    if let Some(button) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                                        focus_after(&button);
-                                    }
+                                <button type="button" id=mark_id aria-describedby=from_id on:click=move |_| {
+                                    let shown = desk.with_untracked(Desk::inbox);
+                                    let next = shown
+                                        .iter()
+                                        .skip_while(|m| m.id != id)
+                                        .nth(1)
+                                        .map(|m| m.id.clone());
+                                    leaving.set_value(Some((id.clone(), next)));
                                     actions.handled.run(id.clone());
                                 }>
                                     {t("mark_handled")}
