@@ -27,10 +27,15 @@ pub fn save(site: &str, chat: &Chat) {
     }
 }
 
+/// Where the composer's words are kept: one place for every site of this server (browsers'
+/// storage partitioned by the shop's own site keeps shops apart; one key per site cost the
+/// widget 140 B it does not have).
+const DRAFT: &str = "tandem-draft";
+
 /// What was typed in the composer and not sent yet.
 pub fn draft() -> String {
     storage()
-        .and_then(|s| s.get_item("tandem-draft").ok().flatten())
+        .and_then(|s| s.get_item(DRAFT).ok().flatten())
         .unwrap_or_default()
 }
 
@@ -38,11 +43,12 @@ pub fn draft() -> String {
 /// shop's next page (or a reload) loads the widget again, and the words are not lost.
 pub fn keep_draft(text: &str) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item("tandem-draft", &mask_card_numbers(text));
+        let _ = storage.set_item(DRAFT, &mask_card_numbers(text));
     }
 }
 
-/// Forgets the chat (a new conversation).
+/// Forgets the chat (a new conversation). The composer's words stay, as they stay on
+/// screen: typed for the next question.
 pub fn clear(site: &str) {
     if let Some(storage) = storage() {
         let _ = storage.remove_item(&key(site));
