@@ -300,25 +300,29 @@ async fn resumed(
             .iter()
             .zip(&stored)
             .all(|(line, text)| line.text == *text);
-    if same_start
-        && let Some(appended) = (state.db)
-            .extend_transcript(&id, end, &lines[stored.len()..])
-            .await?
-    {
-        for line in &appended {
-            relay::publish(state, &id, line).await;
+    let mut transcript_seq = end;
+    if same_start {
+        let since = &lines[stored.len()..];
+        match state.db.extend_transcript(&id, end, since).await? {
+            Some(appended) => {
+                for line in &appended {
+                    relay::publish(state, &id, line).await;
+                }
+                // Agents' queue views show the shopper's latest words.
+                state
+                    .bus
+                    .publish(Event::Queue {
+                        site: site.id.clone(),
+                    })
+                    .await;
+                transcript_seq = end + i64::try_from(since.len()).unwrap_or_default();
+            }
+            // Something was written after the transcript: another try of the same handoff
+            // at the same moment may have added these lines, so its end is read again (the
+            // widget has seen the transcript to its end).
+            None => transcript_seq = state.db.handoff_transcript(&id).await?.1,
         }
-        // Agents' queue views show the shopper's latest words.
-        state
-            .bus
-            .publish(Event::Queue {
-                site: site.id.clone(),
-            })
-            .await;
     }
-    // Read again: the widget has seen the transcript to its end now, whether this request
-    // or another try of the same handoff at the same moment added to it.
-    let (_, transcript_seq) = state.db.handoff_transcript(&id).await?;
     let conversation = state
         .db
         .conversation(&id)
