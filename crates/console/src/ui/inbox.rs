@@ -46,13 +46,15 @@ pub fn Inbox(
     now: Signal<i64>,
     actions: Actions,
 ) -> impl IntoView {
-    let messages = move || desk.with(Desk::inbox);
+    // Gathered and sorted once per change of the desk's inbox, for the list, the empty line,
+    // the focus and the buttons.
+    let messages = Memo::new(move |_| desk.with(Desk::inbox));
     let more = move || desk.with(Desk::inbox_not_shown);
     // The message marked last and the one after it then, until it has left the list: only
     // then does the focus move (a second Enter must not mark the next message).
     let leaving = StoredValue::new(None::<(String, Option<String>)>);
     Effect::new(move |_| {
-        let shown = messages();
+        let shown = messages.get();
         if let Some((gone, next)) = leaving.get_value()
             && !shown.iter().any(|m| m.id == gone)
         {
@@ -63,12 +65,12 @@ pub fn Inbox(
     view! {
         <section class="inbox" aria-labelledby="inbox-title">
             <h2 id="inbox-title" tabindex="-1">{t("inbox")}</h2>
-            <p hidden=move || !messages().is_empty() || more() != 0>{t("inbox_empty")}</p>
+            <p hidden=move || !messages.with(Vec::is_empty) || more() != 0>{t("inbox_empty")}</p>
             <p class="more" hidden=move || more() == 0>
                 {move || t_with("inbox_more", "n", &more().to_string())}
             </p>
             <ul>
-                <For each=messages key=|m| m.id.clone() let:m>
+                <For each=move || messages.get() key=|m| m.id.clone() let:m>
                     {
                         let id = m.id.clone();
                         let mark_id = format!("mark-{id}");
@@ -107,12 +109,13 @@ pub fn Inbox(
                                 // Named by what it does, described by whose message it is: a row of
                                 // "Mark handled" alone tells a screen reader nothing.
                                 <button type="button" id=mark_id aria-describedby=from_id on:click=move |_| {
-                                    let shown = desk.with_untracked(Desk::inbox);
-                                    let next = shown
-                                        .iter()
-                                        .skip_while(|m| m.id != id)
-                                        .nth(1)
-                                        .map(|m| m.id.clone());
+                                    let next = messages.with_untracked(|shown| {
+                                        shown
+                                            .iter()
+                                            .skip_while(|m| m.id != id)
+                                            .nth(1)
+                                            .map(|m| m.id.clone())
+                                    });
                                     leaving.set_value(Some((id.clone(), next)));
                                     actions.handled.run(id.clone());
                                 }>
