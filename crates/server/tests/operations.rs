@@ -301,14 +301,18 @@ async fn agents_get_the_canned_replies_of_their_own_sites_only() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn outside_business_hours_no_one_is_queued() {
-    let closed = "hours = { timezone = \"UTC\" }".to_owned();
-    let server = TestServer::with(Settings {
-        acme_extra: closed,
+/// A server whose site `acme` has business hours with no open day: always after hours.
+async fn closed_all_day() -> TestServer {
+    TestServer::with(Settings {
+        acme_extra: "hours = { timezone = \"UTC\" }".to_owned(),
         ..Settings::default()
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn outside_business_hours_no_one_is_queued() {
+    let server = closed_all_day().await;
     let info: SiteInfo = common::json(server.get("/v1/sites/acme")).await;
     assert_eq!(info.availability, Availability::AfterHours);
     let response = server
@@ -329,12 +333,7 @@ async fn outside_business_hours_no_one_is_queued() {
 
 #[tokio::test]
 async fn after_closing_time_a_handoff_sent_again_still_gets_its_conversation() {
-    let closed = "hours = { timezone = \"UTC\" }".to_owned();
-    let server = TestServer::with(Settings {
-        acme_extra: closed,
-        ..Settings::default()
-    })
-    .await;
+    let server = closed_all_day().await;
     // Queued just before closing time, by a handoff whose answer never arrived.
     let key = "sent-before-closing-0123";
     let queued = tandem_server::store::NewConversation {
